@@ -1,0 +1,123 @@
+/**
+ * The provider interface: what the engine needs of a cloud. The only implementation today is the IBM VPC HTTP
+ * client (ibm-vpc-client.ts); `embedded` points that same client at the in-process emulator.
+ * Shapes follow the IBM VPC Images API (../shared/reference/ibm-vpc-images-api.md) with snake_case fields.
+ */
+
+export interface StatusReason {
+  code: string;
+  message: string;
+  more_info?: string;
+}
+
+export interface CloudImage {
+  id: string;
+  crn: string;
+  href: string;
+  name: string;
+  status: string;
+  status_reasons: StatusReason[];
+  created_at: string;
+  deprecation_at?: string;
+  obsolescence_at?: string;
+  encryption: 'none' | 'user_managed' | string;
+  encryption_key?: { crn: string };
+  file: { checksums?: { sha256?: string }; size?: number };
+  minimum_provisioned_size?: number;
+  operating_system: { name: string; [key: string]: unknown };
+  resource_group: { id: string; name?: string; href?: string };
+  source_volume?: { id: string; crn?: string; name?: string; href?: string };
+  catalog_offering: { managed: boolean; version?: { crn: string } };
+  visibility: 'private' | 'public' | string;
+  remote?: { account?: { id: string } };
+  [key: string]: unknown;
+}
+
+export interface ImagePrototype {
+  name?: string;
+  resource_group?: { id: string };
+  file?: { href: string };
+  operating_system?: { name: string };
+  source_volume?: { id?: string; crn?: string; href?: string };
+  encrypted_data_key?: string;
+  encryption_key?: { crn: string };
+  deprecation_at?: string;
+  obsolescence_at?: string;
+}
+
+/** JSON merge patch: a key set to null removes the value. */
+export interface ImagePatch {
+  name?: string;
+  deprecation_at?: string | null;
+  obsolescence_at?: string | null;
+}
+
+export interface CloudExportJob {
+  id: string;
+  href: string;
+  name: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'deleting' | string;
+  status_reasons: StatusReason[];
+  format: 'qcow2' | 'vhd' | string;
+  created_at: string;
+  started_at?: string;
+  completed_at?: string;
+  storage_bucket: { name: string; crn: string };
+  storage_href: string;
+  storage_object: { name: string };
+  /** Present for encrypted images: never stored, printed or logged. */
+  encrypted_data_key?: string;
+  [key: string]: unknown;
+}
+
+export interface ExportJobPrototype {
+  storage_bucket: { name: string } | { crn: string };
+  format?: 'qcow2' | 'vhd';
+  name?: string;
+}
+
+export interface ImageFilter {
+  name?: string;
+  status?: string[];
+  visibility?: 'private' | 'public';
+  resource_group_id?: string;
+}
+
+/** A failed call, already turned into the cloud's words. */
+export class CloudError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly operation: string,
+  ) {
+    super(message);
+    this.name = 'CloudError';
+  }
+}
+
+export interface Provider {
+  /** The cloud's current time, from the `Date` header of its latest response (fetched if none yet). */
+  now(): Promise<Date>;
+
+  /** Every image visible to the account, all pages. */
+  listImages(filter?: ImageFilter): Promise<CloudImage[]>;
+  /** undefined on 404. */
+  getImage(id: string): Promise<CloudImage | undefined>;
+  createImage(prototype: ImagePrototype): Promise<CloudImage>;
+  updateImage(id: string, patch: ImagePatch): Promise<CloudImage>;
+  /** Starts the asynchronous delete (202); resolves when accepted. A 404 resolves too (already gone). */
+  deleteImage(id: string): Promise<void>;
+  deprecateImage(id: string): Promise<void>;
+  obsoleteImage(id: string): Promise<void>;
+
+  listExportJobs(imageId: string): Promise<CloudExportJob[]>;
+  getExportJob(imageId: string, jobId: string): Promise<CloudExportJob | undefined>;
+  createExportJob(imageId: string, prototype: ExportJobPrototype): Promise<CloudExportJob>;
+  updateExportJob(imageId: string, jobId: string, patch: { name: string }): Promise<CloudExportJob>;
+  deleteExportJob(imageId: string, jobId: string): Promise<void>;
+
+  /** Statistics for benchmarks: requests sent by this client. */
+  readonly requestCount: number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,64 @@
+import type { DeletionPolicy, Kind } from '../config/model.js';
+
+export const STATE_VERSION = 1;
+
+/**
+ * What imageform remembers of one managed object (DESIGN.md §5).
+ * `id` is null while only a create intent is recorded: the API call may or may not have happened, and the next
+ * run looks the object up by `intent.name` instead of creating a twin.
+ */
+export interface ResourceState {
+  kind: Kind;
+  id: string | null;
+  /** The cloud object as last read (secrets removed), plus write-only inputs under `inputs`. */
+  attributes: Record<string, unknown>;
+  /** Addresses this resource referenced at its last apply. */
+  dependencies: string[];
+  /** Recorded at every apply so protection outlives the document (DESIGN.md §2). */
+  lifecycle: { prevent_destroy: boolean; deletion_policy: DeletionPolicy };
+  /** Present while a create is in flight. */
+  intent?: { action: 'create'; name: string; parent_id?: string; started_at: string };
+}
+
+export interface StateDocument {
+  version: number;
+  lineage: string;
+  serial: number;
+  resources: Record<string, ResourceState>;
+}
+
+export interface LockInfo {
+  id: string;
+  operation: string;
+  who: string;
+  host: string;
+  pid: number;
+  created: string;
+  version: string;
+}
+
+/** A held lock; release() is idempotent. */
+export interface HeldLock {
+  readonly info: LockInfo;
+  release(): Promise<void>;
+}
+
+/**
+ * Where state lives. Writes are whole documents; `write` refuses a document whose serial is not exactly one more
+ * than the stored one (no lost update, even without the lock).
+ */
+export interface StateBackend {
+  /** Human description, e.g. the file path or `postgres workspace "default"`. */
+  readonly description: string;
+  /** The current state, or a fresh empty one (serial 0, new lineage) when none exists. */
+  read(): Promise<StateDocument>;
+  /** Store `next`; `next.serial` must be the stored serial + 1. Atomic. */
+  write(next: StateDocument): Promise<void>;
+  /** An earlier serial, where the backend keeps history. */
+  readSerial?(serial: number): Promise<StateDocument | undefined>;
+  /** Take the lock or throw a UserError naming the holder. */
+  lock(operation: string): Promise<HeldLock>;
+  /** Release a lock by ID whoever holds it; throws if the ID does not match. */
+  forceUnlock(lockId: string): Promise<void>;
+  close(): Promise<void>;
+}
