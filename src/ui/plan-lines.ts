@@ -1,0 +1,126 @@
+import type { Action, DriftEntry, FieldChange, Plan, PlanSummary, ResourceChange } from '../engine/plan-types.js';
+import { displayAfter, displayBefore } from './field-values.js';
+import { segment, type StyledLine, type Tone } from './styled-text.js';
+
+/** A group of lines printed together; blocks are separated by one blank line. */
+export type Block = StyledLine[];
+
+export const NO_CHANGES = 'No changes. The cloud matches the files.';
+
+const SYMBOL: Record<Action, string> = { create: '  +', update: '  ~', replace: '-/+', delete: '  -', forget: 'forget' };
+const TONE: Record<Action, Tone> = {
+  create: 'create',
+  update: 'update',
+  replace: 'replace',
+  delete: 'delete',
+  forget: 'forget',
+};
+const LEGEND: Record<Action, string> = {
+  create: 'create',
+  update: 'update in place',
+  replace: 'replace (delete, then create again)',
+  delete: 'destroy',
+  forget: 'removed from state only; the cloud object stays as it is',
+};
+const WILL: Record<Action, string> = {
+  create: 'will be created',
+  update: 'will be updated in place',
+  replace: 'must be replaced',
+  delete: 'will be destroyed',
+  forget: 'will be forgotten: removed from state, the cloud object stays',
+};
+const ACTION_ORDER: Action[] = ['create', 'update', 'replace', 'delete', 'forget'];
+
+/** The whole plan as blocks: drift first, then notes, then the actions and the closing count. */
+export function planBlocks(plan: Plan): Block[] {
+  const blocks: Block[] = [...driftBlocks(plan.drift)];
+  if (plan.notes && plan.notes.length > 0) blocks.push(plan.notes.map((note) => [segment('Note: ', 'warning'), segment(note)]));
+  if (plan.changes.length === 0) {
+    if (plan.refresh_only && plan.drift.length > 0) {
+      blocks.push([
+        [segment('This is a refresh-only plan: applying it records the changes above in state; the cloud is not touched.')],
+      ]);
+    } else {
+      blocks.push([[segment(NO_CHANGES, 'heading')]]);
+    }
+    return blocks;
+  }
+  blocks.push(legendBlock(plan.changes));
+  blocks.push([[segment('imageform will perform the following actions:')]]);
+  for (const change of plan.changes) blocks.push(changeBlock(change));
+  blocks.push([[segment(closingLine(plan.summary), 'heading')]]);
+  return blocks;
+}
+
+/** The "changed outside imageform" section; empty when nothing drifted. */
+export function driftBlocks(drift: readonly DriftEntry[]): Block[] {
+  if (drift.length === 0) return [];
+  const blocks: Block[] = [
+    [
+      [segment('Changed outside imageform since the last apply:', 'heading')],
+      [segment('(the cloud objects below no longer match what imageform last recorded)', 'muted')],
+    ],
+  ];
+  for (const entry of drift) blocks.push(driftEntryBlock(entry));
+  return blocks;
+}
+
+export function driftEntryBlock(entry: DriftEntry): Block {
+  if (entry.gone) {
+    return [[segment('  # '), segment(entry.address, 'heading'), segment(' could no longer be read (404)', 'delete')]];
+  }
+  return [
+    [segment('  # '), segment(entry.address, 'heading'), segment(' was changed outside imageform')],
+    ...entry.fields.map((field) => fieldLine(field, 'update')),
+  ];
+}
+
+export function closingLine(summary: PlanSummary): string {
+  const forget = summary.forget ? `, ${summary.forget} to forget` : '';
+  return `Plan: ${summary.add} to add, ${summary.change} to change, ${summary.replace} to replace, ${summary.destroy} to destroy${forget}.`;
+}
+
+function legendBlock(changes: readonly ResourceChange[]): Block {
+  const used = new Set(changes.map((change) => change.action));
+  return [
+    [segment('Resource actions are indicated with the following symbols:')],
+    ...ACTION_ORDER.filter((action) => used.has(action)).map((action) => [
+      segment(SYMBOL[action].padStart(3), TONE[action]),
+      segment(` ${LEGEND[action]}`),
+    ]),
+  ];
+}
+
+function changeBlock(change: ResourceChange): Block {
+  const tone = TONE[change.action];
+  const reason = change.reason ? ` (${change.reason})` : '';
+  const lines: Block = [
+    [segment('  # '), segment(change.address, 'heading'), segment(` ${WILL[change.action]}${reason}`)],
+    [segment(SYMBOL[change.action], tone), segment(` ${change.address}`), segment(change.id ? `  id=${change.id}` : '', 'muted')],
+  ];
+  for (const field of change.fields) lines.push(fieldLine(field, change.action));
+  const status = change.status;
+  const fieldsShowStatus = change.fields.some((field) => field.status);
+  if (status && status.before !== null && status.before !== status.after && !fieldsShowStatus) {
+    lines.push([segment('        '), segment(`(status ${status.before} -> ${status.after})`, 'update')]);
+  }
+  return lines;
+}
+
+/** `      ~ path: before -> after   (status a -> b)   # forces replacement` */
+export function fieldLine(field: FieldChange, action: Action): StyledLine {
+  const kind = fieldSymbol(field, action);
+  const line: StyledLine = [segment('      '), segment(kind.symbol, kind.tone), segment(` ${field.path}: `)];
+  if (kind.symbol === '+') line.push(segment(displayAfter(field)));
+  else if (kind.symbol === '-') line.push(segment(displayBefore(field)));
+  else line.push(segment(`${displayBefore(field)} -> ${displayAfter(field)}`));
+  if (field.status) line.push(segment(`   (status ${field.status.before} -> ${field.status.after})`, 'update'));
+  if (field.forces_replacement) line.push(segment('   # forces replacement', 'replace'));
+  return line;
+}
+
+function fieldSymbol(field: FieldChange, action: Action): { symbol: string; tone: Tone } {
+  if (action === 'create' || (field.before === undefined && action !== 'delete')) return { symbol: '+', tone: 'create' };
+  if (action === 'delete' || action === 'forget' || field.after === undefined) return { symbol: '-', tone: 'delete' };
+  return { symbol: '~', tone: 'update' };
+}

@@ -1,0 +1,23 @@
+import type { DriftEntry, Plan } from '../engine/plan-types.js';
+import { driftBlocks, planBlocks, type Block } from './plan-lines.js';
+import { linesToText } from './styled-text.js';
+
+export interface TextOptions {
+  /** ANSI colours; false for pipes, CI logs, NO_COLOR and --no-color. */
+  color: boolean;
+}
+
+/** The plan as plain text, Terraform-style: drift, notes, one block per resource, the closing count. */
+export function renderPlanText(plan: Plan, options: TextOptions): string {
+  return blocksToText(planBlocks(plan), options.color);
+}
+
+/** The "changed outside imageform" section alone (the drift command prints it too); '' when nothing drifted. */
+export function renderDriftText(drift: readonly DriftEntry[], options: TextOptions = { color: false }): string {
+  return blocksToText(driftBlocks(drift), options.color);
+}
+
+export function blocksToText(blocks: readonly Block[], color: boolean): string {
+  if (blocks.length === 0) return '';
+  return `${blocks.map((block) => linesToText(block, color)).join('\n\n')}\n`;
+}
