@@ -56,6 +56,13 @@ export interface StateBackend {
   write(next: StateDocument): Promise<void>;
   /** An earlier serial, where the backend keeps history. */
   readSerial?(serial: number): Promise<StateDocument | undefined>;
+  /**
+   * Store `next` as it is (its serial kept) if the stored document is still `expected`, as last read; for
+   * `imageform state push`. Nothing stored counts as serial 0 of any lineage. Atomic.
+   */
+  replace?(next: StateDocument, expected: { lineage: string; serial: number }): Promise<void>;
+  /** Who holds the lock now, if anyone; for `force-unlock` and refusals. */
+  readLockInfo?(): Promise<LockInfo | undefined>;
   /** Take the lock or throw a UserError naming the holder. */
   lock(operation: string): Promise<HeldLock>;
   /** Release a lock by ID whoever holds it; throws if the ID does not match. */

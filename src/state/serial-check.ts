@@ -1,0 +1,36 @@
+import { UserError } from '../diagnostics/errors.js';
+
+/** What a writer last read: the stored document it means to replace. */
+export interface ExpectedState {
+  lineage: string;
+  serial: number;
+}
+
+/**
+ * The compare step of every backend's compare-and-swap. Nothing stored counts as serial 0 of any lineage, so the
+ * first write of a fresh state (serial 1) is accepted whatever lineage it was given.
+ */
+export function checkExpectedState(
+  stored: ExpectedState | undefined,
+  expected: ExpectedState,
+  where: string,
+): void {
+  if (stored === undefined) {
+    if (expected.serial === 0) return;
+    throw mismatch(where, `expected serial ${expected.serial} but nothing is stored`);
+  }
+  if (stored.lineage !== expected.lineage) {
+    throw mismatch(where, `expected lineage ${expected.lineage} but found lineage ${stored.lineage}`);
+  }
+  if (stored.serial !== expected.serial) {
+    throw mismatch(where, `expected serial ${expected.serial} but found serial ${stored.serial}`);
+  }
+}
+
+function mismatch(where: string, detail: string): UserError {
+  return UserError.of(
+    'state.serial-mismatch',
+    `${where}: state changed since it was read (${detail}); nothing was written`,
+    'another imageform run wrote it meanwhile; run the command again',
+  );
+}
