@@ -1,0 +1,54 @@
+import type { DriftEntry, Plan, PlanSummary, ResourceChange } from '../engine/plan-types.js';
+import { redactField } from './field-values.js';
+
+/** The stable `--json` object of DESIGN.md §4; `drift --format json` prints the same. */
+export interface PlanJson {
+  format_version: '1';
+  summary: PlanSummary;
+  drift: DriftEntry[];
+  changes: ResourceChange[];
+  /** Outside the four contract keys, under its own name, only when there is something to say. */
+  notes?: string[];
+}
+
+/** Builds the JSON object: sensitive values are always "(sensitive)", internals (state snapshot, dir) stay out. */
+export function planToJsonObject(plan: Plan): PlanJson {
+  const summary: PlanSummary = {
+    add: plan.summary.add,
+    change: plan.summary.change,
+    replace: plan.summary.replace,
+    destroy: plan.summary.destroy,
+  };
+  if (plan.summary.forget) summary.forget = plan.summary.forget;
+  const json: PlanJson = {
+    format_version: '1',
+    summary,
+    drift: plan.drift.map(driftToJson),
+    changes: plan.changes.map(changeToJson),
+  };
+  if (plan.notes && plan.notes.length > 0) json.notes = [...plan.notes];
+  return json;
+}
+
+export function planToJson(plan: Plan): string {
+  return `${JSON.stringify(planToJsonObject(plan), null, 2)}\n`;
+}
+
+export function driftToJson(entry: DriftEntry): DriftEntry {
+  const json: DriftEntry = { address: entry.address, fields: entry.fields.map(redactField) };
+  if (entry.gone) json.gone = true;
+  return json;
+}
+
+function changeToJson(change: ResourceChange): ResourceChange {
+  const json: ResourceChange = {
+    address: change.address,
+    kind: change.kind,
+    action: change.action,
+    fields: change.fields.map(redactField),
+  };
+  if (change.status) json.status = { before: change.status.before, after: change.status.after };
+  if (change.reason) json.reason = change.reason;
+  if (change.id) json.id = change.id;
+  return json;
+}
