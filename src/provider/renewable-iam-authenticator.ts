@@ -78,7 +78,8 @@ export class RenewableIamAuthenticator implements AuthenticatorInterface {
         : status === 0
           ? (raw.message ?? 'no response')
           : 'the token exchange was refused';
-    const message = this.redactor.redact(`IAM token request to ${this.iamEndpoint}/identity/token failed: ${detail}`);
+    const suffix = status === 0 ? `(${code})` : `(${code}, HTTP ${status})`;
+    const message = this.redactor.redact(`IAM token request to ${this.iamEndpoint}/identity/token failed: ${detail} ${suffix}`);
     return new RequestFailure(message, status, String(code), 'iam', parseRetryAfter(raw.headers?.['retry-after'], raw.headers?.date));
   }
 }
