@@ -1,0 +1,254 @@
+import type { ResourceDocument } from '../config/model.js';
+import { referencesIn } from '../config/references.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { ACTIVE_JOB_STATUSES, exportFormat } from '../resources/image-export-job.js';
+import type { PlannedResource } from '../resources/types.js';
+import type { StateDocument } from '../state/state.js';
+import { scheduled } from './lifecycle.js';
+import type { CloudSnapshot } from './snapshot.js';
+
+/**
+ * Rules that need the whole plan and the cloud (DESIGN.md §2): protection, names already taken, immediate status
+ * changes while a change is scheduled, export limits, encrypted exports, catalog-managed images.
+ */
+export interface RuleInput {
+  planned: ReadonlyMap<string, PlannedResource>;
+  documents: ReadonlyMap<string, ResourceDocument>;
+  state: StateDocument;
+  snapshot: CloudSnapshot;
+  destroy: boolean;
+}
+
+/** Service limits that cannot be raised (reference §4). */
+export const EXPORT_LIMITS = { activePerImage: 5, totalPerImage: 10, activePerAccount: 20 };
+
+const REMOVING = new Set(['delete', 'replace']);
+
+function where(input: RuleInput, address: string, path: (string | number)[] = []) {
+  return input.documents.get(address)?.locate(path);
+}
+
+function lifecycleOf(input: RuleInput, address: string) {
+  return input.documents.get(address)?.lifecycle ?? input.state.resources[address]?.lifecycle;
+}
+
+/** Removing the cloud object: a delete, or a replace whose old object is deleted (not forgotten under orphan). */
+function removesObject(input: RuleInput, result: PlannedResource): boolean {
+  if (result.action === 'delete') return true;
+  return result.action === 'replace' && lifecycleOf(input, result.address)?.deletion_policy !== 'orphan';
+}
+
+function preventDestroy(input: RuleInput): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const result of input.planned.values()) {
+    if (!REMOVING.has(result.action) || !lifecycleOf(input, result.address)?.prevent_destroy) continue;
+    const verb = result.action === 'replace' ? 'replace' : 'delete';
+    found.push(
+      error(
+        'plan.prevent-destroy',
+        `${result.address} has lifecycle.prevent_destroy set, and this plan would ${verb} it${result.reason ? ` (${result.reason})` : ''}`,
+        where(input, result.address, ['lifecycle', 'prevent_destroy']),
+        input.documents.has(result.address)
+          ? 'set lifecycle.prevent_destroy: false and apply first, if this is really wanted'
+          : 'the protection is recorded in state: restore the document with prevent_destroy: false and apply it first',
+      ),
+    );
+  }
+  return found;
+}
+
+function desiredImageName(result: PlannedResource): string | undefined {
+  const name = result.attributes.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function namesTaken(input: RuleInput): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const ownerOfId = new Map<string, string>();
+  for (const [address, entry] of Object.entries(input.state.resources)) {
+    if (entry.kind === 'image' && entry.id) ownerOfId.set(entry.id, address);
+  }
+  for (const [address, id] of input.snapshot.adoptedIntents) ownerOfId.set(id, address);
+  const wanted = new Map<string, string>();
+  for (const result of input.planned.values()) {
+    if (result.kind !== 'image' || result.action === 'delete' || result.action === 'forget') continue;
+    const name = desiredImageName(result);
+    if (!name) continue;
+    const other = wanted.get(name);
+    if (other) {
+      found.push(
+        error(
+          'plan.name-duplicate',
+          `${result.address} and ${other} both want the image name "${name}"`,
+          where(input, result.address, ['spec', 'name']),
+          'image names are unique per account and region: give each document its own spec.name',
+        ),
+      );
+    }
+    wanted.set(name, result.address);
+    const needsName = result.action === 'create' || result.action === 'replace' || result.fields.some((f) => f.path === 'name');
+    if (!needsName) continue;
+    const holderId = input.snapshot.imageIdsByName.get(name);
+    if (!holderId) continue;
+    const holder = ownerOfId.get(holderId);
+    if (holder === result.address && result.action === 'replace' && removesObject(input, result)) continue;
+    if (holder && holder !== result.address) {
+      const other = input.planned.get(holder);
+      if (other && (removesObject(input, other) || (other.action === 'update' && desiredImageName(other) !== name))) continue;
+      found.push(
+        error(
+          'plan.name-taken',
+          `${result.address}: the image name "${name}" is already used by ${holder} (${holderId})`,
+          where(input, result.address, ['spec', 'name']),
+          'image names are unique per account and region: choose another name',
+        ),
+      );
+      continue;
+    }
+    found.push(
+      error(
+        'plan.name-taken',
+        `${result.address}: an image named "${name}" already exists in the cloud (${holderId})`,
+        where(input, result.address, input.documents.get(result.address)?.spec.name !== undefined ? ['spec', 'name'] : ['name']),
+        holder === result.address
+          ? 'the replacement needs the name while the old image still holds it: give the new image another name, or use deletion_policy: delete'
+          : `to manage it, import it: imageform import ${result.address} ${holderId}`,
+      ),
+    );
+  }
+  return found;
+}
+
+/** The image address a document references through its `image` field, if it references a managed image. */
+function referencedImage(document: ResourceDocument | undefined): string | undefined {
+  if (!document) return undefined;
+  return referencesIn(document.spec).find((found) => found.path[0] === 'image')?.reference.address;
+}
+
+function immediateWhileScheduled(input: RuleInput): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const now = input.snapshot.now;
+  for (const result of input.planned.values()) {
+    if (result.kind !== 'image_deprecate' && result.kind !== 'image_obsolete') continue;
+    if (result.action !== 'create' && result.action !== 'replace') continue;
+    const imageAddress = referencedImage(input.documents.get(result.address));
+    const managed = imageAddress ? input.planned.get(imageAddress) : undefined;
+    const image = result.imageId ? input.snapshot.images.get(result.imageId) : undefined;
+    const dates = managed?.effectiveDates ?? {
+      deprecation_at: (image?.deprecation_at as string | undefined) ?? null,
+      obsolescence_at: (image?.obsolescence_at as string | undefined) ?? null,
+    };
+    const pending = (['deprecation_at', 'obsolescence_at'] as const).filter((field) => scheduled(dates[field], now));
+    if (!pending.length) continue;
+    const field = pending[0]!;
+    found.push(
+      error(
+        'plan.scheduled-change',
+        `${result.address}: an immediate ${result.kind === 'image_deprecate' ? 'deprecation' : 'obsolescence'} is refused while ${imageAddress ?? result.imageId} has ${field} scheduled for ${dates[field]}`,
+        where(input, result.address, ['spec', 'image']),
+        imageAddress
+          ? `cancel the scheduled change in the same plan with ${field}: null on ${imageAddress}, or drop this document`
+          : `cancel the scheduled change on the image first (${field}: null)`,
+      ),
+    );
+  }
+  return found;
+}
+
+function exportRules(input: RuleInput): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const creates = new Map<string, PlannedResource[]>();
+  let newJobs = 0;
+  for (const result of input.planned.values()) {
+    if (result.kind !== 'image_export_job' || (result.action !== 'create' && result.action !== 'replace')) continue;
+    newJobs++;
+    const document = input.documents.get(result.address);
+    const key = result.imageId ?? referencedImage(document) ?? result.address;
+    creates.set(key, [...(creates.get(key) ?? []), result]);
+    // An encrypted image exports only as qcow2 (reference §4).
+    const format = document ? exportFormat(document.spec) : 'qcow2';
+    const image = result.imageId ? input.snapshot.images.get(result.imageId) : undefined;
+    const imageDocument = input.documents.get(referencedImage(document) ?? '');
+    const encrypted = image?.encryption === 'user_managed' || imageDocument?.spec.encryption_key !== undefined;
+    if (encrypted && format !== 'qcow2') {
+      found.push(
+        error(
+          'plan.encrypted-export-format',
+          `${result.address}: the image is encrypted, and an encrypted image can be exported only as qcow2 (not ${format})`,
+          where(input, result.address, ['spec', 'format']),
+          'use format: qcow2',
+        ),
+      );
+    }
+  }
+  const leaving = new Set<string>();
+  for (const result of input.planned.values()) {
+    if (result.kind === 'image_export_job' && REMOVING.has(result.action) && result.id) leaving.add(result.id);
+  }
+  let activeInAccount = 0;
+  for (const jobs of input.snapshot.exportJobs.values()) {
+    activeInAccount += jobs.filter((job) => ACTIVE_JOB_STATUSES.has(job.status) && !leaving.has(job.id)).length;
+  }
+  for (const [key, results] of creates) {
+    const existing = (input.snapshot.exportJobs.get(key) ?? []).filter((job) => !leaving.has(job.id));
+    const active = existing.filter((job) => ACTIVE_JOB_STATUSES.has(job.status)).length;
+    const last = results[results.length - 1]!;
+    if (existing.length + results.length > EXPORT_LIMITS.totalPerImage) {
+      found.push(
+        error(
+          'plan.export-limit-total',
+          `${last.address}: image ${key} would have ${existing.length + results.length} export jobs (${existing.length} in the cloud, ${results.length} planned); the cloud allows ${EXPORT_LIMITS.totalPerImage} per image`,
+          where(input, last.address, ['spec', 'image']),
+          'delete finished export jobs of this image first',
+        ),
+      );
+    } else if (active + results.length > EXPORT_LIMITS.activePerImage) {
+      found.push(
+        error(
+          'plan.export-limit-active',
+          `${last.address}: image ${key} would have ${active + results.length} active export jobs; the cloud allows ${EXPORT_LIMITS.activePerImage} at a time per image`,
+          where(input, last.address, ['spec', 'image']),
+          'export in smaller batches (apply some, then the rest), or wait for running jobs to finish',
+        ),
+      );
+    }
+  }
+  if (activeInAccount + newJobs > EXPORT_LIMITS.activePerAccount) {
+    found.push(
+      error(
+        'plan.export-limit-account',
+        `this plan would run ${activeInAccount + newJobs} export jobs at once (${activeInAccount} already active); the cloud allows ${EXPORT_LIMITS.activePerAccount} per account and region`,
+        undefined,
+        'use --target to export in smaller batches',
+      ),
+    );
+  }
+  return found;
+}
+
+function catalogManaged(input: RuleInput): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const result of input.planned.values()) {
+    if (result.kind !== 'image' || !result.id || !removesObject(input, result)) continue;
+    const image = input.snapshot.images.get(result.id);
+    if (!image?.catalog_offering?.managed) continue;
+    found.push(
+      error(
+        'plan.catalog-managed',
+        `${result.address}: ${result.id} is in a private catalog and cannot be deleted${result.action === 'replace' ? ' (this plan would replace it)' : ''}`,
+        where(input, result.address),
+        'remove the image from the catalog first, or set lifecycle.deletion_policy: orphan to let imageform forget it',
+      ),
+    );
+  }
+  return found;
+}
+
+export function checkPlanRules(input: RuleInput): Diagnostic[] {
+  return [
+    ...preventDestroy(input),
+    ...catalogManaged(input),
+    ...(input.destroy ? [] : [...namesTaken(input), ...immediateWhileScheduled(input), ...exportRules(input)]),
+  ];
+}
+

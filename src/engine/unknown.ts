@@ -1,0 +1,18 @@
+/**
+ * A value that is only known once an earlier change has been applied (a reference to a resource being created
+ * or replaced). Internal to planning; renderers show it as "(known after apply)".
+ */
+export const UNKNOWN: unique symbol = Symbol('known after apply');
+export type Unknown = typeof UNKNOWN;
+
+export function isUnknown(value: unknown): value is Unknown {
+  return value === UNKNOWN;
+}
+
+/** True when the value or anything inside it is unknown. */
+export function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === 'object') return Object.values(value).some(containsUnknown);
+  return false;
+}

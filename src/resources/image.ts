@@ -1,0 +1,395 @@
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { canonicalDate, sameDate, toInstant } from '../engine/dates.js';
+import { inEffect, isLifecycleStatus, predictStatus, statusForDates } from '../engine/lifecycle.js';
+import { KNOWN_AFTER_APPLY, SENSITIVE, type FieldChange } from '../engine/plan-types.js';
+import { isUnknown } from '../engine/unknown.js';
+import type { CloudImage, ImagePatch, ImagePrototype } from '../provider/provider.js';
+import { waitFor } from '../provider/wait.js';
+import type { ResourceState } from '../state/state.js';
+import { idOf, manages, secretHash, stableJson, stringOf } from './spec-values.js';
+import type { DriftInput, KindHandler, OperationContext, PlannedResource, PlanResourceInput } from './types.js';
+
+/**
+ * kind: image — POST /images and wait until available; name and dates update in place; the source and
+ * encryption fields replace; DELETE and wait until gone (DESIGN.md §2).
+ */
+const DATE_FIELDS = ['deprecation_at', 'obsolescence_at'] as const;
+type DateField = (typeof DATE_FIELDS)[number];
+
+/** Write-only inputs: compared with what the last apply recorded, never with the cloud. */
+export interface ImageInputs {
+  file?: string;
+  source_volume?: string;
+  encrypted_data_key?: string;
+}
+
+/** Statuses after which a new image counts as created (partially_available becomes available by itself). */
+const SETTLED = new Set(['available', 'deprecated', 'obsolete', 'failed', 'unusable']);
+
+export function imageInputs(spec: Record<string, unknown>): ImageInputs {
+  const inputs: ImageInputs = {};
+  const file = fileHref(spec.file);
+  if (file) inputs.file = file;
+  if (spec.source_volume !== undefined && spec.source_volume !== null) inputs.source_volume = stableJson(idOf(spec.source_volume));
+  const key = stringOf(spec.encrypted_data_key);
+  if (key) inputs.encrypted_data_key = secretHash(key);
+  return inputs;
+}
+
+function fileHref(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') return stringOf((value as Record<string, unknown>).href);
+  return undefined;
+}
+
+function recordedInputs(entry: ResourceState | undefined): ImageInputs | undefined {
+  const inputs = entry?.attributes.inputs;
+  return inputs && typeof inputs === 'object' ? (inputs as ImageInputs) : undefined;
+}
+
+function desiredName(input: { document: { name: string }; spec: Record<string, unknown> }): string {
+  return stringOf(input.spec.name) ?? input.document.name;
+}
+
+function describeReasons(image: CloudImage): string {
+  const reasons = image.status_reasons ?? [];
+  return reasons.length ? reasons.map((r) => `${r.code}: ${r.message}`).join('; ') : 'no reason given';
+}
+
+function dateValue(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+export function imageAttributes(image: CloudImage): Record<string, unknown> {
+  return { id: image.id, crn: image.crn, href: image.href, name: image.name, status: image.status };
+}
+
+/** The fields a create shows, in a stable order; secrets as (sensitive). */
+function createFields(spec: Record<string, unknown>, name: string): FieldChange[] {
+  const fields: FieldChange[] = [{ path: 'name', before: null, after: name }];
+  for (const [path, value] of Object.entries(spec)) {
+    if (path === 'name' || value === undefined) continue;
+    if (path === 'encrypted_data_key') fields.push({ path, before: null, after: SENSITIVE, sensitive: true });
+    else if (isUnknown(value)) fields.push({ path, before: null, after: KNOWN_AFTER_APPLY, known_after_apply: true });
+    else fields.push({ path, before: null, after: value });
+  }
+  return fields;
+}
+
+function checkNewDate(
+  input: PlanResourceInput,
+  field: DateField,
+  value: string | null,
+  diagnostics: Diagnostic[],
+): void {
+  if (value === null) return;
+  const ms = toInstant(value);
+  if (ms !== undefined && ms <= input.now.getTime()) {
+    diagnostics.push(
+      error(
+        'plan.date-not-future',
+        `${input.document.address}: spec.${field} (${value}) must be later than the cloud's current time (${input.now.toISOString()})`,
+        input.document.locate(['spec', field]),
+        'a date being set must lie in the future by the cloud\'s clock; choose a later date, or null to remove it',
+      ),
+    );
+  }
+}
+
+function checkDateOrder(input: PlanResourceInput, dates: Record<DateField, string | null>, diagnostics: Diagnostic[]): void {
+  const deprecation = toInstant(dates.deprecation_at);
+  const obsolescence = toInstant(dates.obsolescence_at);
+  if (deprecation !== undefined && obsolescence !== undefined && obsolescence <= deprecation) {
+    diagnostics.push(
+      error(
+        'plan.date-order',
+        `${input.document.address}: spec.obsolescence_at must be after deprecation_at (${dates.deprecation_at})`,
+        input.document.locate(['spec', Object.hasOwn(input.spec, 'obsolescence_at') ? 'obsolescence_at' : 'deprecation_at']),
+        'the cloud requires deprecation before obsolescence',
+      ),
+    );
+  }
+}
+
+function planImage(input: PlanResourceInput): PlannedResource {
+  const { document, spec, entry, snapshot, now } = input;
+  const address = document.address;
+  const ignored = document.lifecycle.ignore_changes;
+  const name = desiredName(input);
+  const id = entry?.id ?? snapshot.adoptedIntents.get(address) ?? undefined;
+  const actual = id ? snapshot.images.get(id) : undefined;
+  const diagnostics: Diagnostic[] = [];
+  const notes: string[] = [];
+  if (id && snapshot.adoptedIntents.get(address) === id && !entry?.id) {
+    notes.push(`${address}: found ${id} ("${name}"), created by an interrupted apply; it is adopted, not created again`);
+  }
+
+  const desiredDates = {} as Record<DateField, string | null>;
+  for (const field of DATE_FIELDS) {
+    desiredDates[field] = manages(spec, field, ignored) ? dateValue(spec[field]) : actual ? dateValue(actual[field]) : null;
+  }
+
+  if (!actual) {
+    for (const field of DATE_FIELDS) checkNewDate(input, field, desiredDates[field], diagnostics);
+    checkDateOrder(input, desiredDates, diagnostics);
+    const gone = id !== undefined && snapshot.goneImages.has(id);
+    return {
+      address,
+      kind: 'image',
+      action: 'create',
+      fields: createFields(spec, name),
+      status: { before: null, after: 'available' },
+      ...(gone ? { reason: `${id} could no longer be read (404); a new image will be created` } : {}),
+      attributes: { name },
+      diagnostics,
+      effectiveDates: desiredDates,
+      notes,
+    };
+  }
+
+  const fields: FieldChange[] = [];
+  let replaceReason: string | undefined;
+  if (actual.status === 'failed') replaceReason = `the image ended "failed" (${describeReasons(actual)})`;
+  if (actual.status === 'deleting') replaceReason = 'the image is being deleted outside imageform';
+
+  // Write-only inputs: compared with the last apply's record. After an import there is none: adopt, never replace.
+  const recorded = recordedInputs(entry);
+  const wanted = imageInputs(spec);
+  if (!recorded) {
+    const adopted = (['file', 'source_volume', 'encrypted_data_key'] as const).filter((f) => manages(spec, f, ignored));
+    if (adopted.length) {
+      notes.push(`${address}: no record of ${adopted.join(', ')} from an earlier apply (imported); the files' values are adopted without replacing the image`);
+    }
+  } else {
+    for (const field of ['file', 'source_volume', 'encrypted_data_key'] as const) {
+      if (!manages(spec, field, ignored) && recorded[field] === undefined) continue;
+      if (ignored.includes(field)) continue;
+      if (wanted[field] === recorded[field]) continue;
+      if (field === 'encrypted_data_key') {
+        fields.push({ path: field, before: SENSITIVE, after: SENSITIVE, sensitive: true, forces_replacement: true });
+      } else if (field === 'source_volume' && isUnknown(idOf(spec.source_volume))) {
+        fields.push({ path: field, before: recorded[field] ?? null, after: KNOWN_AFTER_APPLY, known_after_apply: true, forces_replacement: true });
+      } else {
+        fields.push({ path: field, before: recorded[field] ?? null, after: field === 'file' ? (wanted.file ?? null) : (spec[field] ?? null), forces_replacement: true });
+      }
+    }
+  }
+
+  // Fields the cloud returns: compared with the cloud.
+  const compareCloud = (field: string, desired: unknown, current: unknown): void => {
+    if (!manages(spec, field, ignored)) return;
+    if (isUnknown(desired)) {
+      fields.push({ path: field, before: current ?? null, after: KNOWN_AFTER_APPLY, known_after_apply: true, forces_replacement: true });
+    } else if (desired !== (current ?? undefined)) {
+      fields.push({ path: field, before: current ?? null, after: desired ?? null, forces_replacement: true });
+    }
+  };
+  compareCloud('operating_system', idOf(spec.operating_system), actual.operating_system?.name);
+  compareCloud('resource_group', idOf(spec.resource_group), actual.resource_group?.id);
+  compareCloud('encryption_key', idOf(spec.encryption_key), actual.encryption_key?.crn);
+
+  const replacing = replaceReason !== undefined || fields.some((f) => f.forces_replacement);
+
+  if (!ignored.includes('name') && name !== actual.name) {
+    fields.push({ path: 'name', before: actual.name, after: name });
+  }
+
+  const dateChanges: FieldChange[] = [];
+  for (const field of DATE_FIELDS) {
+    if (!manages(spec, field, ignored)) continue;
+    const current = dateValue(actual[field]);
+    const desired = desiredDates[field];
+    if (replacing) {
+      checkNewDate(input, field, desired, diagnostics);
+      if (desired !== null) dateChanges.push({ path: field, before: current, after: desired });
+      continue;
+    }
+    if (sameDate(current, desired)) continue;
+    if (desired !== null && inEffect(current, now)) {
+      diagnostics.push(
+        error(
+          'plan.date-in-effect',
+          `${address}: spec.${field} cannot move from ${current}: that date is already in effect (the image is ${actual.status})`,
+          document.locate(['spec', field]),
+          `a date in effect can be removed with ${field}: null, but not changed`,
+        ),
+      );
+    } else {
+      checkNewDate(input, field, desired, diagnostics);
+    }
+    if (actual.catalog_offering?.managed) {
+      diagnostics.push(
+        error(
+          'plan.catalog-managed',
+          `${address}: ${actual.id} is in a private catalog; its lifecycle dates cannot be changed`,
+          document.locate(['spec', field]),
+          'manage the image\'s lifecycle from the catalog, or remove the field from the document',
+        ),
+      );
+    }
+    dateChanges.push({ path: field, before: current, after: desired });
+  }
+  checkDateOrder(input, desiredDates, diagnostics);
+
+  const after = replacing ? 'available' : predictStatus(actual.status, desiredDates, now);
+  if (!replacing && dateChanges.length && after !== actual.status) {
+    dateChanges[dateChanges.length - 1]!.status = { before: actual.status, after };
+  }
+  fields.push(...dateChanges);
+
+  const action = replacing ? 'replace' : fields.length ? 'update' : 'none';
+  return {
+    address,
+    kind: 'image',
+    action,
+    fields,
+    ...(action !== 'none' && after !== actual.status ? { status: { before: actual.status, after } } : {}),
+    ...(replaceReason ? { reason: replaceReason } : {}),
+    id: actual.id,
+    attributes: replacing ? { name } : imageAttributes({ ...actual, name }),
+    diagnostics,
+    effectiveDates: desiredDates,
+    notes,
+  };
+}
+
+/** What changed outside imageform since the last apply recorded the image. */
+function imageDrift(input: DriftInput): { fields: FieldChange[]; gone?: boolean } | undefined {
+  const { entry, snapshot } = input;
+  if (!entry.id) return undefined;
+  const actual = snapshot.images.get(entry.id);
+  if (!actual) return snapshot.goneImages.has(entry.id) ? { fields: [], gone: true } : undefined;
+  const before = entry.attributes;
+  const fields: FieldChange[] = [];
+  if (typeof before.name === 'string' && before.name !== actual.name) fields.push({ path: 'name', before: before.name, after: actual.name });
+  for (const field of DATE_FIELDS) {
+    const was = dateValue(before[field]);
+    const now = dateValue(actual[field]);
+    if (!sameDate(was, now)) fields.push({ path: field, before: was, after: now });
+  }
+  // A scheduled date taking effect is the cloud doing what it was told, not drift; other status changes are.
+  const previous = typeof before.status === 'string' ? before.status : undefined;
+  if (previous && previous !== actual.status && !fields.length) {
+    const explained =
+      (previous === 'pending' || previous === 'partially_available' || isLifecycleStatus(previous)) &&
+      isLifecycleStatus(actual.status) &&
+      actual.status === statusForDates({ deprecation_at: dateValue(actual.deprecation_at), obsolescence_at: dateValue(actual.obsolescence_at) }, snapshot.now);
+    if (!explained) fields.push({ path: 'status', before: previous, after: actual.status });
+  }
+  return fields.length ? { fields } : undefined;
+}
+
+export function stateAttributes(image: CloudImage, inputs: ImageInputs | undefined): Record<string, unknown> {
+  const { ...copy } = image;
+  return inputs ? { ...copy, inputs } : { ...copy };
+}
+
+async function waitUntilSettled(context: OperationContext, id: string, name: string): Promise<CloudImage> {
+  return waitFor(
+    async () => {
+      const image = await context.provider.getImage(id);
+      if (!image) throw new Error(`image ${id} ("${name}") disappeared while it was being created`);
+      return image;
+    },
+    (image) => SETTLED.has(image.status),
+    {
+      timeoutMs: context.timeouts.createMs,
+      intervalMs: 200,
+      describe: `image "${name}" to become available`,
+      onProgress: (image: CloudImage) => context.progress(`status ${image.status}`),
+    },
+  );
+}
+
+async function createImage(context: OperationContext): Promise<void> {
+  const spec = context.spec!;
+  const document = context.document!;
+  const name = desiredName({ document, spec });
+  const inputs = imageInputs(spec);
+  const base = {
+    kind: 'image' as const,
+    dependencies: context.entry?.dependencies ?? [],
+    lifecycle: {
+      prevent_destroy: document.lifecycle.prevent_destroy,
+      deletion_policy: document.lifecycle.deletion_policy,
+    },
+  };
+  // The intent is written before the call: a crash after the cloud acted leaves a name to find, not a twin.
+  await context.record({ ...base, id: null, attributes: {}, intent: { action: 'create', name, started_at: new Date().toISOString() } });
+
+  const prototype: ImagePrototype = { name };
+  const file = fileHref(spec.file);
+  if (file) prototype.file = { href: file };
+  const os = idOf(spec.operating_system);
+  if (typeof os === 'string') prototype.operating_system = { name: os };
+  const group = idOf(spec.resource_group);
+  if (typeof group === 'string') prototype.resource_group = { id: group };
+  const volume = spec.source_volume;
+  if (volume !== undefined && volume !== null) {
+    const ref = idOf(volume);
+    if (typeof ref === 'string') prototype.source_volume = ref.startsWith('crn:') ? { crn: ref } : { id: ref };
+  }
+  const key = stringOf(spec.encrypted_data_key);
+  if (key) prototype.encrypted_data_key = key;
+  const rootKey = idOf(spec.encryption_key);
+  if (typeof rootKey === 'string') prototype.encryption_key = { crn: rootKey };
+  for (const field of DATE_FIELDS) {
+    const value = dateValue(spec[field]);
+    if (value && !document.lifecycle.ignore_changes.includes(field)) prototype[field] = canonicalDate(value);
+  }
+
+  const created = await context.provider.createImage(prototype);
+  await context.record({ ...base, id: created.id, attributes: stateAttributes(created, inputs) });
+  context.progress(`created ${created.id}, waiting until available`);
+  const settled = await waitUntilSettled(context, created.id, name);
+  await context.record({ ...base, id: created.id, attributes: stateAttributes(settled, inputs) });
+  if (settled.status === 'failed' || settled.status === 'unusable') {
+    throw new Error(`image "${name}" (${settled.id}) ended "${settled.status}": ${describeReasons(settled)}`);
+  }
+}
+
+async function updateImage(context: OperationContext): Promise<void> {
+  const spec = context.spec!;
+  const document = context.document!;
+  const entry = context.entry!;
+  const id = entry.id!;
+  const ignored = document.lifecycle.ignore_changes;
+  const current = await context.provider.getImage(id);
+  if (!current) throw new Error(`image ${id} can no longer be read (404)`);
+  const patch: ImagePatch = {};
+  const name = desiredName({ document, spec });
+  if (!ignored.includes('name') && name !== current.name) patch.name = name;
+  for (const field of DATE_FIELDS) {
+    if (!manages(spec, field, ignored)) continue;
+    const desired = dateValue(spec[field]);
+    if (!sameDate(current[field], desired)) patch[field] = desired === null ? null : canonicalDate(desired);
+  }
+  const updated = Object.keys(patch).length ? await context.provider.updateImage(id, patch) : current;
+  const inputs = recordedInputs(entry) ?? imageInputs(spec);
+  await context.record({
+    ...entry,
+    lifecycle: { prevent_destroy: document.lifecycle.prevent_destroy, deletion_policy: document.lifecycle.deletion_policy },
+    attributes: stateAttributes(updated, inputs),
+  });
+}
+
+async function deleteImage(context: OperationContext): Promise<void> {
+  const id = context.entry?.id;
+  if (!id) return;
+  await context.provider.deleteImage(id);
+  await waitFor(() => context.provider.getImage(id), (image) => image === undefined, {
+    timeoutMs: context.timeouts.deleteMs,
+    intervalMs: 200,
+    describe: `image ${id} to be deleted`,
+    onProgress: () => context.progress('deleting'),
+  });
+}
+
+export const imageKind: KindHandler = {
+  kind: 'image',
+  plan: planImage,
+  drift: imageDrift,
+  create: createImage,
+  update: updateImage,
+  delete: deleteImage,
+};
