@@ -17,17 +17,17 @@ export function checkExpectedState(
 ): void {
   if (stored === undefined) {
     if (expected.serial === 0) return;
-    throw mismatch(where, `expected serial ${expected.serial} but nothing is stored`);
+    throw serialMismatchError(where, `expected serial ${expected.serial} but nothing is stored`);
   }
   if (stored.lineage !== expected.lineage) {
-    throw mismatch(where, `expected lineage ${expected.lineage} but found lineage ${stored.lineage}`);
+    throw serialMismatchError(where, `expected lineage ${expected.lineage} but found lineage ${stored.lineage}`);
   }
   if (stored.serial !== expected.serial) {
-    throw mismatch(where, `expected serial ${expected.serial} but found serial ${stored.serial}`);
+    throw serialMismatchError(where, `expected serial ${expected.serial} but found serial ${stored.serial}`);
   }
 }
 
-function mismatch(where: string, detail: string): UserError {
+export function serialMismatchError(where: string, detail: string): UserError {
   return UserError.of(
     'state.serial-mismatch',
     `${where}: state changed since it was read (${detail}); nothing was written`,

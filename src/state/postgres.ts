@@ -1,0 +1,436 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { StateSettings } from '../config/model.js';
+import { isUserError, UserError } from '../diagnostics/errors.js';
+import { freshState } from './fresh.js';
+import {
+  describeHolder,
+  lockedError,
+  lockIdMismatchError,
+  newLockInfo,
+  notLockedError,
+  parseLockInfo,
+} from './lock-info.js';
+import { parseStateDocument } from './parse.js';
+import { resolvePostgresTarget, scrubSecrets, type PostgresTarget } from './postgres-target.js';
+import { serializeState } from './serialize.js';
+import { checkExpectedState, serialMismatchError, type ExpectedState } from './serial-check.js';
+import { SerialQueue } from './serial-queue.js';
+import type { HeldLock, LockInfo, StateBackend, StateDocument } from './state.js';
+
+export interface PostgresBackendOptions {
+  onNotice?: (message: string) => void;
+  /** Give up connecting after this long (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Give up on any one statement after this long (default 30 s). */
+  statementTimeoutMs?: number;
+}
+
+/** Earlier serials kept per workspace for `state pull --serial N`; an apply writes about two per resource. */
+export const HISTORY_KEPT = 2000;
+
+/** Serializes concurrent first runs creating the tables (CREATE TABLE IF NOT EXISTS is not race-free). */
+const SETUP_LOCK_KEY = '4242004200420042';
+
+export async function openPostgresBackend(
+  settings: StateSettings,
+  env: NodeJS.ProcessEnv,
+  options: PostgresBackendOptions = {},
+): Promise<PostgresStateBackend> {
+  return new PostgresStateBackend(resolvePostgresTarget(settings.url_env, env), settings, options);
+}
+
+interface TableNames {
+  schema?: string;
+  state: string;
+  history: string;
+  locks: string;
+}
+
+/**
+ * State in PostgreSQL, one row per workspace, with every written serial also kept in a history table.
+ *
+ * Everything runs on one connection opened at first use and kept for the whole command: the session advisory lock
+ * lives as long as that connection, so a holder that dies or loses its network frees the lock by itself. The holder
+ * is described in a row of the locks table next to the advisory lock; the row only counts while its backend pid
+ * still holds the advisory lock, so a row left by a dead session is never shown as the holder.
+ */
+export class PostgresStateBackend implements StateBackend {
+  readonly description: string;
+  private readonly workspace: string;
+  private readonly tables: TableNames;
+  private readonly lockKey: string;
+  private readonly queue = new SerialQueue();
+  private client: pg.Client | undefined;
+  private connecting: Promise<pg.Client> | undefined;
+  private connectionLost: Error | undefined;
+  private heldLock: LockInfo | undefined;
+
+  constructor(
+    private readonly target: PostgresTarget,
+    settings: StateSettings,
+    private readonly options: PostgresBackendOptions = {},
+  ) {
+    this.workspace = settings.workspace || 'default';
+    this.tables = tableNames(settings.schema);
+    this.lockKey = advisoryLockKey(settings.schema ?? '', this.workspace);
+    this.description = `postgres workspace "${this.workspace}" at ${target.display}`;
+  }
+
+  read(): Promise<StateDocument> {
+    return this.withClient(async (client) => {
+      const result = await client.query<{ document: string }>(
+        `SELECT document FROM ${this.tables.state} WHERE workspace = $1`,
+        [this.workspace],
+      );
+      const row = result.rows[0];
+      return row ? parseStateDocument(row.document, this.description) : freshState();
+    });
+  }
+
+  write(next: StateDocument): Promise<void> {
+    return this.replace(next, { lineage: next.lineage, serial: next.serial - 1 });
+  }
+
+  /**
+   * One transaction: lock the workspace row, compare it with what the writer read, store, keep history. Two
+   * writers from the same serial queue on the row lock and the second then sees the first's serial and is refused,
+   * with or without the advisory lock. A failure anywhere rolls back: nothing is half-written.
+   */
+  replace(next: StateDocument, expected: ExpectedState): Promise<void> {
+    const document = serializeState(next);
+    return this.withClient(async (client) => {
+      await client.query('BEGIN');
+      try {
+        const current = await client.query<{ lineage: string; serial: string }>(
+          `SELECT lineage, serial FROM ${this.tables.state} WHERE workspace = $1 FOR UPDATE`,
+          [this.workspace],
+        );
+        const row = current.rows[0];
+        checkExpectedState(row && { lineage: row.lineage, serial: Number(row.serial) }, expected, this.description);
+        if (row) {
+          await client.query(
+            `UPDATE ${this.tables.state} SET lineage = $2, serial = $3, document = $4, updated_at = now() WHERE workspace = $1`,
+            [this.workspace, next.lineage, next.serial, document],
+          );
+        } else {
+          const inserted = await client.query(
+            `INSERT INTO ${this.tables.state} (workspace, lineage, serial, document) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (workspace) DO NOTHING`,
+            [this.workspace, next.lineage, next.serial, document],
+          );
+          // Another first write got in between our empty read and our insert.
+          if (inserted.rowCount === 0) {
+            throw serialMismatchError(this.description, 'another writer stored the first serial meanwhile');
+          }
+        }
+        await client.query(
+          `INSERT INTO ${this.tables.history} (workspace, lineage, serial, document) VALUES ($1, $2, $3, $4)`,
+          [this.workspace, next.lineage, next.serial, document],
+        );
+        await client.query(
+          `DELETE FROM ${this.tables.history} WHERE workspace = $1 AND id <= (
+             SELECT id FROM ${this.tables.history} WHERE workspace = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)`,
+          [this.workspace, HISTORY_KEPT],
+        );
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  readSerial(serial: number): Promise<StateDocument | undefined> {
+    return this.withClient(async (client) => {
+      const result = await client.query<{ document: string }>(
+        `SELECT document FROM ${this.tables.history} WHERE workspace = $1 AND serial = $2 ORDER BY id DESC LIMIT 1`,
+        [this.workspace, serial],
+      );
+      const row = result.rows[0];
+      return row ? parseStateDocument(row.document, `${this.description} (serial ${serial})`) : undefined;
+    });
+  }
+
+  lock(operation: string): Promise<HeldLock> {
+    return this.withClient(async (client) => {
+      // The advisory lock is re-entrant within a session; a second lock() through this backend is still a refusal.
+      if (this.heldLock) throw lockedError(this.heldLock);
+      const info = newLockInfo(operation);
+      const taken = await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS taken', [
+        this.lockKey,
+      ]);
+      if (!taken.rows[0]?.taken) throw await this.refusal(client);
+      try {
+        await client.query(
+          `INSERT INTO ${this.tables.locks} (workspace, lock_id, info, backend_pid) VALUES ($1, $2, $3, pg_backend_pid())
+           ON CONFLICT (workspace) DO UPDATE
+             SET lock_id = EXCLUDED.lock_id, info = EXCLUDED.info, backend_pid = EXCLUDED.backend_pid, taken_at = now()`,
+          [this.workspace, info.id, JSON.stringify(info)],
+        );
+      } catch (err) {
+        await client.query('SELECT pg_advisory_unlock($1::bigint)', [this.lockKey]).catch(() => undefined);
+        throw err;
+      }
+      this.heldLock = info;
+      return { info, release: () => this.releaseLock(info.id) };
+    });
+  }
+
+  readLockInfo(): Promise<LockInfo | undefined> {
+    return this.withClient(async (client) => (await this.currentHolder(client))?.info);
+  }
+
+  /**
+   * A session advisory lock can only be released by its own session, so force-unlock terminates the holder's
+   * backend (pg_terminate_backend) and clears its row. The holder, if it is still alive, finds its connection gone
+   * at its next statement and stops; each of its writes is a transaction, so none is left half-done.
+   */
+  forceUnlock(lockId: string): Promise<void> {
+    return this.withClient(async (client) => {
+      const holder = await this.currentHolder(client);
+      if (holder === undefined) {
+        // The holder is gone but its row stayed: clearing it is all there is to do.
+        const cleared = await client.query(`DELETE FROM ${this.tables.locks} WHERE workspace = $1 AND lock_id = $2`, [
+          this.workspace,
+          lockId,
+        ]);
+        if (cleared.rowCount === 0) throw notLockedError(this.description);
+        return;
+      }
+      if (holder.info.id !== lockId) throw lockIdMismatchError(lockId, holder.info);
+      if (this.heldLock?.id === lockId) {
+        await this.unlockOwn(client, lockId);
+        return;
+      }
+      const terminated = await client.query<{ done: boolean }>('SELECT pg_terminate_backend($1) AS done', [
+        holder.backendPid,
+      ]);
+      if (!terminated.rows[0]?.done) {
+        throw UserError.of(
+          'state.force-unlock-denied',
+          `could not end the session holding the lock (${describeHolder(holder.info)})`,
+          'connect as the same role as the holder, or as a role with pg_signal_backend',
+        );
+      }
+      await client.query(`DELETE FROM ${this.tables.locks} WHERE workspace = $1 AND lock_id = $2`, [
+        this.workspace,
+        lockId,
+      ]);
+      await this.waitUntilAdvisoryLockFree(client, holder.backendPid);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.queue.run(async () => {
+      const client = this.client;
+      this.client = undefined;
+      this.connecting = undefined;
+      if (!client) return;
+      if (this.heldLock && !this.connectionLost) await this.unlockOwn(client, this.heldLock.id).catch(() => undefined);
+      this.heldLock = undefined;
+      await client.end().catch(() => undefined);
+    });
+  }
+
+  private releaseLock(lockId: string): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.heldLock?.id !== lockId) return;
+      // A lost connection has already released the lock on the server.
+      if (!this.client || this.connectionLost) {
+        this.heldLock = undefined;
+        return;
+      }
+      await this.unlockOwn(this.client, lockId).catch((err: unknown) => this.translate(err));
+    });
+  }
+
+  private async unlockOwn(client: pg.Client, lockId: string): Promise<void> {
+    await client.query(`DELETE FROM ${this.tables.locks} WHERE workspace = $1 AND lock_id = $2`, [this.workspace, lockId]);
+    await client.query('SELECT pg_advisory_unlock($1::bigint)', [this.lockKey]);
+    this.heldLock = undefined;
+  }
+
+  /** The refused user is told who holds the lock; a holder still writing its row is waited for briefly. */
+  private async refusal(client: pg.Client): Promise<UserError> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const holder = await this.currentHolder(client);
+      if (holder) return lockedError(holder.info);
+      await delay(50);
+    }
+    return UserError.of(
+      'state.locked',
+      `${this.description} is locked by another session that left no holder information`,
+      'wait for it to finish, or end that session in PostgreSQL if it is stale',
+    );
+  }
+
+  /** The lock row, only if its session still holds the advisory lock. */
+  private async currentHolder(client: pg.Client): Promise<{ info: LockInfo; backendPid: number } | undefined> {
+    const result = await client.query<{ info: string; backend_pid: number }>(
+      `SELECT l.info, l.backend_pid FROM ${this.tables.locks} l
+        WHERE l.workspace = $1 AND EXISTS (
+          SELECT 1 FROM pg_locks p
+           WHERE p.locktype = 'advisory' AND p.granted AND p.pid = l.backend_pid AND p.objsubid = 1
+             AND ((p.classid::bigint << 32) | p.objid::bigint) = $2::bigint)`,
+      [this.workspace, this.lockKey],
+    );
+    const row = result.rows[0];
+    const info = row && parseLockInfo(row.info);
+    return info ? { info, backendPid: row.backend_pid } : undefined;
+  }
+
+  private async waitUntilAdvisoryLockFree(client: pg.Client, backendPid: number): Promise<void> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const result = await client.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [backendPid]);
+      if (result.rowCount === 0) return;
+      await delay(50);
+    }
+  }
+
+  /** Every operation: one at a time, on the connection, with driver failures turned into one-line user errors. */
+  private withClient<T>(task: (client: pg.Client) => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      try {
+        return await task(await this.connection());
+      } catch (err) {
+        return this.translate(err);
+      }
+    });
+  }
+
+  private connection(): Promise<pg.Client> {
+    if (this.connectionLost) return Promise.reject(this.connectionLost);
+    this.connecting ??= this.connect().catch((err: unknown) => {
+      this.connecting = undefined;
+      throw err;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const statementTimeout = this.options.statementTimeoutMs ?? 30_000;
+    const client = new pg.Client({
+      connectionString: this.target.url,
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? 10_000,
+      statement_timeout: statementTimeout,
+      // The client-side limit catches a server that stopped answering altogether.
+      query_timeout: statementTimeout + 5_000,
+      keepAlive: true,
+      application_name: 'imageform',
+    });
+    // Without a listener a dropped connection would crash the process; remember it and fail the next call.
+    client.on('error', (err) => {
+      this.connectionLost = err;
+    });
+    try {
+      await client.connect();
+      await this.createTables(client);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    this.client = client;
+    return client;
+  }
+
+  private async createTables(client: pg.Client): Promise<void> {
+    const { schema, state, history, locks } = this.tables;
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [SETUP_LOCK_KEY]);
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${state} (
+        workspace text PRIMARY KEY,
+        lineage text NOT NULL,
+        serial bigint NOT NULL,
+        document text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${history} (
+        id bigserial PRIMARY KEY,
+        workspace text NOT NULL,
+        lineage text NOT NULL,
+        serial bigint NOT NULL,
+        document text NOT NULL,
+        written_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query(
+        `CREATE INDEX IF NOT EXISTS imageform_state_history_by_serial ON ${history} (workspace, serial)`,
+      );
+      await client.query(`CREATE TABLE IF NOT EXISTS ${locks} (
+        workspace text PRIMARY KEY,
+        lock_id text NOT NULL,
+        info text NOT NULL,
+        backend_pid integer NOT NULL,
+        taken_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** One line for the user: where (host and database, never the URL), what went wrong, what to do. */
+  private translate(err: unknown): never {
+    if (isUserError(err)) throw err;
+    const where = this.target.display;
+    const code = (err as { code?: unknown } | undefined)?.code;
+    const message = scrubSecrets(err instanceof Error ? err.message.split('\n')[0]! : String(err), this.target);
+    if (this.connectionLost || code === '57P01' || /Connection terminated|connection.*closed/i.test(message)) {
+      this.connectionLost ??= err instanceof Error ? err : new Error(message);
+      throw UserError.of(
+        'state.postgres-connection-lost',
+        `lost the connection to PostgreSQL at ${where} (${message}); its lock is released and no write was left half-done`,
+        'run the command again',
+      );
+    }
+    if (typeof code === 'string' && code.startsWith('28')) {
+      throw UserError.of('state.postgres-auth', `PostgreSQL at ${where} refused the login: ${message}`, 'check the user and password in the URL');
+    }
+    if (code === '3D000') {
+      throw UserError.of('state.postgres-no-database', `PostgreSQL at ${where}: ${message}`, 'create the database, or fix the URL');
+    }
+    if (code === '57014' || /timeout/i.test(message)) {
+      throw UserError.of(
+        'state.postgres-timeout',
+        `PostgreSQL at ${where} did not answer in time (${message}); nothing was written`,
+        'check the server and the network, then run the command again',
+      );
+    }
+    if (typeof code === 'string' && /^[A-Z]+$/.test(code)) {
+      // A system error code (ECONNREFUSED, ENOTFOUND, ...): the server cannot be reached at all.
+      throw UserError.of(
+        'state.postgres-unreachable',
+        `cannot reach PostgreSQL at ${where} (${code})`,
+        'check that the server is running and the host and port in the URL',
+      );
+    }
+    throw UserError.of('state.postgres-error', `PostgreSQL at ${where}: ${message}`, 'nothing was written; fix the cause and run the command again');
+  }
+}
+
+function tableNames(schema: string | undefined): TableNames {
+  const prefix = schema ? `${quoteIdentifier(schema)}.` : '';
+  return {
+    ...(schema ? { schema: quoteIdentifier(schema) } : {}),
+    state: `${prefix}imageform_state`,
+    history: `${prefix}imageform_state_history`,
+    locks: `${prefix}imageform_locks`,
+  };
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * A 62-bit key from schema and workspace: positive, so it splits into the (classid, objid) pair pg_locks shows
+ * without sign trouble.
+ */
+export function advisoryLockKey(schema: string, workspace: string): string {
+  const digest = createHash('sha256').update(`imageform\0${schema}\0${workspace}`).digest();
+  return (digest.readBigUInt64BE(0) & 0x3fffffffffffffffn).toString();
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
