@@ -1,0 +1,33 @@
+import type { Action } from '../engine/plan-types.js';
+
+/** "image.web: creating..." while it runs. */
+export const DOING: Record<Action, string> = {
+  create: 'creating',
+  update: 'updating',
+  replace: 'replacing',
+  delete: 'destroying',
+  forget: 'forgetting',
+};
+
+/** "image.web: created (r006-...)" when it is done. */
+export const DONE: Record<Action, string> = {
+  create: 'created',
+  update: 'updated',
+  replace: 'replaced',
+  delete: 'destroyed',
+  forget: 'forgotten',
+};
+
+/** 0.4s, 12s, 3m05s: precise when short, readable when long. */
+export function formatElapsed(ms: number): string {
+  const safe = Math.max(0, ms);
+  if (safe < 10_000) return `${(Math.floor(safe / 100) / 10).toFixed(1)}s`;
+  const seconds = Math.floor(safe / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+export function formatPercent(fraction: number): string {
+  return `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`;
+}

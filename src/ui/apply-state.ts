@@ -1,0 +1,99 @@
+import type { ApplyCounts, EngineEvent } from '../engine/events.js';
+import type { Action } from '../engine/plan-types.js';
+import { oneLine } from './safe-text.js';
+
+/** What every apply renderer tracks per resource; the ink view and the plain lines read the same value. */
+export interface ResourceRowState {
+  address: string;
+  action: Action;
+  id?: string;
+  /** Clock time the resource started, for the live elapsed time. */
+  startedAt: number;
+  status: 'running' | 'done' | 'failed';
+  /** Latest progress message from the engine ("exporting", "waiting for available"). */
+  message?: string;
+  /** 0..1 for operations that report it (export jobs). */
+  fraction?: number;
+  elapsedMs?: number;
+  error?: string;
+}
+
+export interface ApplyOutcome {
+  counts: ApplyCounts;
+  failed: number;
+  /** Operations planned (or attempted, when no plan was seen). */
+  total: number;
+  errors: { address: string; message: string }[];
+}
+
+export interface ApplyState {
+  rows: ResourceRowState[];
+  /** Number of changes in the plan, when one was announced. */
+  planned?: number;
+  outcome?: ApplyOutcome;
+}
+
+export function emptyApplyState(): ApplyState {
+  return { rows: [] };
+}
+
+/** Folds one event into the state; returns a new value, so React sees the change. */
+export function reduceApply(state: ApplyState, event: EngineEvent, now: number): ApplyState {
+  switch (event.type) {
+    case 'plan-ready':
+      return { ...state, planned: event.plan.changes.length };
+    case 'resource-started': {
+      const row: ResourceRowState = { address: event.address, action: event.action, startedAt: now, status: 'running' };
+      if (event.id) row.id = event.id;
+      return { ...state, rows: [...state.rows.filter((existing) => existing.address !== event.address), row] };
+    }
+    case 'resource-progress':
+      return updateRow(state, event.address, (row) => ({
+        ...row,
+        message: oneLine(event.message),
+        ...(event.fraction !== undefined ? { fraction: event.fraction } : {}),
+      }));
+    case 'resource-finished':
+      return updateRow(state, event.address, (row) => ({
+        ...row,
+        status: 'done',
+        elapsedMs: event.elapsedMs,
+        ...(event.id ? { id: event.id } : {}),
+      }), { action: event.action, now });
+    case 'resource-failed':
+      return updateRow(state, event.address, (row) => ({
+        ...row,
+        status: 'failed',
+        elapsedMs: event.elapsedMs,
+        error: oneLine(event.message),
+      }), { action: event.action, now });
+    case 'apply-finished': {
+      const succeeded = Object.values(event.counts).reduce((sum, count) => sum + count, 0);
+      const errors = state.rows
+        .filter((row) => row.status === 'failed')
+        .map((row) => ({ address: row.address, message: row.error ?? 'failed' }));
+      const total = Math.max(state.planned ?? 0, succeeded + event.failed);
+      return { ...state, outcome: { counts: event.counts, failed: event.failed, total, errors } };
+    }
+    default:
+      return state;
+  }
+}
+
+function updateRow(
+  state: ApplyState,
+  address: string,
+  change: (row: ResourceRowState) => ResourceRowState,
+  // A finish without a start (the engine may skip "started" for instant work) still gets a row.
+  create?: { action: Action; now: number },
+): ApplyState {
+  const index = state.rows.findIndex((row) => row.address === address);
+  if (index < 0) {
+    if (!create) return state;
+    const row: ResourceRowState = { address, action: create.action, startedAt: create.now, status: 'running' };
+    return { ...state, rows: [...state.rows, change(row)] };
+  }
+  const rows = [...state.rows];
+  rows[index] = change(rows[index]!);
+  return { ...state, rows };
+}

@@ -1,0 +1,50 @@
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+
+/**
+ * The approval prompt: the user types a value and presses Enter; only "yes" approves. Ctrl+C or Escape answer no,
+ * so nothing is ever applied by accident.
+ */
+export function ConfirmPrompt({
+  question,
+  onAnswer,
+}: {
+  question: string;
+  onAnswer: (approved: boolean, typed: string) => void;
+}) {
+  const [typed, setTyped] = useState('');
+  const [answered, setAnswered] = useState<string | undefined>(undefined);
+
+  const submit = (value: string): void => {
+    setAnswered(value);
+    onAnswer(value.trim() === 'yes', value);
+  };
+
+  useInput(
+    (input, key) => {
+      if (key.return) submit(typed);
+      else if ((key.ctrl && input === 'c') || key.escape) submit('');
+      else if (key.backspace || key.delete) setTyped((current) => current.slice(0, -1));
+      else if (!key.ctrl && !key.meta && input) setTyped((current) => current + input.replace(/[\r\n]/g, ''));
+    },
+    { isActive: answered === undefined },
+  );
+
+  return (
+    <Box flexDirection="column">
+      <Text bold>{question}</Text>
+      <Text>  imageform will perform the actions described above.</Text>
+      <Text>
+        {'  Only '}
+        <Text bold>yes</Text>
+        {' will be accepted to approve.'}
+      </Text>
+      <Text> </Text>
+      <Text>
+        {'  '}
+        <Text bold>Enter a value:</Text> {answered ?? typed}
+        {answered === undefined ? <Text inverse> </Text> : null}
+      </Text>
+    </Box>
+  );
+}

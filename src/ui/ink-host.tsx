@@ -1,0 +1,112 @@
+import { render, type Instance } from 'ink';
+import type { EngineEvent } from '../engine/events.js';
+import { emptyApplyState, reduceApply } from './apply-state.js';
+import { HostApp, type HostStore, type HostView, type StaticItem } from './components/HostApp.js';
+import type { Host, HostStreams } from './host-types.js';
+import { oneLine } from './safe-text.js';
+
+export interface InkHostOptions extends HostStreams {
+  clock?: () => number;
+}
+
+/**
+ * The terminal host: one ink app for the whole command, mounted on the first event. Final output goes through
+ * <Static> (so it stays in the scrollback), running resources and the prompt are redrawn below it.
+ */
+export function createInkHost(options: InkHostOptions): Host {
+  const clock = options.clock ?? Date.now;
+  let view: HostView = { items: [], apply: emptyApplyState() };
+  const listeners = new Set<() => void>();
+  const store: HostStore = {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    snapshot: () => view,
+  };
+  const update = (next: HostView): void => {
+    view = next;
+    for (const listener of listeners) listener();
+  };
+  const append = (...items: StaticItem[]): void => update({ ...view, items: [...view.items, ...items] });
+
+  let instance: Instance | undefined;
+  const mount = (): void => {
+    if (instance) return;
+    instance = render(<HostApp store={store} clock={clock} />, {
+      stdout: options.stdout as NodeJS.WriteStream,
+      stderr: options.stderr as NodeJS.WriteStream,
+      stdin: options.stdin as NodeJS.ReadStream,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    });
+  };
+
+  return {
+    notify(event: EngineEvent): void {
+      mount();
+      const previous = view.apply;
+      const apply = reduceApply(previous, event, clock());
+      const items: StaticItem[] = [];
+      switch (event.type) {
+        case 'refresh-started':
+          items.push({ kind: 'line', text: `Refreshing ${event.resources} ${event.resources === 1 ? 'resource' : 'resources'}...`, tone: 'muted' });
+          break;
+        case 'refresh-finished':
+          items.push({ kind: 'line', text: `Refreshed ${event.resources} ${event.resources === 1 ? 'resource' : 'resources'} (${event.requests} API requests).`, tone: 'muted' });
+          break;
+        case 'plan-ready':
+          items.push({ kind: 'plan', plan: event.plan });
+          break;
+        case 'resource-finished':
+        case 'resource-failed': {
+          const row = apply.rows.find((candidate) => candidate.address === event.address);
+          if (row) items.push({ kind: 'row', row });
+          break;
+        }
+        case 'notice':
+          items.push(
+            event.level === 'warning'
+              ? { kind: 'line', text: `Warning: ${oneLine(event.message)}`, tone: 'warning' }
+              : { kind: 'line', text: oneLine(event.message) },
+          );
+          break;
+        case 'apply-finished':
+          if (apply.outcome) items.push({ kind: 'outcome', outcome: apply.outcome });
+          break;
+        default:
+          break;
+      }
+      update({ ...view, apply, items: [...view.items, ...items] });
+    },
+
+    confirm(question: string, defaultAnswer: false): Promise<boolean> {
+      // Without a keyboard nobody can answer: take the default instead of waiting forever.
+      if (!options.stdin.isTTY) return Promise.resolve(defaultAnswer);
+      mount();
+      return new Promise<boolean>((resolve) => {
+        update({
+          ...view,
+          prompt: {
+            question,
+            answer: (approved, typed) => {
+              const { prompt: _answered, ...rest } = view;
+              view = rest;
+              append({ kind: 'answer', question, typed: oneLine(typed) });
+              resolve(approved);
+            },
+          },
+        });
+      });
+    },
+
+    async finish(): Promise<void> {
+      if (!instance) return;
+      // Let React commit the last update before ink writes its final frame.
+      await new Promise((resolve) => setImmediate(resolve));
+      instance.unmount();
+      await instance.waitUntilExit();
+      instance = undefined;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { EngineEvent } from '../engine/events.js';
+import { DOING, formatElapsed, formatPercent } from './action-words.js';
+import { emptyApplyState, reduceApply, type ApplyState } from './apply-state.js';
+import { finishedRowText, outcomeLines } from './apply-text.js';
+import type { Host, HostStreams } from './host-types.js';
+import { renderPlanText } from './plan-text.js';
+import { oneLine } from './safe-text.js';
+
+export interface PlainHostOptions extends HostStreams {
+  color: boolean;
+  /** How often a running resource says it is still alive (Terraform's "still creating..."). */
+  heartbeatMs?: number;
+  clock?: () => number;
+}
+
+/** One line per event, never a redraw: CI logs and pipes read top to bottom. Prompts answer their default. */
+export function createPlainHost(options: PlainHostOptions): Host {
+  const clock = options.clock ?? Date.now;
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  let state: ApplyState = emptyApplyState();
+  /** Last progress printed per resource, so frequent polls do not flood the log. */
+  const lastProgress = new Map<string, string>();
+  let heartbeat: NodeJS.Timeout | undefined;
+
+  const write = (text: string): void => {
+    options.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  };
+
+  const beat = (): void => {
+    const now = clock();
+    for (const row of state.rows) {
+      if (row.status !== 'running') continue;
+      write(`${row.address}: still ${DOING[row.action]}... [${formatElapsed(now - row.startedAt)} elapsed]`);
+    }
+  };
+
+  const stopHeartbeat = (): void => {
+    if (heartbeat) clearInterval(heartbeat);
+    heartbeat = undefined;
+  };
+
+  return {
+    notify(event: EngineEvent): void {
+      const now = clock();
+      state = reduceApply(state, event, now);
+      switch (event.type) {
+        case 'refresh-started':
+          write(`Refreshing ${event.resources} ${event.resources === 1 ? 'resource' : 'resources'}...`);
+          break;
+        case 'refresh-finished':
+          write(`Refreshed ${event.resources} ${event.resources === 1 ? 'resource' : 'resources'} (${event.requests} API requests).`);
+          break;
+        case 'plan-ready':
+          write(`\n${renderPlanText(event.plan, { color: options.color })}`);
+          break;
+        case 'resource-started': {
+          const id = event.id ? ` [id=${event.id}]` : '';
+          write(`${event.address}: ${DOING[event.action]}...${id}`);
+          if (!heartbeat && heartbeatMs > 0) {
+            heartbeat = setInterval(beat, heartbeatMs);
+            heartbeat.unref();
+          }
+          break;
+        }
+        case 'resource-progress': {
+          const row = state.rows.find((candidate) => candidate.address === event.address);
+          const bucket = event.fraction === undefined ? '' : String(Math.floor(event.fraction * 10));
+          const key = `${oneLine(event.message)}|${bucket}`;
+          if (lastProgress.get(event.address) === key) break;
+          lastProgress.set(event.address, key);
+          const percent = event.fraction === undefined ? '' : ` ${formatPercent(event.fraction)}`;
+          const elapsed = row ? ` [${formatElapsed(now - row.startedAt)} elapsed]` : '';
+          write(`${event.address}: ${oneLine(event.message)}${percent}${elapsed}`);
+          break;
+        }
+        case 'resource-finished':
+        case 'resource-failed': {
+          lastProgress.delete(event.address);
+          const row = state.rows.find((candidate) => candidate.address === event.address);
+          if (row) write(finishedRowText(row));
+          break;
+        }
+        case 'notice':
+          write(event.level === 'warning' ? `Warning: ${oneLine(event.message)}` : oneLine(event.message));
+          break;
+        case 'apply-finished':
+          stopHeartbeat();
+          if (state.outcome) write(`\n${outcomeLines(state.outcome).join('\n')}`);
+          break;
+      }
+    },
+    async confirm(_question: string, defaultAnswer: false): Promise<boolean> {
+      return defaultAnswer;
+    },
+    async finish(): Promise<void> {
+      stopHeartbeat();
+    },
+  };
+}
