@@ -1,0 +1,192 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import type { ApplyOutcome, ResourceRowState } from '../../src/ui/apply-state.js';
+import { ApplyProgress } from '../../src/ui/components/ApplyProgress.js';
+import { ConfirmPrompt } from '../../src/ui/components/ConfirmPrompt.js';
+import { ErrorBanner } from '../../src/ui/components/ErrorBanner.js';
+import { PlanView } from '../../src/ui/components/PlanView.js';
+import { emptyPlan, everyKindPlan } from './fixtures.js';
+import { renderFrame, settle, unstyled } from './render-helpers.js';
+
+describe('PlanView', () => {
+  it('shows drift first, notes, every action kind, status predictions, secrets and the closing line', () => {
+    expect(renderFrame(<PlanView plan={everyKindPlan} />)).toMatchInlineSnapshot(`
+      "Changed outside imageform since the last apply:
+      (the cloud objects below no longer match what imageform last recorded)
+
+        # image.base was changed outside imageform
+            ~ deprecation_at: null -> "2026-12-01T00:00:00Z"
+
+        # image.catalog could no longer be read (404)
+
+      Note: image.catalog could no longer be read (404); it may be held by a private catalog, so the plan
+      does not create it again.
+
+      Resource actions are indicated with the following symbols:
+        + create
+        ~ update in place
+      -/+ replace (delete, then create again)
+        - destroy
+      forget removed from state only; the cloud object stays as it is
+
+      imageform will perform the following actions:
+
+        # image.web will be created
+        + image.web
+            + name: "web-2404"
+            + file: "cos://us-south/images/web.qcow2"
+            + encrypted_data_key: (sensitive)
+            + deprecation_at: "2027-01-15T00:00:00Z"
+
+        # image.base will be updated in place
+        ~ image.base  id=r006-1111
+            ~ obsolescence_at: "2026-03-01T00:00:00Z" -> null   (status obsolete -> deprecated)
+
+        # image.legacy must be replaced
+      -/+ image.legacy  id=r006-2222
+            ~ file: "cos://us-south/images/legacy-1.qcow2" -> "cos://us-south/images/legacy-2.qcow2"   #
+      forces replacement
+            ~ encrypted_data_key: (sensitive) -> (sensitive)   # forces replacement
+
+        # image_export_job.nightly must be replaced (export job ended failed)
+      -/+ image_export_job.nightly  id=r006-job-1
+            ~ image: "r006-2222" -> (known after apply)
+
+        # image.old will be destroyed
+        - image.old  id=r006-3333
+
+        # image_deprecate.old will be forgotten: removed from state, the cloud object stays (orphan
+      policy)
+      forget image_deprecate.old  id=r006-3333
+
+      Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy, 1 to forget."
+    `);
+  });
+
+  it('says so when there is nothing to do', () => {
+    expect(renderFrame(<PlanView plan={emptyPlan} />)).toMatchInlineSnapshot(`"No changes. The cloud matches the files."`);
+  });
+});
+
+describe('ApplyProgress', () => {
+  const started = 1_000_000;
+  const rows: ResourceRowState[] = [
+    { address: 'image.web', action: 'create', id: 'r006-aaaa', startedAt: started, status: 'done', elapsedMs: 1234 },
+    { address: 'image.legacy', action: 'replace', startedAt: started, status: 'failed', elapsedMs: 2500, error: 'image ended failed: encrypted_data_key could not be unwrapped' },
+    { address: 'image_export_job.nightly', action: 'create', startedAt: started, status: 'running', message: 'exporting', fraction: 0.45 },
+    { address: 'image.base', action: 'update', startedAt: started + 2000, status: 'running' },
+  ];
+
+  it('shows each resource live: spinner, elapsed time, export progress bar, final lines', () => {
+    expect(renderFrame(<ApplyProgress rows={rows} now={started + 12_000} />)).toMatchInlineSnapshot(`
+      "✔ image.web: created (r006-aaaa) [1.2s]
+      ✘ image.legacy: failed: image ended failed: encrypted_data_key could not be unwrapped [2.5s]
+      ⠋ image_export_job.nightly: creating... exporting [12s] [█████████░░░░░░░░░░░] 45%
+      ⠋ image.base: updating... [10s]"
+    `);
+  });
+
+  it('ends with the failure count and the errors', () => {
+    const outcome: ApplyOutcome = {
+      counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 },
+      failed: 1,
+      total: 4,
+      errors: [{ address: 'image.legacy', message: 'image ended failed: encrypted_data_key could not be unwrapped' }],
+    };
+    const done = rows.map((row): ResourceRowState => (row.status === 'running' ? { ...row, status: 'done', elapsedMs: 9000 } : row));
+    expect(renderFrame(<ApplyProgress rows={done} now={started + 12_000} outcome={outcome} />)).toMatchInlineSnapshot(`
+      "✔ image.web: created (r006-aaaa) [1.2s]
+      ✘ image.legacy: failed: image ended failed: encrypted_data_key could not be unwrapped [2.5s]
+      ✔ image_export_job.nightly: created [9.0s]
+      ✔ image.base: updated [9.0s]
+
+      Apply failed: 1 of 4 operations failed.
+        image.legacy: image ended failed: encrypted_data_key could not be unwrapped"
+    `);
+  });
+
+  it('ends with the counts when everything worked, forgotten only when there were forgets', () => {
+    const outcome = (forgotten: number): ApplyOutcome => ({
+      counts: { added: 2, changed: 1, replaced: 1, destroyed: 0, forgotten },
+      failed: 0,
+      total: 4 + forgotten,
+      errors: [],
+    });
+    expect(renderFrame(<ApplyProgress rows={[]} now={0} outcome={outcome(0)} />)).toBe(
+      'Apply complete! Resources: 2 added, 1 changed, 1 replaced, 0 destroyed.',
+    );
+    expect(renderFrame(<ApplyProgress rows={[]} now={0} outcome={outcome(2)} />)).toBe(
+      'Apply complete! Resources: 2 added, 1 changed, 1 replaced, 0 destroyed, 2 forgotten.',
+    );
+  });
+});
+
+describe('ConfirmPrompt', () => {
+  async function answer(keys: string[]): Promise<{ approved: boolean | undefined; frame: string }> {
+    let approved: boolean | undefined;
+    const instance = render(<ConfirmPrompt question="Do you want to perform these actions?" onAnswer={(value) => (approved = value)} />);
+    await settle();
+    for (const key of keys) {
+      instance.stdin.write(key);
+      await settle(10);
+    }
+    await settle();
+    const frame = unstyled(instance.lastFrame() ?? '');
+    instance.unmount();
+    return { approved, frame };
+  }
+
+  it('asks, echoes what is typed, and approves only on "yes"', async () => {
+    const result = await answer(['y', 'e', 's', '\r']);
+    expect(result.approved).toBe(true);
+    expect(result.frame).toMatchInlineSnapshot(`
+      "Do you want to perform these actions?
+        imageform will perform the actions described above.
+        Type yes to approve; any other answer cancels.
+
+        Enter a value: yes"
+    `);
+  });
+
+  it('treats anything else as no: "y", "YES", an empty answer, Escape', async () => {
+    expect((await answer(['y', '\r'])).approved).toBe(false);
+    expect((await answer(['Y', 'E', 'S', '\r'])).approved).toBe(false);
+    expect((await answer(['\r'])).approved).toBe(false);
+    expect((await answer(['\u001b'])).approved).toBe(false);
+  });
+
+  it('lets the user correct a typo with backspace', async () => {
+    const result = await answer(['y', 'e', 'p', '\u007f', 's', '\r']);
+    expect(result.approved).toBe(true);
+  });
+
+  it('does not answer until Enter', async () => {
+    const result = await answer(['y', 'e', 's']);
+    expect(result.approved).toBeUndefined();
+    expect(result.frame).toContain('Enter a value: yes');
+  });
+});
+
+describe('ErrorBanner', () => {
+  it('boxes the message, the location and the hint', () => {
+    const frame = renderFrame(
+      <ErrorBanner
+        diagnostic={{
+          code: 'schema.date-order',
+          severity: 'error',
+          message: 'spec.obsolescence_at must be after spec.deprecation_at (2027-01-15T00:00:00Z)',
+          location: { file: 'images/base.yaml', line: 7, col: 19 },
+          hint: 'move obsolescence_at later or remove it',
+        }}
+      />,
+    );
+    expect(frame).toMatchInlineSnapshot(`
+      "╭──────────────────────────────────────────────────────────────────────────────────────────────────╮
+      │ Error                                                                                            │
+      │ spec.obsolescence_at must be after spec.deprecation_at (2027-01-15T00:00:00Z)                    │
+      │ at images/base.yaml:7:19                                                                         │
+      │ hint: move obsolescence_at later or remove it                                                    │
+      ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯"
+    `);
+  });
+});
