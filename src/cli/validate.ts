@@ -1,6 +1,22 @@
+import { formatDiagnostic, hasErrors } from '../diagnostics/diagnostic.js';
 import { UserError } from '../diagnostics/errors.js';
+import { loadConfiguration } from '../config/load.js';
 import type { CommandContext } from './context.js';
+import { parseCommandArgs } from './parse-args.js';
 
-export async function validate(_context: CommandContext): Promise<number> {
-  throw UserError.of('cli.not-built', 'imageform validate is not built yet', 'see the open issues');
+/** `imageform validate [DIR]`: parse, schema, references and every rule that needs no cloud. */
+export async function validate(context: CommandContext): Promise<number> {
+  const { positionals } = parseCommandArgs('validate', context.argv, {});
+  if (positionals.length > 1) {
+    throw UserError.of('cli.bad-arguments', `validate: expected one directory, got ${positionals.length} arguments`, 'imageform validate [DIR]');
+  }
+  const dir = positionals[0] ?? '.';
+  const { configuration, diagnostics } = await loadConfiguration(dir, { cwd: context.cwd });
+  for (const diagnostic of diagnostics) {
+    const prefix = diagnostic.severity === 'error' ? 'error: ' : '';
+    context.stderr.write(`${prefix}${formatDiagnostic(diagnostic)}\n`);
+  }
+  if (hasErrors(diagnostics)) return 1;
+  context.stdout.write(`${configuration.documents.length} resources valid\n`);
+  return 0;
 }

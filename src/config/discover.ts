@@ -1,0 +1,26 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const SETTINGS_FILE = 'imageform.yaml';
+
+/**
+ * Every *.yaml / *.yml below a directory, recursively, sorted by path (DESIGN.md §1): not the top-level
+ * imageform.yaml, nothing under a directory whose name starts with "." (.imageform/, .git/).
+ */
+export async function listResourceFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (current: string, relative: string): Promise<void> => {
+    const entries = await readdir(current, { withFileTypes: true });
+    for (const entry of entries) {
+      const relativePath = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.')) await walk(join(current, entry.name), relativePath);
+      } else if (entry.isFile() && /\.ya?ml$/.test(entry.name) && relativePath !== SETTINGS_FILE) {
+        found.push(relativePath);
+      }
+    }
+  };
+  await walk(dir, '');
+  // Code-unit order, not locale order: the same on every machine.
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((relativePath) => join(dir, relativePath));
+}

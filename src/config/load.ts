@@ -1,0 +1,71 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, formatDiagnostic, warning } from '../diagnostics/diagnostic.js';
+import { listResourceFiles } from './discover.js';
+import { displayFilePath } from './display-path.js';
+import type { LoadResult, ResourceDocument } from './model.js';
+import { readYamlFile } from './read-source.js';
+import { toResourceDocument } from './resource-document.js';
+import { runRules } from './rules/index.js';
+import { DEFAULT_SETTINGS, loadSettings } from './settings.js';
+
+/**
+ * Settings, every resource document, its schema and every rule that needs no cloud.
+ * Never throws for the user's mistakes: they come back as diagnostics, sorted by file, line and column.
+ */
+export async function loadConfiguration(dir: string, options: { cwd?: string } = {}): Promise<LoadResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const absoluteDir = resolve(cwd, dir);
+  const empty = (diagnostic: Diagnostic): LoadResult => ({
+    configuration: { dir: absoluteDir, settings: structuredClone(DEFAULT_SETTINGS), documents: [] },
+    diagnostics: [diagnostic],
+  });
+  try {
+    if (!(await stat(absoluteDir)).isDirectory()) {
+      return empty(error('load.not-a-directory', `${dir} is not a directory`, undefined, 'name the directory that holds the YAML files'));
+    }
+  } catch {
+    return empty(error('load.no-directory', `directory ${dir} does not exist`, undefined, 'name the directory that holds the YAML files'));
+  }
+
+  const { settings, diagnostics } = await loadSettings(absoluteDir, { cwd });
+  const files = await listResourceFiles(absoluteDir);
+  const parsedFiles = await Promise.all(files.map((file) => readYamlFile(file, displayFilePath(file, cwd))));
+  const documents: ResourceDocument[] = [];
+  for (const parsed of parsedFiles) {
+    diagnostics.push(...parsed.diagnostics);
+    for (const source of parsed.documents) {
+      const { document, diagnostics: problems } = toResourceDocument(source);
+      diagnostics.push(...problems);
+      if (document) documents.push(document);
+    }
+  }
+  diagnostics.push(...runRules(documents));
+  if (files.length === 0) {
+    diagnostics.push(warning('load.no-files', `no *.yaml or *.yml files below ${dir}`));
+  }
+  const fileOrder = [settings.file, ...files].filter((file): file is string => file !== undefined);
+  const shownOrder = fileOrder.map((file) => displayFilePath(file, cwd));
+  return { configuration: { dir: absoluteDir, settings, documents }, diagnostics: ordered(diagnostics, shownOrder) };
+}
+
+/** By file (in the order they were read), line, column, without repeats; placeless ones first. */
+function ordered(diagnostics: Diagnostic[], files: readonly string[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const unique = diagnostics.filter((diagnostic) => {
+    const line = `${diagnostic.code} ${formatDiagnostic(diagnostic)}`;
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
+  const fileOrder = new Map(files.map((file, index) => [file, index]));
+  const rank = (diagnostic: Diagnostic): [number, number, number] =>
+    diagnostic.location
+      ? [fileOrder.get(diagnostic.location.file) ?? files.length, diagnostic.location.line, diagnostic.location.col]
+      : [-1, 0, 0];
+  return unique
+    .map((diagnostic, index) => ({ diagnostic, index, rank: rank(diagnostic) }))
+    .sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.rank[2] - b.rank[2] || a.index - b.index)
+    .map((entry) => entry.diagnostic);
+}

@@ -1,0 +1,40 @@
+import { error } from '../../diagnostics/diagnostic.js';
+import { DependencyGraph } from '../../engine/graph.js';
+import type { ResourceDocument } from '../model.js';
+import { referencesIn } from '../references.js';
+import type { ConfigurationRule } from './rule.js';
+import { byAddress } from './targets.js';
+
+/** The dependencies of each document: the defined addresses its references point to. */
+export function dependencyMap(documents: readonly ResourceDocument[]): Map<string, string[]> {
+  const defined = byAddress(documents);
+  const dependencies = new Map<string, string[]>();
+  for (const document of defined.values()) {
+    const targets = referencesIn(document.spec)
+      .map(({ reference }) => reference.address)
+      .filter((address) => defined.has(address));
+    dependencies.set(document.address, [...new Set(targets)]);
+  }
+  return dependencies;
+}
+
+/** References may not go round in a circle; the error shows the whole path. */
+export const noCycles: ConfigurationRule = {
+  name: 'no-cycles',
+  check(documents) {
+    const cycle = new DependencyGraph(dependencyMap(documents)).findCycle();
+    if (!cycle) return [];
+    const defined = byAddress(documents);
+    const [from, to] = cycle as [string, string];
+    const document = defined.get(from)!;
+    const edge = referencesIn(document.spec).find(({ reference }) => reference.address === to);
+    return [
+      error(
+        'graph.cycle',
+        `dependency cycle: ${cycle.join(' -> ')}`,
+        edge ? document.locate(['spec', ...edge.path]) : document.location,
+        'remove one of the references',
+      ),
+    ];
+  },
+};

@@ -1,0 +1,49 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { error } from '../../diagnostics/diagnostic.js';
+import { describeBadDate, exampleDate, parseInstant } from '../dates.js';
+import type { DocumentRule } from './rule.js';
+
+const DATE_FIELDS = ['deprecation_at', 'obsolescence_at'] as const;
+
+/** Dates are RFC 3339 with an explicit offset, or null. */
+export const datesHaveOffsets: DocumentRule = {
+  name: 'dates-have-offsets',
+  check(document) {
+    if (document.kind !== 'image') return [];
+    const problems: Diagnostic[] = [];
+    for (const field of DATE_FIELDS) {
+      const value = document.spec[field];
+      if (typeof value !== 'string' || parseInstant(value) !== undefined) continue;
+      problems.push(
+        error(
+          'rule.date-format',
+          `spec.${field} ${JSON.stringify(value)} ${describeBadDate(value)}`,
+          document.locate(['spec', field]),
+          `write the date with an offset, e.g. ${exampleDate(value)}`,
+        ),
+      );
+    }
+    return problems;
+  },
+};
+
+/** obsolescence_at comes after deprecation_at when both are set, compared as instants. */
+export const obsolescenceAfterDeprecation: DocumentRule = {
+  name: 'obsolescence-after-deprecation',
+  check(document) {
+    if (document.kind !== 'image') return [];
+    const deprecation = document.spec.deprecation_at;
+    const obsolescence = document.spec.obsolescence_at;
+    if (typeof deprecation !== 'string' || typeof obsolescence !== 'string') return [];
+    const from = parseInstant(deprecation);
+    const to = parseInstant(obsolescence);
+    if (from === undefined || to === undefined || to > from) return [];
+    return [
+      error(
+        'rule.date-order',
+        `spec.obsolescence_at must be after spec.deprecation_at (${deprecation})`,
+        document.locate(['spec', 'obsolescence_at']),
+      ),
+    ];
+  },
+};

@@ -1,0 +1,29 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { error } from '../../diagnostics/diagnostic.js';
+import { didYouMean } from '../../diagnostics/did-you-mean.js';
+import { KIND_FIELDS } from '../fields.js';
+import type { DocumentRule } from './rule.js';
+
+/** lifecycle.ignore_changes names real spec fields of the kind (a typo would silently ignore nothing). */
+export const ignoreChangesNamesFields: DocumentRule = {
+  name: 'ignore-changes-names-fields',
+  check(document) {
+    const fields = KIND_FIELDS[document.kind].fields;
+    const problems: Diagnostic[] = [];
+    document.lifecycle.ignore_changes.forEach((entry, index) => {
+      if (typeof entry !== 'string') return;
+      const field = entry.startsWith('spec.') ? entry.slice('spec.'.length) : entry;
+      if (fields.includes(field.split('.')[0]!)) return;
+      const guess = didYouMean(field, fields);
+      problems.push(
+        error(
+          'rule.ignore-changes',
+          `lifecycle.ignore_changes[${index}] "${entry}" is not a spec field of ${document.kind}`,
+          document.locate(['lifecycle', 'ignore_changes', index]),
+          guess ? `did you mean "${guess}"?` : `fields of ${document.kind}: ${fields.join(', ')}`,
+        ),
+      );
+    });
+    return problems;
+  },
+};

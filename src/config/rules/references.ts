@@ -1,0 +1,95 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { error } from '../../diagnostics/diagnostic.js';
+import { didYouMean } from '../../diagnostics/did-you-mean.js';
+import { IMAGE_REFERENCE_FIELD } from '../fields.js';
+import { KINDS, type Kind } from '../model.js';
+import { displayPath } from '../node-path.js';
+import { malformedReferencesIn, REFERENCE_ATTRIBUTES, referencesIn } from '../references.js';
+import type { ConfigurationRule, DocumentRule } from './rule.js';
+import { byAddress } from './targets.js';
+
+/** A string with `${` must be exactly one whole reference: partial interpolation is not supported. */
+export const referencesAreWellFormed: DocumentRule = {
+  name: 'references-are-well-formed',
+  check(document) {
+    return malformedReferencesIn(document.spec).map(({ path, value }) =>
+      error(
+        'ref.syntax',
+        `spec.${displayPath(path)} ${JSON.stringify(value)} is not a reference`,
+        document.locate(['spec', ...path]),
+        'a reference is the whole value, ${kind.name.attribute}, e.g. ${image.web.id}',
+      ),
+    );
+  },
+};
+
+/** Every reference names a known kind, a defined address and a real attribute; `image` fields take an image's id. */
+export const referencesResolve: ConfigurationRule = {
+  name: 'references-resolve',
+  check(documents) {
+    const addresses = byAddress(documents);
+    const problems: Diagnostic[] = [];
+    for (const document of documents) {
+      for (const { path, reference } of referencesIn(document.spec)) {
+        const field = `spec.${displayPath(path)}`;
+        const location = document.locate(['spec', ...path]);
+        const text = `\${${reference.address}.${reference.attribute}}`;
+        if (!(KINDS as readonly string[]).includes(reference.kind)) {
+          const guess = didYouMean(reference.kind, KINDS);
+          problems.push(
+            error(
+              'ref.unknown-kind',
+              `${field} ${text} refers to unknown kind "${reference.kind}"`,
+              location,
+              guess ? `did you mean "${guess}"?` : `kinds: ${KINDS.join(', ')}`,
+            ),
+          );
+          continue;
+        }
+        const target = addresses.get(reference.address);
+        if (!target) {
+          const sameKind = [...addresses.keys()].filter((address) => address.startsWith(`${reference.kind}.`));
+          const guess = didYouMean(reference.address, sameKind);
+          problems.push(
+            error(
+              'ref.missing',
+              `${document.address} refers to ${reference.address}, which is not defined`,
+              location,
+              guess
+                ? `did you mean "${guess}"?`
+                : reference.kind === 'image'
+                  ? 'define it, or write the ID of an image imageform does not manage'
+                  : `define ${reference.address}`,
+            ),
+          );
+          continue;
+        }
+        const attributes = REFERENCE_ATTRIBUTES[reference.kind as Kind];
+        if (!attributes.includes(reference.attribute)) {
+          const guess = didYouMean(reference.attribute, attributes);
+          problems.push(
+            error(
+              'ref.attribute',
+              `${field} ${text}: ${reference.kind} has no attribute "${reference.attribute}"`,
+              location,
+              guess ? `did you mean "${guess}"?` : `attributes: ${attributes.join(', ')}`,
+            ),
+          );
+          continue;
+        }
+        const isImageField = path.length === 1 && path[0] === IMAGE_REFERENCE_FIELD;
+        if (isImageField && (reference.kind !== 'image' || reference.attribute !== 'id')) {
+          problems.push(
+            error(
+              'ref.wrong-target',
+              `${field} must refer to an image's id, not ${text}`,
+              location,
+              reference.kind === 'image' ? `write \${${reference.address}.id}` : 'write ${image.NAME.id} or an image ID',
+            ),
+          );
+        }
+      }
+    }
+    return problems;
+  },
+};
