@@ -1,0 +1,36 @@
+import { ApiError } from './errors.js';
+
+/**
+ * The cloud's clock: real time plus an offset. Tests move it forward to make scheduled lifecycle changes happen;
+ * it never moves backwards, as a real cloud's clock would not.
+ */
+export class CloudClock {
+  constructor(public offsetMs = 0) {}
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  advance(seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      throw new ApiError(400, 'validation_min_value', 'advance_seconds must be a number >= 0 (the clock never moves backwards)', {
+        name: 'advance_seconds',
+        type: 'field',
+        value: seconds,
+      });
+    }
+    this.offsetMs += Math.round(seconds * 1000);
+  }
+
+  set(instant: number): void {
+    const current = this.now();
+    if (instant < current) {
+      throw new ApiError(400, 'validation_min_value', `now must not be before the cloud's current time ${new Date(current).toISOString()}`, {
+        name: 'now',
+        type: 'field',
+        value: new Date(instant).toISOString(),
+      });
+    }
+    this.offsetMs += instant - current;
+  }
+}
