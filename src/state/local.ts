@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
+import { displayFilePath } from '../config/display-path.js';
 import { UserError } from '../diagnostics/errors.js';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
 import { freshState } from './fresh.js';
@@ -22,6 +23,8 @@ import type { HeldLock, LockInfo, StateBackend, StateDocument } from './state.js
 export interface LocalBackendOptions {
   /** Told when a stale lock left by a dead process is taken over. */
   onNotice?: (message: string) => void;
+  /** Paths in messages are shown relative to this directory (default: the process's). */
+  cwd?: string;
 }
 
 /** A takeover guard older than this was left by a crash in the middle of a takeover. */
@@ -42,6 +45,7 @@ export class LocalStateBackend implements StateBackend {
   readonly lockPath: string;
   private readonly takeoverGuardPath: string;
   private readonly onNotice: (message: string) => void;
+  private readonly displayCwd: string;
   private readonly heldLockIds = new Set<string>();
   private prepared: Promise<void> | undefined;
   private readonly releaseOnExit = (): void => this.releaseHeldLocksSync();
@@ -51,7 +55,8 @@ export class LocalStateBackend implements StateBackend {
     this.statePath = join(this.stateDir, 'state.json');
     this.lockPath = join(this.stateDir, 'state.lock');
     this.takeoverGuardPath = join(this.stateDir, 'state.lock.takeover');
-    this.description = displayPath(this.statePath);
+    this.displayCwd = options.cwd ?? process.cwd();
+    this.description = displayFilePath(this.statePath, this.displayCwd);
     this.onNotice = options.onNotice ?? (() => undefined);
   }
 
@@ -87,7 +92,7 @@ export class LocalStateBackend implements StateBackend {
     }
     const holder = await this.readLockInfo();
     if (holder) throw lockedError(holder);
-    throw UserError.of('state.lock-contended', `could not take the lock ${displayPath(this.lockPath)}`, 'try again');
+    throw UserError.of('state.lock-contended', `could not take the lock ${displayFilePath(this.lockPath, this.displayCwd)}`, 'try again');
   }
 
   async readLockInfo(): Promise<LockInfo | undefined> {
@@ -102,7 +107,7 @@ export class LocalStateBackend implements StateBackend {
     if (info === undefined) {
       throw UserError.of(
         'state.lock-unreadable',
-        `${displayPath(this.lockPath)}: the lock file is not readable lock information`,
+        `${displayFilePath(this.lockPath, this.displayCwd)}: the lock file is not readable lock information`,
         'if no imageform is running on this directory, delete the file',
       );
     }
@@ -244,10 +249,4 @@ function isCode(err: unknown, code: string): boolean {
 
 function errorCode(err: unknown): string {
   return (err as NodeJS.ErrnoException | undefined)?.code ?? String(err);
-}
-
-/** Relative to the working directory when inside it, as users typed it. */
-function displayPath(path: string): string {
-  const relativePath = relative(process.cwd(), path);
-  return relativePath && !relativePath.startsWith('..') && !isAbsolute(relativePath) ? relativePath : path;
 }

@@ -5,6 +5,8 @@ import type { StateBackend } from './state.js';
 export interface OpenStateOptions {
   /** Told about things worth a line but not a failure, e.g. a stale lock taken over. */
   onNotice?: (message: string) => void;
+  /** The user's working directory, for paths in messages. */
+  cwd?: string;
 }
 
 /** The backend named by `state:` in imageform.yaml, for the configuration directory `dir`. */

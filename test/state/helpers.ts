@@ -90,3 +90,38 @@ export function spawnLockHolder(
     void exited.then((code) => reject(new Error(`lock holder exited (${code}) before holding the lock: ${err}`)));
   });
 }
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI in-process through run() with collected streams; `stdin` text is what a user would type. */
+export async function runCli(
+  argv: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string; stdinIsTTY?: boolean },
+): Promise<CliResult> {
+  const { run } = await import('../../src/cli/main.js');
+  const { PassThrough, Writable } = await import('node:stream');
+  let stdout = '';
+  let stderr = '';
+  const collect = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        append(chunk.toString());
+        callback();
+      },
+    });
+  const stdin = Object.assign(new PassThrough(), { isTTY: options.stdinIsTTY ?? false });
+  stdin.end(options.stdin ?? '');
+  const code = await run({
+    argv,
+    cwd: options.cwd,
+    env: options.env ?? {},
+    stdin,
+    stdout: collect((text) => (stdout += text)),
+    stderr: collect((text) => (stderr += text)),
+  });
+  return { code, stdout, stderr };
+}
