@@ -255,12 +255,15 @@ export function code(value: string): string {
 
 /** Plain text for markdown: no accidental HTML, emphasis or table breaks. */
 export function escapeText(value: string): string {
-  return value.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]<>|]/g, (char) => `\\${char}`);
+  return value.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]<>]/g, (char) => `\\${char}`);
 }
 
-/** One table row; `|` inside a cell (code spans included, per GitHub's table rules) is escaped. */
+/**
+ * One table row. Every `|` inside a cell is escaped, code spans included: GitHub splits cells before it parses
+ * code, reading `\x` pairs as escapes, so a value's own backslash before a pipe cannot swallow our escape.
+ */
 function tableRow(cells: readonly string[]): string {
-  return `| ${cells.map((cell) => cell.replace(/\r?\n|\r/g, ' ').replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
+  return `| ${cells.map((cell) => cell.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|')).join(' | ')} |`;
 }
 
 function longestBacktickRun(text: string): number {

@@ -35,9 +35,9 @@ export function ConfirmPrompt({
       <Text bold>{question}</Text>
       <Text>  imageform will perform the actions described above.</Text>
       <Text>
-        {'  Only '}
+        {'  Type '}
         <Text bold>yes</Text>
-        {' will be accepted to approve.'}
+        {' to approve; any other answer cancels.'}
       </Text>
       <Text> </Text>
       <Text>
