@@ -1,6 +1,55 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { UserError } from '../diagnostics/errors.js';
+import { runApplyWorkflow } from '../engine/apply-workflow.js';
+import { readSavedPlan, type SavedPlan } from '../engine/saved-plan.js';
 import type { CommandContext } from './context.js';
+import { dirArgument, hostFor } from './output.js';
+import { parseCommandArgs } from './parse-args.js';
 
-export async function apply(_context: CommandContext): Promise<number> {
-  throw UserError.of('cli.not-built', 'imageform apply is not built yet', 'see the open issues');
+export function parseParallelism(value: string | undefined): number {
+  if (value === undefined) return 10;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw UserError.of('cli.bad-arguments', `--parallelism must be a whole number of at least 1, got "${value}"`);
+  }
+  return parsed;
 }
+
+/** `apply DIR` or `apply PLANFILE`: a regular file is a saved plan. */
+async function savedPlanAt(cwd: string, argument: string): Promise<SavedPlan | undefined> {
+  const path = resolve(cwd, argument);
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw UserError.of('cli.not-found', `${argument}: no such directory or plan file`);
+  return info.isFile() ? readSavedPlan(path) : undefined;
+}
+
+export async function apply(context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('apply', context.argv, {
+    'auto-approve': { type: 'boolean' },
+    parallelism: { type: 'string' },
+    json: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+  });
+  const argument = dirArgument(positionals, 'apply');
+  const parallelism = parseParallelism(values.parallelism);
+  const saved = await savedPlanAt(context.cwd, argument);
+  const host = hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
+  try {
+    const outcome = await runApplyWorkflow({
+      dir: saved ? saved.plan.dir! : argument,
+      cwd: context.cwd,
+      env: context.env,
+      host,
+      destroy: false,
+      autoApprove: values['auto-approve'] ?? false,
+      canAsk: context.stdin.isTTY === true && !values.json,
+      parallelism,
+      ...(saved ? { saved } : {}),
+    });
+    return outcome.failed ? 1 : 0;
+  } finally {
+    await host.finish();
+  }
+}
+

@@ -1,6 +1,30 @@
-import { UserError } from '../diagnostics/errors.js';
+import { runApplyWorkflow } from '../engine/apply-workflow.js';
+import { parseParallelism } from './apply.js';
 import type { CommandContext } from './context.js';
+import { dirArgument, hostFor } from './output.js';
+import { parseCommandArgs } from './parse-args.js';
 
-export async function destroy(_context: CommandContext): Promise<number> {
-  throw UserError.of('cli.not-built', 'imageform destroy is not built yet', 'see the open issues');
+export async function destroy(context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('destroy', context.argv, {
+    'auto-approve': { type: 'boolean' },
+    parallelism: { type: 'string' },
+    json: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+  });
+  const host = hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
+  try {
+    const outcome = await runApplyWorkflow({
+      dir: dirArgument(positionals, 'destroy'),
+      cwd: context.cwd,
+      env: context.env,
+      host,
+      destroy: true,
+      autoApprove: values['auto-approve'] ?? false,
+      canAsk: context.stdin.isTTY === true && !values.json,
+      parallelism: parseParallelism(values.parallelism),
+    });
+    return outcome.failed ? 1 : 0;
+  } finally {
+    await host.finish();
+  }
 }

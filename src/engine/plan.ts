@@ -85,7 +85,7 @@ export function makePlan(
   // Resources in state without a document (or all of them, for destroy): delete, or forget under orphan.
   for (const [address, entry] of Object.entries(state.resources)) {
     if (planned.has(address)) continue;
-    const orphan = entry.lifecycle.deletion_policy === 'orphan';
+    const orphan = (byAddress.get(address)?.lifecycle ?? entry.lifecycle).deletion_policy === 'orphan';
     const hasObject = entry.id !== null || snapshot.adoptedIntents.has(address);
     planned.set(address, {
       address,

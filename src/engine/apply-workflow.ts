@@ -1,0 +1,80 @@
+import { UserError } from '../diagnostics/errors.js';
+import { applyPlan, applyRefreshOnly } from './apply.js';
+import type { EngineHost } from './events.js';
+import type { Plan } from './plan-types.js';
+import { checkNotStale, checkSamePlan, type SavedPlan } from './saved-plan.js';
+import { refreshAndPlan, withSession } from './session.js';
+
+/**
+ * apply and destroy: lock, refresh, plan, show, ask, act. With a saved plan the review already happened: the
+ * plan is made again and must equal the saved one, against the same state serial.
+ */
+export interface ApplyWorkflowOptions {
+  dir: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  host: EngineHost;
+  destroy: boolean;
+  autoApprove: boolean;
+  /** Whether someone can answer the yes-prompt. */
+  canAsk: boolean;
+  parallelism: number;
+  saved?: SavedPlan;
+}
+
+export interface ApplyWorkflowResult {
+  plan: Plan;
+  failed: number;
+}
+
+export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<ApplyWorkflowResult> {
+  const { host, saved } = options;
+  const operation = options.destroy ? 'destroy' : 'apply';
+  if (!saved && !options.autoApprove && !options.canAsk) {
+    // Refused before anything is read or locked: without a terminal nobody can say yes.
+    throw UserError.of(
+      'apply.needs-approval',
+      `${operation} needs approval, and stdin is not a terminal`,
+      `review with "imageform plan", then run "imageform ${operation} --auto-approve", or apply a saved plan file`,
+    );
+  }
+  return withSession(options.dir, { cwd: options.cwd, env: options.env, host }, async (session) => {
+    await session.lock(operation);
+    const planOptions = {
+      refreshOnly: saved?.options.refresh_only ?? false,
+      destroy: saved?.options.destroy ?? options.destroy,
+      targets: saved?.options.targets ?? [],
+    };
+    if (saved) checkNotStale(saved, await session.backend.read());
+    const { state, snapshot, result } = await refreshAndPlan(session, host, planOptions);
+    if (saved) checkSamePlan(saved.plan, result.plan);
+    host.notify({ type: 'plan-ready', plan: result.plan });
+
+    if (planOptions.refreshOnly) {
+      await applyRefreshOnly(snapshot, session.backend, state);
+      host.notify({ type: 'notice', level: 'info', message: 'State now records the cloud as refreshed; nothing in the cloud was changed.' });
+      return { plan: result.plan, failed: 0 };
+    }
+    if (!result.plan.changes.length) {
+      await applyRefreshOnly(snapshot, session.backend, state);
+      return { plan: result.plan, failed: 0 };
+    }
+    if (!saved && !options.autoApprove) {
+      const question = options.destroy
+        ? 'Do you really want to destroy these resources? Only "yes" will be accepted.'
+        : 'Do you want to perform these actions? Only "yes" will be accepted.';
+      if (!(await host.confirm(question, false))) {
+        throw UserError.of(`${operation}.cancelled`, `${operation} cancelled; nothing was changed`);
+      }
+    }
+    const provider = await session.provider();
+    const outcome = await applyPlan(result, snapshot, {
+      provider,
+      backend: session.backend,
+      state,
+      host,
+      parallelism: options.parallelism,
+    });
+    return { plan: result.plan, failed: outcome.failures.length };
+  });
+}

@@ -1,0 +1,308 @@
+import type { ResourceDocument } from '../config/model.js';
+import { KIND_HANDLERS } from '../resources/index.js';
+import { stateAttributes } from '../resources/image.js';
+import type { OperationContext } from '../resources/types.js';
+import type { Provider } from '../provider/provider.js';
+import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
+import type { ApplyCounts, EngineHost } from './events.js';
+import { documentDependencies, resolveSpec, type PlanResult } from './plan.js';
+import type { Action, ResourceChange } from './plan-types.js';
+import type { CloudSnapshot } from './snapshot.js';
+
+/**
+ * Carry out a plan. Removals run first in reverse dependency order, then creates and updates in dependency
+ * order, each phase with at most `parallelism` operations at once. State is written after every operation,
+ * and a create records its intent before the API call, so an interrupted apply loses nothing and makes no twin.
+ */
+export interface ApplyOptions {
+  provider: Provider;
+  backend: StateBackend;
+  state: StateDocument;
+  host: EngineHost;
+  parallelism: number;
+  timeouts?: Partial<OperationContext['timeouts']>;
+}
+
+export interface ApplyResult {
+  counts: ApplyCounts;
+  failures: { address: string; message: string }[];
+  state: StateDocument;
+}
+
+const DEFAULT_TIMEOUTS = { createMs: 10 * 60_000, deleteMs: 10 * 60_000, exportMs: 60 * 60_000 };
+
+/** Serialises state writes: each operation's record becomes one write with serial + 1. */
+class StateWriter {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly backend: StateBackend,
+    public current: StateDocument,
+  ) {}
+
+  record(address: string, entry: ResourceState | undefined): Promise<void> {
+    const write = async (): Promise<void> => {
+      const resources = { ...this.current.resources };
+      if (entry) resources[address] = entry;
+      else delete resources[address];
+      const next: StateDocument = { ...this.current, serial: this.current.serial + 1, resources: sortByAddress(resources) };
+      await this.backend.write(next);
+      this.current = next;
+    };
+    const result = this.chain.then(write);
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Several entries in one write (the refresh recorded at the start of an apply). */
+  recordAll(update: (resources: Record<string, ResourceState>) => boolean): Promise<void> {
+    const write = async (): Promise<void> => {
+      const resources = structuredClone(this.current.resources);
+      if (!update(resources)) return;
+      const next: StateDocument = { ...this.current, serial: this.current.serial + 1, resources: sortByAddress(resources) };
+      await this.backend.write(next);
+      this.current = next;
+    };
+    const result = this.chain.then(write);
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function sortByAddress(resources: Record<string, ResourceState>): Record<string, ResourceState> {
+  return Object.fromEntries(Object.entries(resources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Bring state up to what the refresh saw before acting: adopt objects of interrupted creates, and record the
+ * current cloud attributes of managed objects (so drift is measured from this apply on).
+ */
+export function refreshedResources(resources: Record<string, ResourceState>, snapshot: CloudSnapshot): boolean {
+  let changed = false;
+  for (const [address, entry] of Object.entries(resources)) {
+    const adopted = snapshot.adoptedIntents.get(address);
+    if (!entry.id && adopted) {
+      entry.id = adopted;
+      delete entry.intent;
+      changed = true;
+    }
+    if (!entry.id) continue;
+    if (entry.kind === 'image') {
+      const image = snapshot.images.get(entry.id);
+      if (!image) continue;
+      const inputs = entry.attributes.inputs as Record<string, string> | undefined;
+      const next = stateAttributes(image, inputs);
+      if (JSON.stringify(next) !== JSON.stringify(entry.attributes)) {
+        entry.attributes = next;
+        changed = true;
+      }
+    } else if (entry.kind === 'image_export_job') {
+      const imageId = (entry.attributes.image_id as string | undefined) ?? entry.intent?.parent_id;
+      const job = imageId ? snapshot.exportJobs.get(imageId)?.find((candidate) => candidate.id === entry.id) : undefined;
+      if (!job || !imageId) continue;
+      const { encrypted_data_key: _secret, ...rest } = job;
+      const next = { ...rest, image_id: imageId };
+      if (JSON.stringify(next) !== JSON.stringify(entry.attributes)) {
+        entry.attributes = next;
+        delete entry.intent;
+        changed = true;
+      }
+    } else {
+      const image = snapshot.images.get(entry.id);
+      if (image && entry.attributes.status !== image.status) {
+        entry.attributes = { ...entry.attributes, status: image.status };
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+interface Step {
+  change: ResourceChange;
+  phase: 'remove' | 'make';
+  /** Steps of the same phase that must finish first. */
+  after: Set<string>;
+}
+
+function buildSteps(changes: readonly ResourceChange[], state: StateDocument, documents: ReadonlyMap<string, ResourceDocument>) {
+  const removals = new Map<string, Step>();
+  const makes = new Map<string, Step>();
+  for (const change of changes) {
+    if (change.action === 'delete' || change.action === 'forget' || change.action === 'replace') {
+      removals.set(change.address, { change, phase: 'remove', after: new Set() });
+    }
+    if (change.action === 'create' || change.action === 'update' || change.action === 'replace') {
+      makes.set(change.address, { change, phase: 'make', after: new Set() });
+    }
+  }
+  // Remove dependents before what they depend on (an export job before its image).
+  for (const address of removals.keys()) {
+    const dependsOn = state.resources[address]?.dependencies ?? [];
+    for (const dependency of dependsOn) removals.get(dependency)?.after.add(address);
+  }
+  // Make dependencies before dependents.
+  for (const [address, step] of makes) {
+    const document = documents.get(address);
+    const dependsOn = document ? documentDependencies(document) : [];
+    for (const dependency of dependsOn) if (makes.has(dependency)) step.after.add(dependency);
+  }
+  return { removals, makes };
+}
+
+async function runPhase(
+  steps: Map<string, Step>,
+  parallelism: number,
+  run: (step: Step) => Promise<boolean>,
+  skipped: (step: Step, because: string) => void,
+): Promise<void> {
+  const done = new Map<string, boolean>();
+  const pending = new Set(steps.keys());
+  const running = new Map<string, Promise<void>>();
+  while (pending.size || running.size) {
+    for (const address of [...pending].sort()) {
+      if (running.size >= parallelism) break;
+      const step = steps.get(address)!;
+      const waits = [...step.after].filter((other) => steps.has(other));
+      const failed = waits.find((other) => done.get(other) === false);
+      if (failed) {
+        pending.delete(address);
+        done.set(address, false);
+        skipped(step, failed);
+        continue;
+      }
+      if (!waits.every((other) => done.get(other) === true)) continue;
+      pending.delete(address);
+      running.set(
+        address,
+        run(step).then((ok) => {
+          done.set(address, ok);
+          running.delete(address);
+        }),
+      );
+    }
+    if (running.size) await Promise.race(running.values());
+    else if (pending.size) {
+      // Everything left waits on something that will never finish: only possible with a cycle, refused earlier.
+      for (const address of pending) skipped(steps.get(address)!, 'an unresolved dependency');
+      break;
+    }
+  }
+}
+
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0]!;
+}
+
+export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, options: ApplyOptions): Promise<ApplyResult> {
+  const { provider, host } = options;
+  const writer = new StateWriter(options.backend, options.state);
+  await writer.recordAll((resources) => refreshedResources(resources, snapshot));
+
+  const counts: ApplyCounts = { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 };
+  const failures: { address: string; message: string }[] = [];
+  const changes = result.plan.changes;
+  const deleting = new Set(changes.filter((c) => c.action === 'delete' || c.action === 'replace').map((c) => c.address));
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const { removals, makes } = buildSteps(changes, writer.current, result.documents);
+  const started = new Map<string, number>();
+
+  const context = (address: string, spec?: Record<string, unknown>): OperationContext => ({
+    address,
+    provider,
+    ...(spec ? { spec } : {}),
+    ...(result.documents.get(address) ? { document: result.documents.get(address)! } : {}),
+    ...(writer.current.resources[address] ? { entry: writer.current.resources[address]! } : {}),
+    // Dependencies are recorded from the document, so removal order survives the document's deletion.
+    record: (entry) => {
+      const document = result.documents.get(address);
+      return writer.record(address, entry && document ? { ...entry, dependencies: documentDependencies(document) } : entry);
+    },
+    progress: (message, fraction) =>
+      host.notify({ type: 'resource-progress', address, message, ...(fraction !== undefined ? { fraction } : {}) }),
+    deleting,
+    timeouts,
+  });
+
+  const begin = (change: ResourceChange, action: Action): void => {
+    if (!started.has(change.address)) started.set(change.address, performance.now());
+    host.notify({ type: 'resource-started', address: change.address, action, ...(change.id ? { id: change.id } : {}) });
+  };
+  const elapsed = (address: string): number => Math.round(performance.now() - (started.get(address) ?? performance.now()));
+  const fail = (change: ResourceChange, err: unknown): false => {
+    const message = oneLine(err);
+    failures.push({ address: change.address, message });
+    host.notify({ type: 'resource-failed', address: change.address, action: change.action, message, elapsedMs: elapsed(change.address) });
+    return false;
+  };
+
+  await runPhase(
+    removals,
+    options.parallelism,
+    async ({ change }) => {
+      const entry = writer.current.resources[change.address];
+      const orphan = (result.documents.get(change.address)?.lifecycle ?? entry?.lifecycle)?.deletion_policy === 'orphan';
+      const forgetOnly = change.action === 'forget' || (orphan && change.action !== 'delete') || !entry?.id;
+      begin(change, change.action === 'replace' ? 'replace' : forgetOnly ? 'forget' : 'delete');
+      try {
+        if (!forgetOnly) await KIND_HANDLERS[change.kind].delete(context(change.address));
+        await writer.record(change.address, undefined);
+        if (change.action === 'replace') return true;
+        if (forgetOnly) counts.forgotten++;
+        else counts.destroyed++;
+        host.notify({ type: 'resource-finished', address: change.address, action: change.action, elapsedMs: elapsed(change.address) });
+        return true;
+      } catch (err) {
+        return fail(change, err);
+      }
+    },
+    (step, because) => fail(step.change, new Error(`skipped: ${because} failed first`)),
+  );
+
+  const failedRemovals = new Set(failures.map((f) => f.address));
+  await runPhase(
+    makes,
+    options.parallelism,
+    async ({ change }) => {
+      if (failedRemovals.has(change.address)) return false;
+      const document = result.documents.get(change.address)!;
+      const spec = resolveSpec(document.spec, (dependency) => {
+        const entry = writer.current.resources[dependency];
+        return entry ? { ...entry.attributes, id: entry.id } : undefined;
+      });
+      begin(change, change.action);
+      try {
+        const handler = KIND_HANDLERS[change.kind];
+        const operation = context(change.address, spec);
+        if (change.action === 'update') await handler.update(operation);
+        else await handler.create(operation);
+        const entry = writer.current.resources[change.address];
+        if (change.action === 'create') counts.added++;
+        else if (change.action === 'update') counts.changed++;
+        else counts.replaced++;
+        host.notify({
+          type: 'resource-finished',
+          address: change.address,
+          action: change.action,
+          ...(entry?.id ? { id: entry.id } : {}),
+          elapsedMs: elapsed(change.address),
+        });
+        return true;
+      } catch (err) {
+        return fail(change, err);
+      }
+    },
+    (step, because) => fail(step.change, new Error(`skipped: ${because} failed first`)),
+  );
+
+  host.notify({ type: 'apply-finished', counts, failed: failures.length });
+  return { counts, failures, state: writer.current };
+}
+
+/** Record the refreshed cloud in state without changing anything (apply of a refresh-only plan). */
+export async function applyRefreshOnly(snapshot: CloudSnapshot, backend: StateBackend, state: StateDocument): Promise<StateDocument> {
+  const writer = new StateWriter(backend, state);
+  await writer.recordAll((resources) => refreshedResources(resources, snapshot));
+  return writer.current;
+}
