@@ -66,6 +66,7 @@ export class CoalescingWriter {
       });
       this.next = { promise, resolve, reject };
       if (!this.running) this.startNext();
+      return promise;
     }
     return this.next.promise;
   }
