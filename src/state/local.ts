@@ -17,6 +17,7 @@ import {
 } from './lock-info.js';
 import { parseStateDocument } from './parse.js';
 import { serializeState } from './serialize.js';
+import { SerialQueue } from './serial-queue.js';
 import { checkExpectedState, type ExpectedState } from './serial-check.js';
 import type { HeldLock, LockInfo, StateBackend, StateDocument } from './state.js';
 
@@ -48,6 +49,8 @@ export class LocalStateBackend implements StateBackend {
   private readonly displayCwd: string;
   private readonly heldLockIds = new Set<string>();
   private prepared: Promise<void> | undefined;
+  private readonly writes = new SerialQueue();
+  private lastWritten: (ExpectedState & { identity: string }) | undefined;
   private readonly releaseOnExit = (): void => this.releaseHeldLocksSync();
 
   constructor(dir: string, options: LocalBackendOptions = {}) {
@@ -69,14 +72,33 @@ export class LocalStateBackend implements StateBackend {
   }
 
   /**
-   * Check-then-rename: the serial check catches a writer working from an old read (the usual lost update), the
-   * lock keeps two applies from racing inside the few microseconds between the check and the rename.
+   * Check-then-rename. The serial check catches a writer working from an old read (the usual lost update); the
+   * lock keeps two processes from racing inside the moment between check and rename, and the queue does the same
+   * for concurrent calls within this process.
    */
-  async replace(next: StateDocument, expected: ExpectedState): Promise<void> {
-    await this.prepareDirectory();
-    const stored = await this.readStored();
-    checkExpectedState(stored, expected, this.description);
-    await writeFileAtomic(this.statePath, serializeState(next));
+  replace(next: StateDocument, expected: ExpectedState): Promise<void> {
+    return this.writes.run(async () => {
+      await this.prepareDirectory();
+      checkExpectedState(await this.storedVersion(), expected, this.description);
+      await writeFileAtomic(this.statePath, serializeState(next));
+      // Every write is a new file (rename), so its identity tells whether anyone wrote after us.
+      const written = await stat(this.statePath);
+      this.lastWritten = { lineage: next.lineage, serial: next.serial, identity: fileIdentity(written) };
+    });
+  }
+
+  /**
+   * Lineage and serial of the stored file. An apply writes once per resource operation, so when the file is still
+   * the one this backend wrote last, the stat is enough and the document is not parsed again.
+   */
+  private async storedVersion(): Promise<ExpectedState | undefined> {
+    const current = await stat(this.statePath).catch((err: unknown) => {
+      if (isCode(err, 'ENOENT')) return undefined;
+      throw err;
+    });
+    if (current === undefined) return undefined;
+    if (this.lastWritten && this.lastWritten.identity === fileIdentity(current)) return this.lastWritten;
+    return this.readStored();
   }
 
   async lock(operation: string): Promise<HeldLock> {
@@ -227,6 +249,10 @@ export class LocalStateBackend implements StateBackend {
     }
     return false;
   }
+}
+
+function fileIdentity(stats: { dev: number; ino: number; size: number; mtimeMs: number }): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
 function isLeftByDeadProcess(holder: LockInfo): boolean {

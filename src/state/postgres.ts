@@ -317,6 +317,7 @@ export class PostgresStateBackend implements StateBackend {
       // The client-side limit catches a server that stopped answering altogether.
       query_timeout: statementTimeout + 5_000,
       keepAlive: true,
+      keepAliveInitialDelayMillis: 30_000,
       application_name: 'imageform',
     });
     // Without a listener a dropped connection would crash the process; remember it and fail the next call.
@@ -325,6 +326,8 @@ export class PostgresStateBackend implements StateBackend {
     });
     try {
       await client.connect();
+      // A holder that vanishes from the network (not just exits) frees the lock within about a minute, not hours.
+      await client.query('SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3');
       await this.createTables(client);
     } catch (err) {
       await client.end().catch(() => undefined);

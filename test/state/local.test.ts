@@ -81,6 +81,22 @@ describe('local state file', () => {
     expect((await first.read()).resources['image.web']!.attributes.by).toBe('first');
   });
 
+  it('notices a write by someone else after its own last write, and serializes its own concurrent writes', async () => {
+    const mine = backend();
+    const theirs = backend();
+    const { lineage } = await mine.read();
+    await mine.write(sampleState(lineage, 1));
+    await theirs.write(sampleState(lineage, 2, { by: 'theirs' }));
+    expect((await userErrorOf(mine.write(sampleState(lineage, 2, { by: 'mine' })))).code).toBe('state.serial-mismatch');
+
+    const results = await Promise.allSettled([
+      mine.write(sampleState(lineage, 3, { by: 'first call' })),
+      mine.write(sampleState(lineage, 3, { by: 'second call' })),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+    expect((await backend().read()).resources['image.web']!.attributes.by).toBe('first call');
+  });
+
   it('names the path of a corrupt state file', async () => {
     await mkdir(join(temp.dir, '.imageform'));
     await writeFile(join(temp.dir, '.imageform', 'state.json'), '{"version": 1, "lineage": "x", ');
