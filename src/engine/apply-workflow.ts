@@ -51,12 +51,12 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
     host.notify({ type: 'plan-ready', plan: result.plan });
 
     if (planOptions.refreshOnly) {
-      await applyRefreshOnly(snapshot, session.backend, state);
+      await applyRefreshOnly(snapshot, session.backend, state, result.documents);
       host.notify({ type: 'notice', level: 'info', message: 'State now records the cloud as refreshed; nothing in the cloud was changed.' });
       return { plan: result.plan, failed: 0 };
     }
     if (!result.plan.changes.length) {
-      await applyRefreshOnly(snapshot, session.backend, state);
+      await applyRefreshOnly(snapshot, session.backend, state, result.documents);
       return { plan: result.plan, failed: 0 };
     }
     if (!saved && !options.autoApprove) {

@@ -1,6 +1,6 @@
 import type { ResourceDocument } from '../config/model.js';
 import { KIND_HANDLERS } from '../resources/index.js';
-import { stateAttributes } from '../resources/image.js';
+import { imageInputs, stateAttributes } from '../resources/image.js';
 import type { OperationContext } from '../resources/types.js';
 import type { Provider } from '../provider/provider.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
@@ -118,6 +118,18 @@ export function refreshedResources(resources: Record<string, ResourceState>, sna
   return changed;
 }
 
+/** An imported image has no record of its write-only inputs: the first apply adopts the files' values. */
+function adoptImportedInputs(resources: Record<string, ResourceState>, documents: ReadonlyMap<string, ResourceDocument>): boolean {
+  let changed = false;
+  for (const [address, entry] of Object.entries(resources)) {
+    const document = documents.get(address);
+    if (entry.kind !== 'image' || !entry.id || entry.attributes.inputs || !document) continue;
+    entry.attributes = { ...entry.attributes, inputs: imageInputs(document.spec) };
+    changed = true;
+  }
+  return changed;
+}
+
 interface Step {
   change: ResourceChange;
   phase: 'remove' | 'make';
@@ -198,7 +210,7 @@ function oneLine(err: unknown): string {
 export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, options: ApplyOptions): Promise<ApplyResult> {
   const { provider, host } = options;
   const writer = new StateWriter(options.backend, options.state);
-  await writer.recordAll((resources) => refreshedResources(resources, snapshot));
+  await writer.recordAll((resources) => recordRefresh(resources, snapshot, result.documents));
 
   const counts: ApplyCounts = { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 };
   const failures: { address: string; message: string }[] = [];
@@ -300,9 +312,24 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
   return { counts, failures, state: writer.current };
 }
 
-/** Record the refreshed cloud in state without changing anything (apply of a refresh-only plan). */
-export async function applyRefreshOnly(snapshot: CloudSnapshot, backend: StateBackend, state: StateDocument): Promise<StateDocument> {
+function recordRefresh(
+  resources: Record<string, ResourceState>,
+  snapshot: CloudSnapshot,
+  documents: ReadonlyMap<string, ResourceDocument>,
+): boolean {
+  const refreshed = refreshedResources(resources, snapshot);
+  const adopted = adoptImportedInputs(resources, documents);
+  return refreshed || adopted;
+}
+
+/** Record the refreshed cloud in state without changing anything (a refresh-only or empty plan). */
+export async function applyRefreshOnly(
+  snapshot: CloudSnapshot,
+  backend: StateBackend,
+  state: StateDocument,
+  documents: ReadonlyMap<string, ResourceDocument>,
+): Promise<StateDocument> {
   const writer = new StateWriter(backend, state);
-  await writer.recordAll((resources) => refreshedResources(resources, snapshot));
+  await writer.recordAll((resources) => recordRefresh(resources, snapshot, documents));
   return writer.current;
 }
