@@ -25,7 +25,12 @@ export function ConfirmPrompt({
       if (key.return) submit(typed);
       else if ((key.ctrl && input === 'c') || key.escape) submit('');
       else if (key.backspace || key.delete) setTyped((current) => current.slice(0, -1));
-      else if (!key.ctrl && !key.meta && input) setTyped((current) => current + input.replace(/[\r\n]/g, ''));
+      else if (!key.ctrl && !key.meta && input) {
+        // Pasted text arrives in one chunk, Enter included: submit what precedes the line break.
+        const lineBreak = input.search(/[\r\n]/);
+        if (lineBreak >= 0) submit(typed + input.slice(0, lineBreak));
+        else setTyped((current) => current + input);
+      }
     },
     { isActive: answered === undefined },
   );
