@@ -1,6 +1,82 @@
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { UserError } from '../diagnostics/errors.js';
+import { DRIFT_IGNORE_FILE, describeExpiredRule, parseIgnoreRules } from '../engine/drift-ignore.js';
+import { baselineFor, driftReport } from '../engine/drift-report.js';
+import { refreshAndPlan, withSession } from '../engine/session.js';
+import { planToJson } from '../ui/json.js';
+import { renderDriftMarkdown } from '../ui/markdown.js';
+import { renderPlanText } from '../ui/plan-text.js';
 import type { CommandContext } from './context.js';
+import { dirArgument, silentHost } from './output.js';
+import { outputMode } from '../ui/output-mode.js';
+import { parseCommandArgs } from './parse-args.js';
 
-export async function drift(_context: CommandContext): Promise<number> {
-  throw UserError.of('cli.not-built', 'imageform drift is not built yet', 'see the open issues');
+const FORMATS = ['text', 'json', 'markdown'] as const;
+
+async function readRules(dir: string, cwd: string) {
+  const file = join(dir, DRIFT_IGNORE_FILE);
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  return { file, rules: text === undefined ? [] : parseIgnoreRules(text, displayPath(cwd, file)), text };
+}
+
+function displayPath(cwd: string, file: string): string {
+  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
+}
+
+/** `imageform drift`: refresh only, report, exit 0 clean / 2 drift / 1 error. Nothing is changed. */
+export async function drift(context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('drift', context.argv, {
+    format: { type: 'string', default: 'text' },
+    baseline: { type: 'boolean' },
+    reason: { type: 'string' },
+    'no-color': { type: 'boolean' },
+  });
+  const format = values.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) {
+    throw UserError.of('cli.bad-arguments', `drift: --format must be text, json or markdown, not "${values.format}"`);
+  }
+  const dir = resolve(context.cwd, dirArgument(positionals, 'drift'));
+  const { file, rules, text } = await readRules(dir, context.cwd);
+  const { result, snapshot } = await withSession(dir, { cwd: context.cwd, env: context.env, host: silentHost }, (session) =>
+    refreshAndPlan(session, silentHost, {}),
+  );
+
+  if (values.baseline) {
+    const report = driftReport(result.plan, rules, snapshot.now);
+    const reason = values.reason ?? `accepted as baseline on ${snapshot.now.toISOString().slice(0, 10)}`;
+    const added = report.plan.drift.length + report.plan.changes.length;
+    if (added) {
+      const rulesText = baselineFor(report.plan, snapshot.now, reason);
+      await writeFile(file, text ? `${text.endsWith('\n') ? text : `${text}\n`}${rulesText}` : rulesText);
+    }
+    context.stdout.write(
+      added ? `Wrote ignore rules for today's drift to ${displayPath(context.cwd, file)}; "imageform drift" now reports only new drift.\n` : 'Nothing drifted: no rules written.\n',
+    );
+    return 0;
+  }
+
+  const report = driftReport(result.plan, rules, snapshot.now);
+  const drifted = report.plan.drift.length + report.plan.changes.length > 0;
+  const notes = report.expired.map((rule) => describeExpiredRule(rule, displayPath(context.cwd, file)));
+  const markdown = format === 'markdown' || context.env.GITHUB_STEP_SUMMARY ? renderDriftMarkdown({ drift: report.plan.drift, changes: report.plan.changes }) : '';
+  if (format === 'json') {
+    context.stdout.write(planToJson(report.plan));
+  } else if (format === 'markdown') {
+    context.stdout.write(markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+  } else {
+    const mode = outputMode(context, context.env, { noColor: values['no-color'] ?? false });
+    context.stdout.write(
+      drifted
+        ? renderPlanText(report.plan, { color: mode.color })
+        : 'No drift. The cloud matches the files and the last apply.\n',
+    );
+    if (report.ignored) context.stdout.write(`${report.ignored} drifted ${report.ignored === 1 ? 'field is' : 'fields are'} accepted by ${displayPath(context.cwd, file)}.\n`);
+  }
+  for (const note of notes) context.stderr.write(`warning: ${note}\n`);
+  if (context.env.GITHUB_STEP_SUMMARY) await appendFile(context.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+  return drifted ? 2 : 0;
 }
