@@ -101,6 +101,8 @@ export function createInkHost(options: InkHostOptions): Host {
     },
 
     async finish(): Promise<void> {
+      // A question nobody answered before the command ended is a no.
+      view.prompt?.answer(false, '');
       if (!instance) return;
       // Let React commit the last update before ink writes its final frame.
       await new Promise((resolve) => setImmediate(resolve));

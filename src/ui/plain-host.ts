@@ -20,6 +20,8 @@ export function createPlainHost(options: PlainHostOptions): Host {
   let state: ApplyState = emptyApplyState();
   /** Last progress printed per resource, so frequent polls do not flood the log. */
   const lastProgress = new Map<string, string>();
+  /** When each resource last printed a line: a heartbeat is only for resources that have gone quiet. */
+  const lastLineAt = new Map<string, number>();
   let heartbeat: NodeJS.Timeout | undefined;
 
   const write = (text: string): void => {
@@ -29,7 +31,8 @@ export function createPlainHost(options: PlainHostOptions): Host {
   const beat = (): void => {
     const now = clock();
     for (const row of state.rows) {
-      if (row.status !== 'running') continue;
+      if (row.status !== 'running' || now - (lastLineAt.get(row.address) ?? 0) < heartbeatMs / 2) continue;
+      lastLineAt.set(row.address, now);
       write(`${row.address}: still ${DOING[row.action]}... [${formatElapsed(now - row.startedAt)} elapsed]`);
     }
   };
@@ -43,6 +46,7 @@ export function createPlainHost(options: PlainHostOptions): Host {
     notify(event: EngineEvent): void {
       const now = clock();
       state = reduceApply(state, event, now);
+      if ('address' in event) lastLineAt.set(event.address, now);
       switch (event.type) {
         case 'refresh-started':
           write(`Refreshing ${event.resources} ${event.resources === 1 ? 'resource' : 'resources'}...`);

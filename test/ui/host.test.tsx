@@ -172,7 +172,12 @@ describe('ink host', () => {
     await expect(answer).resolves.toBe(true);
 
     const clock = { now: 0 };
-    for (const event of applyEvents(clock)) {
+    const events = applyEvents(clock);
+    events.slice(0, 5).forEach((event) => host.notify(event()));
+    await settle(60);
+    // While the export runs, the live area shows its spinner row and progress bar.
+    expect(unstyled(stdout.text())).toMatch(/image_export_job\.nightly: creating\.\.\. exporting \[\d+\.\ds\] \[█{10}░{10}\] 52%/);
+    for (const event of events.slice(5)) {
       host.notify(event());
       await settle(5);
     }
@@ -193,6 +198,14 @@ describe('ink host', () => {
     const answer = host.confirm('Do you want to perform these actions?', false);
     await settle(50);
     stdin.write('y\r');
+    await expect(answer).resolves.toBe(false);
+  });
+
+  it('answers no when the command ends before anyone answered', async () => {
+    const { host } = inkHost(true);
+    const answer = host.confirm('Do you want to perform these actions?', false);
+    await settle(20);
+    await host.finish();
     await expect(answer).resolves.toBe(false);
   });
 
