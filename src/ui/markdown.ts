@@ -8,6 +8,8 @@ export const DEFAULT_MAX_CHARS = 65_000;
 const ADDRESSES_PER_ROW = 3;
 const FIELDS_PER_CELL = 5;
 const MAX_CELL_VALUE = 120;
+const DRIFT_HINT = '`imageform drift --format json` lists everything';
+const PLAN_HINT = '`imageform plan --json` lists everything';
 
 export interface MarkdownOptions {
   maxChars?: number;
@@ -39,6 +41,7 @@ export function renderDriftMarkdown(report: DriftReport, options: MarkdownOption
       weight: group.addresses.length,
     })),
     unit: 'resources',
+    fullListHint: DRIFT_HINT,
   };
   const changesTable: Table = {
     title: '### Differs from the files (what `imageform apply` would do)',
@@ -49,6 +52,7 @@ export function renderDriftMarkdown(report: DriftReport, options: MarkdownOption
       weight: group.addresses.length,
     })),
     unit: 'resources',
+    fullListHint: DRIFT_HINT,
   };
   const tables = [driftTable, changesTable].filter((table) => table.rows.length > 0);
   return finish([...head, '', ...fitTables(tables, maxChars - joined(head).length - 2)], maxChars);
@@ -73,6 +77,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
         weight: group.addresses.length,
       })),
       unit: 'resources',
+      fullListHint: PLAN_HINT,
     });
   }
   if (plan.changes.length > 0) {
@@ -85,6 +90,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
         weight: 1,
       })),
       unit: 'resources',
+      fullListHint: PLAN_HINT,
     });
   }
   const body = fitTables(tables, maxChars - joined(head).length - 2);
@@ -109,6 +115,8 @@ interface Table {
   align: string[];
   rows: Row[];
   unit: string;
+  /** Where the reader finds the rows left out. */
+  fullListHint: string;
 }
 
 /** Lays out the tables within budget; rows that do not fit are counted in one line under their table. */
@@ -151,7 +159,7 @@ function renderTable(table: Table, rows: readonly string[], allowance: number): 
   if (shown < rows.length) {
     const hidden = table.rows.slice(shown);
     const weight = hidden.reduce((sum, row) => sum + row.weight, 0);
-    const note = `_…and ${hidden.length} more ${hidden.length === 1 ? 'row' : 'rows'} (${weight} ${table.unit}) not shown to fit one comment; \`imageform drift --format json\` lists everything._`;
+    const note = `_…and ${hidden.length} more ${hidden.length === 1 ? 'row' : 'rows'} (${weight} ${table.unit}) not shown to fit one comment; ${table.fullListHint}._`;
     if (joined(lines).length + note.length + 2 <= allowance) lines.push('', note);
   }
   return lines;
