@@ -1,0 +1,154 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+
+/**
+ * End-to-end harness: a real emulator HTTP server, the real CLI as a child process (bin/imageform.js, built by
+ * `npm test`), real state files in a temp directory. The CLI talks to the emulator as to IBM Cloud (provider
+ * ibm-vpc with the emulator's URL), through the real IAM token flow.
+ */
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CLI = join(REPO, 'bin', 'imageform.js');
+export const API_KEY_ENV = 'IMAGEFORM_E2E_API_KEY';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Cloud {
+  emulator: RunningEmulator;
+  url: string;
+  apiKey: string;
+  /** `/v1` call with version and generation, bearer token included. */
+  api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** `/emulator/v1` test hook. */
+  hook<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Every image in the cloud (all pages). */
+  images(): Promise<any[]>;
+  advanceClock(seconds: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startCloud(options: { timeScale?: number; dataFile?: string; tokenTtlSeconds?: number } = {}): Promise<Cloud> {
+  const emulator = await startEmulator({
+    port: 0,
+    timeScale: options.timeScale ?? 0.1,
+    ...(options.dataFile ? { dataFile: options.dataFile } : {}),
+    ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}),
+  });
+  let token: string | undefined;
+  const authorization = async (): Promise<string> => {
+    if (!token) {
+      const response = await fetch(`${emulator.url}/identity/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: emulator.apiKey }),
+      });
+      token = ((await response.json()) as { access_token: string }).access_token;
+    }
+    return `Bearer ${token}`;
+  };
+  const call = async (method: string, url: string, body?: unknown) => {
+    const response = await fetch(url, {
+      method,
+      headers: {
+        Authorization: await authorization(),
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const cloud: Cloud = {
+    emulator,
+    url: emulator.url,
+    apiKey: emulator.apiKey,
+    api: (method, path, body) =>
+      call(method, `${emulator.url}/v1${path}${path.includes('?') ? '&' : '?'}version=2026-03-24&generation=2`, body),
+    hook: (method, path, body) => call(method, `${emulator.url}/emulator/v1${path}`, body),
+    async images() {
+      const all: any[] = [];
+      let path = '/images?limit=100';
+      for (;;) {
+        const page = await cloud.api('GET', path);
+        all.push(...page.body.images);
+        const next: string | undefined = page.body.next?.href;
+        if (!next) return all;
+        path = `/images?limit=100&start=${encodeURIComponent(new URL(next).searchParams.get('start')!)}`;
+      }
+    },
+    async advanceClock(seconds) {
+      const reply = await cloud.hook('POST', '/clock', { advance_seconds: seconds });
+      if (reply.status >= 300) throw new Error(`clock: ${JSON.stringify(reply.body)}`);
+    },
+    stop: () => emulator.stop(),
+  };
+  return cloud;
+}
+
+/** A temp configuration directory whose imageform.yaml points at the cloud. */
+export async function workspace(cloud: Cloud, files: Record<string, string>, settings = ''): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'imageform-e2e-'));
+  await writeFiles(dir, {
+    'imageform.yaml': `provider:\n  type: ibm-vpc\n  endpoint: ${cloud.url}\n  iam_endpoint: ${cloud.url}\n  api_key_env: ${API_KEY_ENV}\n${settings}`,
+    ...files,
+  });
+  return dir;
+}
+
+export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export function spawnCli(args: string[], options: { cwd: string; cloud?: Cloud; env?: NodeJS.ProcessEnv; input?: string }): ChildProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...(options.cloud ? { [API_KEY_ENV]: options.cloud.apiKey } : {}),
+      ...options.env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin!.end(options.input ?? '');
+  return child;
+}
+
+/** Run the CLI to completion (stdin is not a terminal). */
+export function runCli(args: string[], options: { cwd: string; cloud?: Cloud; env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult> {
+  const child = spawnCli(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+export async function readState(dir: string): Promise<any> {
+  return JSON.parse(await readFile(join(dir, '.imageform', 'state.json'), 'utf8'));
+}
+
+/** A YAML image document. */
+export function imageDoc(name: string, spec: Record<string, unknown> = {}, lifecycle = ''): string {
+  const lines = [`kind: image`, `name: ${name}`, `spec:`, `  file: cos://us-south/e2e/${name}.qcow2`, `  operating_system: ubuntu-24-04-amd64`];
+  for (const [key, value] of Object.entries(spec)) lines.push(`  ${key}: ${value === null ? 'null' : JSON.stringify(value)}`);
+  return `${lines.join('\n')}\n${lifecycle}`;
+}
