@@ -42,12 +42,27 @@ export async function loadConfiguration(dir: string, options: { cwd?: string } =
     }
   }
   diagnostics.push(...runRules(documents));
+  suggestImageReferences(documents, diagnostics);
   if (files.length === 0) {
     diagnostics.push(warning('load.no-files', `no *.yaml or *.yml files below ${dir}`));
   }
   const fileOrder = [settings.file, ...files].filter((file): file is string => file !== undefined);
   const shownOrder = fileOrder.map((file) => displayFilePath(file, cwd));
   return { configuration: { dir: absoluteDir, settings, documents }, diagnostics: ordered(diagnostics, shownOrder) };
+}
+
+/** `image: web` where `${image.web.id}` was meant: the schema says what is wrong, this says how to fix it. */
+function suggestImageReferences(documents: readonly ResourceDocument[], diagnostics: Diagnostic[]): void {
+  const images = new Set(documents.filter((d) => d.kind === 'image').map((d) => d.name));
+  for (const document of documents) {
+    const value = document.spec.image;
+    if (typeof value !== 'string' || !images.has(value)) continue;
+    const at = document.locate(['spec', 'image']);
+    const index = diagnostics.findIndex(
+      (d) => d.code === 'schema.pattern' && d.location?.file === at.file && d.location.line === at.line && d.location.col === at.col,
+    );
+    if (index >= 0) diagnostics[index] = { ...diagnostics[index]!, hint: `did you mean "\${image.${value}.id}"?` };
+  }
 }
 
 /** By file (in the order they were read), line, column, without repeats; placeless ones first. */

@@ -22,7 +22,10 @@ const SECRET_FIELDS = new Set(['encrypted_data_key', 'api_key']);
  */
 export function schemaDiagnostics(errors: readonly ErrorObject[], document: SourceDocument, subject: string): Diagnostic[] {
   const unions = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
-  const meaningful = errors.filter((e) => !unions.some((prefix) => e.schemaPath.startsWith(prefix)));
+  // A value of the wrong type explains every other complaint about that same value.
+  const outsideUnions = errors.filter((e) => !unions.some((prefix) => e.schemaPath.startsWith(prefix)));
+  const mistyped = new Set(outsideUnions.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const meaningful = outsideUnions.filter((e) => e.keyword === 'type' || !mistyped.has(e.instancePath));
 
   const suggestions = new Map<string, Set<string>>();
   for (const e of meaningful) {

@@ -47,7 +47,9 @@ export function parseYamlText(text: string, file: string): ParsedFile {
   const list = Array.isArray(parsed) ? parsed : [];
   list.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      for (const problem of doc.errors) diagnostics.push(syntaxDiagnostic(problem.code, problem.message, at(problem.pos[0])));
+      // Later errors in a broken document are mostly echoes of the first.
+      const first = doc.errors[0]!;
+      diagnostics.push(syntaxDiagnostic(first.code, first.message, at(first.pos[0])));
       return;
     }
     const contents = doc.contents as YamlNode | null;
@@ -84,10 +86,20 @@ export function parseYamlText(text: string, file: string): ParsedFile {
   return { documents, diagnostics };
 }
 
+const SYNTAX_HINTS: Record<string, string> = {
+  BAD_INDENT: 'indent nested keys with spaces, the same amount at each level',
+  TAB_AS_INDENT: 'indent with spaces, not tabs',
+  MULTILINE_IMPLICIT_KEY: 'check the indentation of this line and the one before',
+  BLOCK_AS_IMPLICIT_KEY: 'check the indentation of this line and the one before',
+  MISSING_CHAR: 'a quote or bracket is not closed',
+  BAD_ALIAS: 'an alias (*name) must refer to an anchor (&name) defined before it',
+};
+
 function syntaxDiagnostic(code: string, message: string, location: SourceLocation): Diagnostic {
   const firstLine = message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '').replace(/:$/, '');
-  if (code === 'DUPLICATE_KEY') return error('yaml.duplicate-key', firstLine, location, 'remove or rename one of the keys');
-  return error('yaml.syntax', firstLine, location);
+  const text = firstLine.charAt(0).toLowerCase() + firstLine.slice(1);
+  if (code === 'DUPLICATE_KEY') return error('yaml.duplicate-key', text, location, 'remove or rename one of the keys');
+  return error('yaml.syntax', text, location, SYNTAX_HINTS[code]);
 }
 
 /** A null scalar written explicitly (`~`, `null`) is a document; an empty one (only comments) is not. */

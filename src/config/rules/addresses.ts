@@ -30,6 +30,11 @@ export const addressesAreUnique: ConfigurationRule = {
   },
 };
 
+/** Where a document's cloud name comes from: spec.name, else the logical name. */
+function nameAt(document: ResourceDocument) {
+  return document.locate(has(document.spec, 'name') ? ['spec', 'name'] : ['name']);
+}
+
 /** Image names are unique per account and region; export job names are unique per image. */
 export const cloudNamesAreUnique: ConfigurationRule = {
   name: 'cloud-names-are-unique',
@@ -54,8 +59,8 @@ export const cloudNamesAreUnique: ConfigurationRule = {
       problems.push(
         error(
           'rule.duplicate-cloud-name',
-          `cloud name "${cloudName}" of ${document.address} is already used by ${earlier.address} at ${where(earlier.location)}`,
-          document.locate(has(document.spec, 'name') ? ['spec', 'name'] : ['name']),
+          `cloud name "${cloudName}" of ${document.address} is already used by ${earlier.address} at ${where(nameAt(earlier))}`,
+          nameAt(document),
           `${rule}; set a different spec.name`,
         ),
       );

@@ -1,0 +1,122 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { loadConfiguration } from '../../../src/config/load.js';
+import { IMAGE, tempConfig } from './temp-config.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+function tree(files: Record<string, string>): string {
+  const config = tempConfig(files);
+  cleanups.push(config.remove);
+  return config.root;
+}
+
+const lines = (diagnostics: Parameters<typeof formatDiagnostic>[0][]) => diagnostics.map(formatDiagnostic);
+
+describe('loadConfiguration', () => {
+  it('reads every yaml/yml below the directory, sorted, skipping dot-directories and imageform.yaml', async () => {
+    const root = tree({
+      'infra/imageform.yaml': 'provider:\n  type: embedded\n',
+      'infra/z.yml': IMAGE.replace('name: web', 'name: zed'),
+      'infra/images/b.yaml': IMAGE.replace('name: web', 'name: bee'),
+      'infra/images/a.yaml': `${IMAGE}---\n${IMAGE.replace('name: web', 'name: web2')}`,
+      'infra/.imageform/state.yaml': 'not: [valid',
+      'infra/notes.txt': 'ignored',
+    });
+    const { configuration, diagnostics } = await loadConfiguration('infra', { cwd: root });
+    expect(diagnostics).toEqual([]);
+    expect(configuration.dir).toBe(join(root, 'infra'));
+    expect(configuration.documents.map((d) => d.address)).toEqual(['image.web', 'image.web2', 'image.bee', 'image.zed']);
+    expect(configuration.documents[1]!.location).toEqual({ file: 'infra/images/a.yaml', line: 7, col: 1 });
+    expect(configuration.settings.file).toBe(join(root, 'infra/imageform.yaml'));
+  });
+
+  it('keeps spec keys exactly as written and fills lifecycle defaults', async () => {
+    const root = tree({
+      'a.yaml': `${IMAGE}  deprecation_at: null\nlifecycle:\n  prevent_destroy: true\n  ignore_changes: [name]\n`,
+    });
+    const { configuration } = await loadConfiguration('.', { cwd: root });
+    const [doc] = configuration.documents;
+    expect(doc!.spec).toEqual({
+      file: 'cos://us-south/imageform-examples/ubuntu-24.04.qcow2',
+      operating_system: 'ubuntu-24-04-amd64',
+      deprecation_at: null,
+    });
+    expect('obsolescence_at' in doc!.spec).toBe(false);
+    expect(doc!.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['name'], deletion_policy: 'delete' });
+    expect(doc!.locate(['spec', 'deprecation_at'])).toEqual({ file: 'a.yaml', line: 6, col: 19 });
+  });
+
+  it('shows paths relative to cwd, and absolute outside it', async () => {
+    const root = tree({ 'infra/images/base.yaml': IMAGE.replace('ubuntu-24-04-amd64', 'Ubuntu') });
+    const inside = await loadConfiguration('infra', { cwd: root });
+    expect(lines(inside.diagnostics)).toEqual([
+      'infra/images/base.yaml:5:21: spec.operating_system "Ubuntu" must be an operating system name such as ubuntu-24-04-amd64',
+    ]);
+    const outside = await loadConfiguration(join(root, 'infra'), { cwd: join(root, 'elsewhere') });
+    expect(outside.diagnostics[0]!.location!.file).toBe(join(root, 'infra/images/base.yaml'));
+  });
+
+  it('reports every problem of every file in one run, ordered by file, line and column', async () => {
+    const root = tree({
+      'b.yaml': 'kind: image\nname: web\nspec: {}\n',
+      'a.yaml': `${IMAGE}  colour: red\n---\nkind: image_export_job\nname: x\nspec:\n  image: \${image.nope.id}\n  storage_bucket: {name: b}\n`,
+    });
+    const { diagnostics } = await loadConfiguration('.', { cwd: root });
+    expect(diagnostics.map((d) => [d.code, d.location?.file, d.location?.line])).toEqual([
+      ['schema.unknown-field', 'a.yaml', 6],
+      ['ref.missing', 'a.yaml', 11],
+      ['rule.duplicate-address', 'b.yaml', 2],
+      ['schema.one-of', 'b.yaml', 3],
+      ['schema.required', 'b.yaml', 3],
+    ]);
+  });
+
+  it('refuses a file over 10 MiB from its size, quickly', async () => {
+    const root = tree({ 'ok.yaml': IMAGE });
+    writeFileSync(join(root, 'huge.yaml'), Buffer.alloc(11 * 1024 * 1024, 0x61));
+    const started = performance.now();
+    const { diagnostics } = await loadConfiguration('.', { cwd: root });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(lines(diagnostics)).toEqual(['huge.yaml:1:1: file is 11.0 MiB; the limit is 10 MiB (split it into smaller files)']);
+  });
+
+  it('says so when the directory does not exist', async () => {
+    const root = tree({});
+    const { diagnostics, configuration } = await loadConfiguration('missing', { cwd: root });
+    expect(diagnostics.map((d) => d.code)).toEqual(['load.no-directory']);
+    expect(configuration.documents).toEqual([]);
+  });
+
+  it('warns, without failing, when there are no files', async () => {
+    const root = tree({ 'README.md': '# nothing' });
+    const { diagnostics } = await loadConfiguration('.', { cwd: root });
+    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([['load.no-files', 'warning']]);
+  });
+
+  it('keeps documents with schema errors for the cross-document rules', async () => {
+    const root = tree({ 'a.yaml': `${IMAGE}  typo: 1\n` });
+    const { configuration, diagnostics } = await loadConfiguration('.', { cwd: root });
+    expect(configuration.documents.map((d) => d.address)).toEqual(['image.web']);
+    expect(diagnostics.map((d) => d.code)).toEqual(['schema.unknown-field']);
+  });
+
+  it('validates 1,000 documents well under a second', async () => {
+    const jobs = Array.from(
+      { length: 999 },
+      (_, i) => `kind: image_export_job\nname: job-${i}\nspec:\n  image: r006-1a2b3c4d-0000-4000-8000-${String(i).padStart(12, '0')}\n  storage_bucket: {name: b}\n`,
+    );
+    const root = tree({ 'images.yaml': IMAGE, 'jobs.yaml': jobs.join('---\n') });
+    await loadConfiguration('.', { cwd: root }); // warm the schema cache
+    const started = performance.now();
+    const { configuration, diagnostics } = await loadConfiguration('.', { cwd: root });
+    expect(diagnostics).toEqual([]);
+    expect(configuration.documents).toHaveLength(1000);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+});
