@@ -44,7 +44,12 @@ export class RenewableIamAuthenticator implements AuthenticatorInterface {
   }
 
   private build(): IamAuthenticator {
-    const authenticator = new IamAuthenticator({ apikey: this.apiKey, url: this.iamEndpoint });
+    // Extra options reach the token request's axios instance: no redirect follower (it logs request bodies, with the
+    // key, under DEBUG) and a timeout.
+    const axiosOptions = { maxRedirects: 0, timeout: this.timeoutMs };
+    const authenticator = new IamAuthenticator({ apikey: this.apiKey, url: this.iamEndpoint, ...axiosOptions } as ConstructorParameters<
+      typeof IamAuthenticator
+    >[0]);
     // Count token exchanges and bound them in time; the core's token request has no timeout of its own.
     const manager = (authenticator as unknown as { tokenManager: { requestToken: () => Promise<unknown>; requestWrapperInstance?: unknown } })
       .tokenManager;

@@ -4,6 +4,9 @@ import { BaseService } from 'ibm-cloud-sdk-core';
 import { RequestFailure, parseRetryAfter } from './request-failure.js';
 import type { RenewableIamAuthenticator } from './renewable-iam-authenticator.js';
 import type { SecretRedactor } from './secret-redactor.js';
+import { silenceCoreLogger } from './silence-core-logger.js';
+
+silenceCoreLogger();
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -108,7 +111,8 @@ export class VpcTransport {
           qs,
           body,
           headers,
-          axiosOptions: { timeout: this.timeoutMs, httpAgent: this.httpAgent, httpsAgent: this.httpsAgent },
+          // maxRedirects 0: the API never redirects, and axios's redirect follower logs whole requests under DEBUG.
+          axiosOptions: { timeout: this.timeoutMs, maxRedirects: 0, httpAgent: this.httpAgent, httpsAgent: this.httpsAgent },
         },
         defaultOptions: { serviceUrl: `${this.endpoint}/v1`, headers: {} },
       });

@@ -115,8 +115,7 @@ describe('IBM VPC client transport (scripted server)', () => {
     server.iamHandler = (_request, response) => {
       calls++;
       if (calls < 3) return sendJson(response, 503, { errorCode: 'BXNIM0001E', errorMessage: 'busy' });
-      server.iamHandler = undefined;
-      response.writeHead(307, { Location: '/identity/token' }).end();
+      server.issueToken(response);
     };
     server.apiHandler = (_request, response) => sendJson(response, 200, { images: [] });
     await expect(provider.listImages()).resolves.toEqual([]);

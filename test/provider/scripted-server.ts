@@ -53,9 +53,7 @@ export class ScriptedServer {
         this.seen.push(seen);
         if (seen.path === '/identity/token') {
           if (this.iamHandler) return this.iamHandler(seen, response);
-          const token = fakeJwt(3600);
-          this.tokensIssued.push(token);
-          return sendJson(response, 200, { access_token: token, refresh_token: 'not_supported', token_type: 'Bearer', expires_in: 3600, expiration: Math.floor(Date.now() / 1000) + 3600 });
+          return this.issueToken(response);
         }
         response.setHeader('Date', new Date().toUTCString());
         this.apiHandler(seen, response);
@@ -63,6 +61,13 @@ export class ScriptedServer {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** IAM's answer to a good key. */
+  issueToken(response: ServerResponse, ttlSeconds = 3600): void {
+    const token = fakeJwt(ttlSeconds);
+    this.tokensIssued.push(token);
+    sendJson(response, 200, { access_token: token, refresh_token: 'not_supported', token_type: 'Bearer', expires_in: ttlSeconds, expiration: Math.floor(Date.now() / 1000) + ttlSeconds });
   }
 
   apiRequests(): SeenRequest[] {
