@@ -15,9 +15,20 @@ export const REFERENCE_ATTRIBUTES: Record<Kind, readonly string[]> = {
     'visibility',
     'minimum_provisioned_size',
   ],
-  image_deprecate: ['id', 'image'],
-  image_obsolete: ['id', 'image'],
-  image_export_job: ['id', 'href', 'name', 'status', 'format', 'storage_href', 'created_at', 'started_at', 'completed_at'],
+  image_deprecate: ['id', 'image', 'status', 'deprecation_at'],
+  image_obsolete: ['id', 'image', 'status', 'obsolescence_at'],
+  image_export_job: [
+    'id',
+    'href',
+    'name',
+    'status',
+    'format',
+    'storage_href',
+    'image_id',
+    'created_at',
+    'started_at',
+    'completed_at',
+  ],
 };
 
 const WHOLE_REFERENCE = /^\$\{([^.{}\s]+)\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
