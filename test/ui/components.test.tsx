@@ -160,6 +160,16 @@ describe('ConfirmPrompt', () => {
     expect(result.approved).toBe(true);
   });
 
+  it('keeps every key when they arrive faster than the screen redraws', async () => {
+    let approved: boolean | undefined;
+    const instance = render(<ConfirmPrompt question="Apply?" onAnswer={(value) => (approved = value)} />);
+    await settle();
+    for (const key of ['y', 'e', 's', '\r']) instance.stdin.write(key);
+    await settle();
+    instance.unmount();
+    expect(approved).toBe(true);
+  });
+
   it('does not answer until Enter', async () => {
     const result = await answer(['y', 'e', 's']);
     expect(result.approved).toBeUndefined();

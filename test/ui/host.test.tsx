@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { createHost, type Host } from '../../src/ui/host.js';
 import { everyKindPlan } from './fixtures.js';
-import { settle, unstyled } from './render-helpers.js';
+import { settle, unstyled, waitFor } from './render-helpers.js';
 
 /** A stream that keeps what was written; `isTTY` and `columns` make it look like a terminal when asked. */
 class CapturingStream extends Writable {
@@ -164,8 +164,7 @@ describe('ink host', () => {
     const { host, stdout, stdin } = inkHost(true);
     host.notify({ type: 'plan-ready', plan: everyKindPlan });
     const answer = host.confirm('Do you want to perform these actions?', false);
-    await settle(50);
-    expect(unstyled(stdout.text())).toContain('Enter a value:');
+    await waitFor(() => unstyled(stdout.text()).includes('Enter a value:'));
     stdin.write('yes');
     await settle(20);
     stdin.write('\r');
@@ -174,9 +173,9 @@ describe('ink host', () => {
     const clock = { now: 0 };
     const events = applyEvents(clock);
     events.slice(0, 5).forEach((event) => host.notify(event()));
-    await settle(60);
     // While the export runs, the live area shows its spinner row and progress bar.
-    expect(unstyled(stdout.text())).toMatch(/image_export_job\.nightly: creating\.\.\. exporting \[\d+\.\ds\] \[█{10}░{10}\] 52%/);
+    const liveRow = /image_export_job\.nightly: creating\.\.\. exporting \[\d+\.\ds\] \[█{10}░{10}\] 52%/;
+    await waitFor(() => liveRow.test(unstyled(stdout.text())));
     for (const event of events.slice(5)) {
       host.notify(event());
       await settle(5);

@@ -21,3 +21,12 @@ export function unstyled(text: string): string {
 export function settle(ms = 30): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Polls until the condition holds, so timing-sensitive checks survive a loaded machine. */
+export async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await settle(10);
+  }
+}
