@@ -152,3 +152,33 @@ export function imageDoc(name: string, spec: Record<string, unknown> = {}, lifec
   for (const [key, value] of Object.entries(spec)) lines.push(`  ${key}: ${value === null ? 'null' : JSON.stringify(value)}`);
   return `${lines.join('\n')}\n${lifecycle}`;
 }
+
+/** The cloud's current time (its clock may have been moved by earlier tests). */
+export async function cloudNow(cloud: Cloud): Promise<Date> {
+  const reply = await cloud.hook<{ now: string }>('GET', '/clock');
+  return new Date(reply.body.now);
+}
+
+/** An ISO date `days` after the cloud's now, whole seconds, UTC. */
+export async function cloudDate(cloud: Cloud, days: number): Promise<string> {
+  const now = await cloudNow(cloud);
+  return new Date(Math.floor(now.getTime() / 1000) * 1000 + days * 86_400_000).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** `plan --json` (plus extra args), parsed; the raw result too, for exit codes and stderr. */
+export async function planJson(cwd: string, cloud: Cloud, extra: string[] = []): Promise<{ result: CliResult; plan: any }> {
+  const result = await runCli(['plan', '--json', ...extra], { cwd, cloud });
+  let plan: any;
+  try {
+    plan = JSON.parse(result.stdout);
+  } catch {
+    plan = undefined;
+  }
+  return { result, plan };
+}
+
+/** One image of the cloud by name (undefined if there is none). */
+export async function imageByName(cloud: Cloud, name: string): Promise<any | undefined> {
+  const reply = await cloud.api('GET', `/images?name=${encodeURIComponent(name)}`);
+  return reply.body.images[0];
+}
