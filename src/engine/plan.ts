@@ -101,8 +101,10 @@ export function makePlan(
   }
 
   const drift: DriftEntry[] = [];
+  const owned = fieldsOwnedByStatusActions(state);
   for (const [address, entry] of Object.entries(state.resources).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const found = KIND_HANDLERS[entry.kind].drift({ address, entry, snapshot });
+    const ownedElsewhere = (entry.kind === 'image' && entry.id && owned.get(entry.id)) || new Set<string>();
+    const found = KIND_HANDLERS[entry.kind].drift({ address, entry, snapshot, ownedElsewhere });
     if (found) drift.push({ address, fields: found.fields, ...(found.gone ? { gone: true } : {}) });
   }
 
@@ -145,6 +147,18 @@ export function makePlan(
     ...(options.dir ? { dir: options.dir } : {}),
   };
   return { plan, planned, documents: byAddress, diagnostics };
+}
+
+/** The image fields that managed image_deprecate / image_obsolete resources change, by image id. */
+function fieldsOwnedByStatusActions(state: StateDocument): Map<string, Set<string>> {
+  const owned = new Map<string, Set<string>>();
+  for (const entry of Object.values(state.resources)) {
+    if (!entry.id || (entry.kind !== 'image_deprecate' && entry.kind !== 'image_obsolete')) continue;
+    const fields = owned.get(entry.id) ?? new Set<string>();
+    fields.add(entry.kind === 'image_deprecate' ? 'deprecation_at' : 'obsolescence_at').add('status');
+    owned.set(entry.id, fields);
+  }
+  return owned;
 }
 
 function toChange(result: PlannedResource, dependencies: string[]): ResourceChange {

@@ -263,13 +263,14 @@ function imageDrift(input: DriftInput): { fields: FieldChange[]; gone?: boolean 
   const fields: FieldChange[] = [];
   if (typeof before.name === 'string' && before.name !== actual.name) fields.push({ path: 'name', before: before.name, after: actual.name });
   for (const field of DATE_FIELDS) {
+    if (input.ownedElsewhere.has(field)) continue;
     const was = dateValue(before[field]);
     const now = dateValue(actual[field]);
     if (!sameDate(was, now)) fields.push({ path: field, before: was, after: now });
   }
   // A scheduled date taking effect is the cloud doing what it was told, not drift; other status changes are.
   const previous = typeof before.status === 'string' ? before.status : undefined;
-  if (previous && previous !== actual.status && !fields.length) {
+  if (previous && previous !== actual.status && !fields.length && !input.ownedElsewhere.has('status')) {
     const explained =
       (previous === 'pending' || previous === 'partially_available' || isLifecycleStatus(previous)) &&
       isLifecycleStatus(actual.status) &&

@@ -43,6 +43,8 @@ export interface DriftInput {
   address: string;
   entry: ResourceState;
   snapshot: CloudSnapshot;
+  /** Fields of this cloud object that another managed resource changes (image_deprecate owns deprecation_at). */
+  ownedElsewhere: ReadonlySet<string>;
 }
 
 /** What apply hands a kind to carry out one operation. */
