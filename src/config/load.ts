@@ -31,7 +31,12 @@ export async function loadConfiguration(dir: string, options: { cwd?: string } =
 
   const { settings, diagnostics } = await loadSettings(absoluteDir, { cwd });
   const files = await listResourceFiles(absoluteDir);
-  const parsedFiles = await Promise.all(files.map((file) => readYamlFile(file, displayFilePath(file, cwd))));
+  const parsedFiles: Awaited<ReturnType<typeof readYamlFile>>[] = [];
+  // In batches, so a huge tree never runs out of file descriptors.
+  for (let start = 0; start < files.length; start += 64) {
+    const batch = files.slice(start, start + 64);
+    parsedFiles.push(...(await Promise.all(batch.map((file) => readYamlFile(file, displayFilePath(file, cwd))))));
+  }
   const documents: ResourceDocument[] = [];
   for (const parsed of parsedFiles) {
     diagnostics.push(...parsed.diagnostics);
