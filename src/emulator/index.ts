@@ -40,7 +40,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (writer && !stored) await writer.write(); // the file exists from the start, so a restart finds the same account
 
   const iam = new IamService(apiKey, tokenTtlSeconds, cloud.accountId);
-  const server = createServer({ keepAliveTimeout: 5000 }, createListener({ cloud, iam, writer }));
+  const server = createServer({ keepAliveTimeout: 5000, noDelay: true }, createListener({ cloud, iam, writer }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
