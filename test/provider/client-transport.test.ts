@@ -73,6 +73,26 @@ describe('IBM VPC client transport (scripted server)', () => {
     expect(server.apiRequests().filter((r) => r.method === 'GET')).toHaveLength(1);
   });
 
+  it('finds a create whose answer timed out instead of sending it again', async () => {
+    const slow = createIbmVpcProvider({ endpoint: url, iamEndpoint: url, apiKey: API_KEY, retryBaseMs: 5, requestTimeoutMs: 150 });
+    const created: Record<string, unknown>[] = [];
+    server.apiHandler = (request, response) => {
+      if (request.method === 'POST') {
+        created.push(image('r006-slow', 'slow-one'));
+        return; // acted, never answers
+      }
+      expect(request.query.get('name')).toBe('slow-one');
+      sendJson(response, 200, { images: created });
+    };
+    try {
+      const result = await slow.createImage({ name: 'slow-one', file: { href: 'cos://us-south/b/slow.qcow2' }, operating_system: { name: 'x' } });
+      expect(result.id).toBe('r006-slow');
+      expect(server.apiRequests().map((r) => r.method)).toEqual(['POST', 'GET']);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('renews a token the API refuses, once', async () => {
     let refused = false;
     server.apiHandler = (request, response) => {
