@@ -6,7 +6,7 @@ import { ConfirmPrompt } from '../../src/ui/components/ConfirmPrompt.js';
 import { ErrorBanner } from '../../src/ui/components/ErrorBanner.js';
 import { PlanView } from '../../src/ui/components/PlanView.js';
 import { emptyPlan, everyKindPlan } from './fixtures.js';
-import { renderFrame, settle, unstyled } from './render-helpers.js';
+import { renderFrame, settle, unstyled, waitFor } from './render-helpers.js';
 
 describe('PlanView', () => {
   it('shows drift first, notes, every action kind, status predictions, secrets and the closing line', () => {
@@ -130,6 +130,7 @@ describe('ConfirmPrompt', () => {
       instance.stdin.write(key);
       await settle(10);
     }
+    if (keys.some((key) => key === '\r' || key === '\u001b')) await waitFor(() => approved !== undefined);
     await settle();
     const frame = unstyled(instance.lastFrame() ?? '');
     instance.unmount();
