@@ -1,4 +1,4 @@
-import { DOING, DONE, formatElapsed, formatPercent } from './action-words.js';
+import { DONE, formatElapsed } from './action-words.js';
 import type { ApplyOutcome, ResourceRowState } from './apply-state.js';
 
 /** `Apply complete! Resources: ...` or `Apply failed: N of M operations failed.` and one line per error. */
@@ -19,11 +19,4 @@ export function finishedRowText(row: ResourceRowState): string {
   if (row.status === 'failed') return `${row.address}: failed: ${row.error ?? 'failed'}`;
   const id = row.id ? ` (${row.id})` : '';
   return `${row.address}: ${DONE[row.action]}${id} [${formatElapsed(row.elapsedMs ?? 0)}]`;
-}
-
-/** The text of a running resource without the spinner: `image.web: creating... exporting 40% [3.1s]`. */
-export function runningRowText(row: ResourceRowState, now: number): string {
-  const message = row.message ? ` ${row.message}` : '';
-  const percent = row.fraction !== undefined && row.fraction !== null ? ` ${formatPercent(row.fraction)}` : '';
-  return `${row.address}: ${DOING[row.action]}...${message}${percent} [${formatElapsed(now - row.startedAt)}]`;
 }
