@@ -39,7 +39,7 @@ describe('IAM token exchange', () => {
       body: 'grant_type=password&apikey=test-key',
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).errorCode).toMatch(/^BXNIM/);
+    expect(((await response.json()) as { errorCode: string }).errorCode).toMatch(/^BXNIM/);
   });
 
   it('answers 401 in IBM error shape without a token, with a bad one, and with a forged one', async () => {

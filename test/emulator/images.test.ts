@@ -254,7 +254,7 @@ describe('operating systems', () => {
     expect(first.body.total_count).toBeGreaterThanOrEqual(10);
     const names = first.body.operating_systems.map((os: { name: string }) => os.name);
     const next = await fetch(first.body.next.href, { headers: { Authorization: `Bearer ${cloud.token}` } });
-    const second = await next.json();
+    const second = (await next.json()) as { operating_systems: Array<{ name: string }> };
     expect(second.operating_systems.map((os: { name: string }) => os.name)).not.toContain(names[0]);
     expect((await cloud.api('GET', '/operating_systems/windows-2022-amd64')).body.family).toBe('Windows Server');
     expect((await cloud.api('GET', '/operating_systems/beos-5')).status).toBe(404);

@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.stop());
 
-async function follow(href: string) {
+async function follow(href: string): Promise<any> {
   const response = await fetch(href, { headers: { Authorization: `Bearer ${cloud.token}` } });
   return response.json();
 }
