@@ -1,5 +1,8 @@
 import { formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { isUserError } from '../diagnostics/errors.js';
+import { outputMode } from '../ui/output-mode.js';
+import { CloudError } from '../provider/provider.js';
+import { WaitTimeoutError } from '../provider/wait.js';
 import type { Command, CommandContext } from './context.js';
 
 /** Commands load lazily so `imageform validate` never pays for ink or the HTTP client. */
@@ -65,9 +68,21 @@ export async function run(context: CommandContext): Promise<number> {
   }
 }
 
-function reportFailure(err: unknown, context: CommandContext): number {
+async function reportFailure(err: unknown, context: CommandContext): Promise<number> {
   if (isUserError(err)) {
-    for (const diagnostic of err.diagnostics) context.stderr.write(`error: ${formatDiagnostic(diagnostic)}\n`);
+    // A boxed banner on a terminal; one line each everywhere else (CI logs, pipes, NO_COLOR).
+    const terminal = context.stderr.isTTY === true && outputMode({ stdout: context.stderr }, context.env).interactive;
+    if (terminal) {
+      const { writeErrors } = await import('../ui/error-report.js');
+      writeErrors(context.stderr, err.diagnostics, { interactive: true });
+    } else {
+      for (const diagnostic of err.diagnostics) context.stderr.write(`error: ${formatDiagnostic(diagnostic)}\n`);
+    }
+    return 1;
+  }
+  if (isCloudFailure(err) && context.env.IMAGEFORM_DEBUG !== '1') {
+    // The cloud said no, or could not be reached: the cloud's words, one line, not a bug report.
+    context.stderr.write(`error: ${err.message.split('\n')[0]}\n`);
     return 1;
   }
   if (context.env.IMAGEFORM_DEBUG === '1') {
@@ -77,6 +92,10 @@ function reportFailure(err: unknown, context: CommandContext): number {
     context.stderr.write(`error: ${message.split('\n')[0]} (this is a bug in imageform; IMAGEFORM_DEBUG=1 shows details)\n`);
   }
   return 1;
+}
+
+function isCloudFailure(err: unknown): err is Error {
+  return err instanceof CloudError || err instanceof WaitTimeoutError;
 }
 
 export async function main(argv: string[]): Promise<number> {
