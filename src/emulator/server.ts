@@ -56,6 +56,8 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
     res.end(text);
   };
   const sendError = (res: ServerResponse, error: ApiError) => send(res, error.status, errorBody(error));
+  /** Requests chosen to lose their answer: processed (even when refused), then the connection is dropped. */
+  const losing = new WeakSet<IncomingMessage>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
@@ -73,7 +75,6 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
     const match = router.match(method, path);
     stats.count(`${method} ${match.pattern ?? '(no route)'}`);
     const isCloudApi = path.startsWith('/v1/');
-    let loseResponse = false;
     if (isCloudApi) {
       const decision = faults.decide();
       if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
@@ -81,7 +82,7 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
         if (decision.status === 0) return void req.socket.destroy();
         return sendError(res, injectedError(decision.status));
       }
-      loseResponse = decision.kind === 'lose-response';
+      if (decision.kind === 'lose-response') losing.add(req);
     }
 
     iam.authorize(req.headers.authorization);
@@ -110,12 +111,13 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
     }
     // Written before answering: a client is never told of a change the file could lose.
     if (reply.mutated && writer) await writer.write();
-    if (loseResponse) return void req.socket.destroy();
+    if (losing.has(req)) return void req.socket.destroy();
     send(res, reply.status, reply.body);
   }
 
   return (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
+      if (losing.has(req)) return void req.socket.destroy();
       if (err instanceof ApiError) return sendError(res, err);
       sendError(res, new ApiError(500, 'internal_error', `The emulator failed: ${err instanceof Error ? err.message : String(err)}`));
     });
