@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,4 +183,98 @@ export async function planJson(cwd: string, cloud: Cloud, extra: string[] = []):
 export async function imageByName(cloud: Cloud, name: string): Promise<any | undefined> {
   const reply = await cloud.api('GET', `/images?name=${encodeURIComponent(name)}`);
   return reply.body.images[0];
+}
+
+/** Inject faults into the cloud's /v1 requests (DESIGN.md §6); `{}` clears them. */
+export async function setFaults(
+  cloud: Cloud,
+  settings: { error_rate?: number; statuses?: number[]; seed?: number; lost_response_rate?: number; latency_ms?: number },
+): Promise<void> {
+  const reply = await cloud.hook('POST', '/faults', settings);
+  if (reply.status !== 200) throw new Error(`faults: ${JSON.stringify(reply.body)}`);
+}
+
+/** Output and exit code of a CLI child started with spawnCli; a child killed by a signal gets code -1. */
+export function collect(child: ChildProcess): Promise<CliResult & { signal: NodeJS.Signals | null }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
+  });
+}
+
+/** Poll until `check` returns a value other than undefined/false, or fail after `timeoutMs`. */
+export async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000, intervalMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** How many images of each name the cloud holds, for names starting with `prefix`. */
+export async function imageCountsByName(cloud: Cloud, prefix: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const image of await cloud.images()) {
+    if (typeof image.name === 'string' && image.name.startsWith(prefix)) counts.set(image.name, (counts.get(image.name) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** What the lossy proxy does with one request: pass the answer on, drop it after the cloud acted, or never answer. */
+export type ProxyVerdict = 'pass' | 'lose' | 'hold';
+
+export interface LossyProxy {
+  url: string;
+  /** Decides per request (method and path without the query); the default passes everything. */
+  policy: (method: string, path: string) => ProxyVerdict;
+  /** Requests seen, as `METHOD /path`. */
+  seen: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A loopback HTTP proxy in front of the cloud that can lose a chosen response after the cloud has acted (the
+ * connection resets) or hold it forever (the caller waits until it dies): the exact windows a crash or a flaky
+ * network leaves, made deterministic.
+ */
+export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
+  const target = new URL(upstream);
+  const held: ServerResponse[] = [];
+  const proxy: LossyProxy = { url: '', policy: () => 'pass', seen: [], stop: async () => undefined };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    proxy.seen.push(`${req.method} ${path}`);
+    const verdict = proxy.policy(req.method ?? 'GET', path);
+    const outgoing = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          if (verdict === 'lose') return void req.socket.destroy();
+          if (verdict === 'hold') return void held.push(res);
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(Buffer.concat(chunks));
+        });
+      },
+    );
+    outgoing.on('error', () => req.socket.destroy());
+    req.pipe(outgoing);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  proxy.url = `http://127.0.0.1:${address.port}`;
+  proxy.stop = async () => {
+    for (const res of held.splice(0)) res.socket?.destroy();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  };
+  return proxy;
 }

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  collect,
+  imageCountsByName,
+  imageDoc,
+  readState,
+  removeDir,
+  runCli,
+  setFaults,
+  spawnCli,
+  startCloud,
+  startLossyProxy,
+  until,
+  workspace,
+  writeFiles,
+  type CliResult,
+  type Cloud,
+} from '../helpers/e2e.js';
+
+/**
+ * Safety under failure (issue 4): injected faults and lost responses never make twins, and a `kill -9` in the middle
+ * of an apply leaves state from which the next apply converges to exactly what the files say.
+ */
+let cloud: Cloud;
+beforeAll(async () => {
+  cloud = await startCloud();
+});
+afterAll(async () => {
+  await cloud.stop();
+});
+
+function names(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
+}
+
+function imagesFile(imageNames: string[], spec: (name: string, index: number) => Record<string, unknown> = () => ({})): string {
+  return imageNames.map((name, i) => imageDoc(name, spec(name, i))).join('---\n');
+}
+
+/** Show the CLI's own words when an exit code is not the expected one. */
+function expectExit(result: CliResult, code: number): void {
+  expect({ code: result.code, stderr: result.stderr, tail: result.stdout.slice(-2000) }).toMatchObject({ code });
+}
+
+async function postsOfImages(): Promise<number> {
+  const stats = await cloud.hook('GET', '/stats');
+  return stats.body.requests['POST /v1/images'] ?? 0;
+}
+
+/** Every managed entry has an id and no leftover create intent; returns the addresses. */
+async function expectSettledState(dir: string): Promise<string[]> {
+  const state = await readState(dir);
+  for (const [address, entry] of Object.entries<any>(state.resources)) {
+    expect(entry.id, `${address} has an id`).toMatch(/^r\d{3}-/);
+    expect(entry.intent, `${address} has no intent left`).toBeUndefined();
+  }
+  return Object.keys(state.resources);
+}
+
+async function expectCleanPlan(dir: string, env: Cloud = cloud): Promise<void> {
+  const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud: env });
+  expectExit(plan, 0);
+  expect(plan.stdout).toContain('No changes.');
+}
+
+describe('apply under injected faults', () => {
+  it('converges with 30 % failed requests and 10 % lost responses, with no twin, through creates, updates and deletes', async () => {
+    const imageNames = names('flt', 12);
+    const dir = await workspace(cloud, {
+      'images.yaml': imagesFile(imageNames, (_, i) => (i % 3 === 0 ? { deprecation_at: '2040-01-01T00:00:00Z' } : {})),
+      'export.yaml': 'kind: image_export_job\nname: flt-export\nspec:\n  image: ${image.flt-00.id}\n  storage_bucket:\n    name: e2e-faults\n',
+    });
+    try {
+      await setFaults(cloud, { error_rate: 0.3, statuses: [429, 500, 503, 0], seed: 7, lost_response_rate: 0.1 });
+      const created = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
+      expectExit(created, 0);
+      expect(created.stdout).toContain('Apply complete! Resources: 13 added, 0 changed, 0 replaced, 0 destroyed.');
+
+      // Still under faults: rename one image, move a date on another, remove a third.
+      await writeFiles(dir, {
+        'images.yaml': imagesFile(
+          imageNames.filter((name) => name !== 'flt-11'),
+          (name, i) => ({
+            ...(i % 3 === 0 ? { deprecation_at: name === 'flt-03' ? '2041-06-01T00:00:00Z' : '2040-01-01T00:00:00Z' } : {}),
+            ...(name === 'flt-05' ? { name: 'flt-05-renamed' } : {}),
+          }),
+        ),
+      });
+      const changed = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
+      expectExit(changed, 0);
+      expect(changed.stdout).toContain('Apply complete! Resources: 0 added, 2 changed, 0 replaced, 1 destroyed.');
+      await expectCleanPlan(dir);
+
+      const stats = await cloud.hook('GET', '/stats');
+      await setFaults(cloud, {});
+      // The faults really happened, of every kind.
+      expect(stats.body.faults.failed).toBeGreaterThan(10);
+      expect(stats.body.faults.reset).toBeGreaterThan(0);
+      expect(stats.body.faults.lost_responses).toBeGreaterThan(0);
+
+      const counts = await imageCountsByName(cloud, 'flt-');
+      const expected = new Map(imageNames.filter((name) => name !== 'flt-11').map((name) => [name === 'flt-05' ? 'flt-05-renamed' : name, 1]));
+      expect(counts).toEqual(expected);
+      const byName = new Map((await cloud.images()).map((image) => [image.name, image]));
+      expect(Date.parse(byName.get('flt-03')!.deprecation_at)).toBe(Date.parse('2041-06-01T00:00:00Z'));
+
+      const jobs = await cloud.api('GET', `/images/${byName.get('flt-00')!.id}/export_jobs`);
+      expect(jobs.body.export_jobs.map((job: any) => job.name)).toEqual(['flt-export']);
+
+      expect(await expectSettledState(dir)).toHaveLength(12);
+      await expectCleanPlan(dir);
+
+      // And back down to nothing, under the same faults.
+      await setFaults(cloud, { error_rate: 0.3, statuses: [429, 500, 503, 0], seed: 11, lost_response_rate: 0.1 });
+      const destroyed = await runCli(['destroy', '--auto-approve'], { cwd: dir, cloud });
+      expectExit(destroyed, 0);
+      await setFaults(cloud, {});
+      expect(await imageCountsByName(cloud, 'flt-')).toEqual(new Map());
+      expect((await readState(dir)).resources).toEqual({});
+    } finally {
+      await setFaults(cloud, {});
+      await removeDir(dir);
+    }
+  }, 90_000);
+
+  it('finds a create whose answer was lost after the cloud acted, and does not send it again', async () => {
+    const proxy = await startLossyProxy(cloud.url);
+    const viaProxy = { ...cloud, url: proxy.url };
+    const dir = await workspace(viaProxy, { 'images.yaml': imageDoc('lost-answer') });
+    try {
+      let lost = 0;
+      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' && lost++ === 0 ? 'lose' : 'pass');
+      const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
+      expectExit(applied, 0);
+      expect(proxy.seen.filter((request) => request === 'POST /v1/images')).toHaveLength(1);
+      expect(await imageCountsByName(cloud, 'lost-answer')).toEqual(new Map([['lost-answer', 1]]));
+      expect(await expectSettledState(dir)).toEqual(['image.lost-answer']);
+      await expectCleanPlan(dir, viaProxy);
+    } finally {
+      await proxy.stop();
+      await removeDir(dir);
+    }
+  });
+});
+
+describe('kill -9 during an apply', () => {
+  it('adopts the image of a create that was in flight when the process died', async () => {
+    const proxy = await startLossyProxy(cloud.url);
+    const viaProxy = { ...cloud, url: proxy.url };
+    const dir = await workspace(viaProxy, { 'images.yaml': imageDoc('crash-window') });
+    try {
+      // The cloud creates the image; its answer never comes back, and the process dies waiting for it.
+      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? 'hold' : 'pass');
+      const child = spawnCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
+      const done = collect(child);
+      await until(async () => (await imageCountsByName(cloud, 'crash-window')).get('crash-window') === 1, 'the image to exist');
+      child.kill('SIGKILL');
+      expect((await done).signal).toBe('SIGKILL');
+
+      // The crash left exactly the dangerous record: an intent without an id, and the object in the cloud.
+      const crashed = await readState(dir);
+      expect(crashed.resources['image.crash-window']).toMatchObject({ id: null, intent: { action: 'create', name: 'crash-window' } });
+
+      proxy.policy = () => 'pass';
+      const plan = await runCli(['plan'], { cwd: dir, cloud: viaProxy });
+      expectExit(plan, 0);
+      expect(plan.stdout + plan.stderr).toContain('created by an interrupted apply');
+
+      const again = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
+      expectExit(again, 0);
+      expect(proxy.seen.filter((request) => request === 'POST /v1/images')).toHaveLength(1);
+      expect(await imageCountsByName(cloud, 'crash-window')).toEqual(new Map([['crash-window', 1]]));
+      expect(await expectSettledState(dir)).toEqual(['image.crash-window']);
+      await expectCleanPlan(dir, viaProxy);
+    } finally {
+      await proxy.stop();
+      await removeDir(dir);
+    }
+  });
+
+  it('leaves exactly 20 images and a clean plan after kill -9 mid-apply and a second apply', async () => {
+    const imageNames = names('kill', 20);
+    const dir = await workspace(cloud, { 'images.yaml': imagesFile(imageNames) });
+    try {
+      // Slow every request a little so the apply is still running when it is killed.
+      await setFaults(cloud, { latency_ms: 40 });
+      const postsBefore = await postsOfImages();
+      const child = spawnCli(['apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, cloud });
+      const done = collect(child);
+      await until(async () => (await postsOfImages()) - postsBefore >= 6, 'six creates to reach the cloud', 30_000, 5);
+      child.kill('SIGKILL');
+      const killed = await done;
+      expect(killed.signal).toBe('SIGKILL');
+      await setFaults(cloud, {});
+      // Requests already inside the cloud finish on their own.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const partial = await imageCountsByName(cloud, 'kill-');
+      expect(partial.size).toBeGreaterThan(0);
+      expect(partial.size).toBeLessThan(20);
+
+      const again = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
+      expectExit(again, 0);
+      // The dead process's lock is recognised as stale and taken over, with a word to the user.
+      expect(again.stdout + again.stderr).toMatch(/stale lock/);
+
+      const counts = await imageCountsByName(cloud, 'kill-');
+      expect(counts).toEqual(new Map(imageNames.map((name) => [name, 1])));
+      expect(await expectSettledState(dir)).toEqual(imageNames.map((name) => `image.${name}`));
+      await expectCleanPlan(dir);
+    } finally {
+      await setFaults(cloud, {});
+      await removeDir(dir);
+    }
+  }, 60_000);
+});
