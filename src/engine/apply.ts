@@ -312,6 +312,23 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
   return { counts, failures, state: writer.current };
 }
 
+/**
+ * prevent_destroy and deletion_policy are recorded at every apply (DESIGN.md §2), even one that changes nothing in
+ * the cloud: that is how "apply it with prevent_destroy: false first" unprotects a resource before its removal.
+ */
+function recordLifecycle(resources: Record<string, ResourceState>, documents: ReadonlyMap<string, ResourceDocument>): boolean {
+  let changed = false;
+  for (const [address, entry] of Object.entries(resources)) {
+    const document = documents.get(address);
+    if (!document) continue;
+    const lifecycle = { prevent_destroy: document.lifecycle.prevent_destroy, deletion_policy: document.lifecycle.deletion_policy };
+    if (entry.lifecycle?.prevent_destroy === lifecycle.prevent_destroy && entry.lifecycle?.deletion_policy === lifecycle.deletion_policy) continue;
+    entry.lifecycle = lifecycle;
+    changed = true;
+  }
+  return changed;
+}
+
 function recordRefresh(
   resources: Record<string, ResourceState>,
   snapshot: CloudSnapshot,
@@ -319,7 +336,8 @@ function recordRefresh(
 ): boolean {
   const refreshed = refreshedResources(resources, snapshot);
   const adopted = adoptImportedInputs(resources, documents);
-  return refreshed || adopted;
+  const protectedNow = recordLifecycle(resources, documents);
+  return refreshed || adopted || protectedNow;
 }
 
 /** Record the refreshed cloud in state without changing anything (a refresh-only or empty plan). */
