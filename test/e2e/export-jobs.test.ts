@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  imageByName,
+  imageDoc,
+  planJson,
+  readState,
+  removeDir,
+  runCli,
+  startCloud,
+  workspace,
+  writeFiles,
+  type CliResult,
+  type Cloud,
+} from '../helpers/e2e.js';
+
+/**
+ * Export jobs end to end (DESIGN.md §2, kind image_export_job): created and waited for, renamed in place, replaced
+ * when the format changes, the per-image limit refused at plan time, a failed job failing the apply and replaced by
+ * the next plan. Outcomes are checked in the emulator: its jobs and the objects in its buckets.
+ */
+let cloud: Cloud;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  cloud = await startCloud();
+});
+afterAll(async () => {
+  await Promise.all(dirs.map(removeDir));
+  await cloud.stop();
+});
+
+async function space(files: Record<string, string>): Promise<string> {
+  const dir = await workspace(cloud, files);
+  dirs.push(dir);
+  return dir;
+}
+
+function succeeded(result: CliResult): void {
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+}
+
+async function apply(dir: string): Promise<CliResult> {
+  const result = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
+  succeeded(result);
+  return result;
+}
+
+async function expectClean(dir: string): Promise<void> {
+  const result = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+}
+
+function exportDoc(name: string, image: string, bucket: string, extra: Record<string, string> = {}): string {
+  const lines = [`kind: image_export_job`, `name: ${name}`, `spec:`, `  image: ${image}`, `  storage_bucket:`, `    name: ${bucket}`];
+  for (const [key, value] of Object.entries(extra)) lines.push(`  ${key}: ${value}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function jobsOf(imageId: string): Promise<any[]> {
+  const reply = await cloud.api('GET', `/images/${imageId}/export_jobs`);
+  expect(reply.status).toBe(200);
+  return reply.body.export_jobs;
+}
+
+async function poll(what: string, done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const waitUntilReady = (imageId: string) =>
+  poll(`image ${imageId}`, async () => (await cloud.api('GET', `/images/${imageId}`)).body.status === 'available');
+const waitUntilFinished = (imageId: string) =>
+  poll(`export jobs of ${imageId}`, async () => (await jobsOf(imageId)).every((job) => job.status === 'succeeded'));
+
+async function bucketObjects(bucket: string): Promise<any[]> {
+  return (await cloud.hook('GET', `/buckets/${bucket}/objects`)).body.objects;
+}
+
+describe('export jobs', () => {
+  it('is created and waited for, renamed in place, and replaced when its format changes', async () => {
+    const dir = await space({
+      'image.yaml': imageDoc('ex-web'),
+      'export.yaml': exportDoc('ex-web-export', '${image.ex-web.id}', 'ex-bucket'),
+    });
+    await apply(dir);
+    const image = await imageByName(cloud, 'ex-web');
+    let jobs = await jobsOf(image.id);
+    expect(jobs.map((job) => [job.name, job.status, job.format])).toEqual([['ex-web-export', 'succeeded', 'qcow2']]);
+    const firstId = jobs[0].id;
+    expect((await bucketObjects('ex-bucket')).map((object) => object.name)).toEqual(['ex-web-export.qcow2']);
+    const state = await readState(dir);
+    expect(state.resources['image_export_job.ex-web-export']).toMatchObject({ id: firstId, attributes: { status: 'succeeded', image_id: image.id } });
+    await expectClean(dir);
+
+    // Rename: the same job, a new name; nothing is exported again.
+    await writeFiles(dir, { 'export.yaml': exportDoc('ex-web-export', '${image.ex-web.id}', 'ex-bucket', { name: 'ex-web-renamed' }) });
+    const renamed = await planJson(dir, cloud);
+    expect(renamed.plan.changes).toEqual([
+      {
+        address: 'image_export_job.ex-web-export',
+        kind: 'image_export_job',
+        action: 'update',
+        fields: [{ path: 'name', before: 'ex-web-export', after: 'ex-web-renamed' }],
+        id: firstId,
+      },
+    ]);
+    await apply(dir);
+    jobs = await jobsOf(image.id);
+    expect(jobs.map((job) => [job.id, job.name])).toEqual([[firstId, 'ex-web-renamed']]);
+    expect(await bucketObjects('ex-bucket')).toHaveLength(1);
+    await expectClean(dir);
+
+    // Format: the job is replaced; the old job goes, its exported object stays in the bucket.
+    await writeFiles(dir, { 'export.yaml': exportDoc('ex-web-export', '${image.ex-web.id}', 'ex-bucket', { name: 'ex-web-renamed', format: 'vhd' }) });
+    const replaced = await planJson(dir, cloud);
+    expect(replaced.plan.summary).toEqual({ add: 0, change: 0, replace: 1, destroy: 0 });
+    expect(replaced.plan.changes[0]).toMatchObject({ action: 'replace', id: firstId });
+    expect(replaced.plan.changes[0].fields).toContainEqual({ path: 'format', before: 'qcow2', after: 'vhd', forces_replacement: true });
+    await apply(dir);
+    jobs = await jobsOf(image.id);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].id).not.toBe(firstId);
+    expect([jobs[0].name, jobs[0].status, jobs[0].format]).toEqual(['ex-web-renamed', 'succeeded', 'vhd']);
+    expect((await cloud.api('GET', `/images/${image.id}/export_jobs/${firstId}`)).status).toBe(404);
+    expect((await bucketObjects('ex-bucket')).map((object) => object.name).sort()).toEqual(['ex-web-export.qcow2', 'ex-web-renamed.vhd']);
+    await expectClean(dir);
+  });
+
+  it('refuses at plan time an 11th job on one image (limit 10) and a 6th active one (limit 5)', async () => {
+    const made = await cloud.api('POST', '/images', {
+      name: 'ex-many',
+      file: { href: 'cos://us-south/e2e/ex-many.qcow2' },
+      operating_system: { name: 'ubuntu-24-04-amd64' },
+    });
+    expect(made.status).toBe(201);
+    const imageId: string = made.body.id;
+    const docs = (from: number, count: number) =>
+      Array.from({ length: count }, (_, n) => exportDoc(`ex-many-${from + n}`, imageId, 'ex-many-bucket')).join('---\n');
+
+    // Eleven in the files alone: refused before the cloud is asked anything.
+    const dir = await space({ 'exports.yaml': docs(1, 11) });
+    const eleven = await runCli(['plan'], { cwd: dir, cloud });
+    expect(eleven.code).toBe(1);
+    expect(eleven.stderr).toMatch(/exports\.yaml:\d+:\d+: .*11 export jobs .*at most 10 per image/);
+
+    // Eight already in the cloud (made outside imageform) and three in the files: refused by the plan's cloud check.
+    await waitUntilReady(imageId);
+    for (let n = 1; n <= 8; n++) {
+      if (n === 6) await waitUntilFinished(imageId);
+      const job = await cloud.api('POST', `/images/${imageId}/export_jobs`, { name: `ex-outside-${n}`, storage_bucket: { name: 'ex-many-bucket' } });
+      expect(job.status).toBe(201);
+    }
+    await waitUntilFinished(imageId);
+    await writeFiles(dir, { 'exports.yaml': docs(1, 3) });
+    const refused = await runCli(['plan'], { cwd: dir, cloud });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/exports\.yaml:\d+:\d+: image_export_job\.ex-many-3: image \S+ would have 11 export jobs \(8 in the cloud, 3 planned\); the cloud allows 10 per image/);
+    const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
+    expect(applied.code).toBe(1);
+    expect(await jobsOf(imageId)).toHaveLength(8);
+
+    // Six at once on a fresh image: over the active limit.
+    const other = await cloud.api('POST', '/images', {
+      name: 'ex-many-active',
+      file: { href: 'cos://us-south/e2e/ex-many-active.qcow2' },
+      operating_system: { name: 'ubuntu-24-04-amd64' },
+    });
+    const six = Array.from({ length: 6 }, (_, n) => exportDoc(`ex-active-${n + 1}`, other.body.id, 'ex-many-bucket')).join('---\n');
+    await writeFiles(dir, { 'exports.yaml': six });
+    const active = await runCli(['plan'], { cwd: dir, cloud });
+    expect(active.code).toBe(1);
+    expect(active.stderr).toMatch(/6 active export jobs.*5/);
+    expect(await jobsOf(other.body.id)).toEqual([]);
+  });
+
+  it('a failed export fails the apply with the cloud\'s status_reasons; the next plan replaces it', async () => {
+    const dir = await space({
+      'image.yaml': imageDoc('ex-denied'),
+      'export.yaml': exportDoc('ex-denied-export', '${image.ex-denied.id}', 'ex-forbidden-bucket'),
+    });
+    const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
+    expect(applied.code).toBe(1);
+    expect(`${applied.stdout}${applied.stderr}`).toContain('cannot_access_storage_bucket: The image service cannot write to bucket ex-forbidden-bucket');
+    const image = await imageByName(cloud, 'ex-denied');
+    expect(image.status).toBe('available');
+    const [failed] = await jobsOf(image.id);
+    expect(failed.status).toBe('failed');
+    expect((await readState(dir)).resources['image_export_job.ex-denied-export'].id).toBe(failed.id);
+
+    const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
+    expect(result.code).toBe(2);
+    expect(plan.changes).toHaveLength(1);
+    expect(plan.changes[0]).toMatchObject({ address: 'image_export_job.ex-denied-export', action: 'replace', id: failed.id });
+    expect(plan.changes[0].reason).toContain('cannot_access_storage_bucket');
+
+    // Fixed bucket: the failed job is replaced by one that succeeds.
+    await writeFiles(dir, { 'export.yaml': exportDoc('ex-denied-export', '${image.ex-denied.id}', 'ex-allowed-bucket') });
+    await apply(dir);
+    const jobs = await jobsOf(image.id);
+    expect(jobs.map((job) => [job.name, job.status, job.storage_bucket.name])).toEqual([['ex-denied-export', 'succeeded', 'ex-allowed-bucket']]);
+    expect(jobs[0].id).not.toBe(failed.id);
+    await expectClean(dir);
+  });
+});
