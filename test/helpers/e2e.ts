@@ -235,6 +235,8 @@ export interface LossyProxy {
   policy: (method: string, path: string) => ProxyVerdict;
   /** Requests seen, as `METHOD /path`. */
   seen: string[];
+  /** Every bearer token a caller sent (the IAM access tokens it was issued and used). */
+  bearerTokens: Set<string>;
   stop(): Promise<void>;
 }
 
@@ -246,10 +248,12 @@ export interface LossyProxy {
 export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
   const target = new URL(upstream);
   const held: ServerResponse[] = [];
-  const proxy: LossyProxy = { url: '', policy: () => 'pass', seen: [], stop: async () => undefined };
+  const proxy: LossyProxy = { url: '', policy: () => 'pass', seen: [], bearerTokens: new Set(), stop: async () => undefined };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     proxy.seen.push(`${req.method} ${path}`);
+    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+    if (bearer) proxy.bearerTokens.add(bearer[1]!);
     const verdict = proxy.policy(req.method ?? 'GET', path);
     const outgoing = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
