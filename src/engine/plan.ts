@@ -1,7 +1,8 @@
 import type { ResourceDocument } from '../config/model.js';
 import { referencesIn } from '../config/references.js';
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { KIND_HANDLERS } from '../resources/index.js';
 import type { PlannedResource } from '../resources/types.js';
 import type { StateDocument } from '../state/state.js';
@@ -116,6 +117,19 @@ export function makePlan(
   diagnostics.push(...checkPlanRules({ planned, documents: byAddress, state, snapshot, destroy: options.destroy ?? false }));
 
   let selected = [...planned.values()];
+  // A target naming nothing would plan nothing and say "No changes": a typo must never pass silently.
+  for (const target of options.targets ?? []) {
+    if (byAddress.has(target) || state.resources[target]) continue;
+    const suggestion = didYouMean(target, [...byAddress.keys(), ...Object.keys(state.resources)]);
+    diagnostics.push(
+      error(
+        'plan.unknown-target',
+        `--target ${target}: no resource with this address in the files or in state`,
+        undefined,
+        suggestion ? `did you mean ${suggestion}?` : 'addresses are KIND.NAME, e.g. image.web; "imageform state list" shows those in state',
+      ),
+    );
+  }
   if (options.targets?.length) {
     const graph = new DependencyGraph(dependencies);
     const wanted = graph.withDependencies(options.targets);
