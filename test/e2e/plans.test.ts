@@ -1,0 +1,220 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cloudDate,
+  imageByName,
+  imageDoc,
+  planJson,
+  readState,
+  removeDir,
+  runCli,
+  startCloud,
+  workspace,
+  writeFiles,
+  type CliResult,
+  type Cloud,
+} from '../helpers/e2e.js';
+
+/**
+ * Plans as a contract (DESIGN.md §4): the --json shape, saved plans and their staleness, approval, --target,
+ * --refresh-only and destroy, each checked against what the emulator holds afterwards.
+ */
+let cloud: Cloud;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  cloud = await startCloud();
+});
+afterAll(async () => {
+  await Promise.all(dirs.map(removeDir));
+  await cloud.stop();
+});
+
+async function space(files: Record<string, string>): Promise<string> {
+  const dir = await workspace(cloud, files);
+  dirs.push(dir);
+  return dir;
+}
+
+function succeeded(result: CliResult): void {
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+}
+
+async function apply(dir: string, args: string[] = ['--auto-approve']): Promise<CliResult> {
+  const result = await runCli(['apply', ...args], { cwd: dir, cloud });
+  succeeded(result);
+  return result;
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+describe('plan --json', () => {
+  it('matches DESIGN.md §4: a create, then drift made by hand and the update that reverts it', async () => {
+    const dir = await space({ 'web.yaml': imageDoc('pl-web', { deprecation_at: null }) });
+    const created = await planJson(dir, cloud, ['--detailed-exitcode']);
+    expect(created.result.code).toBe(2);
+    expect(created.result.stderr).toBe('');
+    expect(created.plan).toEqual({
+      format_version: '1',
+      summary: { add: 1, change: 0, replace: 0, destroy: 0 },
+      drift: [],
+      changes: [
+        {
+          address: 'image.pl-web',
+          kind: 'image',
+          action: 'create',
+          fields: [
+            { path: 'name', before: null, after: 'pl-web' },
+            { path: 'file', before: null, after: 'cos://us-south/e2e/pl-web.qcow2' },
+            { path: 'operating_system', before: null, after: 'ubuntu-24-04-amd64' },
+            { path: 'deprecation_at', before: null, after: null },
+          ],
+          status: { before: null, after: 'available' },
+        },
+      ],
+    });
+    await apply(dir);
+
+    // Deprecated by hand in the cloud: drift, and the files (deprecation_at: null) revert it.
+    const image = await imageByName(cloud, 'pl-web');
+    expect((await cloud.api('POST', `/images/${image.id}/deprecate`)).status).toBe(204);
+    const deprecatedAt: string = (await imageByName(cloud, 'pl-web')).deprecation_at;
+    const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
+    expect(result.code).toBe(2);
+    expect(Object.keys(plan)).toEqual(['format_version', 'summary', 'drift', 'changes']);
+    expect(plan).toEqual({
+      format_version: '1',
+      summary: { add: 0, change: 1, replace: 0, destroy: 0 },
+      drift: [{ address: 'image.pl-web', fields: [{ path: 'deprecation_at', before: null, after: deprecatedAt }] }],
+      changes: [
+        {
+          address: 'image.pl-web',
+          kind: 'image',
+          action: 'update',
+          fields: [{ path: 'deprecation_at', before: deprecatedAt, after: null, status: { before: 'deprecated', after: 'available' } }],
+          status: { before: 'deprecated', after: 'available' },
+          id: image.id,
+        },
+      ],
+    });
+    await apply(dir);
+    const reverted = await imageByName(cloud, 'pl-web');
+    expect([reverted.status, reverted.deprecation_at]).toEqual(['available', undefined]);
+    const clean = await planJson(dir, cloud, ['--detailed-exitcode']);
+    expect(clean.result.code).toBe(0);
+    expect(clean.plan).toEqual({ format_version: '1', summary: { add: 0, change: 0, replace: 0, destroy: 0 }, drift: [], changes: [] });
+  });
+});
+
+describe('saved plans and approval', () => {
+  it('applies a saved plan as reviewed, and refuses one made before another apply, naming what moved', async () => {
+    const later = await cloudDate(cloud, 100);
+    const dir = await space({ 'a.yaml': imageDoc('pl-saved-a'), 'b.yaml': imageDoc('pl-saved-b') });
+    const planFile = join(dir, 'first.plan');
+    succeeded(await runCli(['plan', '--out', planFile], { cwd: dir, cloud }));
+    await apply(dir, [planFile]);
+    expect((await imageByName(cloud, 'pl-saved-a'))?.status).toBe('available');
+    expect((await imageByName(cloud, 'pl-saved-b'))?.status).toBe('available');
+
+    await writeFiles(dir, { 'a.yaml': imageDoc('pl-saved-a', { deprecation_at: later }) });
+    const stalePlan = join(dir, 'stale.plan');
+    succeeded(await runCli(['plan', '--out', stalePlan], { cwd: dir, cloud }));
+    // Someone applies a change to b in between (from files where a is unchanged).
+    await writeFiles(dir, { 'a.yaml': imageDoc('pl-saved-a'), 'b.yaml': imageDoc('pl-saved-b', { name: 'pl-saved-b2' }) });
+    await apply(dir);
+    expect((await imageByName(cloud, 'pl-saved-b2'))?.status).toBe('available');
+    await writeFiles(dir, { 'a.yaml': imageDoc('pl-saved-a', { deprecation_at: later }) });
+    const serial = (await readState(dir)).serial;
+
+    const refused = await runCli(['apply', stalePlan], { cwd: dir, cloud });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/the saved plan is stale: state moved from serial \d+ to \d+ since it was made; moved: .*image\.pl-saved-b \(changed\)/);
+    expect(refused.stderr).not.toContain('pl-saved-a (changed)');
+    expect((await imageByName(cloud, 'pl-saved-a')).deprecation_at).toBeUndefined();
+    expect((await readState(dir)).serial).toBe(serial);
+  });
+
+  it('apply and destroy without --auto-approve and without a terminal change nothing', async () => {
+    const dir = await space({ 'images.yaml': imageDoc('pl-unapproved') });
+    const refused = await runCli(['apply'], { cwd: dir, cloud, input: 'yes\n' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: apply needs approval, and stdin is not a terminal \(.*--auto-approve.*\)\n$/);
+    expect(await imageByName(cloud, 'pl-unapproved')).toBeUndefined();
+    expect(await exists(join(dir, '.imageform', 'state.json'))).toBe(false);
+
+    await apply(dir);
+    const before = await readState(dir);
+    const destroyRefused = await runCli(['destroy'], { cwd: dir, cloud, input: 'yes\n' });
+    expect(destroyRefused.code).toBe(1);
+    expect(destroyRefused.stderr).toContain('destroy needs approval');
+    expect((await imageByName(cloud, 'pl-unapproved'))?.status).toBe('available');
+    expect((await readState(dir)).serial).toBe(before.serial);
+  });
+});
+
+describe('--target, --refresh-only, destroy', () => {
+  it('--target plans only the target and what it depends on', async () => {
+    const dir = await space({
+      'images.yaml': `${imageDoc('pl-tgt-a')}---\n${imageDoc('pl-tgt-b')}`,
+      'export.yaml': 'kind: image_export_job\nname: pl-tgt-a-export\nspec:\n  image: ${image.pl-tgt-a.id}\n  storage_bucket:\n    name: pl-bucket\n',
+    });
+    const { plan } = await planJson(dir, cloud, ['--target', 'image_export_job.pl-tgt-a-export']);
+    expect(plan.changes.map((change: any) => change.address)).toEqual(['image.pl-tgt-a', 'image_export_job.pl-tgt-a-export']);
+    expect(plan.notes.join('\n')).toContain('targeting is in effect');
+    const planFile = join(dir, 'target.plan');
+    succeeded(await runCli(['plan', '--target', 'image.pl-tgt-b', '--out', planFile], { cwd: dir, cloud }));
+    await apply(dir, [planFile]);
+    expect((await imageByName(cloud, 'pl-tgt-b'))?.status).toBe('available');
+    expect(await imageByName(cloud, 'pl-tgt-a')).toBeUndefined();
+    expect(Object.keys((await readState(dir)).resources)).toEqual(['image.pl-tgt-b']);
+
+    const unknown = await runCli(['plan', '--target', 'image.pl-tgt-c'], { cwd: dir, cloud });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('--target image.pl-tgt-c: no resource with this address in the files or in state (did you mean image.pl-tgt-a?)');
+  });
+
+  it('--refresh-only reports drift without proposing changes, and its saved plan records the cloud in state', async () => {
+    const dir = await space({ 'images.yaml': imageDoc('pl-refresh') });
+    await apply(dir);
+    const image = await imageByName(cloud, 'pl-refresh');
+    expect((await cloud.api('PATCH', `/images/${image.id}`, { name: 'pl-refresh-by-hand' })).status).toBe(200);
+
+    const { result, plan } = await planJson(dir, cloud, ['--refresh-only', '--detailed-exitcode']);
+    expect(result.code).toBe(2);
+    expect(plan.changes).toEqual([]);
+    expect(plan.drift).toEqual([{ address: 'image.pl-refresh', fields: [{ path: 'name', before: 'pl-refresh', after: 'pl-refresh-by-hand' }] }]);
+    const planFile = join(dir, 'refresh.plan');
+    succeeded(await runCli(['plan', '--refresh-only', '--out', planFile], { cwd: dir, cloud }));
+    await apply(dir, [planFile]);
+    expect((await readState(dir)).resources['image.pl-refresh'].attributes.name).toBe('pl-refresh-by-hand');
+    expect((await imageByName(cloud, 'pl-refresh-by-hand'))?.id).toBe(image.id);
+
+    // Drift is now recorded; the files still want the old name back.
+    const after = await planJson(dir, cloud);
+    expect(after.plan.drift).toEqual([]);
+    expect(after.plan.changes.map((change: any) => [change.action, change.fields])).toEqual([
+      ['update', [{ path: 'name', before: 'pl-refresh-by-hand', after: 'pl-refresh' }]],
+    ]);
+  });
+
+  it('destroy deletes what state holds, keeps exported objects, and only forgets an orphan', async () => {
+    const dir = await space({
+      'images.yaml': `${imageDoc('pl-destroy')}---\n${imageDoc('pl-destroy-kept', {}, 'lifecycle:\n  deletion_policy: orphan\n')}`,
+      'export.yaml': 'kind: image_export_job\nname: pl-destroy-export\nspec:\n  image: ${image.pl-destroy.id}\n  storage_bucket:\n    name: pl-destroy-bucket\n',
+    });
+    await apply(dir);
+    const image = await imageByName(cloud, 'pl-destroy');
+    const destroyed = await runCli(['destroy', '--auto-approve'], { cwd: dir, cloud });
+    succeeded(destroyed);
+    expect((await cloud.api('GET', `/images/${image.id}`)).status).toBe(404);
+    expect((await imageByName(cloud, 'pl-destroy-kept'))?.status).toBe('available');
+    expect((await readState(dir)).resources).toEqual({});
+    const objects = (await cloud.hook('GET', '/buckets/pl-destroy-bucket/objects')).body.objects;
+    expect(objects.map((object: any) => object.name)).toEqual(['pl-destroy-export.qcow2']);
+
+    const again = await runCli(['destroy', '--auto-approve'], { cwd: dir, cloud });
+    succeeded(again);
+  });
+});
