@@ -39,9 +39,16 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 
 /** A date-time field: an RFC 3339 string with an offset, returned as epoch milliseconds. */
 export function parseDateTime(value: unknown, field: string): number {
-  const instant = typeof value === 'string' && rfc3339.test(value) ? Date.parse(value) : Number.NaN;
+  const instant = typeof value === 'string' && rfc3339.test(value) && isCalendarDate(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(instant)) {
     throw fieldError('validation_invalid_field_type', field, `${field} must be a date-time such as 2027-01-15T00:00:00Z`, value);
   }
   return instant;
+}
+
+/** Date.parse rolls 2027-02-30 over into March; the API would refuse it. */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && Number(value.slice(11, 13)) < 24 && Number(value.slice(14, 16)) < 60;
 }

@@ -12,7 +12,7 @@ import { fetchToken } from './cloud-client.js';
 const mainModule = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /** Runs `imageform emulator ...` in a child process (real signals), resolving once it printed its URL. */
-async function launch(args: string[]) {
+async function launch(args: string[], lines = 1) {
   const script = `import(${JSON.stringify(mainModule)}).then(async (m) => { process.exitCode = await m.main(${JSON.stringify(['emulator', ...args])}); })`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -20,7 +20,7 @@ async function launch(args: string[]) {
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const started = Date.now();
-  while (!/listening on/.test(stdout) && child.exitCode === null && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 25));
+  while (stdout.split('\n').length <= lines && child.exitCode === null && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 25));
   return { child, output: () => stdout, errors: () => stderr };
 }
 
@@ -38,7 +38,7 @@ describe('imageform emulator', () => {
   it('prints its URL (and the generated key), serves IAM and /v1, and stops cleanly on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'imageform-cli-'));
     try {
-      const { child, output } = await launch(['--port', '0', '--data', join(dir, 'cloud.json'), '--time-scale', '0.1', '--token-ttl', '120']);
+      const { child, output } = await launch(['--port', '0', '--data', join(dir, 'cloud.json'), '--time-scale', '0.1', '--token-ttl', '120'], 2);
       const [first, second] = output().trim().split('\n');
       expect(first).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
       const url = first!.replace('listening on ', '');
@@ -75,5 +75,46 @@ describe('imageform emulator', () => {
     expect(code).toBe(1);
     expect(err).toMatch(message);
     expect(err.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('a killed emulator', () => {
+  it('never answered for a change it lost: every acknowledged create survives SIGKILL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imageform-kill-'));
+    try {
+      const dataFile = join(dir, 'cloud.json');
+      const { child, output } = await launch(['--data', dataFile, '--api-key', 'kill-key']);
+      const url = output().trim().replace('listening on ', '');
+      const token = (await fetchToken(url, 'kill-key')).body.access_token;
+      const acknowledged: string[] = [];
+      const create = async (name: string) => {
+        const response = await fetch(`${url}/v1/images?version=2026-03-24&generation=2`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name, file: { href: 'cos://us-south/b/x.qcow2' }, operating_system: { name: 'debian-12-amd64' } }),
+        }).catch(() => undefined);
+        if (response?.status === 201) acknowledged.push(((await response.json()) as { id: string }).id);
+      };
+      for (let i = 0; i < 5; i++) await create(`before-${i}`);
+      expect(acknowledged).toHaveLength(5);
+      const creates = Array.from({ length: 30 }, (_, i) => create(`killed-${i}`));
+      // kill while the creates are in flight
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      child.kill('SIGKILL');
+      await Promise.all(creates);
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+      const { startEmulator } = await import('../../src/emulator/index.js');
+      const restarted = await startEmulator({ dataFile, apiKey: 'kill-key' });
+      try {
+        const fresh = (await fetchToken(restarted.url, 'kill-key')).body.access_token;
+        const listed = await fetch(`${restarted.url}/v1/images?version=2026-03-24&generation=2&limit=100`, { headers: { Authorization: `Bearer ${fresh}` } });
+        const ids = new Set(((await listed.json()) as { images: Array<{ id: string }> }).images.map((image) => image.id));
+        for (const id of acknowledged) expect(ids.has(id)).toBe(true);
+      } finally {
+        await restarted.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

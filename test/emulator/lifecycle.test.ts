@@ -69,6 +69,8 @@ describe('date rules', () => {
       'validation_failure',
     ],
     ['a malformed date', () => ({ deprecation_at: 'next tuesday' }), 400, 'validation_invalid_field_type'],
+    ['a day that does not exist', () => ({ deprecation_at: '2099-02-30T00:00:00Z' }), 400, 'validation_invalid_field_type'],
+    ['a number instead of a date', () => ({ obsolescence_at: 4102444800 }), 400, 'validation_invalid_field_type'],
   ])('refuses %s', async (_label, body, status, code) => {
     const image = await cloud.availableImage();
     const reply = await patch(image.id, body(await cloudTime()));
