@@ -8,9 +8,9 @@ import {
   readState,
   removeDir,
   runCli,
-  setFaults,
   spawnCli,
   startCloud,
+  startLossyProxy,
   until,
   workspace,
   type Cloud,
@@ -38,10 +38,15 @@ async function lockFile(dir: string): Promise<any | undefined> {
 
 describe('a second apply while one runs', () => {
   it('is refused naming the holder, changes nothing, and the first apply finishes', async () => {
-    const dir = await workspace(cloud, { 'images.yaml': imagesFile('lock', 4) });
+    // The first apply talks through a proxy that keeps its first create unanswered until the test lets it go.
+    const proxy = await startLossyProxy(cloud.url);
+    const viaProxy = { ...cloud, url: proxy.url };
+    const dir = await workspace(viaProxy, { 'images.yaml': imagesFile('lock', 4) });
+    let release = (): void => undefined;
+    const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
     try {
-      await setFaults(cloud, { latency_ms: 60 });
-      const first = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud });
+      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
+      const first = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy });
       const firstDone = collect(first);
       const holder = await until(() => lockFile(dir), 'the first apply to take the lock');
       expect(holder).toMatchObject({ pid: first.pid, operation: 'apply' });
@@ -66,28 +71,37 @@ describe('a second apply while one runs', () => {
         expect(refused.stdout).not.toMatch(/Plan:|to add/);
       }
 
+      expect(first.exitCode).toBeNull();
+      release();
       const finished = await firstDone;
       expect(finished.code, finished.stderr).toBe(0);
       expect(finished.stdout).toContain('4 added');
-      await setFaults(cloud, {});
       expect(await lockFile(dir)).toBeUndefined();
       expect([...(await imageCountsByName(cloud, 'lock-')).values()]).toEqual([1, 1, 1, 1]);
 
-      const after = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
+      const after = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       expect(after.code, after.stderr).toBe(0);
       expect(after.stdout).toContain('No changes.');
     } finally {
-      await setFaults(cloud, {});
+      release();
+      await proxy.stop();
       await removeDir(dir);
     }
   }, 60_000);
 
   it('lets exactly one of two applies started together proceed', async () => {
-    const dir = await workspace(cloud, { 'images.yaml': imagesFile('race', 3) });
+    const proxy = await startLossyProxy(cloud.url);
+    const viaProxy = { ...cloud, url: proxy.url };
+    const dir = await workspace(viaProxy, { 'images.yaml': imagesFile('race', 3) });
+    let release = (): void => undefined;
+    const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
     try {
-      await setFaults(cloud, { latency_ms: 60 });
-      const results = await Promise.all([0, 1].map(() => collect(spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud }))));
-      await setFaults(cloud, {});
+      // Whoever wins the lock is held at its first create until the other has been answered.
+      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
+      const runs = [0, 1].map(() => collect(spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy })));
+      await Promise.race(runs);
+      release();
+      const results = await Promise.all(runs);
       const codes = results.map((result) => result.code).sort();
       expect(codes, results.map((r) => r.stderr).join('\n')).toEqual([0, 1]);
       const refused = results.find((result) => result.code === 1)!;
@@ -95,7 +109,8 @@ describe('a second apply while one runs', () => {
       expect([...(await imageCountsByName(cloud, 'race-')).values()]).toEqual([1, 1, 1]);
       expect(Object.keys((await readState(dir)).resources)).toHaveLength(3);
     } finally {
-      await setFaults(cloud, {});
+      release();
+      await proxy.stop();
       await removeDir(dir);
     }
   }, 60_000);

@@ -231,8 +231,11 @@ export type ProxyVerdict = 'pass' | 'lose' | 'hold';
 
 export interface LossyProxy {
   url: string;
-  /** Decides per request (method and path without the query); the default passes everything. */
-  policy: (method: string, path: string) => ProxyVerdict;
+  /**
+   * Decides per request (method and path without the query); the default passes everything. A promise holds the
+   * answer (after the cloud acted) until it settles, e.g. to keep an apply running while a test looks at it.
+   */
+  policy: (method: string, path: string) => ProxyVerdict | Promise<ProxyVerdict>;
   /** Requests seen, as `METHOD /path`. */
   seen: string[];
   /** Every bearer token a caller sent (the IAM access tokens it was issued and used). */
@@ -261,10 +264,12 @@ export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
-          if (verdict === 'lose') return void req.socket.destroy();
-          if (verdict === 'hold') return void held.push(res);
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          res.end(Buffer.concat(chunks));
+          void Promise.resolve(verdict).then((decided) => {
+            if (decided === 'lose') return void req.socket.destroy();
+            if (decided === 'hold') return void held.push(res);
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(Buffer.concat(chunks));
+          });
         });
       },
     );
