@@ -41,23 +41,18 @@ class StateWriter {
   ) {}
 
   record(address: string, entry: ResourceState | undefined): Promise<void> {
-    const write = async (): Promise<void> => {
-      const resources = { ...this.current.resources };
+    return this.recordAll((resources) => {
       if (entry) resources[address] = entry;
       else delete resources[address];
-      const next: StateDocument = { ...this.current, serial: this.current.serial + 1, resources: sortByAddress(resources) };
-      await this.backend.write(next);
-      this.current = next;
-    };
-    const result = this.chain.then(write);
-    this.chain = result.catch(() => undefined);
-    return result;
+      return true;
+    });
   }
 
   /** Several entries in one write (the refresh recorded at the start of an apply). */
   recordAll(update: (resources: Record<string, ResourceState>) => boolean): Promise<void> {
     const write = async (): Promise<void> => {
-      const resources = structuredClone(this.current.resources);
+      // Shallow: updaters replace entries rather than edit them (a deep copy per write would be O(n) each).
+      const resources = { ...this.current.resources };
       if (!update(resources)) return;
       const next: StateDocument = { ...this.current, serial: this.current.serial + 1, resources: sortByAddress(resources) };
       await this.backend.write(next);
@@ -334,6 +329,7 @@ function recordRefresh(
   snapshot: CloudSnapshot,
   documents: ReadonlyMap<string, ResourceDocument>,
 ): boolean {
+  for (const [address, entry] of Object.entries(resources)) resources[address] = structuredClone(entry);
   const refreshed = refreshedResources(resources, snapshot);
   const adopted = adoptImportedInputs(resources, documents);
   const protectedNow = recordLifecycle(resources, documents);
