@@ -21,7 +21,7 @@ export function findImage(request: ApiRequest): StoredImage {
 type ImageFilter = (image: StoredImage) => boolean;
 
 function listFilters(request: ApiRequest): ImageFilter[] {
-  const { query, now, cloud } = request;
+  const { query, now } = request;
   const filters: ImageFilter[] = [];
   const list = (name: string) => query.get(name)?.split(',').map((part) => part.trim()).filter(Boolean);
   const statuses = list('status');
@@ -41,7 +41,6 @@ function listFilters(request: ApiRequest): ImageFilter[] {
   if (remote !== null && remote !== 'null') filters.push(() => false); // no image here is owned by another account
   const ownerType = query.get('owner_type');
   if (ownerType !== null && ownerType !== 'user') filters.push(() => false);
-  void cloud;
   return filters;
 }
 
