@@ -143,6 +143,9 @@ describe('create from a COS file', () => {
       body: '{"name":',
     });
     expect(response.status).toBe(400);
+    const wrongMethod = await cloud.api('PUT', '/images', {});
+    expect(wrongMethod.status).toBe(405);
+    expect((await cloud.api('GET', '/volumes')).status).toBe(404);
     const missing = await cloud.api('GET', '/images/r006-00000000-0000-0000-0000-000000000000');
     expect(missing.status).toBe(404);
     expect(errorCode(missing)).toBe('not_found');
