@@ -77,6 +77,9 @@ export function refreshedResources(resources: Record<string, ResourceState>, sna
   for (const [address, entry] of Object.entries(resources)) {
     const adopted = snapshot.adoptedIntents.get(address);
     if (!entry.id && adopted) {
+      // An export job is read through its image: keep the intent's parent, or the next refresh cannot find the job.
+      const parentId = entry.intent?.parent_id;
+      if (entry.kind === 'image_export_job' && parentId) entry.attributes = { ...entry.attributes, image_id: parentId };
       entry.id = adopted;
       delete entry.intent;
       changed = true;
