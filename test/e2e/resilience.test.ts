@@ -59,6 +59,7 @@ async function expectSettledState(dir: string): Promise<string[]> {
 
 async function expectCleanPlan(dir: string, env: Cloud = cloud): Promise<void> {
   const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud: env });
+  if (plan.code !== 0) console.log(plan.stdout, plan.stderr);
   expectExit(plan, 0);
   expect(plan.stdout).toContain('No changes.');
 }
@@ -172,6 +173,56 @@ describe('kill -9 during an apply', () => {
       expect(await imageCountsByName(cloud, 'crash-window')).toEqual(new Map([['crash-window', 1]]));
       expect(await expectSettledState(dir)).toEqual(['image.crash-window']);
       await expectCleanPlan(dir, viaProxy);
+    } finally {
+      await proxy.stop();
+      await removeDir(dir);
+    }
+  });
+
+  it('adopts an export job whose create was in flight, and finishes a destroy killed mid-delete', async () => {
+    const proxy = await startLossyProxy(cloud.url);
+    const viaProxy = { ...cloud, url: proxy.url };
+    const dir = await workspace(viaProxy, {
+      'images.yaml': imageDoc('crash-export'),
+      'export.yaml': 'kind: image_export_job\nname: crash-export-job\nspec:\n  image: ${image.crash-export.id}\n  storage_bucket:\n    name: e2e-crash\n',
+    });
+    const isJobCreate = (method: string, path: string) => method === 'POST' && /^\/v1\/images\/[^/]+\/export_jobs$/.test(path);
+    try {
+      proxy.policy = (method, path) => (isJobCreate(method, path) ? 'hold' : 'pass');
+      const child = spawnCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
+      const done = collect(child);
+      await until(async () => proxy.seen.some((request) => isJobCreate(...(request.split(' ') as [string, string]))), 'the export job create');
+      // The hold releases nothing until the cloud has answered, so the job exists now.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      child.kill('SIGKILL');
+      await done;
+      const crashed = await readState(dir);
+      expect(crashed.resources['image_export_job.crash-export-job']).toMatchObject({ id: null, intent: { name: 'crash-export-job' } });
+
+      proxy.policy = () => 'pass';
+      const again = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
+      expectExit(again, 0);
+      const imageId = (await readState(dir)).resources['image.crash-export'].id;
+      const jobs = await cloud.api('GET', `/images/${imageId}/export_jobs`);
+      expect(jobs.body.export_jobs.map((job: any) => job.name)).toEqual(['crash-export-job']);
+      expect(await expectSettledState(dir)).toEqual(['image.crash-export', 'image_export_job.crash-export-job']);
+      await expectCleanPlan(dir, viaProxy);
+
+      // Destroy dies while the cloud deletes the image (its DELETE answered, the wait cut short).
+      proxy.policy = (method, path) => (method === 'DELETE' && path.startsWith('/v1/images/') && !path.includes('export_jobs') ? 'hold' : 'pass');
+      const destroying = spawnCli(['destroy', '--auto-approve'], { cwd: dir, cloud: viaProxy });
+      const destroyDone = collect(destroying);
+      await until(async () => proxy.seen.includes(`DELETE /v1/images/${imageId}`), 'the image delete');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      destroying.kill('SIGKILL');
+      await destroyDone;
+      expect((await readState(dir)).resources['image.crash-export']).toBeDefined();
+
+      proxy.policy = () => 'pass';
+      const finish = await runCli(['destroy', '--auto-approve'], { cwd: dir, cloud: viaProxy });
+      expectExit(finish, 0);
+      expect((await readState(dir)).resources).toEqual({});
+      expect(await imageCountsByName(cloud, 'crash-export')).toEqual(new Map());
     } finally {
       await proxy.stop();
       await removeDir(dir);
