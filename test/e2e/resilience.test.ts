@@ -124,19 +124,41 @@ describe('apply under injected faults', () => {
     }
   }, 90_000);
 
-  it('finds a create whose answer was lost after the cloud acted, and does not send it again', async () => {
+  it('finds what a create, a deprecate or a delete did when its answer was lost, and never sends it twice', async () => {
     const proxy = await startLossyProxy(cloud.url);
     const viaProxy = { ...cloud, url: proxy.url };
-    const dir = await workspace(viaProxy, { 'images.yaml': imageDoc('lost-answer') });
+    const dir = await workspace(viaProxy, {
+      'images.yaml': `${imageDoc('lost-answer')}---\n${imageDoc('lost-answer-old')}`,
+      'export.yaml': 'kind: image_export_job\nname: lost-answer-job\nspec:\n  image: ${image.lost-answer.id}\n  storage_bucket:\n    name: e2e-lost\n',
+      'deprecate.yaml': 'kind: image_deprecate\nname: lost-answer-old-now\nspec:\n  image: ${image.lost-answer-old.id}\n',
+    });
+    const writes = (request: string) => /^(POST|DELETE|PATCH) \/v1\//.test(request);
     try {
-      let lost = 0;
-      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' && lost++ === 0 ? 'lose' : 'pass');
+      // The first answer of every write (per method and path) is lost after the cloud carried it out.
+      const answered = new Set<string>();
+      proxy.policy = (method, path) => {
+        const key = `${method} ${path}`;
+        if (!/^(POST|DELETE)$/.test(method) || !path.startsWith('/v1/') || answered.has(key)) return 'pass';
+        answered.add(key);
+        return 'lose';
+      };
       const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       expectExit(applied, 0);
-      expect(proxy.seen.filter((request) => request === 'POST /v1/images')).toHaveLength(1);
-      expect(await imageCountsByName(cloud, 'lost-answer')).toEqual(new Map([['lost-answer', 1]]));
-      expect(await expectSettledState(dir)).toEqual(['image.lost-answer']);
+      const sent = proxy.seen.filter(writes).map((request) => request.replace(/r\d{3}-[0-9a-f-]+/g, 'ID'));
+      expect(sent.sort()).toEqual(['POST /v1/images', 'POST /v1/images', 'POST /v1/images/ID/deprecate', 'POST /v1/images/ID/export_jobs']);
+      expect(await imageCountsByName(cloud, 'lost-answer')).toEqual(new Map([['lost-answer', 1], ['lost-answer-old', 1]]));
+      const state = await readState(dir);
+      const jobs = await cloud.api('GET', `/images/${state.resources['image.lost-answer'].id}/export_jobs`);
+      expect(jobs.body.export_jobs.map((job: any) => job.name)).toEqual(['lost-answer-job']);
+      expect((await cloud.api('GET', `/images/${state.resources['image.lost-answer-old'].id}`)).body.status).toBe('deprecated');
+      expect(await expectSettledState(dir)).toHaveLength(4);
       await expectCleanPlan(dir, viaProxy);
+
+      // Deletes whose answers are lost: the second attempt finds the object gone or going, and counts it done.
+      const destroyed = await runCli(['destroy', '--auto-approve'], { cwd: dir, cloud: viaProxy });
+      expectExit(destroyed, 0);
+      expect((await readState(dir)).resources).toEqual({});
+      expect(await imageCountsByName(cloud, 'lost-answer')).toEqual(new Map());
     } finally {
       await proxy.stop();
       await removeDir(dir);
