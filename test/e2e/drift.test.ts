@@ -124,6 +124,7 @@ describe('drift against the emulator', () => {
     expect(text.stdout).not.toMatch(/deleted/i);
     expect(text.stdout).not.toContain('hand-cache');
     expect(text.stdout).not.toContain('\x1b');
+    expect(text.stdout).toContain('Drift: 2 resources changed outside imageform; 2 resources differ from the files.');
 
     const json = await drift(dir, ['--format', 'json']);
     expect(json.code).toBe(2);
@@ -151,6 +152,9 @@ describe('drift against the emulator', () => {
     expect(cells).toContain('`"hand-web-by-hand"`');
     expect(cells).toContain('`image.hand-db`');
     expect(cells).not.toContain('hand-cache');
+    // The image to create again lists the values it will get, not changes from null.
+    expect(cells).toContain('`name`: `"hand-db"`');
+    expect(cells).not.toContain('`null` →');
     // The step summary gets the same markdown, after what earlier steps wrote.
     const summary = await readFile(summaryFile, 'utf8');
     expect(summary.startsWith('# earlier step\n')).toBe(true);

@@ -81,7 +81,7 @@ async function bucketObjects(bucket: string): Promise<any[]> {
   return (await cloud.hook('GET', `/buckets/${bucket}/objects`)).body.objects;
 }
 
-describe('export jobs', () => {
+describe.concurrent('export jobs', () => {
   it('is created and waited for, renamed in place, and replaced when its format changes', async () => {
     const dir = await space({
       'image.yaml': imageDoc('ex-web'),
@@ -160,8 +160,6 @@ describe('export jobs', () => {
     const refused = await runCli(['plan'], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/exports\.yaml:\d+:\d+: image_export_job\.ex-many-3: image \S+ would have 11 export jobs \(8 in the cloud, 3 planned\); the cloud allows 10 per image/);
-    const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
-    expect(applied.code).toBe(1);
     expect(await jobsOf(imageId)).toHaveLength(8);
 
     // Six at once on a fresh image: over the active limit.
@@ -204,6 +202,30 @@ describe('export jobs', () => {
     const jobs = await jobsOf(image.id);
     expect(jobs.map((job) => [job.name, job.status, job.storage_bucket.name])).toEqual([['ex-denied-export', 'succeeded', 'ex-allowed-bucket']]);
     expect(jobs[0].id).not.toBe(failed.id);
+    await expectClean(dir);
+  });
+
+  it('a job deleted in the cloud is gone drift, and the plan starts it again and says why', async () => {
+    const dir = await space({
+      'image.yaml': imageDoc('ex-vanish'),
+      'export.yaml': exportDoc('ex-vanish-export', '${image.ex-vanish.id}', 'ex-vanish-bucket'),
+    });
+    await apply(dir);
+    const image = await imageByName(cloud, 'ex-vanish');
+    const [job] = await jobsOf(image.id);
+    expect((await cloud.api('DELETE', `/images/${image.id}/export_jobs/${job.id}`)).status).toBe(202);
+    await poll('the job to go', async () => (await jobsOf(image.id)).length === 0);
+
+    const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
+    expect(result.code).toBe(2);
+    expect(plan.drift).toEqual([{ address: 'image_export_job.ex-vanish-export', fields: [], gone: true }]);
+    expect(plan.changes).toHaveLength(1);
+    expect(plan.changes[0]).toMatchObject({ address: 'image_export_job.ex-vanish-export', action: 'create' });
+    expect(plan.changes[0].reason).toContain(`export job ${job.id} could no longer be read (404)`);
+    await apply(dir);
+    const jobs = await jobsOf(image.id);
+    expect(jobs.map((each) => [each.name, each.status])).toEqual([['ex-vanish-export', 'succeeded']]);
+    expect(jobs[0].id).not.toBe(job.id);
     await expectClean(dir);
   });
 });

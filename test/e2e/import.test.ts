@@ -57,7 +57,7 @@ async function makeImage(name: string, extra: Record<string, unknown> = {}): Pro
   throw new Error(`image ${name} stayed pending`);
 }
 
-describe('import', () => {
+describe.concurrent('import', () => {
   it('an imported image, export job and deprecation plan clean; the first apply adopts the write-only inputs', async () => {
     const date = await cloudDate(cloud, 200);
     const image = await makeImage('im-web', { deprecation_at: date });

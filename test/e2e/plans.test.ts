@@ -50,7 +50,7 @@ async function apply(dir: string, args: string[] = ['--auto-approve']): Promise<
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
-describe('plan --json', () => {
+describe.concurrent('plan --json', () => {
   it('matches DESIGN.md §4: a create, then drift made by hand and the update that reverts it', async () => {
     const dir = await space({ 'web.yaml': imageDoc('pl-web', { deprecation_at: null }) });
     const created = await planJson(dir, cloud, ['--detailed-exitcode']);
@@ -108,7 +108,7 @@ describe('plan --json', () => {
   });
 });
 
-describe('saved plans and approval', () => {
+describe.concurrent('saved plans and approval', () => {
   it('applies a saved plan as reviewed, and refuses one made before another apply, naming what moved', async () => {
     const later = await cloudDate(cloud, 100);
     const dir = await space({ 'a.yaml': imageDoc('pl-saved-a'), 'b.yaml': imageDoc('pl-saved-b') });
@@ -154,7 +154,7 @@ describe('saved plans and approval', () => {
   });
 });
 
-describe('--target, --refresh-only, destroy', () => {
+describe.concurrent('--target, --refresh-only, destroy', () => {
   it('--target plans only the target and what it depends on', async () => {
     const dir = await space({
       'images.yaml': `${imageDoc('pl-tgt-a')}---\n${imageDoc('pl-tgt-b')}`,
