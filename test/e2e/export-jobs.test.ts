@@ -228,4 +228,32 @@ describe.concurrent('export jobs', () => {
     expect(jobs[0].id).not.toBe(job.id);
     await expectClean(dir);
   });
+
+  it('replacing the image replaces its export job, which then exports the new image', async () => {
+    const dir = await space({
+      'image.yaml': imageDoc('ex-swap'),
+      'export.yaml': exportDoc('ex-swap-export', '${image.ex-swap.id}', 'ex-swap-bucket'),
+    });
+    await apply(dir);
+    const old = await imageByName(cloud, 'ex-swap');
+    const [oldJob] = await jobsOf(old.id);
+
+    await writeFiles(dir, { 'image.yaml': imageDoc('ex-swap').replace('ex-swap.qcow2', 'ex-swap-v2.qcow2') });
+    const { plan } = await planJson(dir, cloud);
+    expect(plan.changes.map((change: any) => [change.address, change.action])).toEqual([
+      ['image.ex-swap', 'replace'],
+      ['image_export_job.ex-swap-export', 'replace'],
+    ]);
+    expect(plan.changes[1].fields).toContainEqual({ path: 'image', before: old.id, after: '(known after apply)', known_after_apply: true, forces_replacement: true });
+    await apply(dir);
+    const fresh = await imageByName(cloud, 'ex-swap');
+    expect(fresh.id).not.toBe(old.id);
+    expect((await cloud.api('GET', `/images/${old.id}`)).status).toBe(404);
+    const jobs = await jobsOf(fresh.id);
+    expect(jobs.map((job) => [job.name, job.status])).toEqual([['ex-swap-export', 'succeeded']]);
+    expect(jobs[0].id).not.toBe(oldJob.id);
+    const state = await readState(dir);
+    expect(state.resources['image_export_job.ex-swap-export']).toMatchObject({ id: jobs[0].id, attributes: { image_id: fresh.id } });
+    await expectClean(dir);
+  });
 });

@@ -136,6 +136,22 @@ describe.concurrent('saved plans and approval', () => {
     expect((await readState(dir)).serial).toBe(serial);
   });
 
+  it('refuses a saved plan when the cloud changed since, even though state did not', async () => {
+    const dir = await space({ 'images.yaml': imageDoc('pl-outdated') });
+    await apply(dir);
+    const image = await imageByName(cloud, 'pl-outdated');
+    await writeFiles(dir, { 'images.yaml': imageDoc('pl-outdated', { deprecation_at: await cloudDate(cloud, 100) }) });
+    const planFile = join(dir, 'outdated.plan');
+    succeeded(await runCli(['plan', '--out', planFile], { cwd: dir, cloud }));
+    expect((await cloud.api('PATCH', `/images/${image.id}`, { name: 'pl-outdated-by-hand' })).status).toBe(200);
+
+    const refused = await runCli(['apply', planFile], { cwd: dir, cloud });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the cloud changed since the plan was saved; it would now do something else for image.pl-outdated');
+    const after = await imageByName(cloud, 'pl-outdated-by-hand');
+    expect([after.id, after.deprecation_at]).toEqual([image.id, undefined]);
+  });
+
   it('apply and destroy without --auto-approve and without a terminal change nothing', async () => {
     const dir = await space({ 'images.yaml': imageDoc('pl-unapproved') });
     const refused = await runCli(['apply'], { cwd: dir, cloud, input: 'yes\n' });
