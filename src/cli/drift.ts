@@ -6,6 +6,7 @@ import { baselineFor, driftReport } from '../engine/drift-report.js';
 import { refreshAndPlan, withSession } from '../engine/session.js';
 import { planToJson } from '../ui/json.js';
 import { renderDriftMarkdown } from '../ui/markdown.js';
+import { counted } from '../ui/action-words.js';
 import { renderPlanText } from '../ui/plan-text.js';
 import type { CommandContext } from './context.js';
 import { dirArgument, silentHost } from './output.js';
@@ -25,6 +26,14 @@ async function readRules(dir: string, cwd: string) {
 
 function displayPath(cwd: string, file: string): string {
   return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
+}
+
+/** The text report's last lines: how much drifted, and the two ways out. */
+function driftClosing(plan: { drift: unknown[]; changes: unknown[] }, rulesFile: string): string {
+  const parts: string[] = [];
+  if (plan.drift.length) parts.push(`${counted(plan.drift.length, 'resource', 'resources')} changed outside imageform`);
+  if (plan.changes.length) parts.push(`${counted(plan.changes.length, 'resource differs', 'resources differ')} from the files`);
+  return `Drift: ${parts.join('; ')}.\n"imageform apply" restores what the files say; to accept a change instead, add a rule to ${rulesFile} (or run "imageform drift --baseline").\n`;
 }
 
 /** `imageform drift`: refresh only, report, exit 0 clean / 2 drift / 1 error. Nothing is changed. */
@@ -71,7 +80,7 @@ export async function drift(context: CommandContext): Promise<number> {
     const mode = outputMode(context, context.env, { noColor: values['no-color'] ?? false });
     context.stdout.write(
       drifted
-        ? renderPlanText(report.plan, { color: mode.color })
+        ? `${renderPlanText(report.plan, { color: mode.color })}\n${driftClosing(report.plan, displayPath(context.cwd, file))}`
         : 'No drift. The cloud matches the files and the last apply.\n',
     );
     if (report.ignored) context.stdout.write(`${report.ignored} drifted ${report.ignored === 1 ? 'field is' : 'fields are'} accepted by ${displayPath(context.cwd, file)}.\n`);

@@ -31,3 +31,16 @@ export function formatElapsed(ms: number): string {
 export function formatPercent(fraction: number): string {
   return `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`;
 }
+
+/** "1 resource", "3 API requests": a count with its noun in the right number. */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
+export function refreshStartedText(resources: number): string {
+  return `Refreshing ${counted(resources, 'resource')}...`;
+}
+
+export function refreshFinishedText(resources: number, requests: number): string {
+  return `Refreshed ${counted(resources, 'resource')} (${counted(requests, 'API request')}).`;
+}

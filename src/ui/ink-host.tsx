@@ -4,6 +4,7 @@ import { emptyApplyState, reduceApply } from './apply-state.js';
 import { HostApp, type HostStore, type HostView, type StaticItem } from './components/HostApp.js';
 import type { Host, HostStreams } from './host-types.js';
 import { oneLine } from './safe-text.js';
+import { refreshFinishedText, refreshStartedText } from './action-words.js';
 
 export interface InkHostOptions extends HostStreams {
   clock?: () => number;
@@ -50,10 +51,10 @@ export function createInkHost(options: InkHostOptions): Host {
       const items: StaticItem[] = [];
       switch (event.type) {
         case 'refresh-started':
-          items.push({ kind: 'line', text: `Refreshing ${event.resources} ${event.resources === 1 ? 'resource' : 'resources'}...`, tone: 'muted' });
+          items.push({ kind: 'line', text: refreshStartedText(event.resources), tone: 'muted' });
           break;
         case 'refresh-finished':
-          items.push({ kind: 'line', text: `Refreshed ${event.resources} ${event.resources === 1 ? 'resource' : 'resources'} (${event.requests} API requests).`, tone: 'muted' });
+          items.push({ kind: 'line', text: refreshFinishedText(event.resources, event.requests), tone: 'muted' });
           break;
         case 'plan-ready':
           items.push({ kind: 'plan', plan: event.plan });

@@ -86,7 +86,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
       header: ['Action', 'Resource', 'Changes'],
       align: ['---', '---', '---'],
       rows: plan.changes.map((change) => ({
-        cells: [actionCell(change), code(change.address), fieldsCell(change.fields, change.reason)],
+        cells: [actionCell(change), code(change.address), fieldsCell(change.fields, change.reason, change.action)],
         weight: 1,
       })),
       unit: 'resources',
@@ -198,7 +198,7 @@ function groupChanges(changes: readonly ResourceChange[]): ChangeGroup[] {
   const groups = new Map<string, ChangeGroup>();
   for (const change of changes) {
     const action = actionCell(change);
-    const description = fieldsCell(change.fields, change.reason);
+    const description = fieldsCell(change.fields, change.reason, change.action);
     const key = JSON.stringify([action, description]);
     const group = groups.get(key) ?? { action, description, addresses: [] };
     group.addresses.push(change.address);
@@ -233,12 +233,13 @@ function actionCell(change: ResourceChange): string {
   return ACTION_LABEL[change.action];
 }
 
-function fieldsCell(fields: readonly FieldChange[], reason: string | undefined): string {
+function fieldsCell(fields: readonly FieldChange[], reason: string | undefined, action: ResourceChange['action']): string {
   const parts = fields.slice(0, FIELDS_PER_CELL).map((field) => {
     const status = field.status ? ` (status ${field.status.before} → ${field.status.after})` : '';
     const forces = field.forces_replacement ? ' **forces replacement**' : '';
+    // A create has nothing before it: its fields read as values, not as changes from null.
     const values =
-      field.before === undefined ? code(displayAfter(field)) : `${code(displayBefore(field))} → ${code(displayAfter(field))}`;
+      field.before === undefined || action === 'create' ? code(displayAfter(field)) : `${code(displayBefore(field))} → ${code(displayAfter(field))}`;
     return `${code(field.path)}: ${values}${status}${forces}`;
   });
   if (fields.length > FIELDS_PER_CELL) parts.push(`and ${fields.length - FIELDS_PER_CELL} more fields`);

@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../engine/events.js';
-import { DOING, formatElapsed, formatPercent } from './action-words.js';
+import { DOING, formatElapsed, formatPercent, refreshFinishedText, refreshStartedText } from './action-words.js';
 import { emptyApplyState, reduceApply, type ApplyState } from './apply-state.js';
 import { finishedRowText, outcomeLines } from './apply-text.js';
 import type { Host, HostStreams } from './host-types.js';
@@ -49,10 +49,10 @@ export function createPlainHost(options: PlainHostOptions): Host {
       if ('address' in event) lastLineAt.set(event.address, now);
       switch (event.type) {
         case 'refresh-started':
-          write(`Refreshing ${event.resources} ${event.resources === 1 ? 'resource' : 'resources'}...`);
+          write(refreshStartedText(event.resources));
           break;
         case 'refresh-finished':
-          write(`Refreshed ${event.resources} ${event.resources === 1 ? 'resource' : 'resources'} (${event.requests} API requests).`);
+          write(refreshFinishedText(event.resources, event.requests));
           break;
         case 'plan-ready':
           write(`\n${renderPlanText(event.plan, { color: options.color })}`);
