@@ -11,6 +11,7 @@ import { summarize, type DriftEntry, type Plan, type ResourceChange } from './pl
 import { checkPlanRules } from './plan-rules.js';
 import type { CloudSnapshot } from './snapshot.js';
 import { UNKNOWN } from './unknown.js';
+import { predictStatus } from './lifecycle.js';
 
 /**
  * The pure planner: files + state + what the refresh saw -> the plan. No I/O; every cloud fact comes in the
@@ -101,6 +102,8 @@ export function makePlan(
     });
   }
 
+  predictReverts(planned, state, snapshot);
+
   const drift: DriftEntry[] = [];
   const owned = fieldsOwnedByStatusActions(state);
   for (const [address, entry] of Object.entries(state.resources).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -173,6 +176,24 @@ function fieldsOwnedByStatusActions(state: StateDocument): Map<string, Set<strin
     owned.set(entry.id, fields);
   }
   return owned;
+}
+
+/**
+ * Removing an image_deprecate/image_obsolete reverts the image's status (unless orphaned, or the image goes too):
+ * the plan predicts that status change like it does for a date set to null.
+ */
+function predictReverts(planned: Map<string, PlannedResource>, state: StateDocument, snapshot: CloudSnapshot): void {
+  for (const result of planned.values()) {
+    if (result.action !== 'delete' || (result.kind !== 'image_deprecate' && result.kind !== 'image_obsolete') || !result.id) continue;
+    const imageAddress = state.resources[result.address]?.dependencies.find((dependency) => dependency.startsWith('image.'));
+    const imageAction = imageAddress ? planned.get(imageAddress)?.action : undefined;
+    if (imageAction === 'delete' || imageAction === 'replace') continue;
+    const image = snapshot.images.get(result.id);
+    if (!image) continue;
+    const field = result.kind === 'image_deprecate' ? 'deprecation_at' : 'obsolescence_at';
+    const after = predictStatus(image.status, { deprecation_at: image.deprecation_at ?? null, obsolescence_at: image.obsolescence_at ?? null, [field]: null }, snapshot.now);
+    if (after !== image.status) result.status = { before: image.status, after };
+  }
 }
 
 function toChange(result: PlannedResource, dependencies: string[]): ResourceChange {

@@ -148,9 +148,9 @@ describe.concurrent('immediate status changes', () => {
 
     await rm(join(dir, 'now.yaml'));
     const { plan } = await planJson(dir, cloud);
-    expect(plan.changes.map((change: any) => [change.address, change.action])).toEqual([
-      ['image_deprecate.lc-imm-dep', 'delete'],
-      ['image_obsolete.lc-imm-obs', 'delete'],
+    expect(plan.changes.map((change: any) => [change.address, change.action, change.status])).toEqual([
+      ['image_deprecate.lc-imm-dep', 'delete', { before: 'deprecated', after: 'available' }],
+      ['image_obsolete.lc-imm-obs', 'delete', { before: 'obsolete', after: 'available' }],
     ]);
     await apply(dir);
     const dep = await imageByName(cloud, 'lc-imm-dep');
