@@ -10,6 +10,27 @@ export interface InkHostOptions extends HostStreams {
   clock?: () => number;
 }
 
+/** What a terminal that reports no size is taken to be. */
+const FALLBACK_ROWS = 24;
+const FALLBACK_COLUMNS = 80;
+
+/**
+ * ink clears the whole screen, scrollback included, and reprints everything whenever its live area is as tall as
+ * the terminal. A pseudo-terminal that reports no size (rows 0: `script`, `docker run -t` fed from a pipe) would
+ * hit that on every frame, so such a terminal is given a usual size instead; a real size, once known, wins.
+ */
+function withTerminalSize(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (stream.rows > 0 && stream.columns > 0) return stream;
+  return new Proxy(stream, {
+    get(target, key) {
+      if (key === 'rows') return target.rows > 0 ? target.rows : FALLBACK_ROWS;
+      if (key === 'columns') return target.columns > 0 ? target.columns : FALLBACK_COLUMNS;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 /**
  * The terminal host: one ink app for the whole command, mounted on the first event. Final output goes through
  * <Static> (so it stays in the scrollback), running resources and the prompt are redrawn below it.
@@ -35,7 +56,7 @@ export function createInkHost(options: InkHostOptions): Host {
   const mount = (): void => {
     if (instance) return;
     instance = render(<HostApp store={store} clock={clock} />, {
-      stdout: options.stdout as NodeJS.WriteStream,
+      stdout: withTerminalSize(options.stdout as NodeJS.WriteStream),
       stderr: options.stderr as NodeJS.WriteStream,
       stdin: options.stdin as NodeJS.ReadStream,
       exitOnCtrlC: false,
