@@ -23,7 +23,7 @@ export const usage = `Usage: imageform <command> [options]
 Commands:
   validate [DIR]                  check the files: syntax, schema, references, rules
   plan [DIR]                      show what must change (--out FILE, --detailed-exitcode, --refresh-only,
-                                  --target ADDR, --json, --no-color)
+                                  --target ADDR, --json, --format text|json|markdown, --no-color)
   apply [DIR | PLANFILE]          make the cloud match (--auto-approve, --parallelism N, --json)
   destroy [DIR]                   delete everything in state (--auto-approve)
   drift [DIR]                     report changes made outside imageform (--format text|json|markdown, --baseline)

@@ -1,10 +1,24 @@
 import { resolve } from 'node:path';
 import { refreshAndPlan, withSession } from '../engine/session.js';
 import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../engine/saved-plan.js';
+import { UserError } from '../diagnostics/errors.js';
 import { planToJson } from '../ui/json.js';
+import { renderPlanMarkdown } from '../ui/markdown.js';
 import type { CommandContext } from './context.js';
 import { dirArgument, hostFor, silentHost } from './output.js';
 import { parseCommandArgs } from './parse-args.js';
+
+const FORMATS = ['text', 'json', 'markdown'] as const;
+
+/** `--json` is `--format json`; markdown is for a pull-request comment (it always fits one). */
+function planFormat(format: string | undefined, json: boolean): (typeof FORMATS)[number] {
+  if (format === undefined) return json ? 'json' : 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw UserError.of('cli.bad-arguments', `plan: --format must be text, json or markdown, not "${format}"`);
+  }
+  if (json && format !== 'json') throw UserError.of('cli.bad-arguments', `plan: --json and --format ${format} contradict each other`, 'keep one of them');
+  return format as (typeof FORMATS)[number];
+}
 
 export async function plan(context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('plan', context.argv, {
@@ -13,10 +27,12 @@ export async function plan(context: CommandContext): Promise<number> {
     'refresh-only': { type: 'boolean' },
     target: { type: 'string', multiple: true },
     json: { type: 'boolean' },
+    format: { type: 'string' },
     'no-color': { type: 'boolean' },
   });
   const dir = dirArgument(positionals, 'plan');
-  const host = values.json ? silentHost : hostFor(context, { noColor: values['no-color'] ?? false });
+  const format = planFormat(values.format, values.json ?? false);
+  const host = format === 'text' ? hostFor(context, { noColor: values['no-color'] ?? false }) : silentHost;
   try {
     const options = { refreshOnly: values['refresh-only'] ?? false, targets: values.target ?? [] };
     const { result } = await withSession(dir, { cwd: context.cwd, env: context.env, host }, (session) =>
@@ -31,8 +47,10 @@ export async function plan(context: CommandContext): Promise<number> {
         plan: planned,
       });
     }
-    if (values.json) {
+    if (format === 'json') {
       context.stdout.write(planToJson(planned));
+    } else if (format === 'markdown') {
+      context.stdout.write(renderPlanMarkdown(planned));
     } else {
       host.notify({ type: 'plan-ready', plan: planned });
       if (values.out) {
