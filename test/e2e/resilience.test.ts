@@ -95,7 +95,8 @@ describe('apply under injected faults', () => {
       const stats = await cloud.hook('GET', '/stats');
       await setFaults(cloud, {});
       // The faults really happened, of every kind.
-      expect(stats.body.faults.failed).toBeGreaterThan(10);
+      expect(stats.body.faults.failed + stats.body.faults.reset).toBeGreaterThan(10);
+      expect(stats.body.faults.failed).toBeGreaterThan(0);
       expect(stats.body.faults.reset).toBeGreaterThan(0);
       expect(stats.body.faults.lost_responses).toBeGreaterThan(0);
 
