@@ -377,7 +377,9 @@ async function updateImage(context: OperationContext): Promise<void> {
 async function deleteImage(context: OperationContext): Promise<void> {
   const id = context.entry?.id;
   if (!id) return;
-  await context.provider.deleteImage(id);
+  // An image already being deleted (outside imageform) refuses a second DELETE with 409: wait for it instead.
+  const current = await context.provider.getImage(id);
+  if (current && current.status !== 'deleting') await context.provider.deleteImage(id);
   await waitFor(() => context.provider.getImage(id), (image) => image === undefined, {
     timeoutMs: context.timeouts.deleteMs,
     intervalMs: 200,
