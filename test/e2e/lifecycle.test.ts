@@ -282,6 +282,29 @@ describe.concurrent('protection, failures and vanished objects', () => {
     await expectClean(dir);
   });
 
+  it('an image being deleted outside imageform is replaced: the apply waits for it instead of deleting it twice', async () => {
+    // Its own slower cloud: the image must still be "deleting" (held by a running export job) when the apply runs.
+    const slow = await startCloud({ timeScale: 3 });
+    const dir = await workspace(slow, { 'images.yaml': imageDoc('lc-deleting') });
+    dirs.push(dir);
+    try {
+      succeeded(await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: slow }));
+      const before = (await slow.api('GET', '/images?name=lc-deleting')).body.images[0];
+      expect((await slow.api('POST', `/images/${before.id}/export_jobs`, { storage_bucket: { name: 'lc-held' } })).status).toBe(201);
+      expect((await slow.api('DELETE', `/images/${before.id}`)).status).toBe(202);
+      expect((await slow.api('GET', `/images/${before.id}`)).body.status).toBe('deleting');
+
+      const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: slow });
+      expect(applied.stdout).toContain('the image is being deleted outside imageform');
+      succeeded(applied);
+      expect((await slow.api('GET', `/images/${before.id}`)).status).toBe(404);
+      const after = (await slow.api('GET', '/images?name=lc-deleting')).body.images[0];
+      expect([after.id === before.id, after.status]).toEqual([false, 'available']);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('an image deleted in the cloud is gone drift, and the plan proposes the create and says why', async () => {
     const dir = await space({ 'images.yaml': imageDoc('lc-gone') });
     await apply(dir);
