@@ -55,7 +55,8 @@ export function createPlainHost(options: PlainHostOptions): Host {
           write(refreshFinishedText(event.resources, event.requests));
           break;
         case 'plan-ready':
-          write(`\n${renderPlanText(event.plan, { color: options.color })}`);
+          // Blank lines around the plan: in a CI log it stands apart from the refresh above and the apply below.
+          write(`\n${renderPlanText(event.plan, { color: options.color })}\n`);
           break;
         case 'resource-started': {
           const id = event.id ? ` [id=${event.id}]` : '';
