@@ -130,7 +130,8 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
     // Reverting the status of an image that is itself about to be deleted is pointless work.
     if (imageAddress && context.deleting.has(imageAddress)) return;
     const image = await context.provider.getImage(entry.id);
-    if (!image || !image[action.dateField]) return;
+    // An image on its way out (deleted outside imageform) has no status left to revert, and refuses the PATCH.
+    if (!image || image.status === 'deleting' || !image[action.dateField]) return;
     await context.provider.updateImage(entry.id, { [action.dateField]: null });
   }
 
