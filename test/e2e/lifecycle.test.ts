@@ -285,14 +285,27 @@ describe.concurrent('protection, failures and vanished objects', () => {
   it('an image being deleted outside imageform is replaced: the apply waits for it instead of deleting it twice', async () => {
     // Its own slower cloud: the image must still be "deleting" (held by a running export job) when the apply runs.
     const slow = await startCloud({ timeScale: 3 });
-    const dir = await workspace(slow, { 'images.yaml': imageDoc('lc-deleting') });
-    dirs.push(dir);
     try {
+      // A second image, not managed, deprecated through a document that is removed while the image is deleting.
+      const unmanaged = await slow.api('POST', '/images', {
+        name: 'lc-deleting-other',
+        file: { href: 'cos://us-south/e2e/lc-deleting-other.qcow2' },
+        operating_system: { name: 'ubuntu-24-04-amd64' },
+      });
+      const dir = await workspace(slow, {
+        'images.yaml': imageDoc('lc-deleting'),
+        'now.yaml': statusDoc('image_deprecate', 'lc-deleting-other', unmanaged.body.id),
+      });
+      dirs.push(dir);
       succeeded(await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: slow }));
+      expect((await slow.api('GET', `/images/${unmanaged.body.id}`)).body.status).toBe('deprecated');
       const before = (await slow.api('GET', '/images?name=lc-deleting')).body.images[0];
-      expect((await slow.api('POST', `/images/${before.id}/export_jobs`, { storage_bucket: { name: 'lc-held' } })).status).toBe(201);
-      expect((await slow.api('DELETE', `/images/${before.id}`)).status).toBe(202);
-      expect((await slow.api('GET', `/images/${before.id}`)).body.status).toBe('deleting');
+      for (const id of [before.id, unmanaged.body.id]) {
+        expect((await slow.api('POST', `/images/${id}/export_jobs`, { storage_bucket: { name: 'lc-held' } })).status).toBe(201);
+        expect((await slow.api('DELETE', `/images/${id}`)).status).toBe(202);
+        expect((await slow.api('GET', `/images/${id}`)).body.status).toBe('deleting');
+      }
+      await rm(join(dir, 'now.yaml'));
 
       const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: slow });
       expect(applied.stdout).toContain('the image is being deleted outside imageform');
@@ -300,6 +313,7 @@ describe.concurrent('protection, failures and vanished objects', () => {
       expect((await slow.api('GET', `/images/${before.id}`)).status).toBe(404);
       const after = (await slow.api('GET', '/images?name=lc-deleting')).body.images[0];
       expect([after.id === before.id, after.status]).toEqual([false, 'available']);
+      expect(Object.keys((await readState(dir)).resources)).toEqual(['image.lc-deleting']);
     } finally {
       await slow.stop();
     }
