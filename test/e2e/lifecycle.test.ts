@@ -60,7 +60,7 @@ async function expectClean(dir: string): Promise<void> {
 const instant = (value: string | undefined): number | null => (value === undefined ? null : Date.parse(value));
 
 describe.concurrent('tri-state dates', () => {
-  it('a date schedules, a new date moves it, null cancels it; the plan is clean after each apply', async () => {
+  it('a date schedules, a new date moves it, null cancels it; the plan is clean afterwards', async () => {
     const first = await cloudDate(cloud, 300);
     const second = await cloudDate(cloud, 400);
     const dir = await space({ 'images.yaml': imageDoc('lc-sched', { deprecation_at: first }) });
