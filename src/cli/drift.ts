@@ -5,7 +5,7 @@ import { DRIFT_IGNORE_FILE, describeExpiredRule, parseIgnoreRules } from '../eng
 import { baselineFor, driftReport } from '../engine/drift-report.js';
 import { refreshAndPlan, withSession } from '../engine/session.js';
 import { planToJson } from '../ui/json.js';
-import { renderDriftMarkdown } from '../ui/markdown.js';
+import { DEFAULT_MAX_CHARS, escapeText, renderDriftMarkdown } from '../ui/markdown.js';
 import { counted } from '../ui/action-words.js';
 import { renderPlanText } from '../ui/plan-text.js';
 import type { CommandContext } from './context.js';
@@ -71,7 +71,12 @@ export async function drift(context: CommandContext): Promise<number> {
   const report = driftReport(result.plan, rules, snapshot.now);
   const drifted = report.plan.drift.length + report.plan.changes.length > 0;
   const notes = report.expired.map((rule) => describeExpiredRule(rule, displayPath(context.cwd, file)));
-  const markdown = format === 'markdown' || context.env.GITHUB_STEP_SUMMARY ? renderDriftMarkdown({ drift: report.plan.drift, changes: report.plan.changes }) : '';
+  // Expired rules are said in the markdown too: an issue or a job summary is where the team reads the report.
+  const notesMarkdown = notes.map((note) => `\n> **Warning:** ${escapeText(note)}\n`).join('');
+  const markdown =
+    format === 'markdown' || context.env.GITHUB_STEP_SUMMARY
+      ? `${renderDriftMarkdown({ drift: report.plan.drift, changes: report.plan.changes }, { maxChars: DEFAULT_MAX_CHARS - notesMarkdown.length })}${notesMarkdown}`
+      : '';
   if (format === 'json') {
     context.stdout.write(planToJson(report.plan));
   } else if (format === 'markdown') {

@@ -243,6 +243,12 @@ describe('an ignore rule with an expiry', () => {
     expect(expired.stdout).toContain('name: "expiry-web" -> "expiry-web-by-hand"');
     expect(expired.stderr).toContain(`.imageform-driftignore:1:1: ignore rule "image.expiry-web name" expired (until=${until})`);
     expect(expired.stderr).toContain('ops renamed it during the migration');
+
+    // The markdown report (for an issue or the job summary) says so too.
+    const markdown = await runCli(['drift', '--format', 'markdown'], { cwd: dir, cloud: clockCloud });
+    expect(markdown.code).toBe(2);
+    expect(markdown.stdout).toContain(`> **Warning:** .imageform-driftignore:1:1: ignore rule "image.expiry-web name" expired (until=${until})`);
+    markdownTables(markdown.stdout);
   });
 });
 
