@@ -33,7 +33,12 @@ function driftClosing(plan: { drift: unknown[]; changes: unknown[] }, rulesFile:
   const parts: string[] = [];
   if (plan.drift.length) parts.push(`${counted(plan.drift.length, 'resource', 'resources')} changed outside imageform`);
   if (plan.changes.length) parts.push(`${counted(plan.changes.length, 'resource differs', 'resources differ')} from the files`);
-  return `Drift: ${parts.join('; ')}.\n"imageform apply" restores what the files say; to accept a change instead, add a rule to ${rulesFile} (or run "imageform drift --baseline").\n`;
+  return [
+    `Drift: ${parts.join('; ')}.`,
+    '  To make the cloud match the files again: imageform apply',
+    `  To accept the drift instead: a rule in ${rulesFile}, or imageform drift --baseline`,
+    '',
+  ].join('\n');
 }
 
 /** `imageform drift`: refresh only, report, exit 0 clean / 2 drift / 1 error. Nothing is changed. */
