@@ -286,4 +286,42 @@ describe('kill -9 during an apply', () => {
       await removeDir(dir);
     }
   }, 60_000);
+
+  it('converges after repeated kill -9 at varied moments under faults, export jobs and a deprecation included', async () => {
+    const images = Array.from({ length: 8 }, (_, i) => imageDoc(`chaos-${i}`, i % 4 === 0 ? { deprecation_at: '2040-01-01T00:00:00Z' } : {}));
+    const jobs = [0, 1].map((i) => `kind: image_export_job\nname: chaos-job-${i}\nspec:\n  image: \${image.chaos-${i}.id}\n  storage_bucket:\n    name: e2e-chaos\n`);
+    const dir = await workspace(cloud, {
+      'images.yaml': images.join('---\n'),
+      'jobs.yaml': jobs.join('---\n'),
+      'deprecate.yaml': 'kind: image_deprecate\nname: chaos-5-now\nspec:\n  image: ${image.chaos-5.id}\n',
+    });
+    try {
+      for (const [round, killAfterMs] of [200, 450, 700, 950, 1200].entries()) {
+        await setFaults(cloud, { error_rate: 0.2, statuses: [500, 503, 0], seed: 40 + round, lost_response_rate: 0.1 });
+        const child = spawnCli(['apply', '--auto-approve', '--parallelism', '4'], { cwd: dir, cloud });
+        const done = collect(child);
+        const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        const result = await done;
+        clearTimeout(timer);
+        if (result.code === 0) break;
+        expect(result.signal, result.stderr).toBe('SIGKILL');
+      }
+      await setFaults(cloud, {});
+      const final = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
+      expectExit(final, 0);
+
+      expect(await imageCountsByName(cloud, 'chaos-')).toEqual(new Map(Array.from({ length: 8 }, (_, i) => [`chaos-${i}`, 1])));
+      expect(await expectSettledState(dir)).toHaveLength(11);
+      const state = await readState(dir);
+      for (const i of [0, 1]) {
+        const listed = await cloud.api('GET', `/images/${state.resources[`image.chaos-${i}`].id}/export_jobs`);
+        expect(listed.body.export_jobs.map((job: any) => job.name)).toEqual([`chaos-job-${i}`]);
+      }
+      expect((await cloud.api('GET', `/images/${state.resources['image.chaos-5'].id}`)).body.status).toBe('deprecated');
+      await expectCleanPlan(dir);
+    } finally {
+      await setFaults(cloud, {});
+      await removeDir(dir);
+    }
+  }, 90_000);
 });
