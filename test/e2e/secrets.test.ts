@@ -7,6 +7,7 @@ import {
   readState,
   removeDir,
   runCli,
+  setFaults,
   startCloud,
   startLossyProxy,
   workspace,
@@ -74,7 +75,7 @@ describe('secrets', () => {
       expect(jobDataKey).toMatch(/^[A-Za-z0-9+/=]{16,}$/);
       expect(state.resources['image.secret-image'].attributes.inputs.encrypted_data_key).toMatch(/\S/);
 
-      await run(['apply', '--auto-approve', '--json'], 0);
+      await run(['apply', '--auto-approve'], 0);
       await run(['plan', '--json', '--detailed-exitcode'], 0);
       // Drift for the reports to show: the image renamed outside imageform.
       expect((await cloud.api('PATCH', `/images/${imageId}`, { name: 'secret-image-renamed' })).status).toBe(200);
@@ -84,7 +85,17 @@ describe('secrets', () => {
       await run(['state', 'show', 'image.secret-image'], 0);
       await run(['state', 'show', 'image_export_job.secret-export'], 0);
       await run(['state', 'pull'], 0);
-      await run(['apply', '--auto-approve'], 0);
+      // The rename reverted, reported as JSON events.
+      const appliedJson = await run(['apply', '--auto-approve', '--json'], 0);
+      expect(appliedJson.stdout).toContain('image.secret-image');
+      // Cloud errors, with debug output on: neither the request's token nor anything else secret is echoed.
+      await setFaults(cloud, { error_rate: 1, statuses: [400] });
+      try {
+        await run(['plan'], 1, { IMAGEFORM_DEBUG: '1' });
+        await run(['apply', '--auto-approve', '--json'], 1, { IMAGEFORM_DEBUG: '1' });
+      } finally {
+        await setFaults(cloud, {});
+      }
       // A refused key: the error must not echo it either.
       const wrongKey = 'wrong-e2e-key-5c2b9d1e7a';
       const refused = await run(['plan'], 1, { [API_KEY_ENV]: wrongKey, IMAGEFORM_DEBUG: '1' });
