@@ -51,13 +51,19 @@ describe('a second apply while one runs', () => {
       const holder = await until(() => lockFile(dir), 'the first apply to take the lock');
       expect(holder).toMatchObject({ pid: first.pid, operation: 'apply' });
 
-      for (const command of [['apply', '--auto-approve'], ['destroy', '--auto-approve']]) {
+      const writers = [
+        ['apply', '--auto-approve'],
+        ['destroy', '--auto-approve'],
+        ['state', 'rm', 'image.lock-0'],
+        ['import', 'image.lock-3', 'r006-00000000-0000-4000-8000-000000000000'],
+      ];
+      for (const command of writers) {
         const refused = await runCli(command, { cwd: dir, cloud });
-        expect(refused.code).toBe(1);
+        expect(refused.code, `${command.join(' ')}: ${refused.stderr}`).toBe(1);
         const match = LOCKED.exec(refused.stderr);
         expect(match, refused.stderr).not.toBeNull();
         const [, who, pid, since, operation, lockId] = match!;
-        expect({ who, pid: Number(pid), since, operation, lockId }).toEqual({
+        expect({ who, pid: Number(pid), since, operation, lockId }, command.join(' ')).toEqual({
           who: holder.who,
           pid: first.pid,
           since: holder.created,
