@@ -91,6 +91,9 @@ describe('apply under injected faults', () => {
       expectExit(changed, 0);
       expect(changed.stdout).toContain('Apply complete! Resources: 0 added, 2 changed, 0 replaced, 1 destroyed.');
       await expectCleanPlan(dir);
+      // A failed or lost read is retried, never mistaken for drift or a deleted object.
+      const drift = await runCli(['drift', '--format', 'json'], { cwd: dir, cloud });
+      expectExit(drift, 0);
 
       const stats = await cloud.hook('GET', '/stats');
       await setFaults(cloud, {});
