@@ -31,9 +31,14 @@ export interface ApplyResult {
 
 const DEFAULT_TIMEOUTS = { createMs: 10 * 60_000, deleteMs: 10 * 60_000, exportMs: 60 * 60_000 };
 
-/** Serialises state writes: each operation's record becomes one write with serial + 1. */
+/**
+ * Serialises state writes. A record resolves once a write that contains it is durable, so an intent is stored
+ * before its API call. Records made while a write is running join the next one: a large apply at parallelism 10
+ * writes the (growing) document a fraction as often, instead of once per record.
+ */
 class StateWriter {
-  private chain: Promise<void> = Promise.resolve();
+  private queued: { update: (resources: Record<string, ResourceState>) => boolean; settle: (err?: unknown) => void }[] = [];
+  private writing = false;
 
   constructor(
     private readonly backend: StateBackend,
@@ -48,19 +53,34 @@ class StateWriter {
     });
   }
 
-  /** Several entries in one write (the refresh recorded at the start of an apply). */
+  /** Apply `update` to the resources and store them; `update` returns false when it changed nothing. */
   recordAll(update: (resources: Record<string, ResourceState>) => boolean): Promise<void> {
-    const write = async (): Promise<void> => {
+    return new Promise<void>((resolve, reject) => {
+      this.queued.push({ update, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!this.writing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.writing = true;
+    while (this.queued.length) {
+      const batch = this.queued.splice(0);
       // Shallow: updaters replace entries rather than edit them (a deep copy per write would be O(n) each).
       const resources = { ...this.current.resources };
-      if (!update(resources)) return;
-      const next: StateDocument = { ...this.current, serial: this.current.serial + 1, resources: sortByAddress(resources) };
-      await this.backend.write(next);
-      this.current = next;
-    };
-    const result = this.chain.then(write);
-    this.chain = result.catch(() => undefined);
-    return result;
+      let changed = false;
+      for (const { update } of batch) changed = update(resources) || changed;
+      try {
+        if (changed) {
+          const next: StateDocument = { ...this.current, serial: this.current.serial + 1, resources: sortByAddress(resources) };
+          await this.backend.write(next);
+          this.current = next;
+        }
+        for (const { settle } of batch) settle();
+      } catch (err) {
+        for (const { settle } of batch) settle(err ?? new Error('state write failed'));
+      }
+    }
+    this.writing = false;
   }
 }
 
