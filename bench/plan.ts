@@ -26,7 +26,7 @@ type Mode = 'imageform' | 'naive';
 
 interface Measurement {
   mode: Mode;
-  /** /v1 requests the emulator answered. */
+  /** Images API requests the refresh made (the emulator's count is checked against it). */
   requests: number;
   wallMs: number;
   peakRssMb: number;
@@ -41,12 +41,14 @@ async function measure(mode: Mode, url: string, apiKey: string, stateFile: strin
   const provider = createIbmVpcProvider({ endpoint: url, iamEndpoint: url, apiKey });
   // The token exchange is the same for both and not part of a refresh.
   await provider.now();
+  const requestsBefore = provider.requestCount;
   const started = performance.now();
   const seen = mode === 'imageform' ? await imageformRefresh(provider, state) : await naiveRefresh(provider, state);
   const wallMs = performance.now() - started;
+  const requests = provider.requestCount - requestsBefore;
   await provider.close();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ mode, wallMs, peakRssMb, seen })}\n`);
+  process.stdout.write(`${JSON.stringify({ mode, requests, wallMs, peakRssMb, seen })}\n`);
 }
 
 async function imageformRefresh(provider: Provider, state: StateDocument): Promise<number> {
@@ -122,7 +124,7 @@ async function hook(emulator: RunningEmulator, token: string, method: string, pa
   return response.status === 204 ? undefined : response.json();
 }
 
-function runChild(mode: Mode, emulator: RunningEmulator, stateFile: string): Promise<Omit<Measurement, 'requests'>> {
+function runChild(mode: Mode, emulator: RunningEmulator, stateFile: string): Promise<Measurement> {
   const self = fileURLToPath(import.meta.url);
   const child = spawn(process.execPath, ['--import', 'tsx', self, '--measure', mode, emulator.url, emulator.apiKey, stateFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -133,20 +135,23 @@ function runChild(mode: Mode, emulator: RunningEmulator, stateFile: string): Pro
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`${mode} refresh exited with ${code}`));
-      resolve(JSON.parse(out.trim().split('\n').pop()!) as Omit<Measurement, 'requests'>);
+      resolve(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
     });
   });
 }
 
+/** One refresh in a child process; the emulator's own count must agree with the client's (plus its warm-up call). */
 async function measureOne(mode: Mode, emulator: RunningEmulator, token: string, stateFile: string): Promise<Measurement> {
   await hook(emulator, token, 'DELETE', '/stats');
   const result = await runChild(mode, emulator, stateFile);
   const stats = (await hook(emulator, token, 'GET', '/stats')) as { requests: Record<string, number> };
-  // Only the Images API: the token exchange and these stats calls are not part of a refresh.
-  const requests = Object.entries(stats.requests)
+  const answered = Object.entries(stats.requests)
     .filter(([route]) => route.split(' ')[1]!.startsWith('/v1/'))
     .reduce((sum, [, n]) => sum + n, 0);
-  return { ...result, requests };
+  if (answered !== result.requests + 1) {
+    throw new Error(`${mode}: the client counted ${result.requests} requests, the emulator answered ${answered} (with one warm-up)`);
+  }
+  return result;
 }
 
 function pad(text: string, width: number, right = true): string {
@@ -170,7 +175,7 @@ function printTable(rows: { count: number; imageform: Measurement; naive: Measur
     );
     console.log('');
   }
-  console.log('requests: /v1 requests the emulator answered; peak RSS: the refreshing process (a fresh Node.js with tsx).');
+  console.log('requests: Images API requests of the refresh alone; peak RSS: the refreshing process (a fresh Node.js with tsx).');
 }
 
 async function main(): Promise<void> {
