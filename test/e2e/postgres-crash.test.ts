@@ -79,6 +79,10 @@ describe('PostgreSQL backend: kill -9 mid-apply', () => {
       const partial = await imageCountsByName(cloud, 'pgkill-');
       expect(partial.size).toBeGreaterThan(0);
       expect(partial.size).toBeLessThan(20);
+      // Nothing was lost: every image the cloud made is in state, by id or as the intent written before its create.
+      const crashed = await pulledState(dir);
+      const recorded = Object.values<any>(crashed.resources).map((entry) => entry.intent?.name ?? entry.attributes?.name);
+      expect(recorded).toEqual(expect.arrayContaining([...partial.keys()]));
 
       // The dead session's advisory lock went with its connection: the next apply is not refused.
       const again = await cli(dir, ['apply', '--auto-approve']);

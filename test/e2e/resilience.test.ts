@@ -57,6 +57,11 @@ async function expectSettledState(dir: string): Promise<string[]> {
   return Object.keys(state.resources);
 }
 
+/** Names state knows of: the intent's name while a create is in flight, the cloud name once it has an id. */
+function recordedNames(resources: Record<string, any>): string[] {
+  return Object.values(resources).map((entry) => entry.intent?.name ?? entry.attributes?.name);
+}
+
 async function expectCleanPlan(dir: string, env: Cloud = cloud): Promise<void> {
   const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud: env });
   if (plan.code !== 0) console.log(plan.stdout, plan.stderr);
@@ -274,6 +279,8 @@ describe('kill -9 during an apply', () => {
       const partial = await imageCountsByName(cloud, 'kill-');
       expect(partial.size).toBeGreaterThan(0);
       expect(partial.size).toBeLessThan(20);
+      // Nothing was lost: every image the cloud made is in state, by id or as the intent written before its create.
+      expect(recordedNames((await readState(dir)).resources)).toEqual(expect.arrayContaining([...partial.keys()]));
 
       const again = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
       expectExit(again, 0);
