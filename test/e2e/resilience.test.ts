@@ -62,9 +62,8 @@ function recordedNames(resources: Record<string, any>): string[] {
   return Object.values(resources).map((entry) => entry.intent?.name ?? entry.attributes?.name);
 }
 
-async function expectCleanPlan(dir: string, env: Cloud = cloud): Promise<void> {
-  const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud: env });
-  if (plan.code !== 0) console.log(plan.stdout, plan.stderr);
+async function expectCleanPlan(dir: string, via: Cloud = cloud): Promise<void> {
+  const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud: via });
   expectExit(plan, 0);
   expect(plan.stdout).toContain('No changes.');
 }
