@@ -34,7 +34,7 @@ export async function apply(context: CommandContext): Promise<number> {
   const argument = dirArgument(positionals, 'apply');
   const parallelism = parseParallelism(values.parallelism);
   const saved = await savedPlanAt(context.cwd, argument);
-  const host = hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
+  const host = await hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
   try {
     const outcome = await runApplyWorkflow({
       dir: saved ? saved.plan.dir! : argument,

@@ -11,7 +11,7 @@ export async function destroy(context: CommandContext): Promise<number> {
     json: { type: 'boolean' },
     'no-color': { type: 'boolean' },
   });
-  const host = hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
+  const host = await hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
   try {
     const outcome = await runApplyWorkflow({
       dir: dirArgument(positionals, 'destroy'),

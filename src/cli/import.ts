@@ -10,7 +10,7 @@ export async function importCommand(context: CommandContext): Promise<number> {
   if (!address || !id || extra !== undefined) {
     throw UserError.of('cli.bad-arguments', 'import takes ADDR ID [DIR]', 'e.g. imageform import image.web r006-1234abcd infra/');
   }
-  const host = hostFor(context, { noColor: values['no-color'] ?? false });
+  const host = await hostFor(context, { noColor: values['no-color'] ?? false });
   try {
     const entry = await importResource({ dir, cwd: context.cwd, env: context.env, host, address, id });
     context.stdout.write(`Imported ${address} (${entry.id}).\nRun "imageform plan" to see how the cloud object differs from the files.\n`);

@@ -32,7 +32,7 @@ export async function plan(context: CommandContext): Promise<number> {
   });
   const dir = dirArgument(positionals, 'plan');
   const format = planFormat(values.format, values.json ?? false);
-  const host = format === 'text' ? hostFor(context, { noColor: values['no-color'] ?? false }) : silentHost;
+  const host = format === 'text' ? await hostFor(context, { noColor: values['no-color'] ?? false }) : silentHost;
   try {
     const options = { refreshOnly: values['refresh-only'] ?? false, targets: values.target ?? [] };
     const { result } = await withSession(dir, { cwd: context.cwd, env: context.env, host }, (session) =>
