@@ -68,7 +68,8 @@ export function imageAttributes(image: CloudImage): Record<string, unknown> {
 function createFields(spec: Record<string, unknown>, name: string): FieldChange[] {
   const fields: FieldChange[] = [{ path: 'name', before: null, after: name }];
   for (const [path, value] of Object.entries(spec)) {
-    if (path === 'name' || value === undefined) continue;
+    // null on a create means "no date": nothing to show.
+    if (path === 'name' || value === undefined || value === null) continue;
     if (path === 'encrypted_data_key') fields.push({ path, before: null, after: SENSITIVE, sensitive: true });
     else if (isUnknown(value)) fields.push({ path, before: null, after: KNOWN_AFTER_APPLY, known_after_apply: true });
     else fields.push({ path, before: null, after: value });
@@ -341,7 +342,6 @@ async function createImage(context: OperationContext): Promise<void> {
 
   const created = await context.provider.createImage(prototype);
   await context.record({ ...base, id: created.id, attributes: stateAttributes(created, inputs) });
-  context.progress(`created ${created.id}, waiting until available`);
   const settled = await waitUntilSettled(context, created.id, name);
   await context.record({ ...base, id: created.id, attributes: stateAttributes(settled, inputs) });
   if (settled.status === 'failed' || settled.status === 'unusable') {
