@@ -69,7 +69,6 @@ describe.concurrent('plan --json', () => {
             { path: 'name', before: null, after: 'pl-web' },
             { path: 'file', before: null, after: 'cos://us-south/e2e/pl-web.qcow2' },
             { path: 'operating_system', before: null, after: 'ubuntu-24-04-amd64' },
-            { path: 'deprecation_at', before: null, after: null },
           ],
           status: { before: null, after: 'available' },
         },

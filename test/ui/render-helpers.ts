@@ -23,7 +23,7 @@ export function settle(ms = 30): Promise<void> {
 }
 
 /** Polls until the condition holds, so timing-sensitive checks survive a loaded machine. */
-export async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+export async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
