@@ -1,20 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js';
 import { loadConfiguration } from '../../../src/config/load.js';
-import { IMAGE, tempConfig } from './temp-config.js';
+import { useTempTrees } from '../../helpers/temp-trees.js';
+import { IMAGE } from './sample-image.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-
-function tree(files: Record<string, string>): string {
-  const config = tempConfig(files);
-  cleanups.push(config.remove);
-  return config.root;
-}
+const tree = useTempTrees();
 
 const lines = (diagnostics: Parameters<typeof formatDiagnostic>[0][]) => diagnostics.map(formatDiagnostic);
 

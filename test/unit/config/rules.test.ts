@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfiguration } from '../../../src/config/load.js';
 import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js';
-import { IMAGE, tempConfig } from './temp-config.js';
+import { useTempTrees } from '../../helpers/temp-trees.js';
+import { IMAGE } from './sample-image.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
+const tree = useTempTrees();
 
 async function check(files: Record<string, string>): Promise<string[]> {
-  const config = tempConfig(files);
-  cleanups.push(config.remove);
-  const { diagnostics } = await loadConfiguration('.', { cwd: config.root });
+  const { diagnostics } = await loadConfiguration('.', { cwd: tree(files) });
   return diagnostics.map((d) => `${d.code} ${formatDiagnostic(d)}`);
 }
 

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, loadSettings } from '../../../src/config/settings.js';
 import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js';
-import { tempConfig } from './temp-config.js';
+import { useTempTrees } from '../../helpers/temp-trees.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-
-function tree(files: Record<string, string>): string {
-  const config = tempConfig(files);
-  cleanups.push(config.remove);
-  return config.root;
-}
+const tree = useTempTrees();
 
 describe('loadSettings', () => {
   it('gives the defaults when imageform.yaml is absent', async () => {

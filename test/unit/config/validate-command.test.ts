@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validate } from '../../../src/cli/validate.js';
 import { run } from '../../../src/cli/main.js';
 import { PassThrough } from 'node:stream';
-import { IMAGE, tempConfig } from './temp-config.js';
+import { useTempTrees } from '../../helpers/temp-trees.js';
+import { IMAGE } from './sample-image.js';
 import { runValidate } from './run-validate.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-
-function tree(files: Record<string, string>): string {
-  const config = tempConfig(files);
-  cleanups.push(config.remove);
-  return config.root;
-}
+const tree = useTempTrees();
 
 describe('imageform validate', () => {
   it('prints "N resources valid" and exits 0', async () => {
