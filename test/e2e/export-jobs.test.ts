@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  applyOk,
   imageByName,
   imageDoc,
   planJson,
   readState,
-  removeDir,
   runCli,
-  startCloud,
-  workspace,
+  succeeded,
+  useCloud,
   writeFiles,
-  type CliResult,
-  type Cloud,
 } from '../helpers/e2e.js';
 
 /**
@@ -18,38 +16,11 @@ import {
  * when the format changes, the per-image limit refused at plan time, a failed job failing the apply and replaced by
  * the next plan. Outcomes are checked in the emulator: its jobs and the objects in its buckets.
  */
-let cloud: Cloud;
-const dirs: string[] = [];
+const { cloud, space } = useCloud();
 
-beforeAll(async () => {
-  cloud = await startCloud();
-});
-afterAll(async () => {
-  await Promise.all(dirs.map(removeDir));
-  await cloud.stop();
-});
-
-async function space(files: Record<string, string>): Promise<string> {
-  const dir = await workspace(cloud, files);
-  dirs.push(dir);
-  return dir;
-}
-
-function succeeded(result: CliResult): void {
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-}
-
-async function apply(dir: string): Promise<CliResult> {
-  const result = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
-  succeeded(result);
-  return result;
-}
-
+/** Here a clean plan is one that exits 0 with nothing on stderr. */
 async function expectClean(dir: string): Promise<void> {
-  const result = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud });
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
+  succeeded(await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud }));
 }
 
 function exportDoc(name: string, image: string, bucket: string, extra: Record<string, string> = {}): string {
@@ -87,7 +58,7 @@ describe.concurrent('export jobs', () => {
       'image.yaml': imageDoc('ex-web'),
       'export.yaml': exportDoc('ex-web-export', '${image.ex-web.id}', 'ex-bucket'),
     });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const image = await imageByName(cloud, 'ex-web');
     let jobs = await jobsOf(image.id);
     expect(jobs.map((job) => [job.name, job.status, job.format])).toEqual([['ex-web-export', 'succeeded', 'qcow2']]);
@@ -109,7 +80,7 @@ describe.concurrent('export jobs', () => {
         id: firstId,
       },
     ]);
-    await apply(dir);
+    await applyOk(dir, cloud);
     jobs = await jobsOf(image.id);
     expect(jobs.map((job) => [job.id, job.name])).toEqual([[firstId, 'ex-web-renamed']]);
     expect(await bucketObjects('ex-bucket')).toHaveLength(1);
@@ -121,7 +92,7 @@ describe.concurrent('export jobs', () => {
     expect(replaced.plan.summary).toEqual({ add: 0, change: 0, replace: 1, destroy: 0 });
     expect(replaced.plan.changes[0]).toMatchObject({ action: 'replace', id: firstId });
     expect(replaced.plan.changes[0].fields).toContainEqual({ path: 'format', before: 'qcow2', after: 'vhd', forces_replacement: true });
-    await apply(dir);
+    await applyOk(dir, cloud);
     jobs = await jobsOf(image.id);
     expect(jobs).toHaveLength(1);
     expect(jobs[0].id).not.toBe(firstId);
@@ -198,7 +169,7 @@ describe.concurrent('export jobs', () => {
 
     // Fixed bucket: the failed job is replaced by one that succeeds.
     await writeFiles(dir, { 'export.yaml': exportDoc('ex-denied-export', '${image.ex-denied.id}', 'ex-allowed-bucket') });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const jobs = await jobsOf(image.id);
     expect(jobs.map((job) => [job.name, job.status, job.storage_bucket.name])).toEqual([['ex-denied-export', 'succeeded', 'ex-allowed-bucket']]);
     expect(jobs[0].id).not.toBe(failed.id);
@@ -210,7 +181,7 @@ describe.concurrent('export jobs', () => {
       'image.yaml': imageDoc('ex-vanish'),
       'export.yaml': exportDoc('ex-vanish-export', '${image.ex-vanish.id}', 'ex-vanish-bucket'),
     });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const image = await imageByName(cloud, 'ex-vanish');
     const [job] = await jobsOf(image.id);
     expect((await cloud.api('DELETE', `/images/${image.id}/export_jobs/${job.id}`)).status).toBe(202);
@@ -222,7 +193,7 @@ describe.concurrent('export jobs', () => {
     expect(plan.changes).toHaveLength(1);
     expect(plan.changes[0]).toMatchObject({ address: 'image_export_job.ex-vanish-export', action: 'create' });
     expect(plan.changes[0].reason).toContain(`export job ${job.id} could no longer be read (404)`);
-    await apply(dir);
+    await applyOk(dir, cloud);
     const jobs = await jobsOf(image.id);
     expect(jobs.map((each) => [each.name, each.status])).toEqual([['ex-vanish-export', 'succeeded']]);
     expect(jobs[0].id).not.toBe(job.id);
@@ -234,7 +205,7 @@ describe.concurrent('export jobs', () => {
       'image.yaml': imageDoc('ex-swap'),
       'export.yaml': exportDoc('ex-swap-export', '${image.ex-swap.id}', 'ex-swap-bucket'),
     });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const old = await imageByName(cloud, 'ex-swap');
     const [oldJob] = await jobsOf(old.id);
 
@@ -245,7 +216,7 @@ describe.concurrent('export jobs', () => {
       ['image_export_job.ex-swap-export', 'replace'],
     ]);
     expect(plan.changes[1].fields).toContainEqual({ path: 'image', before: old.id, after: '(known after apply)', known_after_apply: true, forces_replacement: true });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const fresh = await imageByName(cloud, 'ex-swap');
     expect(fresh.id).not.toBe(old.id);
     expect((await cloud.api('GET', `/images/${old.id}`)).status).toBe(404);

@@ -1,44 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   cloudDate,
   imageByName,
   imageDoc,
   planJson,
   readState,
-  removeDir,
   runCli,
-  startCloud,
-  workspace,
+  succeeded,
+  useCloud,
   writeFiles,
-  type CliResult,
-  type Cloud,
 } from '../helpers/e2e.js';
 
 /**
  * `imageform import` end to end (DESIGN.md §2, §4): an imported object plans clean (write-only inputs adopted, not
  * replaced), the first apply records them, and a planned create whose name is taken is refused with the import hint.
  */
-let cloud: Cloud;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  cloud = await startCloud();
-});
-afterAll(async () => {
-  await Promise.all(dirs.map(removeDir));
-  await cloud.stop();
-});
-
-async function space(files: Record<string, string>): Promise<string> {
-  const dir = await workspace(cloud, files);
-  dirs.push(dir);
-  return dir;
-}
-
-function succeeded(result: CliResult): void {
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-}
+const { cloud, space } = useCloud();
 
 /** An image made outside imageform, the way the harness's imageDoc would describe it. */
 async function makeImage(name: string, extra: Record<string, unknown> = {}): Promise<any> {

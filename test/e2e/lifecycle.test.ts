@@ -1,17 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  applyOk,
   cloudDate,
+  expectCleanPlan,
   imageByName,
   imageDoc,
   planJson,
   readState,
-  removeDir,
   runCli,
   startCloud,
-  workspace,
+  succeeded,
+  useCloud,
   writeFiles,
-  type CliResult,
-  type Cloud,
 } from '../helpers/e2e.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,40 +21,7 @@ import { join } from 'node:path';
  * effect, immediate status changes and their revert on destroy, protection, failed images and vanished objects.
  * Every outcome is checked in the emulator through its API, not only in the CLI's words.
  */
-let cloud: Cloud;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  cloud = await startCloud();
-});
-afterAll(async () => {
-  await Promise.all(dirs.map(removeDir));
-  await cloud.stop();
-});
-
-async function space(files: Record<string, string>): Promise<string> {
-  const dir = await workspace(cloud, files);
-  dirs.push(dir);
-  return dir;
-}
-
-function succeeded(result: CliResult): void {
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-}
-
-async function apply(dir: string): Promise<CliResult> {
-  const result = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
-  succeeded(result);
-  return result;
-}
-
-async function expectClean(dir: string): Promise<void> {
-  const result = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud });
-  expect(result.stderr).toBe('');
-  expect(result.stdout).toContain('No changes.');
-  expect(result.code).toBe(0);
-}
+const { cloud, space } = useCloud();
 
 /** The instant of a date the cloud returns, or null. */
 const instant = (value: string | undefined): number | null => (value === undefined ? null : Date.parse(value));
@@ -64,11 +31,11 @@ describe.concurrent('tri-state dates', () => {
     const first = await cloudDate(cloud, 300);
     const second = await cloudDate(cloud, 400);
     const dir = await space({ 'images.yaml': imageDoc('lc-sched', { deprecation_at: first }) });
-    await apply(dir);
+    await applyOk(dir, cloud);
     let image = await imageByName(cloud, 'lc-sched');
     expect(image.status).toBe('available');
     expect(instant(image.deprecation_at)).toBe(Date.parse(first));
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
 
     await writeFiles(dir, { 'images.yaml': imageDoc('lc-sched', { deprecation_at: second }) });
     const moved = await planJson(dir, cloud, ['--detailed-exitcode']);
@@ -82,7 +49,7 @@ describe.concurrent('tri-state dates', () => {
         id: image.id,
       },
     ]);
-    await apply(dir);
+    await applyOk(dir, cloud);
     image = await imageByName(cloud, 'lc-sched');
     expect(instant(image.deprecation_at)).toBe(Date.parse(second));
 
@@ -92,16 +59,16 @@ describe.concurrent('tri-state dates', () => {
     expect(cancelled.plan.changes[0].fields).toEqual([{ path: 'deprecation_at', before: image.deprecation_at, after: null }]);
     // Cancelling a schedule changes no status: none is predicted.
     expect(cancelled.plan.changes[0].status).toBeUndefined();
-    await apply(dir);
+    await applyOk(dir, cloud);
     image = await imageByName(cloud, 'lc-sched');
     expect(image.deprecation_at).toBeUndefined();
     expect(image.status).toBe('available');
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
   });
 
   it('a key absent is not managed: a date set directly in the cloud is never diffed', async () => {
     const dir = await space({ 'images.yaml': imageDoc('lc-absent') });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const image = await imageByName(cloud, 'lc-absent');
     const date = await cloudDate(cloud, 500);
     const patched = await cloud.api('PATCH', `/images/${image.id}`, { deprecation_at: date, obsolescence_at: await cloudDate(cloud, 600) });
@@ -112,7 +79,7 @@ describe.concurrent('tri-state dates', () => {
     expect(plan.changes).toEqual([]);
     // It is reported as drift (changed outside imageform), but nothing is planned to undo it.
     expect(plan.drift.map((entry: any) => entry.address)).toEqual(['image.lc-absent']);
-    await apply(dir);
+    await applyOk(dir, cloud);
     expect(instant((await imageByName(cloud, 'lc-absent')).deprecation_at)).toBe(Date.parse(date));
   });
 
@@ -123,11 +90,11 @@ describe.concurrent('tri-state dates', () => {
     const plusOne = `${new Date(ms + 3_600_000).toISOString().slice(0, 19)}+01:00`;
     expect(Date.parse(plusOne)).toBe(ms);
     const dir = await space({ 'images.yaml': imageDoc('lc-instant', { deprecation_at: plusOne }) });
-    await apply(dir);
+    await applyOk(dir, cloud);
     expect(instant((await imageByName(cloud, 'lc-instant')).deprecation_at)).toBe(ms);
     for (const form of [plusOne, date, withMillis]) {
       await writeFiles(dir, { 'images.yaml': imageDoc('lc-instant', { deprecation_at: form }) });
-      await expectClean(dir);
+      await expectCleanPlan(dir, cloud);
     }
   });
 });
@@ -141,10 +108,10 @@ describe.concurrent('immediate status changes', () => {
       'images.yaml': `${imageDoc('lc-imm-dep')}---\n${imageDoc('lc-imm-obs')}`,
       'now.yaml': `${statusDoc('image_deprecate', 'lc-imm-dep', '${image.lc-imm-dep.id}')}---\n${statusDoc('image_obsolete', 'lc-imm-obs', '${image.lc-imm-obs.id}')}`,
     });
-    await apply(dir);
+    await applyOk(dir, cloud);
     expect((await imageByName(cloud, 'lc-imm-dep')).status).toBe('deprecated');
     expect((await imageByName(cloud, 'lc-imm-obs')).status).toBe('obsolete');
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
 
     await rm(join(dir, 'now.yaml'));
     const { plan } = await planJson(dir, cloud);
@@ -152,13 +119,13 @@ describe.concurrent('immediate status changes', () => {
       ['image_deprecate.lc-imm-dep', 'delete', { before: 'deprecated', after: 'available' }],
       ['image_obsolete.lc-imm-obs', 'delete', { before: 'obsolete', after: 'available' }],
     ]);
-    await apply(dir);
+    await applyOk(dir, cloud);
     const dep = await imageByName(cloud, 'lc-imm-dep');
     expect([dep.status, dep.deprecation_at]).toEqual(['available', undefined]);
     const obs = await imageByName(cloud, 'lc-imm-obs');
     expect([obs.status, obs.obsolescence_at]).toEqual(['available', undefined]);
     expect(Object.keys((await readState(dir)).resources)).toEqual(['image.lc-imm-dep', 'image.lc-imm-obs']);
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
   });
 
   it('a deprecation undone outside imageform is drift, and the plan makes the image deprecated again', async () => {
@@ -166,7 +133,7 @@ describe.concurrent('immediate status changes', () => {
       'images.yaml': imageDoc('lc-imm-undone'),
       'now.yaml': statusDoc('image_deprecate', 'lc-imm-undone', '${image.lc-imm-undone.id}'),
     });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const image = await imageByName(cloud, 'lc-imm-undone');
     expect(image.status).toBe('deprecated');
     expect((await cloud.api('PATCH', `/images/${image.id}`, { deprecation_at: null })).status).toBe(200);
@@ -181,9 +148,9 @@ describe.concurrent('immediate status changes', () => {
       status: { before: 'available', after: 'deprecated' },
     });
     expect(plan.changes[0].reason).toContain('changed outside imageform');
-    await apply(dir);
+    await applyOk(dir, cloud);
     expect((await imageByName(cloud, 'lc-imm-undone')).status).toBe('deprecated');
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
   });
 
   it('destroy reverts an immediate change on an unmanaged image; deletion_policy orphan only forgets', async () => {
@@ -201,7 +168,7 @@ describe.concurrent('immediate status changes', () => {
     const dir = await space({
       'now.yaml': `${statusDoc('image_deprecate', 'lc-literal', made.body.id)}---\n${statusDoc('image_obsolete', 'lc-literal-orphan', other.body.id, 'lifecycle:\n  deletion_policy: orphan\n')}`,
     });
-    await apply(dir);
+    await applyOk(dir, cloud);
     expect((await imageByName(cloud, 'lc-literal')).status).toBe('deprecated');
     expect((await imageByName(cloud, 'lc-literal-orphan')).status).toBe('obsolete');
 
@@ -217,7 +184,7 @@ describe.concurrent('immediate status changes', () => {
   it('an immediate change is refused while a future one is scheduled, unless the same plan cancels it', async () => {
     const scheduled = await cloudDate(cloud, 300);
     const dir = await space({ 'images.yaml': imageDoc('lc-imm-sched', { deprecation_at: scheduled }) });
-    await apply(dir);
+    await applyOk(dir, cloud);
     await writeFiles(dir, { 'now.yaml': statusDoc('image_obsolete', 'lc-imm-sched', '${image.lc-imm-sched.id}') });
     const refused = await runCli(['plan'], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
@@ -230,17 +197,17 @@ describe.concurrent('immediate status changes', () => {
       ['image.lc-imm-sched', 'update'],
       ['image_obsolete.lc-imm-sched', 'create'],
     ]);
-    await apply(dir);
+    await applyOk(dir, cloud);
     const image = await imageByName(cloud, 'lc-imm-sched');
     expect([image.status, image.deprecation_at]).toEqual(['obsolete', undefined]);
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
   });
 });
 
 describe.concurrent('protection, failures and vanished objects', () => {
   it('prevent_destroy refuses a delete even after the document is removed', async () => {
     const dir = await space({ 'images.yaml': imageDoc('lc-protected', {}, 'lifecycle:\n  prevent_destroy: true\n') });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const id = (await imageByName(cloud, 'lc-protected')).id;
     await rm(join(dir, 'images.yaml'));
     const refused = await runCli(['plan'], { cwd: dir, cloud });
@@ -252,9 +219,9 @@ describe.concurrent('protection, failures and vanished objects', () => {
 
     // The documented way out: apply it unprotected first, then delete.
     await writeFiles(dir, { 'images.yaml': imageDoc('lc-protected', {}, 'lifecycle:\n  prevent_destroy: false\n') });
-    await apply(dir);
+    await applyOk(dir, cloud);
     await rm(join(dir, 'images.yaml'));
-    await apply(dir);
+    await applyOk(dir, cloud);
     expect(await imageByName(cloud, 'lc-protected')).toBeUndefined();
   });
 
@@ -274,12 +241,12 @@ describe.concurrent('protection, failures and vanished objects', () => {
     expect(plan.changes[0].reason).toContain('image_data_corrupted');
 
     await writeFiles(dir, { 'images.yaml': corrupt('lc-fixed.qcow2') });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const fixed = await imageByName(cloud, 'lc-failed');
     expect(fixed.id).not.toBe(failed.id);
     expect(fixed.status).toBe('available');
     expect((await cloud.api('GET', `/images/${failed.id}`)).status).toBe(404);
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
   });
 
   it('an image being deleted outside imageform is replaced: the apply waits for it instead of deleting it twice', async () => {
@@ -292,12 +259,14 @@ describe.concurrent('protection, failures and vanished objects', () => {
         file: { href: 'cos://us-south/e2e/lc-deleting-other.qcow2' },
         operating_system: { name: 'ubuntu-24-04-amd64' },
       });
-      const dir = await workspace(slow, {
-        'images.yaml': imageDoc('lc-deleting'),
-        'now.yaml': statusDoc('image_deprecate', 'lc-deleting-other', unmanaged.body.id),
-      });
-      dirs.push(dir);
-      succeeded(await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: slow }));
+      const dir = await space(
+        {
+          'images.yaml': imageDoc('lc-deleting'),
+          'now.yaml': statusDoc('image_deprecate', 'lc-deleting-other', unmanaged.body.id),
+        },
+        { via: slow },
+      );
+      await applyOk(dir, slow);
       expect((await slow.api('GET', `/images/${unmanaged.body.id}`)).body.status).toBe('deprecated');
       const before = (await slow.api('GET', '/images?name=lc-deleting')).body.images[0];
       for (const id of [before.id, unmanaged.body.id]) {
@@ -321,7 +290,7 @@ describe.concurrent('protection, failures and vanished objects', () => {
 
   it('an image deleted in the cloud is gone drift, and the plan proposes the create and says why', async () => {
     const dir = await space({ 'images.yaml': imageDoc('lc-gone') });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const before = await imageByName(cloud, 'lc-gone');
     expect((await cloud.api('DELETE', `/images/${before.id}`)).status).toBe(202);
     for (let i = 0; i < 100 && (await cloud.api('GET', `/images/${before.id}`)).status !== 404; i++) await new Promise((r) => setTimeout(r, 50));
@@ -335,11 +304,11 @@ describe.concurrent('protection, failures and vanished objects', () => {
     const text = await runCli(['plan', '--no-color'], { cwd: dir, cloud });
     expect(text.stdout).toContain('could no longer be read');
 
-    await apply(dir);
+    await applyOk(dir, cloud);
     const after = await imageByName(cloud, 'lc-gone');
     expect(after.id).not.toBe(before.id);
     expect((await readState(dir)).resources['image.lc-gone'].id).toBe(after.id);
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
   });
 });
 
@@ -349,7 +318,7 @@ describe('the cloud clock', () => {
     const deprecation = await cloudDate(cloud, 1);
     const obsolescence = await cloudDate(cloud, 2);
     const dir = await space({ 'images.yaml': imageDoc('lc-clock', { deprecation_at: deprecation, obsolescence_at: obsolescence }) });
-    await apply(dir);
+    await applyOk(dir, cloud);
     expect((await imageByName(cloud, 'lc-clock')).status).toBe('available');
 
     await cloud.advanceClock(1.5 * 86_400);
@@ -361,7 +330,7 @@ describe('the cloud clock', () => {
 
     await cloud.advanceClock(86_400);
     expect((await imageByName(cloud, 'lc-clock')).status).toBe('obsolete');
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
 
     // Moving a date already in effect is refused before any API call.
     await writeFiles(dir, { 'images.yaml': imageDoc('lc-clock', { deprecation_at: await cloudDate(cloud, 5), obsolescence_at: await cloudDate(cloud, 6) }) });
@@ -375,7 +344,7 @@ describe('the cloud clock', () => {
 
   it('a new date in the cloud\'s past but the local clock\'s future is refused at plan time', async () => {
     const dir = await space({ 'images.yaml': imageDoc('lc-past') });
-    await apply(dir);
+    await applyOk(dir, cloud);
     await cloud.advanceClock(20 * 86_400);
     const localFuture = new Date(Date.now() + 10 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     await writeFiles(dir, { 'images.yaml': imageDoc('lc-past', { deprecation_at: localFuture }) });
@@ -396,12 +365,12 @@ describe('reverts (seed 000)', () => {
       'obs-dep.yaml': imageDoc('lc-rev-obs-dep', both),
       'obs-av.yaml': imageDoc('lc-rev-obs-av', both),
     });
-    await apply(dir);
+    await applyOk(dir, cloud);
     await cloud.advanceClock(3 * 86_400);
     expect((await imageByName(cloud, 'lc-rev-dep')).status).toBe('deprecated');
     expect((await imageByName(cloud, 'lc-rev-obs-dep')).status).toBe('obsolete');
     expect((await imageByName(cloud, 'lc-rev-obs-av')).status).toBe('obsolete');
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
 
     await writeFiles(dir, {
       'dep.yaml': imageDoc('lc-rev-dep', { deprecation_at: null }),
@@ -421,13 +390,13 @@ describe('reverts (seed 000)', () => {
     const text = await runCli(['plan', '--no-color'], { cwd: dir, cloud });
     expect(text.stdout).toMatch(/obsolescence_at: "[^"]+" -> null\s+\(status obsolete -> deprecated\)/);
 
-    await apply(dir);
+    await applyOk(dir, cloud);
     const dep = await imageByName(cloud, 'lc-rev-dep');
     expect([dep.status, dep.deprecation_at]).toEqual(['available', undefined]);
     const obsDep = await imageByName(cloud, 'lc-rev-obs-dep');
     expect([obsDep.status, instant(obsDep.deprecation_at), obsDep.obsolescence_at]).toEqual(['deprecated', Date.parse(deprecation), undefined]);
     const obsAv = await imageByName(cloud, 'lc-rev-obs-av');
     expect([obsAv.status, obsAv.deprecation_at, obsAv.obsolescence_at]).toEqual(['available', undefined, undefined]);
-    await expectClean(dir);
+    await expectCleanPlan(dir, cloud);
   });
 });

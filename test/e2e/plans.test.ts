@@ -1,52 +1,24 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  applyOk,
   cloudDate,
   imageByName,
   imageDoc,
   planJson,
   readState,
-  removeDir,
   runCli,
-  startCloud,
-  workspace,
+  succeeded,
+  useCloud,
   writeFiles,
-  type CliResult,
-  type Cloud,
 } from '../helpers/e2e.js';
 
 /**
  * Plans as a contract (DESIGN.md §4): the --json shape, saved plans and their staleness, approval, --target,
  * --refresh-only and destroy, each checked against what the emulator holds afterwards.
  */
-let cloud: Cloud;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  cloud = await startCloud();
-});
-afterAll(async () => {
-  await Promise.all(dirs.map(removeDir));
-  await cloud.stop();
-});
-
-async function space(files: Record<string, string>): Promise<string> {
-  const dir = await workspace(cloud, files);
-  dirs.push(dir);
-  return dir;
-}
-
-function succeeded(result: CliResult): void {
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-}
-
-async function apply(dir: string, args: string[] = ['--auto-approve']): Promise<CliResult> {
-  const result = await runCli(['apply', ...args], { cwd: dir, cloud });
-  succeeded(result);
-  return result;
-}
+const { cloud, space } = useCloud();
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
@@ -74,7 +46,7 @@ describe.concurrent('plan --json', () => {
         },
       ],
     });
-    await apply(dir);
+    await applyOk(dir, cloud);
 
     // Deprecated by hand in the cloud: drift, and the files (deprecation_at: null) revert it.
     const image = await imageByName(cloud, 'pl-web');
@@ -98,7 +70,7 @@ describe.concurrent('plan --json', () => {
         },
       ],
     });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const reverted = await imageByName(cloud, 'pl-web');
     expect([reverted.status, reverted.deprecation_at]).toEqual(['available', undefined]);
     const clean = await planJson(dir, cloud, ['--detailed-exitcode']);
@@ -113,7 +85,7 @@ describe.concurrent('saved plans and approval', () => {
     const dir = await space({ 'a.yaml': imageDoc('pl-saved-a'), 'b.yaml': imageDoc('pl-saved-b') });
     const planFile = join(dir, 'first.plan');
     succeeded(await runCli(['plan', '--out', planFile], { cwd: dir, cloud }));
-    await apply(dir, [planFile]);
+    await applyOk(dir, cloud, [planFile]);
     expect((await imageByName(cloud, 'pl-saved-a'))?.status).toBe('available');
     expect((await imageByName(cloud, 'pl-saved-b'))?.status).toBe('available');
 
@@ -122,7 +94,7 @@ describe.concurrent('saved plans and approval', () => {
     succeeded(await runCli(['plan', '--out', stalePlan], { cwd: dir, cloud }));
     // Someone applies a change to b in between (from files where a is unchanged).
     await writeFiles(dir, { 'a.yaml': imageDoc('pl-saved-a'), 'b.yaml': imageDoc('pl-saved-b', { name: 'pl-saved-b2' }) });
-    await apply(dir);
+    await applyOk(dir, cloud);
     expect((await imageByName(cloud, 'pl-saved-b2'))?.status).toBe('available');
     await writeFiles(dir, { 'a.yaml': imageDoc('pl-saved-a', { deprecation_at: later }) });
     const serial = (await readState(dir)).serial;
@@ -137,7 +109,7 @@ describe.concurrent('saved plans and approval', () => {
 
   it('refuses a saved plan when the cloud changed since, even though state did not', async () => {
     const dir = await space({ 'images.yaml': imageDoc('pl-outdated') });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const image = await imageByName(cloud, 'pl-outdated');
     await writeFiles(dir, { 'images.yaml': imageDoc('pl-outdated', { deprecation_at: await cloudDate(cloud, 100) }) });
     const planFile = join(dir, 'outdated.plan');
@@ -159,7 +131,7 @@ describe.concurrent('saved plans and approval', () => {
     expect(await imageByName(cloud, 'pl-unapproved')).toBeUndefined();
     expect(await exists(join(dir, '.imageform', 'state.json'))).toBe(false);
 
-    await apply(dir);
+    await applyOk(dir, cloud);
     const before = await readState(dir);
     const destroyRefused = await runCli(['destroy'], { cwd: dir, cloud, input: 'yes\n' });
     expect(destroyRefused.code).toBe(1);
@@ -180,7 +152,7 @@ describe.concurrent('--target, --refresh-only, destroy', () => {
     expect(plan.notes.join('\n')).toContain('targeting is in effect');
     const planFile = join(dir, 'target.plan');
     succeeded(await runCli(['plan', '--target', 'image.pl-tgt-b', '--out', planFile], { cwd: dir, cloud }));
-    await apply(dir, [planFile]);
+    await applyOk(dir, cloud, [planFile]);
     expect((await imageByName(cloud, 'pl-tgt-b'))?.status).toBe('available');
     expect(await imageByName(cloud, 'pl-tgt-a')).toBeUndefined();
     expect(Object.keys((await readState(dir)).resources)).toEqual(['image.pl-tgt-b']);
@@ -192,7 +164,7 @@ describe.concurrent('--target, --refresh-only, destroy', () => {
 
   it('--refresh-only reports drift without proposing changes, and its saved plan records the cloud in state', async () => {
     const dir = await space({ 'images.yaml': imageDoc('pl-refresh') });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const image = await imageByName(cloud, 'pl-refresh');
     expect((await cloud.api('PATCH', `/images/${image.id}`, { name: 'pl-refresh-by-hand' })).status).toBe(200);
 
@@ -202,7 +174,7 @@ describe.concurrent('--target, --refresh-only, destroy', () => {
     expect(plan.drift).toEqual([{ address: 'image.pl-refresh', fields: [{ path: 'name', before: 'pl-refresh', after: 'pl-refresh-by-hand' }] }]);
     const planFile = join(dir, 'refresh.plan');
     succeeded(await runCli(['plan', '--refresh-only', '--out', planFile], { cwd: dir, cloud }));
-    await apply(dir, [planFile]);
+    await applyOk(dir, cloud, [planFile]);
     expect((await readState(dir)).resources['image.pl-refresh'].attributes.name).toBe('pl-refresh-by-hand');
     expect((await imageByName(cloud, 'pl-refresh-by-hand'))?.id).toBe(image.id);
 
@@ -219,7 +191,7 @@ describe.concurrent('--target, --refresh-only, destroy', () => {
       'images.yaml': `${imageDoc('pl-destroy')}---\n${imageDoc('pl-destroy-kept', {}, 'lifecycle:\n  deletion_policy: orphan\n')}`,
       'export.yaml': 'kind: image_export_job\nname: pl-destroy-export\nspec:\n  image: ${image.pl-destroy.id}\n  storage_bucket:\n    name: pl-destroy-bucket\n',
     });
-    await apply(dir);
+    await applyOk(dir, cloud);
     const image = await imageByName(cloud, 'pl-destroy');
     const destroyed = await runCli(['destroy', '--auto-approve'], { cwd: dir, cloud });
     succeeded(destroyed);

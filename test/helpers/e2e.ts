@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 
 /**
@@ -93,6 +94,81 @@ export async function startCloud(options: { timeScale?: number; dataFile?: strin
     stop: () => emulator.stop(),
   };
   return cloud;
+}
+
+export interface CloudSuite {
+  /**
+   * The suite's cloud, usable from module scope: every property reads through to the emulator that beforeAll
+   * started, so it works inside tests and hooks (spreading it, as `{ ...cloud, url }`, included).
+   */
+  cloud: Cloud;
+  /** A workspace (see workspace()) on the suite's cloud, or on `via`; removed after the suite's tests. */
+  space(files: Record<string, string>, options?: { via?: Cloud; settings?: string }): Promise<string>;
+}
+
+/**
+ * Starts a cloud before the tests of the calling file (or describe block) and, after them, removes their
+ * workspaces and stops it. Call it at module scope or in a describe block, where vitest takes hooks.
+ */
+export function useCloud(options: Parameters<typeof startCloud>[0] = {}): CloudSuite {
+  let running: Cloud | undefined;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    running = await startCloud(options);
+  });
+  afterAll(async () => {
+    await Promise.all(dirs.map(removeDir));
+    await running?.stop();
+  });
+  const started = (): Cloud => {
+    if (!running) throw new Error('useCloud: the cloud exists only inside tests and hooks, once beforeAll has started it');
+    return running;
+  };
+  const cloud: Cloud = {
+    get emulator() {
+      return started().emulator;
+    },
+    get url() {
+      return started().url;
+    },
+    get apiKey() {
+      return started().apiKey;
+    },
+    api: (method, path, body) => started().api(method, path, body),
+    hook: (method, path, body) => started().hook(method, path, body),
+    images: () => started().images(),
+    advanceClock: (seconds) => started().advanceClock(seconds),
+    stop: () => started().stop(),
+  };
+  return {
+    cloud,
+    async space(files, { via = cloud, settings = '' } = {}) {
+      const dir = await workspace(via, files, settings);
+      dirs.push(dir);
+      return dir;
+    },
+  };
+}
+
+/** The command succeeded quietly: nothing on stderr, exit 0. */
+export function succeeded(result: CliResult): void {
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+}
+
+/** `apply` with `args` (auto-approved by default), which must succeed quietly. */
+export async function applyOk(dir: string, cloud: Cloud, args: string[] = ['--auto-approve']): Promise<CliResult> {
+  const result = await runCli(['apply', ...args], { cwd: dir, cloud });
+  succeeded(result);
+  return result;
+}
+
+/** `plan --detailed-exitcode` finds nothing to do, and says so quietly. */
+export async function expectCleanPlan(dir: string, cloud: Cloud): Promise<void> {
+  const result = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud });
+  expect(result.stderr).toBe('');
+  expect(result.stdout).toContain('No changes.');
+  expect(result.code).toBe(0);
 }
 
 /** A temp configuration directory whose imageform.yaml points at the cloud. */
