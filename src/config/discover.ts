@@ -5,7 +5,8 @@ export const SETTINGS_FILE = 'imageform.yaml';
 
 /**
  * Every *.yaml / *.yml below a directory, recursively, sorted by path (DESIGN.md §1): not the top-level
- * imageform.yaml, nothing under a directory whose name starts with "." (.imageform/, .git/).
+ * imageform.yaml, nothing under a directory whose name starts with "." (.imageform/, .git/), and nothing under
+ * node_modules/ (a repository that runs `npm install imageform` would otherwise read its dependencies' YAML).
  */
 export async function listResourceFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -14,7 +15,7 @@ export async function listResourceFiles(dir: string): Promise<string[]> {
     for (const entry of entries) {
       const relativePath = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.')) await walk(join(current, entry.name), relativePath);
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(join(current, entry.name), relativePath);
       } else if (entry.isFile() && /\.ya?ml$/.test(entry.name) && relativePath !== SETTINGS_FILE) {
         found.push(relativePath);
       }
