@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageDoc, readState, removeDir, runCli, startCloud, workspace, type Cloud } from '../helpers/e2e.js';
+import { describe, expect, it } from 'vitest';
+import { imageDoc, readState, removeDir, runCli, useCloud, workspace } from '../helpers/e2e.js';
 
-let cloud: Cloud;
-beforeAll(async () => {
-  cloud = await startCloud();
-});
-afterAll(async () => {
-  await cloud.stop();
-});
+const { cloud } = useCloud();
 
 describe('create, apply, clean plan', () => {
   it('applies two images and an export job, then plans no changes', async () => {

@@ -1,18 +1,18 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stateAttributes } from '../../src/resources/image.js';
 import {
+  applyOk,
   cloudDate,
   imageByName,
   imageDoc,
   readState,
-  removeDir,
   runCli,
-  startCloud,
+  succeeded,
   until,
-  workspace,
+  useCloud,
   type Cloud,
 } from '../helpers/e2e.js';
 
@@ -56,22 +56,11 @@ function markdownTables(text: string): MarkdownTable[] {
   return tables;
 }
 
-let cloud: Cloud;
-const dirs: string[] = [];
-beforeAll(async () => {
-  cloud = await startCloud();
-});
-afterAll(async () => {
-  await Promise.all(dirs.map(removeDir));
-  await cloud.stop();
-});
+const { cloud, space } = useCloud();
 
 async function appliedWorkspace(target: Cloud, names: string[], extra: string[] = []): Promise<string> {
-  const dir = await workspace(target, { 'images.yaml': names.map((name) => imageDoc(name)).join('---\n') });
-  dirs.push(dir);
-  const applied = await runCli(['apply', '--auto-approve', ...extra], { cwd: dir, cloud: target });
-  expect(applied.stderr).toBe('');
-  expect(applied.code).toBe(0);
+  const dir = await space({ 'images.yaml': names.map((name) => imageDoc(name)).join('---\n') }, { via: target });
+  await applyOk(dir, target, ['--auto-approve', ...extra]);
   return dir;
 }
 
@@ -212,14 +201,8 @@ describe('drift against the emulator', () => {
 });
 
 describe('an ignore rule with an expiry', () => {
-  let clockCloud: Cloud;
-  beforeAll(async () => {
-    // Its own cloud: this test moves the clock.
-    clockCloud = await startCloud();
-  });
-  afterAll(async () => {
-    await clockCloud.stop();
-  });
+  // Its own cloud: this test moves the clock.
+  const { cloud: clockCloud } = useCloud();
 
   it('silences its field until the date passes, then says it expired', async () => {
     const dir = await appliedWorkspace(clockCloud, ['expiry-web']);
@@ -253,13 +236,7 @@ describe('an ignore rule with an expiry', () => {
 });
 
 describe('drift on 2,000 images', () => {
-  let bigCloud: Cloud;
-  beforeAll(async () => {
-    bigCloud = await startCloud({ timeScale: 0 });
-  });
-  afterAll(async () => {
-    await bigCloud.stop();
-  });
+  const { cloud: bigCloud } = useCloud({ timeScale: 0 });
 
   /**
    * 2,000 images made through the API and adopted into state as `imageform import` records them (the cloud object
@@ -282,12 +259,9 @@ describe('drift on 2,000 images', () => {
         { kind: 'image', id: image.id, attributes: stateAttributes(image, { file: file(image.name) }), dependencies: [], lifecycle: { prevent_destroy: false, deletion_policy: 'delete' } },
       ]),
     );
-    const dir = await workspace(bigCloud, { 'images.yaml': names.map((name) => imageDoc(name)).join('---\n') });
-    dirs.push(dir);
+    const dir = await space({ 'images.yaml': names.map((name) => imageDoc(name)).join('---\n') }, { via: bigCloud });
     await writeFile(join(dir, 'fleet-state.json'), JSON.stringify({ version: 1, lineage: randomUUID(), serial: 1, resources }));
-    const pushed = await runCli(['state', 'push', 'fleet-state.json'], { cwd: dir, cloud: bigCloud });
-    expect(pushed.stderr).toBe('');
-    expect(pushed.code).toBe(0);
+    succeeded(await runCli(['state', 'push', 'fleet-state.json'], { cwd: dir, cloud: bigCloud }));
     return dir;
   }
 

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   collect,
   imageCountsByName,
@@ -9,21 +9,14 @@ import {
   removeDir,
   runCli,
   spawnCli,
-  startCloud,
   startLossyProxy,
   until,
+  useCloud,
   workspace,
-  type Cloud,
 } from '../helpers/e2e.js';
 
 /** Only one apply at a time on a local state: the second is refused with the holder, the time and the lock ID. */
-let cloud: Cloud;
-beforeAll(async () => {
-  cloud = await startCloud();
-});
-afterAll(async () => {
-  await cloud.stop();
-});
+const { cloud } = useCloud();
 
 const LOCKED = /state is locked by (\S+) \(pid (\d+)\) since (\S+) for "(\w+)"; lock ID ([0-9a-f-]{36})/;
 

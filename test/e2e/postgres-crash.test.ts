@@ -9,12 +9,11 @@ import {
   runCli,
   setFaults,
   spawnCli,
-  startCloud,
   startLossyProxy,
   until,
+  useCloud,
   workspace,
   type CliResult,
-  type Cloud,
 } from '../helpers/e2e.js';
 import { startPostgres, type StartedPostgres } from '../helpers/postgres.js';
 
@@ -23,16 +22,15 @@ import { startPostgres, type StartedPostgres } from '../helpers/postgres.js';
  * again, no twins; two applies on one workspace exclude each other, on two workspaces they both run.
  */
 const URL_ENV = 'E2E_PG_URL';
-let cloud: Cloud;
+const { cloud } = useCloud();
 let server: StartedPostgres;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  [cloud, server] = await Promise.all([startCloud(), startPostgres()]);
+  server = await startPostgres();
   env = { [URL_ENV]: server.url };
 }, 120_000);
 afterAll(async () => {
-  await cloud?.stop();
   await server?.stop();
 });
 

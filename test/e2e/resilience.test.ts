@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   collect,
   imageCountsByName,
@@ -8,9 +8,9 @@ import {
   runCli,
   setFaults,
   spawnCli,
-  startCloud,
   startLossyProxy,
   until,
+  useCloud,
   workspace,
   writeFiles,
   type CliResult,
@@ -21,13 +21,7 @@ import {
  * Safety under failure (issue 4): injected faults and lost responses never make twins, and a `kill -9` in the middle
  * of an apply leaves state from which the next apply converges to exactly what the files say.
  */
-let cloud: Cloud;
-beforeAll(async () => {
-  cloud = await startCloud();
-});
-afterAll(async () => {
-  await cloud.stop();
-});
+const { cloud } = useCloud();
 
 function names(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);

@@ -8,11 +8,10 @@ import {
   removeDir,
   runCli,
   setFaults,
-  startCloud,
   startLossyProxy,
+  useCloud,
   workspace,
   type CliResult,
-  type Cloud,
   type LossyProxy,
 } from '../helpers/e2e.js';
 
@@ -21,15 +20,14 @@ import {
  * cloud puts on an export job of an encrypted image) — appears in any output, state file or plan file (DESIGN.md §4).
  * The CLI talks to the cloud through a recording proxy, so every token it was issued and used is known to the test.
  */
-let cloud: Cloud;
+const { cloud } = useCloud();
 let proxy: LossyProxy;
+// Hooks run in order and after-hooks in reverse (vitest's "stack"): the proxy starts after the cloud, stops before it.
 beforeAll(async () => {
-  cloud = await startCloud();
   proxy = await startLossyProxy(cloud.url);
 });
 afterAll(async () => {
   await proxy.stop();
-  await cloud.stop();
 });
 
 const DATA_KEY = Buffer.from('imageform-e2e wrapped data key 7f3a9c51e0').toString('base64');

@@ -1,14 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   API_KEY_ENV,
   CLI,
   imageByName,
   imageDoc,
-  removeDir,
   runCli,
-  startCloud,
-  workspace,
+  useCloud,
   type CliResult,
   type Cloud,
 } from '../helpers/e2e.js';
@@ -72,20 +70,10 @@ function runInTerminal(
   });
 }
 
-let cloud: Cloud;
-const dirs: string[] = [];
-beforeAll(async () => {
-  cloud = await startCloud();
-});
-afterAll(async () => {
-  await Promise.all(dirs.map(removeDir));
-  await cloud.stop();
-});
+const { cloud, space } = useCloud();
 
-async function newWorkspace(prefix: string): Promise<string> {
-  const dir = await workspace(cloud, { 'images.yaml': `${imageDoc(`${prefix}-web`)}---\n${imageDoc(`${prefix}-db`)}` });
-  dirs.push(dir);
-  return dir;
+function newWorkspace(prefix: string): Promise<string> {
+  return space({ 'images.yaml': `${imageDoc(`${prefix}-web`)}---\n${imageDoc(`${prefix}-db`)}` });
 }
 
 /** The plan's own lines (from the legend to the closing count), as printed. */
