@@ -1,6 +1,6 @@
 import type { ResourceDocument } from '../config/model.js';
 import { KIND_HANDLERS } from '../resources/index.js';
-import { imageInputs, stateAttributes } from '../resources/image.js';
+import { imageInputs, stateAttributes, type ImageInputs } from '../resources/image.js';
 import type { OperationContext } from '../resources/types.js';
 import type { Provider } from '../provider/provider.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
@@ -249,6 +249,14 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
       const document = result.documents.get(address);
       return writer.record(address, entry && document ? { ...entry, dependencies: documentDependencies(document) } : entry);
     },
+    recordImage: (image) =>
+      writer.recordAll((resources) => {
+        const owner = Object.entries(resources).find(([, entry]) => entry.kind === 'image' && entry.id === image.id);
+        if (!owner) return false;
+        const [imageAddress, entry] = owner;
+        resources[imageAddress] = { ...entry, attributes: stateAttributes(image, entry.attributes.inputs as ImageInputs | undefined) };
+        return true;
+      }),
     progress: (message, fraction) =>
       host.notify({ type: 'resource-progress', address, message, ...(fraction !== undefined ? { fraction } : {}) }),
     deleting,

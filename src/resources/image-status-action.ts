@@ -113,6 +113,7 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
       }
       await action.call(context, imageId);
       final = (await context.provider.getImage(imageId)) ?? image;
+      await context.recordImage(final);
     }
     await context.record({
       kind: action.kind,
@@ -132,7 +133,8 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
     const image = await context.provider.getImage(entry.id);
     // An image on its way out (deleted outside imageform) has no status left to revert, and refuses the PATCH.
     if (!image || image.status === 'deleting' || !image[action.dateField]) return;
-    await context.provider.updateImage(entry.id, { [action.dateField]: null });
+    // The image's own entry learns of the revert, so the next drift check does not take it for a hand edit.
+    await context.recordImage(await context.provider.updateImage(entry.id, { [action.dateField]: null }));
   }
 
   return {

@@ -127,7 +127,8 @@ function planImage(input: PlanResourceInput): PlannedResource {
 
   const desiredDates = {} as Record<DateField, string | null>;
   for (const field of DATE_FIELDS) {
-    desiredDates[field] = manages(spec, field, ignored) ? dateValue(spec[field]) : actual ? dateValue(actual[field]) : null;
+    // ignore_changes does not apply to a create: a new image gets every value the files give.
+    desiredDates[field] = manages(spec, field, actual ? ignored : []) ? dateValue(spec[field]) : actual ? dateValue(actual[field]) : null;
   }
 
   if (!actual) {
@@ -202,7 +203,7 @@ function planImage(input: PlanResourceInput): PlannedResource {
     const desired = desiredDates[field];
     if (replacing) {
       checkNewDate(input, field, desired, diagnostics);
-      if (desired !== null) dateChanges.push({ path: field, before: current, after: desired });
+      if (desired !== null && !sameDate(current, desired)) dateChanges.push({ path: field, before: current, after: desired });
       continue;
     }
     if (sameDate(current, desired)) continue;
@@ -337,7 +338,8 @@ async function createImage(context: OperationContext): Promise<void> {
   if (typeof rootKey === 'string') prototype.encryption_key = { crn: rootKey };
   for (const field of DATE_FIELDS) {
     const value = dateValue(spec[field]);
-    if (value && !document.lifecycle.ignore_changes.includes(field)) prototype[field] = canonicalDate(value);
+    // ignore_changes governs updates only: a new image gets the value the plan showed (as in Terraform).
+    if (value) prototype[field] = canonicalDate(value);
   }
 
   const created = await context.provider.createImage(prototype);

@@ -2,7 +2,7 @@ import type { ResourceDocument, Kind } from '../config/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Action, FieldChange } from '../engine/plan-types.js';
 import type { CloudSnapshot } from '../engine/snapshot.js';
-import type { Provider } from '../provider/provider.js';
+import type { CloudImage, Provider } from '../provider/provider.js';
 import type { ResourceState } from '../state/state.js';
 
 /** What planning one resource decided. `action: 'none'` resources are left out of the plan's changes. */
@@ -57,6 +57,8 @@ export interface OperationContext {
   entry?: ResourceState;
   /** Record progress (state is written after each call). */
   record(entry: ResourceState | undefined): Promise<void>;
+  /** Record what this operation did to a managed image's cloud object (a deprecation, or its revert). */
+  recordImage(image: CloudImage): Promise<void>;
   progress(message: string, fraction?: number): void;
   /** Addresses being deleted or replaced in the same apply (a revert on an image about to go is skipped). */
   deleting: ReadonlySet<string>;
