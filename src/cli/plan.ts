@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { access, constants, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { refreshAndPlan, withSession } from '../engine/session.js';
-import { SAVED_PLAN_FORMAT, writeSavedPlan } from '../engine/saved-plan.js';
+import { documentDigests, SAVED_PLAN_FORMAT, writeSavedPlan } from '../engine/saved-plan.js';
 import { UserError } from '../diagnostics/errors.js';
 import { planToJson } from '../ui/json.js';
 import { renderPlanMarkdown } from '../ui/markdown.js';
@@ -32,6 +33,9 @@ export async function plan(context: CommandContext): Promise<number> {
   });
   const dir = dirArgument(positionals, 'plan');
   const format = planFormat(values.format, values.json ?? false);
+  const out = values.out === undefined ? undefined : resolve(context.cwd, values.out);
+  // Found out before the refresh, not after it: the plan file's folder must exist and be writable.
+  if (out) await checkWritable(out, values.out!);
   const host = format === 'text' ? await hostFor(context, { noColor: values['no-color'] ?? false }) : silentHost;
   try {
     const options = { refreshOnly: values['refresh-only'] ?? false, targets: values.target ?? [] };
@@ -39,12 +43,15 @@ export async function plan(context: CommandContext): Promise<number> {
       refreshAndPlan(session, host, options),
     );
     const planned = result.plan;
-    if (values.out) {
-      await writeSavedPlan(resolve(context.cwd, values.out), {
+    if (out) {
+      await writeSavedPlan(out, {
         format: SAVED_PLAN_FORMAT,
         created_at: new Date().toISOString(),
         options: { refresh_only: options.refreshOnly, destroy: false, targets: options.targets },
         plan: planned,
+        files: documentDigests(result.documents.values()),
+      }).catch((err: NodeJS.ErrnoException) => {
+        throw UserError.of('plan.out-unwritable', `cannot write the plan to ${values.out}: ${err.code ?? err.message}`);
       });
     }
     if (format === 'json') {
@@ -64,4 +71,15 @@ export async function plan(context: CommandContext): Promise<number> {
   } finally {
     await host.finish();
   }
+}
+
+async function checkWritable(path: string, shown: string): Promise<void> {
+  const folder = dirname(path);
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw UserError.of('plan.out-unwritable', `cannot write the plan to ${shown}: the folder ${dirname(shown)} does not exist`, 'create it first, or choose another path');
+  }
+  await access(folder, constants.W_OK).catch(() => {
+    throw UserError.of('plan.out-unwritable', `cannot write the plan to ${shown}: the folder is not writable`);
+  });
 }

@@ -2,7 +2,7 @@ import { UserError } from '../diagnostics/errors.js';
 import { applyPlan, applyRefreshOnly } from './apply.js';
 import type { EngineHost } from './events.js';
 import type { Plan } from './plan-types.js';
-import { checkNotStale, checkSamePlan, type SavedPlan } from './saved-plan.js';
+import { checkNotStale, checkSameFiles, checkSamePlan, type SavedPlan } from './saved-plan.js';
 import { refreshAndPlan, withSession } from './session.js';
 
 /**
@@ -35,7 +35,9 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
     throw UserError.of(
       'apply.needs-approval',
       `${operation} needs approval, and stdin is not a terminal`,
-      `review with "imageform plan", then run "imageform ${operation} --auto-approve", or apply a saved plan file`,
+      options.destroy
+        ? 'review with "imageform plan", then run "imageform destroy --auto-approve"'
+        : 'review with "imageform plan", then run "imageform apply --auto-approve", or save the plan with --out and apply that file',
     );
   }
   return withSession(options.dir, { cwd: options.cwd, env: options.env, host }, async (session) => {
@@ -45,7 +47,10 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
       destroy: saved?.options.destroy ?? options.destroy,
       targets: saved?.options.targets ?? [],
     };
-    if (saved) checkNotStale(saved, await session.backend.read());
+    if (saved) {
+      checkSameFiles(saved, session.configuration.documents);
+      checkNotStale(saved, await session.backend.read());
+    }
     const { state, snapshot, result } = await refreshAndPlan(session, host, planOptions);
     if (saved) checkSamePlan(saved.plan, result.plan);
     host.notify({ type: 'plan-ready', plan: result.plan });
@@ -57,6 +62,7 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
     }
     if (!result.plan.changes.length) {
       await applyRefreshOnly(snapshot, session.backend, state, result.documents);
+      host.notify({ type: 'apply-finished', counts: { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 }, failed: 0, operation });
       return { plan: result.plan, failed: 0 };
     }
     if (!saved && !options.autoApprove) {
@@ -74,6 +80,7 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
       state,
       host,
       parallelism: options.parallelism,
+      operation,
     });
     return { plan: result.plan, failed: outcome.failures.length };
   });

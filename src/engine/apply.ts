@@ -20,6 +20,8 @@ export interface ApplyOptions {
   state: StateDocument;
   host: EngineHost;
   parallelism: number;
+  /** What the closing line calls it. */
+  operation?: 'apply' | 'destroy';
   timeouts?: Partial<OperationContext['timeouts']>;
 }
 
@@ -334,7 +336,7 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
     (step, because) => fail(step.change, new Error(`skipped: ${because} failed first`)),
   );
 
-  host.notify({ type: 'apply-finished', counts, failed: failures.length });
+  host.notify({ type: 'apply-finished', counts, failed: failures.length, operation: options.operation ?? 'apply' });
   return { counts, failures, state: writer.current };
 }
 

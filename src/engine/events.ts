@@ -13,7 +13,7 @@ export type EngineEvent =
   | { type: 'resource-finished'; address: string; action: Action; id?: string; elapsedMs: number }
   | { type: 'resource-failed'; address: string; action: Action; message: string; elapsedMs: number }
   | { type: 'notice'; level: 'info' | 'warning'; message: string }
-  | { type: 'apply-finished'; counts: ApplyCounts; failed: number };
+  | { type: 'apply-finished'; counts: ApplyCounts; failed: number; operation?: 'apply' | 'destroy' };
 
 export interface ApplyCounts {
   added: number;

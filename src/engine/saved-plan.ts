@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import type { ResourceDocument } from '../config/model.js';
+import { stableJson } from '../resources/spec-values.js';
 import { UserError } from '../diagnostics/errors.js';
 import type { StateDocument } from '../state/state.js';
 import { fingerprint } from './plan.js';
@@ -15,6 +18,30 @@ export interface SavedPlan {
   created_at: string;
   options: { refresh_only: boolean; destroy: boolean; targets: string[] };
   plan: Plan;
+  /** A digest of every document as reviewed (secrets included, as hashes only): the files must not move either. */
+  files: Record<string, string>;
+}
+
+/** Per address, a digest of what the document says; a changed secret changes it without being written down. */
+export function documentDigests(documents: Iterable<ResourceDocument>): Record<string, string> {
+  const digests: Record<string, string> = {};
+  for (const document of documents) {
+    digests[document.address] = createHash('sha256').update(stableJson({ spec: document.spec, lifecycle: document.lifecycle })).digest('hex');
+  }
+  return digests;
+}
+
+/** Refuse to apply a plan whose files changed after it was reviewed, sensitive values included. */
+export function checkSameFiles(saved: SavedPlan, documents: Iterable<ResourceDocument>): void {
+  const now = documentDigests(documents);
+  const addresses = [...new Set([...Object.keys(saved.files), ...Object.keys(now)])].sort();
+  const changed = addresses.filter((address) => saved.files[address] !== now[address]);
+  if (!changed.length) return;
+  throw UserError.of(
+    'plan.saved-files-changed',
+    `the files changed since the plan was saved: ${changed.join(', ')}`,
+    'run "imageform plan --out FILE" again and review the new plan',
+  );
 }
 
 export async function writeSavedPlan(file: string, saved: SavedPlan): Promise<void> {
@@ -37,7 +64,7 @@ export async function readSavedPlan(file: string): Promise<SavedPlan | undefined
     throw UserError.of('plan.saved-unreadable', `${file} is not a saved plan (not JSON)`, 'pass a directory, or a file written by "imageform plan --out FILE"');
   }
   const saved = parsed as Partial<SavedPlan>;
-  if (saved?.format !== SAVED_PLAN_FORMAT || !saved.plan?.prior_state || !saved.plan.dir) {
+  if (saved?.format !== SAVED_PLAN_FORMAT || !saved.plan?.prior_state || !saved.plan.dir || !saved.files) {
     throw UserError.of('plan.saved-unreadable', `${file} is not a saved plan of this imageform version`, 'make a new one with "imageform plan --out FILE"');
   }
   return saved as SavedPlan;

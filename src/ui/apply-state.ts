@@ -24,6 +24,7 @@ export interface ApplyOutcome {
   /** Operations planned (or attempted, when no plan was seen). */
   total: number;
   errors: { address: string; message: string }[];
+  operation?: 'apply' | 'destroy';
 }
 
 export interface ApplyState {
@@ -73,7 +74,7 @@ export function reduceApply(state: ApplyState, event: EngineEvent, now: number):
         .filter((row) => row.status === 'failed')
         .map((row) => ({ address: row.address, message: row.error ?? 'failed' }));
       const total = Math.max(state.planned ?? 0, succeeded + event.failed);
-      return { ...state, outcome: { counts: event.counts, failed: event.failed, total, errors } };
+      return { ...state, outcome: { counts: event.counts, failed: event.failed, total, errors, ...(event.operation ? { operation: event.operation } : {}) } };
     }
     default:
       return state;

@@ -6,10 +6,11 @@ export function outcomeLines(outcome: ApplyOutcome): string[] {
   if (outcome.failed === 0) {
     const { added, changed, replaced, destroyed, forgotten } = outcome.counts;
     const forgot = forgotten > 0 ? `, ${forgotten} forgotten` : '';
+    if (outcome.operation === 'destroy') return [`Destroy complete! Resources: ${destroyed} destroyed${forgot}.`];
     return [`Apply complete! Resources: ${added} added, ${changed} changed, ${replaced} replaced, ${destroyed} destroyed${forgot}.`];
   }
   return [
-    `Apply failed: ${outcome.failed} of ${outcome.total} operations failed.`,
+    `${outcome.operation === 'destroy' ? 'Destroy' : 'Apply'} failed: ${outcome.failed} of ${outcome.total} operations failed.`,
     ...outcome.errors.map((error) => `  ${error.address}: ${error.message}`),
   ];
 }

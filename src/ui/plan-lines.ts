@@ -40,6 +40,9 @@ export function planBlocks(plan: Plan): Block[] {
       blocks.push([
         [segment('This is a refresh-only plan: applying it records the changes above in state; the cloud is not touched.')],
       ]);
+    } else if (plan.refresh_only) {
+      // A refresh-only plan never compares with the files, so it cannot say they match.
+      blocks.push([[segment('No drift. The cloud is as the last apply left it (refresh-only: the files were not compared).', 'heading')]]);
     } else {
       blocks.push([[segment(NO_CHANGES, 'heading')]]);
     }
