@@ -48,7 +48,8 @@ export function processContext(argv: string[]): CommandContext {
 export async function run(context: CommandContext): Promise<number> {
   const [name, ...rest] = context.argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    context.stdout.write(`${usage}\n`);
+    // Asked for: stdout, exit 0. Not asked for (no command): stderr, exit 1.
+    (name ? context.stdout : context.stderr).write(`${usage}\n`);
     return name ? 0 : 1;
   }
   if (name === '--version' || name === 'version') {

@@ -25,5 +25,5 @@ export function writeErrors(
   diagnostics: readonly Diagnostic[],
   options: { interactive: boolean },
 ): void {
-  stream.write(renderErrors(diagnostics, { interactive: options.interactive, columns: stream.columns ?? 80 }));
+  stream.write(renderErrors(diagnostics, { interactive: options.interactive, columns: stream.columns || 80 }));
 }
