@@ -208,16 +208,9 @@ export function spawnCli(args: string[], options: { cwd: string; cloud?: Cloud; 
 }
 
 /** Run the CLI to completion (stdin is not a terminal). */
-export function runCli(args: string[], options: { cwd: string; cloud?: Cloud; env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult> {
-  const child = spawnCli(args, options);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+export async function runCli(args: string[], options: { cwd: string; cloud?: Cloud; env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult> {
+  const { code, stdout, stderr } = await collect(spawnCli(args, options));
+  return { code, stdout, stderr };
 }
 
 export async function readState(dir: string): Promise<any> {
