@@ -48,8 +48,9 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
       targets: saved?.options.targets ?? [],
     };
     if (saved) {
-      checkSameFiles(saved, session.configuration.documents);
+      // State first: "state moved, and here is what" says more than "the files changed".
       checkNotStale(saved, await session.backend.read());
+      checkSameFiles(saved, session.configuration.documents);
     }
     const { state, snapshot, result } = await refreshAndPlan(session, host, planOptions);
     if (saved) checkSamePlan(saved.plan, result.plan);
