@@ -28,12 +28,23 @@ export async function openProvider(dir: string, settings: ProviderSettings, env:
       `export ${settings.api_key_env}=<your IBM Cloud API key>; the key is read from the environment only (provider.api_key_env in imageform.yaml names the variable)`,
     );
   }
+  const endpoint = settings.endpoint ?? defaultEndpoint(settings.region);
   return createIbmVpcProvider({
-    endpoint: settings.endpoint ?? defaultEndpoint(settings.region),
-    iamEndpoint: settings.iam_endpoint ?? DEFAULT_IAM_ENDPOINT,
+    endpoint,
+    iamEndpoint: settings.iam_endpoint ?? defaultIamEndpoint(endpoint),
     apiKey,
     apiKeyEnv: settings.api_key_env,
   });
+}
+
+/**
+ * IBM's token service, except for an API on this machine (a running `imageform emulator`), which serves its own
+ * tokens: pointing only `endpoint` at it is enough.
+ */
+export function defaultIamEndpoint(endpoint: string): string {
+  const host = new URL(endpoint).hostname;
+  const loopback = host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+  return loopback ? endpoint : DEFAULT_IAM_ENDPOINT;
 }
 
 async function openEmbedded(dir: string, env: NodeJS.ProcessEnv): Promise<Provider> {
