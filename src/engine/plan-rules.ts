@@ -134,6 +134,8 @@ function immediateWhileScheduled(input: RuleInput): Diagnostic[] {
     const imageAddress = referencedImage(input.documents.get(result.address));
     const managed = imageAddress ? input.planned.get(imageAddress) : undefined;
     const image = result.imageId ? input.snapshot.images.get(result.imageId) : undefined;
+    // Already done (an apply cut off after the cloud acted): the create only records it, nothing is scheduled.
+    if (image && result.action === 'create' && (image.status === 'obsolete' || (result.kind === 'image_deprecate' && image.status === 'deprecated'))) continue;
     const dates = managed?.effectiveDates ?? {
       deprecation_at: (image?.deprecation_at as string | undefined) ?? null,
       obsolescence_at: (image?.obsolescence_at as string | undefined) ?? null,

@@ -282,6 +282,14 @@ describe('immediate status changes', () => {
     expect(change(result.plan.changes, 'image_obsolete.web')!.action).toBe('create');
   });
 
+  it('records a deprecation an interrupted apply already made, though its date is a moment after the Date header', () => {
+    // The cloud's Date header has whole seconds: the deprecation it just made can look scheduled.
+    const image = cloudImage({ name: 'web', status: 'deprecated', deprecation_at: '2030-06-01T00:00:00.400Z' });
+    const result = planFor(statusYaml('image_deprecate'), [image]);
+    expect(result.diagnostics).toEqual([]);
+    expect(change(result.plan.changes, 'image_deprecate.web')!.action).toBe('create');
+  });
+
   it('plans a re-deprecation when the image was reverted outside imageform', () => {
     const image = cloudImage({ name: 'web' });
     const result = makePlan(
