@@ -19,7 +19,6 @@ const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status
 
 /** Control sequences: colours, cursor moves, line erases, private modes. */
 const CONTROL = /\x1b\[[0-9;?]*[A-Za-z]/g;
-const COLOUR = /\x1b\[(3[0-7]|9[0-7]|1|2)m/;
 
 function visible(text: string): string {
   return text.replace(CONTROL, '').replace(/\r/g, '');

@@ -21,7 +21,7 @@ afterEach(async () => {
 
 it('keeps the API key and tokens out of the core library debug output', async () => {
   let iamCalls = 0;
-  server.iamHandler = (request, response) => {
+  server.iamHandler = (_request, response) => {
     iamCalls++;
     if (iamCalls === 1) return sendJson(response, 400, { errorCode: 'BXNIM0415E', errorMessage: 'Provided API key could not be found' });
     server.issueToken(response);

@@ -59,7 +59,7 @@ describe('moving state between backends', () => {
     expect(pulledLocal.code).toBe(0);
     await writeFile(join(temp.dir, 'exported.json'), pulledLocal.stdout);
 
-    const shared = await postgresDir('shared', 'migrated');
+    await postgresDir('shared', 'migrated');
     const pushed = await cli(['state', 'push', 'exported.json', 'shared']);
     expect(pushed.stderr).toBe('');
     expect(pushed.stdout).toMatch(/^Pushed exported\.json to postgres workspace "migrated" at 127\.0\.0\.1:\d+\/postgres \(lineage [0-9a-f-]+, serial 2\)\.\n$/);
