@@ -24,7 +24,7 @@ describe('IBM VPC client transport (scripted server)', () => {
   });
 
   it('sends version, generation, the bearer token and a merge patch', async () => {
-    server.apiHandler = (request, response) => sendJson(response, 200, image('r006-1', 'web'));
+    server.apiHandler = (_request, response) => sendJson(response, 200, image('r006-1', 'web'));
     await provider.getImage('r006-1');
     await provider.updateImage('r006-1', { deprecation_at: null, name: 'web2' });
     const [get, patch] = server.apiRequests();
