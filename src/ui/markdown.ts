@@ -32,17 +32,7 @@ export function renderDriftMarkdown(report: DriftReport, options: MarkdownOption
   const head = ['## imageform drift', '', driftSummary(report)];
   if (driftGroups.length === 0 && changeGroups.length === 0) return finish(head, maxChars);
 
-  const driftTable: Table = {
-    title: '### Changed outside imageform since the last apply',
-    header: ['Field', 'Last applied', 'In the cloud now', 'Resources', 'Count'],
-    align: ['---', '---', '---', '---', '---:'],
-    rows: driftGroups.map((group) => ({
-      cells: [group.field, group.before, group.after, addressList(group.addresses), String(group.addresses.length)],
-      weight: group.addresses.length,
-    })),
-    unit: 'resources',
-    fullListHint: DRIFT_HINT,
-  };
+  const driftTable = driftGroupsTable('### Changed outside imageform since the last apply', driftGroups, DRIFT_HINT);
   const changesTable: Table = {
     title: '### Differs from the files (what `imageform apply` would do)',
     header: ['Action', 'Changes', 'Resources', 'Count'],
@@ -68,17 +58,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   const tables: Table[] = [];
   const driftGroups = groupDrift(plan.drift);
   if (driftGroups.length > 0) {
-    tables.push({
-      title: '#### Changed outside imageform since the last apply',
-      header: ['Field', 'Last applied', 'In the cloud now', 'Resources', 'Count'],
-      align: ['---', '---', '---', '---', '---:'],
-      rows: driftGroups.map((group) => ({
-        cells: [group.field, group.before, group.after, addressList(group.addresses), String(group.addresses.length)],
-        weight: group.addresses.length,
-      })),
-      unit: 'resources',
-      fullListHint: PLAN_HINT,
-    });
+    tables.push(driftGroupsTable('#### Changed outside imageform since the last apply', driftGroups, PLAN_HINT));
   }
   if (plan.changes.length > 0) {
     tables.push({
@@ -172,6 +152,21 @@ interface DriftGroup {
   addresses: string[];
 }
 
+
+/** One row per group of identical drift: field, before, after, the first few addresses, and how many. */
+function driftGroupsTable(title: string, groups: DriftGroup[], fullListHint: string): Table {
+  return {
+    title,
+    header: ['Field', 'Last applied', 'In the cloud now', 'Resources', 'Count'],
+    align: ['---', '---', '---', '---', '---:'],
+    rows: groups.map((group) => ({
+      cells: [group.field, group.before, group.after, addressList(group.addresses), String(group.addresses.length)],
+      weight: group.addresses.length,
+    })),
+    unit: 'resources',
+    fullListHint,
+  };
+}
 /** Same field, same before and after: one cause, one row. Objects that could not be read form their own group. */
 export function groupDrift(drift: readonly DriftEntry[]): DriftGroup[] {
   const groups = new Map<string, DriftGroup>();
