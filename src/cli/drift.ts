@@ -59,8 +59,8 @@ export async function drift(context: CommandContext): Promise<number> {
     refreshAndPlan(session, silentHost, {}),
   );
 
+  const report = driftReport(result.plan, rules, snapshot.now);
   if (values.baseline) {
-    const report = driftReport(result.plan, rules, snapshot.now);
     const reason = values.reason ?? `accepted as baseline on ${snapshot.now.toISOString().slice(0, 10)}`;
     const added = report.plan.drift.length + report.plan.changes.length;
     if (added) {
@@ -73,7 +73,6 @@ export async function drift(context: CommandContext): Promise<number> {
     return 0;
   }
 
-  const report = driftReport(result.plan, rules, snapshot.now);
   const drifted = report.plan.drift.length + report.plan.changes.length > 0;
   const notes = report.expired.map((rule) => describeExpiredRule(rule, displayPath(context.cwd, file)));
   // Expired rules are said in the markdown too: an issue or a job summary is where the team reads the report.
