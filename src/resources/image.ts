@@ -105,7 +105,7 @@ function checkDateOrder(input: PlanResourceInput, dates: Record<DateField, strin
       error(
         'plan.date-order',
         `${input.document.address}: spec.obsolescence_at must be after deprecation_at (${dates.deprecation_at})`,
-        input.document.locate(['spec', Object.hasOwn(input.spec, 'obsolescence_at') ? 'obsolescence_at' : 'deprecation_at']),
+        input.document.locate(['spec', Object.hasOwn(input.spec, 'deprecation_at') ? 'deprecation_at' : 'obsolescence_at']),
         'the cloud requires deprecation before obsolescence',
       ),
     );

@@ -42,7 +42,8 @@ export const obsolescenceAfterDeprecation: DocumentRule = {
       error(
         'rule.date-order',
         `spec.obsolescence_at must be after spec.deprecation_at (${deprecation})`,
-        document.locate(['spec', 'obsolescence_at']),
+        // At the deprecation date the message quotes (DESIGN.md §2's example points there: line 7, column 19).
+        document.locate(['spec', 'deprecation_at']),
       ),
     ];
   },
