@@ -72,8 +72,11 @@ function describe(e: ErrorObject, document: SourceDocument, subject: string): Di
       const missing = displayPath([...path, String(e.params.missingProperty)]);
       return error('schema.required', `${missing} is required in ${subject}`, objectAt);
     }
-    case 'type':
-      return error('schema.type', `${field} must be ${typeWords(e.params.type)}`, valueAt);
+    case 'type': {
+      const shape = OBJECT_SHAPES[String(path[path.length - 1])];
+      const hint = shape && e.params.type === 'object' ? `write it as ${shape}` : undefined;
+      return error('schema.type', `${field} must be ${typeWords(e.params.type)}`, valueAt, hint);
+    }
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
       const guess = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
@@ -115,6 +118,13 @@ function describe(e: ErrorObject, document: SourceDocument, subject: string): Di
       return error('schema.invalid', `${field || subject} ${e.message ?? 'is not valid'}`, valueAt);
   }
 }
+
+/** How the cloud's object-valued fields are written, for the hint when a bare string is given. */
+const OBJECT_SHAPES: Record<string, string> = {
+  encryption_key: '{crn: "crn:v1:..."}',
+  resource_group: '{id: "..."}',
+  storage_bucket: '{name: my-bucket} or {crn: "crn:v1:..."}',
+};
 
 function typeWords(type: unknown): string {
   const words: Record<string, string> = {
