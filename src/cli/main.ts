@@ -1,4 +1,4 @@
-import { formatDiagnostic } from '../diagnostics/diagnostic.js';
+import { formatErrorLine } from '../ui/error-text.js';
 import { isUserError } from '../diagnostics/errors.js';
 import { outputMode } from '../ui/output-mode.js';
 import { CloudError } from '../provider/provider.js';
@@ -77,7 +77,7 @@ async function reportFailure(err: unknown, context: CommandContext): Promise<num
       const { writeErrors } = await import('../ui/error-report.js');
       writeErrors(context.stderr, err.diagnostics, { interactive: true });
     } else {
-      for (const diagnostic of err.diagnostics) context.stderr.write(`error: ${formatDiagnostic(diagnostic)}\n`);
+      for (const diagnostic of err.diagnostics) context.stderr.write(`${formatErrorLine(diagnostic)}\n`);
     }
     return 1;
   }

@@ -1,4 +1,5 @@
-import { formatDiagnostic, hasErrors } from '../diagnostics/diagnostic.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { formatErrorLine } from '../ui/error-text.js';
 import { UserError } from '../diagnostics/errors.js';
 import { loadConfiguration } from '../config/load.js';
 import type { CommandContext } from './context.js';
@@ -12,10 +13,7 @@ export async function validate(context: CommandContext): Promise<number> {
   }
   const dir = positionals[0] ?? '.';
   const { configuration, diagnostics } = await loadConfiguration(dir, { cwd: context.cwd });
-  for (const diagnostic of diagnostics) {
-    const prefix = diagnostic.severity === 'error' ? 'error: ' : '';
-    context.stderr.write(`${prefix}${formatDiagnostic(diagnostic)}\n`);
-  }
+  for (const diagnostic of diagnostics) context.stderr.write(`${formatErrorLine(diagnostic)}\n`);
   if (hasErrors(diagnostics)) return 1;
   context.stdout.write(`${configuration.documents.length} resources valid\n`);
   return 0;

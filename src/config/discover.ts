@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const SETTINGS_FILE = 'imageform.yaml';
@@ -10,13 +10,20 @@ export const SETTINGS_FILE = 'imageform.yaml';
  */
 export async function listResourceFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
+  // Symbolic links are followed (a file kept elsewhere is still configuration); each real folder is read once.
+  const seen = new Set<string>();
   const walk = async (current: string, relative: string): Promise<void> => {
+    const real = await realpath(current);
+    if (seen.has(real)) return;
+    seen.add(real);
     const entries = await readdir(current, { withFileTypes: true });
     for (const entry of entries) {
       const relativePath = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
+      const target = entry.isSymbolicLink() ? await stat(join(current, entry.name)).catch(() => undefined) : entry;
+      if (!target) continue;
+      if (target.isDirectory()) {
         if (!entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(join(current, entry.name), relativePath);
-      } else if (entry.isFile() && /\.ya?ml$/.test(entry.name) && relativePath !== SETTINGS_FILE) {
+      } else if (target.isFile() && /\.ya?ml$/.test(entry.name) && relativePath !== SETTINGS_FILE) {
         found.push(relativePath);
       }
     }

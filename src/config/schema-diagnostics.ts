@@ -12,8 +12,8 @@ interface SchemaWithMessages {
   oneOf?: { required?: string[] }[];
 }
 
-/** Values of these fields are never repeated in a message. */
-const SECRET_FIELDS = new Set(['encrypted_data_key', 'api_key']);
+/** Values of these fields are never repeated in a message: a value put where a variable's name belongs is likely the secret. */
+const SECRET_FIELDS = new Set(['encrypted_data_key', 'api_key', 'api_key_env', 'url_env']);
 
 /**
  * Turn ajv's errors into one diagnostic per real problem, placed on the offending YAML node:

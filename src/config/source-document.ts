@@ -6,8 +6,11 @@ import type { NodePath } from './model.js';
 
 /** Aliases expanded per document before we call it a resource-exhaustion attack (billion laughs). */
 export const MAX_ALIAS_COUNT = 100;
-/** Files larger than this are refused before they are read (10 MiB). */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/**
+ * Files larger than this are refused before they are read (1 MiB, some thousands of documents). The YAML parser
+ * needs hundreds of times a file's size in memory for long flow lists: a 10 MiB file could exhaust the heap.
+ */
+export const MAX_FILE_BYTES = 1024 * 1024;
 /** Documents nested deeper than this are refused (nobody writes them; parsers recurse). */
 export const MAX_DEPTH = 64;
 

@@ -34,6 +34,15 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
   return `${where}${prefix}${diagnostic.message}${hint}`;
 }
 
+/**
+ * The line a user reads on stderr. With a place it starts with the place, as a compiler's does and as DESIGN.md
+ * shows (`images/base.yaml:7:19: ...`); without one it starts with `error: `.
+ */
+export function formatReportLine(diagnostic: Diagnostic): string {
+  const line = formatDiagnostic(diagnostic);
+  return diagnostic.location || diagnostic.severity === 'warning' ? line : `error: ${line}`;
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

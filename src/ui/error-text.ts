@@ -1,13 +1,12 @@
-import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatReportLine, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { oneLine } from './safe-text.js';
 
 /**
- * The plain form of an error: one line, `error: file:line:col: message (hint)`, matching what the CLI dispatcher
- * prints, with control characters neutralised so a hostile message cannot move the cursor in a CI log.
+ * The plain form of an error: one line, `file:line:col: message (hint)` (or `error: message (hint)` where there is
+ * no place), with control characters neutralised so a hostile message cannot move the cursor in a CI log.
  */
 export function formatErrorLine(diagnostic: Diagnostic): string {
-  const label = diagnostic.severity === 'warning' ? '' : 'error: ';
-  return oneLine(`${label}${formatDiagnostic(diagnostic)}`);
+  return oneLine(formatReportLine(diagnostic));
 }
 
 export function renderErrorsText(diagnostics: readonly Diagnostic[]): string {

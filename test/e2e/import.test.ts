@@ -108,7 +108,7 @@ describe.concurrent('import', () => {
     const refused = await runCli(['plan'], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe(
-      `error: taken.yaml:2:7: image.im-taken: an image named "im-taken" already exists in the cloud (${taken.id}) (to manage it, import it: imageform import image.im-taken ${taken.id})\n`,
+      `taken.yaml:2:7: image.im-taken: an image named "im-taken" already exists in the cloud (${taken.id}) (to manage it, import it: imageform import image.im-taken ${taken.id})\n`,
     );
     const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
     expect(applied.code).toBe(1);

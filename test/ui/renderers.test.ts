@@ -250,10 +250,10 @@ describe('errors', () => {
   };
 
   it('is one line in plain mode and a box on a terminal', () => {
-    expect(formatErrorLine(diagnostic)).toBe('error: images/base.yaml:7:19: spec.obsolescence_at must be after spec.deprecation_at (move it later)');
+    expect(formatErrorLine(diagnostic)).toBe('images/base.yaml:7:19: spec.obsolescence_at must be after spec.deprecation_at (move it later)');
     expect(renderErrorsText([diagnostic, { ...diagnostic, message: `two\nlines${ESC}[2J` }])).toBe(
-      'error: images/base.yaml:7:19: spec.obsolescence_at must be after spec.deprecation_at (move it later)\n' +
-        'error: images/base.yaml:7:19: two lines (move it later)\n',
+      'images/base.yaml:7:19: spec.obsolescence_at must be after spec.deprecation_at (move it later)\n' +
+        'images/base.yaml:7:19: two lines (move it later)\n',
     );
     const boxed = unstyled(renderErrors([diagnostic], { interactive: true, columns: 60 }));
     expect(boxed.split('\n')[0]).toMatch(/^╭─+╮$/);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js';
@@ -69,13 +69,13 @@ describe('loadConfiguration', () => {
     ]);
   });
 
-  it('refuses a file over 10 MiB from its size, quickly', async () => {
+  it('refuses a file over 1 MiB from its size, quickly', async () => {
     const root = tree({ 'ok.yaml': IMAGE });
     writeFileSync(join(root, 'huge.yaml'), Buffer.alloc(11 * 1024 * 1024, 0x61));
     const started = performance.now();
     const { diagnostics } = await loadConfiguration('.', { cwd: root });
     expect(performance.now() - started).toBeLessThan(2000);
-    expect(lines(diagnostics)).toEqual(['huge.yaml:1:1: file is 11.0 MiB; the limit is 10 MiB (split it into smaller files)']);
+    expect(lines(diagnostics)).toEqual(['huge.yaml:1:1: file is 11.0 MiB; the limit is 1 MiB (split it into smaller files)']);
   });
 
   it('says so when the directory does not exist', async () => {
@@ -110,5 +110,20 @@ describe('loadConfiguration', () => {
     expect(diagnostics).toEqual([]);
     expect(configuration.documents).toHaveLength(1000);
     expect(performance.now() - started).toBeLessThan(1500);
+  });
+  it('follows symbolic links to files and folders, reading each real folder once', async () => {
+    const root = tree({ 'shared/base.yaml': IMAGE, 'infra/own.yaml': IMAGE.replace('name: web', 'name: own') });
+    symlinkSync(join(root, 'shared'), join(root, 'infra', 'shared'));
+    symlinkSync(join(root, 'infra'), join(root, 'infra', 'loop'));
+    const { configuration, diagnostics } = await loadConfiguration('infra', { cwd: root });
+    expect(diagnostics).toEqual([]);
+    expect(configuration.documents.map((d) => d.location.file)).toEqual(['infra/own.yaml', 'infra/shared/base.yaml']);
+  });
+
+  it('never repeats a value written where a variable name belongs (it may be the secret)', async () => {
+    const root = tree({ 'imageform.yaml': 'state:\n  backend: postgres\n  url_env: postgres://admin:hunter2@db/imageform\n' });
+    const { diagnostics } = await loadConfiguration('.', { cwd: root });
+    expect(lines(diagnostics).join('\n')).not.toContain('hunter2');
+    expect(lines(diagnostics)).toContain('imageform.yaml:3:12: state.url_env must be the name of an environment variable, e.g. IMAGEFORM_PG_URL');
   });
 });

@@ -28,12 +28,12 @@ describe('imageform validate', () => {
     });
   });
 
-  it('prints each error on one line prefixed "error: " and exits 1', async () => {
+  it('prints each error on one line starting with its file:line:col, and exits 1', async () => {
     const root = tree({ 'infra/images/base.yaml': IMAGE.replace('operating_system', 'operating_sytem') });
     expect(await runValidate(validate, ['infra'], root)).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'error: infra/images/base.yaml:5:3: unknown field spec.operating_sytem in image (did you mean "operating_system"?)\n',
+      stderr: 'infra/images/base.yaml:5:3: unknown field spec.operating_sytem in image (did you mean "operating_system"?)\n',
     });
   });
 
