@@ -25,14 +25,20 @@ export const noCycles: ConfigurationRule = {
     const cycle = new DependencyGraph(dependencyMap(documents)).findCycle();
     if (!cycle) return [];
     const defined = byAddress(documents);
-    const [from, to] = cycle as [string, string];
-    const document = defined.get(from)!;
-    const edge = referencesIn(document.spec).find(({ reference }) => reference.address === to);
+    const referenceAt = (from: string, to: string) => {
+      const document = defined.get(from)!;
+      const edge = referencesIn(document.spec).find(({ reference }) => reference.address === to);
+      return edge ? document.locate(['spec', ...edge.path]) : document.location;
+    };
+    // Both ends: where the cycle is reported, and where its last step refers back to the first.
+    const [first, second] = cycle as [string, string];
+    const last = cycle[cycle.length - 2]!;
+    const back = referenceAt(last, first);
     return [
       error(
         'graph.cycle',
-        `dependency cycle: ${cycle.join(' -> ')}`,
-        edge ? document.locate(['spec', ...edge.path]) : document.location,
+        `dependency cycle: ${cycle.join(' -> ')}${cycle.length > 2 ? `; ${last} refers back at ${back.file}:${back.line}:${back.col}` : ''}`,
+        referenceAt(first, second),
         'remove one of the references',
       ),
     ];
