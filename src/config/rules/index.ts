@@ -3,6 +3,7 @@ import type { ResourceDocument } from '../model.js';
 import { addressesAreUnique, cloudNamesAreUnique } from './addresses.js';
 import { noCycles } from './cycles.js';
 import { datesHaveOffsets, obsolescenceAfterDeprecation } from './dates.js';
+import { encryptionFieldsMatchTheSource } from './encryption.js';
 import { encryptedImagesExportAsQcow2, exportJobsWithinLimit } from './exports.js';
 import { ignoreChangesNamesFields } from './lifecycle.js';
 import { defaultCloudNameIsValid } from './names.js';
@@ -14,6 +15,7 @@ import type { ConfigurationRule, DocumentRule } from './rule.js';
 export const DOCUMENT_RULES: readonly DocumentRule[] = [
   datesHaveOffsets,
   obsolescenceAfterDeprecation,
+  encryptionFieldsMatchTheSource,
   defaultCloudNameIsValid,
   ignoreChangesNamesFields,
   referencesAreWellFormed,

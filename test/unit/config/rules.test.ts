@@ -79,7 +79,7 @@ describe('rules', () => {
   });
 
   it('exports: an encrypted image exports as qcow2 (the default) without complaint', async () => {
-    const secure = image('web', '  encryption_key: {crn: "crn:v1:k"}\n');
+    const secure = image('web', '  encrypted_data_key: a2V5\n  encryption_key: {crn: "crn:v1:k"}\n');
     expect(await check({ 'a.yaml': secure, 'b.yaml': job('x') })).toEqual([]);
     expect(await check({ 'a.yaml': image('web'), 'b.yaml': job('x', '${image.web.id}', '  format: vhd\n') })).toEqual([]);
   });
