@@ -8,11 +8,3 @@ export type Unknown = typeof UNKNOWN;
 export function isUnknown(value: unknown): value is Unknown {
   return value === UNKNOWN;
 }
-
-/** True when the value or anything inside it is unknown. */
-export function containsUnknown(value: unknown): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value && typeof value === 'object') return Object.values(value).some(containsUnknown);
-  return false;
-}

@@ -19,10 +19,6 @@ export function idOf(value: unknown): string | Unknown | undefined {
   return undefined;
 }
 
-export function crnOf(value: unknown): string | Unknown | undefined {
-  return idOf(value);
-}
-
 export function stringOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
