@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../diagnostics/errors.js';
 import { runApplyWorkflow } from '../engine/apply-workflow.js';
 import { readSavedPlan, type SavedPlan } from '../engine/saved-plan.js';
+import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { dirArgument, hostFor } from './output.js';
 import { parseCommandArgs } from './parse-args.js';
@@ -25,12 +26,7 @@ async function savedPlanAt(cwd: string, argument: string): Promise<SavedPlan | u
 }
 
 export async function apply(context: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('apply', context.argv, {
-    'auto-approve': { type: 'boolean' },
-    parallelism: { type: 'string' },
-    json: { type: 'boolean' },
-    'no-color': { type: 'boolean' },
-  });
+  const { values, positionals } = parseCommandArgs(SPECS.apply, context.argv);
   const argument = dirArgument(positionals, 'apply');
   const parallelism = parseParallelism(values.parallelism);
   const saved = await savedPlanAt(context.cwd, argument);

@@ -1,16 +1,12 @@
 import { runApplyWorkflow } from '../engine/apply-workflow.js';
 import { parseParallelism } from './apply.js';
+import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { dirArgument, hostFor } from './output.js';
 import { parseCommandArgs } from './parse-args.js';
 
 export async function destroy(context: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('destroy', context.argv, {
-    'auto-approve': { type: 'boolean' },
-    parallelism: { type: 'string' },
-    json: { type: 'boolean' },
-    'no-color': { type: 'boolean' },
-  });
+  const { values, positionals } = parseCommandArgs(SPECS.destroy, context.argv);
   const host = await hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
   try {
     const outcome = await runApplyWorkflow({

@@ -8,6 +8,7 @@ import { planToJson } from '../ui/json.js';
 import { DEFAULT_MAX_CHARS, escapeText, renderDriftMarkdown } from '../ui/markdown.js';
 import { counted } from '../ui/action-words.js';
 import { renderPlanText } from '../ui/plan-text.js';
+import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { dirArgument, silentHost } from './output.js';
 import { outputMode } from '../ui/output-mode.js';
@@ -43,13 +44,8 @@ function driftClosing(plan: { drift: unknown[]; changes: unknown[] }, rulesFile:
 
 /** `imageform drift`: refresh only, report, exit 0 clean / 2 drift / 1 error. Nothing is changed. */
 export async function drift(context: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('drift', context.argv, {
-    format: { type: 'string', default: 'text' },
-    baseline: { type: 'boolean' },
-    reason: { type: 'string' },
-    'no-color': { type: 'boolean' },
-  });
-  const format = values.format as (typeof FORMATS)[number];
+  const { values, positionals } = parseCommandArgs(SPECS.drift, context.argv);
+  const format = (values.format ?? 'text') as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) {
     throw UserError.of('cli.bad-arguments', `drift: --format must be text, json or markdown, not "${values.format}"`);
   }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../diagnostics/errors.js';
 import { startEmulator } from '../emulator/index.js';
+import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { parseCommandArgs } from './parse-args.js';
 
@@ -17,14 +18,7 @@ function numberFlag(value: string | undefined, flag: string, valid: (n: number) 
 
 /** `imageform emulator`: runs the emulated cloud as a server until SIGINT or SIGTERM. */
 export async function emulator(context: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('emulator', context.argv, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    data: { type: 'string' },
-    'api-key': { type: 'string' },
-    'time-scale': { type: 'string' },
-    'token-ttl': { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs(SPECS.emulator, context.argv);
   if (positionals.length > 0) throw UserError.of('cli.bad-arguments', `emulator: unexpected argument "${positionals[0]}"`, usage);
   const port = numberFlag(values.port, 'port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'an integer from 0 to 65535');
   const timeScale = numberFlag(values['time-scale'], 'time-scale', (n) => n >= 0, 'a number >= 0 (0.1 runs ten times faster)');

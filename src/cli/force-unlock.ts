@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { UserError } from '../diagnostics/errors.js';
 import { openConfiguredStateBackend } from '../state/configured.js';
 import { describeHolder } from '../state/lock-info.js';
+import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { parseCommandArgs } from './parse-args.js';
 
@@ -10,7 +11,7 @@ import { parseCommandArgs } from './parse-args.js';
  * refusal message, so a stale-looking lock cannot be released by accident; on a terminal it also asks.
  */
 export async function forceUnlock(context: CommandContext): Promise<number> {
-  const { positionals, values } = parseCommandArgs('force-unlock', context.argv, { force: { type: 'boolean' } });
+  const { positionals, values } = parseCommandArgs(SPECS.forceUnlock, context.argv);
   const [lockId, dir, extra] = positionals;
   if (!lockId || extra !== undefined) {
     throw UserError.of(

@@ -1,11 +1,12 @@
 import { UserError } from '../diagnostics/errors.js';
 import { importResource } from '../engine/import.js';
+import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { hostFor } from './output.js';
 import { parseCommandArgs } from './parse-args.js';
 
 export async function importCommand(context: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('import', context.argv, { 'no-color': { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(SPECS.import, context.argv);
   const [address, id, dir = '.', extra] = positionals;
   if (!address || !id || extra !== undefined) {
     throw UserError.of('cli.bad-arguments', 'import takes ADDR ID [DIR]', 'e.g. imageform import image.web r006-1234abcd infra/');

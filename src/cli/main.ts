@@ -1,9 +1,15 @@
 import { formatErrorLine } from '../ui/error-text.js';
-import { isUserError } from '../diagnostics/errors.js';
 import { outputMode } from '../ui/output-mode.js';
 import { CloudError } from '../provider/provider.js';
 import { WaitTimeoutError } from '../provider/wait.js';
 import type { Command, CommandContext } from './context.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/did-you-mean.js';
+import { isUserError, UserError } from '../diagnostics/errors.js';
+import { diagnosticsToJson } from '../ui/diagnostics-json.js';
+import { findSpec, type CommandSpec } from './command-specs.js';
+import { commandHelp, generalHelp } from './help.js';
+import { HELP_FLAGS } from './parse-args.js';
 
 /** Commands load lazily so `imageform validate` never pays for ink or the HTTP client. */
 const commands: Record<string, () => Promise<Command>> = {
@@ -15,24 +21,13 @@ const commands: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./import.js')).importCommand,
   state: async () => (await import('./state.js')).state,
   'force-unlock': async () => (await import('./force-unlock.js')).forceUnlock,
+  show: async () => (await import('./show.js')).show,
+  output: async () => (await import('./output-command.js')).output,
   emulator: async () => (await import('./emulator.js')).emulator,
 };
 
-export const usage = `Usage: imageform <command> [options]
-
-Commands:
-  validate [DIR]                  check the files: syntax, schema, references, rules
-  plan [DIR]                      show what must change (--out FILE, --detailed-exitcode, --refresh-only,
-                                  --target ADDR, --json, --format text|json|markdown, --no-color)
-  apply [DIR | PLANFILE]          make the cloud match (--auto-approve, --parallelism N, --json)
-  destroy [DIR]                   delete everything in state (--auto-approve)
-  drift [DIR]                     report changes made outside imageform (--format text|json|markdown, --baseline)
-  import ADDR ID [DIR]            adopt an existing cloud object under ADDR
-  state list|show|rm|pull|push    inspect and edit state
-  force-unlock LOCK_ID [DIR]      release a stale lock (--force)
-  emulator                        run the IBM VPC Images API emulator (--port, --data, --api-key, --time-scale)
-
-Exit codes: 0 ok, 1 error, 2 changes or drift (plan --detailed-exitcode, drift).`;
+/** The top-level help, generated from the command specs (kept under its old name for callers). */
+export const usage = generalHelp().trimEnd();
 
 export function processContext(argv: string[]): CommandContext {
   return {
@@ -47,29 +42,62 @@ export function processContext(argv: string[]): CommandContext {
 
 export async function run(context: CommandContext): Promise<number> {
   const [name, ...rest] = context.argv;
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
-    // Asked for: stdout, exit 0. Not asked for (no command): stderr, exit 1.
-    (name ? context.stdout : context.stderr).write(`${usage}\n`);
-    return name ? 0 : 1;
-  }
-  if (name === '--version' || name === 'version') {
-    context.stdout.write('imageform 0.1.0\n');
-    return 0;
-  }
-  const load = commands[name];
-  if (!load) {
-    context.stderr.write(`error: unknown command "${name}" (run "imageform help" for the list)\n`);
-    return 1;
-  }
+  // Decided from the raw arguments, so that even a refused flag is reported as JSON to a caller that asked for it.
+  const json = wantsJson(context.argv);
   try {
-    const command = await load();
+    if (!name) {
+      // Not asked for: stderr, exit 1.
+      context.stderr.write(`${usage}\n`);
+      return 1;
+    }
+    if (name === 'help' || HELP_FLAGS.includes(name)) {
+      context.stdout.write(rest.length && name === 'help' ? commandHelp(specFor(rest[0]!, rest[1])) : generalHelp());
+      return 0;
+    }
+    if (name === '--version' || name === 'version') {
+      context.stdout.write('imageform 0.1.0\n');
+      return 0;
+    }
+    const spec = specFor(name, rest[0]);
+    if (wantsHelp(rest)) {
+      context.stdout.write(commandHelp(spec));
+      return 0;
+    }
+    const command = await commands[name]!();
     return await command({ ...context, argv: rest });
   } catch (err) {
-    return reportFailure(err, context);
+    return reportFailure(err, context, json);
   }
 }
 
-async function reportFailure(err: unknown, context: CommandContext): Promise<number> {
+/** The spec of a command (or of a state subcommand), or the error for an unknown one, with the nearest name. */
+function specFor(name: string, subcommand?: string): CommandSpec {
+  const spec = Object.hasOwn(commands, name) ? findSpec(name, subcommand) : undefined;
+  if (spec) return spec;
+  const suggestion = didYouMean(name, Object.keys(commands));
+  throw suggestion
+    ? UserError.of('cli.unknown-command', `unknown command "${name}"; did you mean "${suggestion}"?`)
+    : UserError.of('cli.unknown-command', `unknown command "${name}"`, 'run "imageform help" for the list');
+}
+
+/** Help asked for anywhere before `--`. */
+function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((token) => HELP_FLAGS.includes(token));
+}
+
+/** `--json`, `-json` or `--format json` (in any of its spellings) before `--`. */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  return args.some(
+    (token, index) => /^--?json$/.test(token) || /^--?format=json$/.test(token) || (/^--?format$/.test(token) && args[index + 1] === 'json'),
+  );
+}
+
+async function reportFailure(err: unknown, context: CommandContext, json: boolean): Promise<number> {
+  // Under --json stdout is for machines: the errors go there too, as one JSON document; stderr keeps its lines.
+  if (json) context.stdout.write(diagnosticsToJson(failureDiagnostics(err)));
   if (isUserError(err)) {
     // A boxed banner on a terminal; one line each everywhere else (CI logs, pipes, NO_COLOR).
     const terminal = context.stderr.isTTY === true && outputMode({ stdout: context.stderr }, context.env).interactive;
@@ -93,6 +121,15 @@ async function reportFailure(err: unknown, context: CommandContext): Promise<num
     context.stderr.write(`error: ${message.split('\n')[0]} (this is a bug in imageform; IMAGEFORM_DEBUG=1 shows details)\n`);
   }
   return 1;
+}
+
+/** What failed, as diagnostics: a user's error as it is, the cloud's refusal and a bug each under a stable code. */
+function failureDiagnostics(err: unknown): readonly Diagnostic[] {
+  if (isUserError(err)) return err.diagnostics;
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+  if (err instanceof WaitTimeoutError) return [error('cloud.wait-timeout', message)];
+  if (err instanceof CloudError) return [error('cloud.request-failed', message)];
+  return [error('internal.bug', message, undefined, 'this is a bug in imageform; IMAGEFORM_DEBUG=1 shows details')];
 }
 
 function isCloudFailure(err: unknown): err is Error {

@@ -5,6 +5,7 @@ import { createJsonHost } from '../ui/json-host.js';
 import { outputMode } from '../ui/output-mode.js';
 import { createPlainHost } from '../ui/plain-host.js';
 import type { CommandContext } from './context.js';
+import { helpHint } from './parse-args.js';
 
 /**
  * The renderer for a command: ink on a terminal, plain lines elsewhere, JSON lines for --json. ink (and React)
@@ -30,7 +31,7 @@ export const silentHost: Host = {
 
 export function dirArgument(positionals: string[], command: string, max = 1): string {
   if (positionals.length > max) {
-    throw UserError.of('cli.bad-arguments', `${command}: unexpected argument "${positionals[max]}"`, `run "imageform help" for usage`);
+    throw UserError.of('cli.bad-arguments', `${command}: unexpected argument "${positionals[max]}"`, helpHint(command));
   }
   return positionals[0] ?? '.';
 }

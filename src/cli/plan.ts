@@ -5,6 +5,7 @@ import { documentDigests, SAVED_PLAN_FORMAT, writeSavedPlan } from '../engine/sa
 import { UserError } from '../diagnostics/errors.js';
 import { planToJson } from '../ui/json.js';
 import { renderPlanMarkdown } from '../ui/markdown.js';
+import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { dirArgument, hostFor, silentHost } from './output.js';
 import { parseCommandArgs } from './parse-args.js';
@@ -22,15 +23,7 @@ function planFormat(format: string | undefined, json: boolean): (typeof FORMATS)
 }
 
 export async function plan(context: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('plan', context.argv, {
-    out: { type: 'string' },
-    'detailed-exitcode': { type: 'boolean' },
-    'refresh-only': { type: 'boolean' },
-    target: { type: 'string', multiple: true },
-    json: { type: 'boolean' },
-    format: { type: 'string' },
-    'no-color': { type: 'boolean' },
-  });
+  const { values, positionals } = parseCommandArgs(SPECS.plan, context.argv);
   const dir = dirArgument(positionals, 'plan');
   const format = planFormat(values.format, values.json ?? false);
   const out = values.out === undefined ? undefined : resolve(context.cwd, values.out);

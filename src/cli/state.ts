@@ -8,6 +8,7 @@ import { openConfiguredStateBackend } from '../state/configured.js';
 import { parseStateDocument } from '../state/parse.js';
 import { serializeState } from '../state/serialize.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
+import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { parseCommandArgs } from './parse-args.js';
 
@@ -19,10 +20,11 @@ export async function state(context: CommandContext): Promise<number> {
   const [name, ...argv] = context.argv;
   if (!name || !(subcommands as readonly string[]).includes(name)) {
     const suggestion = name ? didYouMean(name, subcommands) : undefined;
+    if (suggestion) throw UserError.of('cli.unknown-subcommand', `state: unknown subcommand "${name}"; did you mean "${suggestion}"?`);
     throw UserError.of(
       'cli.unknown-subcommand',
-      name ? `unknown state subcommand "${name}"` : 'state needs a subcommand',
-      suggestion ? `did you mean "imageform state ${suggestion}"?` : `one of: ${subcommands.join(', ')}`,
+      name ? `state: unknown subcommand "${name}"` : 'state needs a subcommand',
+      `one of: ${subcommands.join(', ')}; run "imageform state --help" for usage`,
     );
   }
   const run: Record<Subcommand, (context: CommandContext, argv: string[]) => Promise<number>> = {
@@ -36,7 +38,7 @@ export async function state(context: CommandContext): Promise<number> {
 }
 
 async function listState(context: CommandContext, argv: string[]): Promise<number> {
-  const { positionals } = parseCommandArgs('state list', argv, {});
+  const { positionals } = parseCommandArgs(SPECS.stateList, argv);
   const [dir] = expectPositionals('state list', positionals, [], ['DIR']);
   return withBackend(context, dir, async (backend) => {
     const document = await backend.read();
@@ -46,7 +48,7 @@ async function listState(context: CommandContext, argv: string[]): Promise<numbe
 }
 
 async function showState(context: CommandContext, argv: string[]): Promise<number> {
-  const { positionals } = parseCommandArgs('state show', argv, {});
+  const { positionals } = parseCommandArgs(SPECS.stateShow, argv);
   const [address, dir] = expectPositionals('state show', positionals, ['ADDR'], ['DIR']);
   return withBackend(context, dir, async (backend) => {
     const document = await backend.read();
@@ -57,7 +59,7 @@ async function showState(context: CommandContext, argv: string[]): Promise<numbe
 
 /** Forget resources: the cloud objects stay as they are, imageform just stops managing them. */
 async function removeFromState(context: CommandContext, argv: string[]): Promise<number> {
-  const { positionals } = parseCommandArgs('state rm', argv, {});
+  const { positionals } = parseCommandArgs(SPECS.stateRm, argv);
   // `rm ADDR... [DIR]`: a last argument that is not shaped like an address is the directory.
   const last = positionals[positionals.length - 1];
   const dir = positionals.length > 1 && last !== undefined && !looksLikeAddress(last) ? last : undefined;
@@ -84,7 +86,7 @@ async function removeFromState(context: CommandContext, argv: string[]): Promise
 }
 
 async function pullState(context: CommandContext, argv: string[]): Promise<number> {
-  const { positionals, values } = parseCommandArgs('state pull', argv, { serial: { type: 'string' } });
+  const { positionals, values } = parseCommandArgs(SPECS.statePull, argv);
   const [dir] = expectPositionals('state pull', positionals, [], ['DIR']);
   const serial = values.serial === undefined ? undefined : parseSerial(values.serial);
   return withBackend(context, dir, async (backend) => {
@@ -114,7 +116,7 @@ async function pullState(context: CommandContext, argv: string[]): Promise<numbe
  * Another lineage would replace unrelated state, so only into an empty target, or with --force.
  */
 async function pushState(context: CommandContext, argv: string[]): Promise<number> {
-  const { positionals, values } = parseCommandArgs('state push', argv, { force: { type: 'boolean' } });
+  const { positionals, values } = parseCommandArgs(SPECS.statePush, argv);
   const [file, dir] = expectPositionals('state push', positionals, ['FILE'], ['DIR']);
   const force = values.force === true;
   const shownFile = file === '-' ? 'stdin' : file!;

@@ -1,20 +1,23 @@
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatErrorLine } from '../ui/error-text.js';
+import { diagnosticsToJson } from '../ui/diagnostics-json.js';
 import { UserError } from '../diagnostics/errors.js';
 import { loadConfiguration } from '../config/load.js';
+import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { parseCommandArgs } from './parse-args.js';
 
-/** `imageform validate [DIR]`: parse, schema, references and every rule that needs no cloud. */
+/** `imageform validate [DIR] [--json]`: parse, schema, references and every rule that needs no cloud. */
 export async function validate(context: CommandContext): Promise<number> {
-  const { positionals } = parseCommandArgs('validate', context.argv, {});
+  const { positionals, values } = parseCommandArgs(SPECS.validate, context.argv);
   if (positionals.length > 1) {
     throw UserError.of('cli.bad-arguments', `validate: expected one directory, got ${positionals.length} arguments`, 'imageform validate [DIR]');
   }
   const dir = positionals[0] ?? '.';
   const { configuration, diagnostics } = await loadConfiguration(dir, { cwd: context.cwd });
   for (const diagnostic of diagnostics) context.stderr.write(`${formatErrorLine(diagnostic)}\n`);
-  if (hasErrors(diagnostics)) return 1;
-  context.stdout.write(`${configuration.documents.length} resources valid\n`);
-  return 0;
+  const valid = !hasErrors(diagnostics);
+  if (values.json) context.stdout.write(diagnosticsToJson(diagnostics, { valid }));
+  else if (valid) context.stdout.write(`${configuration.documents.length} resources valid\n`);
+  return valid ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-import type { DriftEntry, Plan, PlanSummary, ResourceChange } from '../engine/plan-types.js';
+import type { Action, DriftEntry, Plan, PlanSummary, ResourceChange } from '../engine/plan-types.js';
 import { redactField } from './field-values.js';
 
 /** The stable `--json` object of DESIGN.md §4; `drift --format json` prints the same. */
@@ -6,7 +6,7 @@ export interface PlanJson {
   format_version: '1';
   summary: PlanSummary;
   drift: DriftEntry[];
-  changes: ResourceChange[];
+  changes: ResourceChangeJson[];
   /** Outside the four contract keys, under its own name, only when there is something to say. */
   notes?: string[];
 }
@@ -40,11 +40,27 @@ export function driftToJson(entry: DriftEntry): DriftEntry {
   return json;
 }
 
-function changeToJson(change: ResourceChange): ResourceChange {
-  const json: ResourceChange = {
+/** Terraform's list form of an action: a policy written for Terraform's plan JSON finds a replace as a delete. */
+export const TERRAFORM_ACTIONS: Record<Action, readonly string[]> = {
+  create: ['create'],
+  update: ['update'],
+  replace: ['delete', 'create'],
+  delete: ['delete'],
+  forget: ['forget'],
+};
+
+/**
+ * A change as `--json` prints it. `provider` (DESIGN.md §4) is added only once a repository can configure more than
+ * one provider; with one, as today, it is left out.
+ */
+export type ResourceChangeJson = Omit<ResourceChange, 'dependencies'> & { actions: string[] };
+
+function changeToJson(change: ResourceChange): ResourceChangeJson {
+  const json: ResourceChangeJson = {
     address: change.address,
     kind: change.kind,
     action: change.action,
+    actions: [...TERRAFORM_ACTIONS[change.action]],
     fields: change.fields.map(redactField),
   };
   if (change.status) json.status = { before: change.status.before, after: change.status.after };
