@@ -76,6 +76,7 @@ describe.concurrent('export jobs', () => {
         address: 'image_export_job.ex-web-export',
         kind: 'image_export_job',
         action: 'update',
+        actions: ['update'],
         fields: [{ path: 'name', before: 'ex-web-export', after: 'ex-web-renamed' }],
         id: firstId,
       },

@@ -45,6 +45,7 @@ describe.concurrent('tri-state dates', () => {
         address: 'image.lc-sched',
         kind: 'image',
         action: 'update',
+        actions: ['update'],
         fields: [{ path: 'deprecation_at', before: image.deprecation_at, after: second }],
         id: image.id,
       },

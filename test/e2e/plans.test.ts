@@ -37,6 +37,7 @@ describe.concurrent('plan --json', () => {
           address: 'image.pl-web',
           kind: 'image',
           action: 'create',
+          actions: ['create'],
           fields: [
             { path: 'name', before: null, after: 'pl-web' },
             { path: 'file', before: null, after: 'cos://us-south/e2e/pl-web.qcow2' },
@@ -64,6 +65,7 @@ describe.concurrent('plan --json', () => {
           address: 'image.pl-web',
           kind: 'image',
           action: 'update',
+          actions: ['update'],
           fields: [{ path: 'deprecation_at', before: deprecatedAt, after: null, status: { before: 'deprecated', after: 'available' } }],
           status: { before: 'deprecated', after: 'available' },
           id: image.id,

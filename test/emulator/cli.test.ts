@@ -68,7 +68,7 @@ describe('imageform emulator', () => {
     [['--port', 'abc'], /--port abc must be an integer/],
     [['--time-scale=-1'], /--time-scale -1 must be a number >= 0/],
     [['--token-ttl', '0'], /--token-ttl 0/],
-    [['--bogus'], /emulator: Unknown option/],
+    [['--bogus'], /emulator: unknown flag "--bogus"/],
     [['extra'], /unexpected argument "extra"/],
   ])('refuses %j with one line and exit 1', async (argv, message) => {
     const { code, err } = await inProcess(argv);

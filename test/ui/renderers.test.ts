@@ -90,6 +90,7 @@ describe('planToJson', () => {
           address: 'image.web',
           kind: 'image',
           action: 'update',
+          actions: ['update'],
           fields: [{ path: 'deprecation_at', before: '2026-12-01T00:00:00Z', after: null }],
           status: { before: 'deprecated', after: 'available' },
         },
@@ -114,6 +115,16 @@ describe('planToJson', () => {
     });
     expect(json.changes[3].fields[0]).toEqual({ path: 'image', before: 'r006-2222', after: '(known after apply)', known_after_apply: true });
     expect(json.changes.map((change: { action: string }) => change.action)).toEqual(['create', 'update', 'replace', 'replace', 'delete', 'forget']);
+    // Terraform's list form (DESIGN.md §4): a replace is a delete too; one provider, so no `provider` key.
+    expect(json.changes.map((change: { actions: string[] }) => change.actions)).toEqual([
+      ['create'],
+      ['update'],
+      ['delete', 'create'],
+      ['delete', 'create'],
+      ['delete'],
+      ['forget'],
+    ]);
+    for (const change of json.changes) expect(change).not.toHaveProperty('provider');
     expect(json.notes).toEqual(everyKindPlan.notes);
   });
 });
