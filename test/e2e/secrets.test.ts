@@ -83,6 +83,12 @@ describe('secrets', () => {
       await run(['state', 'show', 'image.secret-image'], 0);
       await run(['state', 'show', 'image_export_job.secret-export'], 0);
       await run(['state', 'pull'], 0);
+      await run(['show', 'saved.plan'], 0);
+      await run(['show', '--json', 'saved.plan'], 0);
+      await run(['output'], 0);
+      await run(['output', '--json'], 0);
+      await run(['output', 'image.secret-image'], 0);
+      await run(['output', 'image_export_job.secret-export', '--json'], 0);
       // The rename reverted, reported as JSON events.
       const appliedJson = await run(['apply', '--auto-approve', '--json'], 0);
       expect(appliedJson.stdout).toContain('image.secret-image');
