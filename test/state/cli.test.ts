@@ -86,7 +86,7 @@ describe('imageform state', () => {
     expect(typo.code).toBe(1);
     expect(typo.stderr).toBe('error: no resource "image.wbe" in .imageform/state.json (did you mean "image.web"?)\n');
     const unknownSubcommand = await cli(['state', 'lsit']);
-    expect(unknownSubcommand.stderr).toContain('did you mean "imageform state list"?');
+    expect(unknownSubcommand.stderr).toBe('error: state: unknown subcommand "lsit"; did you mean "list"?\n');
   });
 
   it('rm forgets resources under the lock, writes serial + 1 and leaves the cloud alone', async () => {
