@@ -66,7 +66,8 @@ export async function run(context: CommandContext): Promise<number> {
     const command = await commands[name]!();
     return await command({ ...context, argv: rest });
   } catch (err) {
-    return reportFailure(err, context, json);
+    // validate --json always answers with its own shape, {valid, diagnostics}, even for a refused argument.
+    return reportFailure(err, context, json ? (name === 'validate' ? { valid: false } : {}) : undefined);
   }
 }
 
@@ -95,9 +96,9 @@ export function wantsJson(argv: readonly string[]): boolean {
   );
 }
 
-async function reportFailure(err: unknown, context: CommandContext, json: boolean): Promise<number> {
+async function reportFailure(err: unknown, context: CommandContext, json?: Record<string, unknown>): Promise<number> {
   // Under --json stdout is for machines: the errors go there too, as one JSON document; stderr keeps its lines.
-  if (json) context.stdout.write(diagnosticsToJson(failureDiagnostics(err)));
+  if (json) context.stdout.write(diagnosticsToJson(failureDiagnostics(err), json));
   if (isUserError(err)) {
     // A boxed banner on a terminal; one line each everywhere else (CI logs, pipes, NO_COLOR).
     const terminal = context.stderr.isTTY === true && outputMode({ stdout: context.stderr }, context.env).interactive;

@@ -312,6 +312,10 @@ describe.concurrent('machine output', () => {
         },
       ],
     });
+    // A refused argument too answers in validate's own shape.
+    const refused = await offline(['validate', 'a', 'b', '--json'], dir);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ valid: false, diagnostics: [{ code: 'cli.bad-arguments', file: null }] });
   }, SLOW);
 
   it('with --json every error is JSON on stdout too, with a stable code; exit codes unchanged', async () => {
