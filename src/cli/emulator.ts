@@ -3,9 +3,10 @@ import { UserError } from '../diagnostics/errors.js';
 import { startEmulator } from '../emulator/index.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
-import { parseCommandArgs } from './parse-args.js';
+import { helpHint, parseCommandArgs } from './parse-args.js';
 
-const usage = 'imageform emulator [--port N] [--host ADDR] [--data FILE] [--api-key KEY] [--time-scale X] [--token-ttl SECONDS]';
+/** The flags are listed once, in command-specs.ts; errors point at --help. */
+const usage = helpHint('emulator');
 
 function numberFlag(value: string | undefined, flag: string, valid: (n: number) => boolean, rule: string): number | undefined {
   if (value === undefined) return undefined;
