@@ -3,6 +3,7 @@ import { isUserError } from '../diagnostics/errors.js';
 import { outputMode } from '../ui/output-mode.js';
 import { CloudError } from '../provider/provider.js';
 import { WaitTimeoutError } from '../provider/wait.js';
+import { endQuietlyWhenClosed } from './closed-pipe.js';
 import type { Command, CommandContext } from './context.js';
 
 /** Commands load lazily so `imageform validate` never pays for ink or the HTTP client. */
@@ -35,6 +36,8 @@ Commands:
 Exit codes: 0 ok, 1 error, 2 changes or drift (plan --detailed-exitcode, drift).`;
 
 export function processContext(argv: string[]): CommandContext {
+  endQuietlyWhenClosed(process.stdout, 'stdout', process.stderr);
+  endQuietlyWhenClosed(process.stderr, 'stderr', process.stdout);
   return {
     argv,
     cwd: process.cwd(),
