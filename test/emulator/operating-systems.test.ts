@@ -22,7 +22,7 @@ async function allNames(): Promise<string[]> {
 }
 
 describe('operating-system catalogue', () => {
-  it('imports an image with debian-9-amd64, as IBM's VPC SDK integration test does', async () => {
+  it("imports an image with debian-9-amd64, as IBM's VPC SDK integration test does", async () => {
     const created = await cloud.api('POST', '/images', {
       name: uniqueName('sdk-debian9'),
       file: { href: 'cos://us-south/my-bucket/my-image.qcow2' },
