@@ -12,6 +12,7 @@ import { API_KEY_ENV, CLI, cloudDate, collect, expectCleanPlan, imageByName, ima
 const { cloud, space } = useCloud();
 
 const COUNT = 20;
+// Twenty images applied, then planned, by child processes: slow on a loaded machine, so a generous deadline.
 
 function images(prefix: string, count: number): Record<string, string> {
   return Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}-${i}.yaml`, imageDoc(`${prefix}-${i}`)]));
@@ -50,7 +51,7 @@ function expectQuiet(stderr: string): void {
 }
 
 describe.concurrent('output into a closed pipe', () => {
-  it(`apply | head -1 ends quietly, and all ${COUNT} images are recorded`, async () => {
+  it(`apply | head -1 ends quietly, and all ${COUNT} images are recorded`, { timeout: 180_000 }, async () => {
     const dir = await space(images('pipe-apply', COUNT));
     const result = await throughPipe(dir, cloud, 'apply --auto-approve', 'head -1');
     expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(1);
@@ -62,7 +63,7 @@ describe.concurrent('output into a closed pipe', () => {
     await expectCleanPlan(dir, cloud);
   });
 
-  it("drift --format json | head -c 10 ends quietly with drift's own exit code", async () => {
+  it("drift --format json | head -c 10 ends quietly with drift's own exit code", { timeout: 180_000 }, async () => {
     const dir = await space(images('pipe-drift', COUNT));
     expect((await throughPipe(dir, cloud, 'apply --auto-approve', 'cat >/dev/null')).code).toBe(0);
     const changed = await imageByName(cloud, 'pipe-drift-0');
@@ -73,7 +74,7 @@ describe.concurrent('output into a closed pipe', () => {
     expect(result.code).toBe(2);
   });
 
-  it('a reader gone before the first byte (stdout and stderr closed): apply records everything, drift keeps its code', async () => {
+  it('a reader gone before the first byte (stdout and stderr closed): apply records everything, drift keeps its code', { timeout: 180_000 }, async () => {
     const dir = await space(images('pipe-gone', 5));
     expect(await withReaderGone(dir, ['apply', '--auto-approve'])).toBe(0);
     expect(Object.keys((await readState(dir)).resources).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `image.pipe-gone-${i}`));
