@@ -3,7 +3,7 @@ import type { Document, Node as YamlNode } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
 import type { NodePath } from './model.js';
-import { firstNodeProblem, unknownTag, type NodeProblem } from './yaml-nodes.js';
+import { firstNodeProblem, unresolvedTag, type NodeProblem } from './yaml-nodes.js';
 
 /** Aliases expanded per document before we call it a resource-exhaustion attack (billion laughs). */
 export const MAX_ALIAS_COUNT = 100;
@@ -108,7 +108,7 @@ export function parseYamlText(text: string, file: string): ParsedFile {
 function firstProblem(doc: Document, contents: YamlNode): NodeProblem | undefined {
   const tagWarning = doc.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
   const fromTag = tagWarning
-    ? unknownTag(/^Unresolved tag: (\S+)/.exec(tagWarning.message)?.[1] ?? '?', tagWarning.pos[0])
+    ? unresolvedTag(/^Unresolved tag: (\S+)/.exec(tagWarning.message)?.[1] ?? '?', tagWarning.pos[0])
     : undefined;
   const fromNodes = firstNodeProblem(contents);
   if (!fromTag || !fromNodes) return fromTag ?? fromNodes;

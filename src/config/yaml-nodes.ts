@@ -63,8 +63,18 @@ export function firstNodeProblem(root: YamlNode): NodeProblem | undefined {
   return undefined;
 }
 
-/** A tag the parser could not resolve, as the warning it gave names it (e.g. `tag:yaml.org,2002:js/function`). */
-export function unknownTag(tag: string, at: YamlNode | number): NodeProblem {
+/**
+ * A tag the parser could not resolve, as the warning it gave names it (e.g. `tag:yaml.org,2002:js/function`): one
+ * outside the core schema, or a core tag on a value it does not fit (`!!int abc`, `!!map x`).
+ */
+export function unresolvedTag(tag: string, at: number): NodeProblem {
+  if (CORE_TAGS.has(tag)) {
+    return problem('yaml.tag-mismatch', `the value is not a valid ${shownTag(tag)}`, 'write a value of that type, or remove the tag', at);
+  }
+  return unknownTag(tag, at);
+}
+
+function unknownTag(tag: string, at: YamlNode | number): NodeProblem {
   return problem(
     'yaml.unknown-tag',
     `tag ${shownTag(tag)} is not supported`,

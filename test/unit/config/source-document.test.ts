@@ -112,6 +112,13 @@ kind: image_deprecate
     expect(documents[0]!.value).toEqual({ a: '1', b: 2, c: '3', d: ['x'] });
   });
 
+  it('refuses a core tag on a value it does not fit, saying so rather than "not supported"', () => {
+    for (const value of ['!!int abc', '!!map x', '!!seq {b: 1}', '!!bool yes']) {
+      const { diagnostics } = parseYamlText(`a: ${value}\n`, 't.yaml');
+      expect(diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([['yaml.tag-mismatch', 1, 4]]);
+    }
+  });
+
   it('reads a %YAML 1.1 document with the core schema: no merge keys, no timestamps, no binary', () => {
     const { documents, diagnostics } = parseYamlText('%YAML 1.1\n---\n<<: {x: 1}\nat: 2035-01-15\n', 'old.yaml');
     expect(diagnostics).toEqual([]);
