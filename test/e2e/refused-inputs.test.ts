@@ -65,8 +65,8 @@ async function runWithDeadline(args: string[], dir: string): Promise<CliResult &
 }
 
 /** validate and plan both refuse with exactly `error`, ending on their own, without calling the cloud or writing state. */
-async function expectRefused(dir: string, error: string): Promise<void> {
-  for (const command of ['validate', 'plan']) {
+async function expectRefused(dir: string, error: string, commands = ['validate', 'plan']): Promise<void> {
+  for (const command of commands) {
     await cloud.hook('DELETE', '/stats');
     const result = await runWithDeadline([command], dir);
     expect(result.signal, `${command} did not end by itself`).toBeNull();
@@ -94,12 +94,18 @@ describe('refused inputs', () => {
     const dir = await space({ 'images.yaml': image('') });
     await rm(join(dir, 'imageform.yaml'));
     await mkfifo(join(dir, 'imageform.yaml'));
-    await expectRefused(dir, 'imageform.yaml:1:1: is a named pipe, not a regular file (replace it with a regular file holding the YAML)');
+    await expectRefused(dir, 'imageform.yaml:1:1: is a named pipe, not a regular file (replace it with a regular file)');
   });
 
   it('a resource file that is a named pipe', async () => {
     const dir = await space({ 'images.yaml': image('') });
     await mkfifo(join(dir, 'more.yaml'));
-    await expectRefused(dir, 'more.yaml:1:1: is a named pipe, not a regular file (replace it with a regular file holding the YAML)');
+    await expectRefused(dir, 'more.yaml:1:1: is a named pipe, not a regular file (replace it with a regular file)');
+  });
+
+  it("drift's ignore file as a named pipe", async () => {
+    const dir = await space({ 'images.yaml': image('') });
+    await mkfifo(join(dir, '.imageform-driftignore'));
+    await expectRefused(dir, '.imageform-driftignore:1:1: is a named pipe, not a regular file (replace it with a regular file)', ['drift']);
   });
 });
