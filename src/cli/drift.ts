@@ -1,8 +1,9 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../diagnostics/errors.js';
 import { DRIFT_IGNORE_FILE, describeExpiredRule, parseIgnoreRules } from '../engine/drift-ignore.js';
 import { baselineFor, driftReport } from '../engine/drift-report.js';
+import { readRegularFile, refusalDiagnostic } from '../config/read-source.js';
 import { refreshAndPlan, withSession } from '../engine/session.js';
 import { planToJson } from '../ui/json.js';
 import { DEFAULT_MAX_CHARS, escapeText, renderDriftMarkdown } from '../ui/markdown.js';
@@ -18,10 +19,10 @@ const FORMATS = ['text', 'json', 'markdown'] as const;
 
 async function readRules(dir: string, cwd: string) {
   const file = join(dir, DRIFT_IGNORE_FILE);
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw err;
-  });
+  // Read like the YAML files: a named pipe in its place would otherwise hang drift.
+  const read = await readRegularFile(file);
+  if (!('text' in read) && read.reason !== 'missing') throw new UserError(refusalDiagnostic(read, displayPath(cwd, file)));
+  const text = 'text' in read ? read.text : undefined;
   return { file, rules: text === undefined ? [] : parseIgnoreRules(text, displayPath(cwd, file)), text };
 }
 

@@ -2,6 +2,7 @@ import { formatErrorLine } from '../ui/error-text.js';
 import { outputMode } from '../ui/output-mode.js';
 import { CloudError } from '../provider/provider.js';
 import { WaitTimeoutError } from '../provider/wait.js';
+import { endQuietlyWhenClosed } from './closed-pipe.js';
 import type { Command, CommandContext } from './context.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
@@ -30,6 +31,8 @@ const commands: Record<string, () => Promise<Command>> = {
 export const usage = generalHelp().trimEnd();
 
 export function processContext(argv: string[]): CommandContext {
+  endQuietlyWhenClosed(process.stdout, 'stdout', process.stderr);
+  endQuietlyWhenClosed(process.stderr, 'stderr', process.stdout);
   return {
     argv,
     cwd: process.cwd(),

@@ -7,6 +7,7 @@ export const SETTINGS_FILE = 'imageform.yaml';
  * Every *.yaml / *.yml below a directory, recursively, sorted by path (DESIGN.md §1): not the top-level
  * imageform.yaml, nothing under a directory whose name starts with "." (.imageform/, .git/), and nothing under
  * node_modules/ (a repository that runs `npm install imageform` would otherwise read its dependencies' YAML).
+ * Whatever its type: reading refuses a YAML name that is not a regular file (read-source.ts).
  */
 export async function listResourceFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -23,7 +24,7 @@ export async function listResourceFiles(dir: string): Promise<string[]> {
       if (!target) continue;
       if (target.isDirectory()) {
         if (!entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(join(current, entry.name), relativePath);
-      } else if (target.isFile() && /\.ya?ml$/.test(entry.name) && relativePath !== SETTINGS_FILE) {
+      } else if (/\.ya?ml$/.test(entry.name) && relativePath !== SETTINGS_FILE) {
         found.push(relativePath);
       }
     }

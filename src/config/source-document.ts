@@ -3,6 +3,7 @@ import type { Document, Node as YamlNode } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/diagnostic.js';
 import type { NodePath } from './model.js';
+import { firstNodeProblem, unresolvedTag, type NodeProblem } from './yaml-nodes.js';
 
 /** Aliases expanded per document before we call it a resource-exhaustion attack (billion laughs). */
 export const MAX_ALIAS_COUNT = 100;
@@ -46,7 +47,16 @@ export function parseYamlText(text: string, file: string): ParsedFile {
     const location = { file, line, col: tooDeep - before.lastIndexOf('\n') };
     return { documents, diagnostics: [error('yaml.too-deep', message, location, 'flatten the document')] };
   }
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // The core schema whatever a `%YAML 1.1` directive says, and no YAML 1.1 tags (!!binary, !!set, !!timestamp):
+  // plain data only, every other tag an error.
+  const parsed = parseAllDocuments(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+    schema: 'core',
+    resolveKnownTags: false,
+  });
   const list = Array.isArray(parsed) ? parsed : [];
   list.forEach((doc, index) => {
     if (doc.errors.length > 0) {
@@ -64,11 +74,16 @@ export function parseYamlText(text: string, file: string): ParsedFile {
       );
       return;
     }
+    const refused = firstProblem(doc, contents);
+    if (refused) {
+      diagnostics.push(error(refused.code, refused.message, at(refused.offset), refused.hint));
+      return;
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
-      const aliasBomb = err instanceof ReferenceError && /alias/i.test(err.message);
+      const aliasBomb = err instanceof ReferenceError && /alias count/i.test(err.message);
       diagnostics.push(
         aliasBomb
           ? error(
@@ -87,6 +102,17 @@ export function parseYamlText(text: string, file: string): ParsedFile {
     documents.push({ file, index, value, start: at(nodeStart(firstKey)), locate: locateNode });
   });
   return { documents, diagnostics };
+}
+
+/** The earliest of an unresolved tag (the parser warns, at the tag itself) and a node imageform refuses. */
+function firstProblem(doc: Document, contents: YamlNode): NodeProblem | undefined {
+  const tagWarning = doc.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  const fromTag = tagWarning
+    ? unresolvedTag(/^Unresolved tag: (\S+)/.exec(tagWarning.message)?.[1] ?? '?', tagWarning.pos[0])
+    : undefined;
+  const fromNodes = firstNodeProblem(contents);
+  if (!fromTag || !fromNodes) return fromTag ?? fromNodes;
+  return fromTag.offset <= fromNodes.offset ? fromTag : fromNodes;
 }
 
 const SYNTAX_HINTS: Record<string, string> = {

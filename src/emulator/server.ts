@@ -75,6 +75,9 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
     const match = router.match(method, path);
     stats.count(`${method} ${match.pattern ?? '(no route)'}`);
     const isCloudApi = path.startsWith('/v1/');
+    // Authentication first (DESIGN §6): an unauthenticated call is refused, never a fault, and draws nothing from
+    // the seeded fault sequence.
+    iam.authorize(req.headers.authorization);
     if (isCloudApi) {
       const decision = faults.decide();
       if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
@@ -85,7 +88,6 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
       if (decision.kind === 'lose-response') losing.add(req);
     }
 
-    iam.authorize(req.headers.authorization);
     if (!('value' in match)) {
       if (match.methodNotAllowed) throw new ApiError(405, 'method_not_allowed', `${method} is not supported on ${path}`);
       throw new ApiError(404, 'not_found', `No API endpoint at ${path}`);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { ResourceDocument } from '../config/model.js';
 import { stableJson } from '../resources/spec-values.js';
 import { UserError } from '../diagnostics/errors.js';
+import { writeFileAtomic } from '../state/atomic-file.js';
 import type { StateDocument } from '../state/state.js';
 import { fingerprint } from './plan.js';
 import type { Plan, ResourceChange } from './plan-types.js';
@@ -44,8 +45,13 @@ export function checkSameFiles(saved: SavedPlan, documents: Iterable<ResourceDoc
   );
 }
 
+/**
+ * Always a new file of mode 0600, even over an existing plan: writeFile's mode applies only to a file it creates,
+ * so writing over a 0644 plan kept it readable by all. A new file renamed over the old one also means a reader
+ * never sees half a plan.
+ */
 export async function writeSavedPlan(file: string, saved: SavedPlan): Promise<void> {
-  await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(file, `${JSON.stringify(saved, null, 2)}\n`, 0o600);
 }
 
 /** Whether a path names a saved plan rather than a configuration directory. */

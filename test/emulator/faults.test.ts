@@ -42,6 +42,29 @@ describe('fault injection', () => {
     expect(await outcomes(40)).not.toEqual(first);
   });
 
+  it('authenticates before faults: an unauthenticated call gets 401 and draws nothing from the seeded sequence', async () => {
+    const unauthenticated = async (authorization?: string) => {
+      const headers: Record<string, string> = authorization ? { Authorization: authorization } : {};
+      const response = await fetch(`${cloud.emulator.url}/v1/images?version=2026-03-24&generation=2`, { headers });
+      return { status: response.status, code: ((await response.json()) as { errors: { code: string }[] }).errors[0]!.code };
+    };
+    await cloud.hook('POST', '/faults', { error_rate: 1, statuses: [500] });
+    expect(await unauthenticated()).toEqual({ status: 401, code: 'token_missing' });
+    expect(await unauthenticated('Bearer forged')).toEqual({ status: 401, code: 'token_invalid' });
+
+    const settings = { error_rate: 0.5, statuses: [429, 503], seed: 11 };
+    await cloud.hook('POST', '/faults', settings);
+    const alone = await outcomes(30);
+    await cloud.hook('POST', '/faults', settings);
+    const interleaved: Array<number | 'reset'> = [];
+    for (let i = 0; i < 30; i++) {
+      expect((await unauthenticated()).status).toBe(401);
+      interleaved.push(await rawCall('GET', '/images?limit=1'));
+    }
+    expect(interleaved).toEqual(alone);
+    expect(new Set(alone)).toEqual(new Set([200, 429, 503]));
+  });
+
   it('answers injected errors in IBM error shape', async () => {
     await cloud.hook('POST', '/faults', { error_rate: 1, statuses: [429] });
     const reply = await cloud.api('GET', '/images');

@@ -81,6 +81,57 @@ kind: image_deprecate
     expect(documents[0]!.value).toEqual({ x: { a: 1 }, y: [{ a: 1 }, { a: 1 }, { a: 1 }] });
   });
 
+  it('lets an alias repeat a value after it ends, and the latest anchor of a name win', () => {
+    const { documents, diagnostics } = parseYamlText('a: &x [1]\nb: *x\nc: &x 2\nd: [*x]\n', 'ok.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(documents[0]!.value).toEqual({ a: [1], b: [1], c: 2, d: [2] });
+  });
+
+  it('refuses an alias inside its own anchor (a value that contains itself), in a list or a mapping', () => {
+    const where = (text: string) => parseYamlText(text, 'r.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.col]);
+    expect(where('a: &x [*x]\n')).toEqual([['yaml.recursive-alias', 1, 8]]);
+    expect(where('a: &x\n  b:\n    c: [1, *x]\n')).toEqual([['yaml.recursive-alias', 3, 12]]);
+    expect(where('&top\nself: *top\n')).toEqual([['yaml.recursive-alias', 2, 7]]);
+  });
+
+  it('refuses an alias to no anchor (or to one defined after it) at the alias, not as a bomb', () => {
+    const where = (text: string) => parseYamlText(text, 'u.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.col]);
+    expect(where('a: 1\nb: *nope\n')).toEqual([['yaml.unknown-alias', 2, 4]]);
+    expect(where('a: *later\nb: &later 1\n')).toEqual([['yaml.unknown-alias', 1, 4]]);
+  });
+
+  it('refuses every tag outside the core schema at the tag, and reads the core tags', () => {
+    const refused = ['!!js/function "f"', '!foo x', '!!binary aGk=', '!!set {a}', '!!timestamp 2035-01-15', '!<tag:x.org,1:y> z'];
+    for (const value of refused) {
+      const { documents, diagnostics } = parseYamlText(`a: 1\nb: ${value}\n`, 't.yaml');
+      expect(documents).toEqual([]);
+      expect(diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([['yaml.unknown-tag', 2, 4]]);
+    }
+    const { documents, diagnostics } = parseYamlText('a: !!str 1\nb: !!int "2"\nc: ! 3\nd: !!seq [x]\n', 'ok.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(documents[0]!.value).toEqual({ a: '1', b: 2, c: '3', d: ['x'] });
+  });
+
+  it('refuses a core tag on a value it does not fit, saying so rather than "not supported"', () => {
+    for (const value of ['!!int abc', '!!map x', '!!seq {b: 1}', '!!bool yes']) {
+      const { diagnostics } = parseYamlText(`a: ${value}\n`, 't.yaml');
+      expect(diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([['yaml.tag-mismatch', 1, 4]]);
+    }
+  });
+
+  it('reads a %YAML 1.1 document with the core schema: no merge keys, no timestamps, no binary', () => {
+    const { documents, diagnostics } = parseYamlText('%YAML 1.1\n---\n<<: {x: 1}\nat: 2035-01-15\n', 'old.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(documents[0]!.value).toEqual({ '<<': { x: 1 }, at: '2035-01-15' });
+    expect(parseYamlText('%YAML 1.1\n---\na: !!binary aGk=\n', 'old.yaml').diagnostics.map((d) => d.code)).toEqual(['yaml.unknown-tag']);
+  });
+
+  it('refuses a list or a mapping as a key, an alias to one included', () => {
+    const where = (text: string) => parseYamlText(text, 'k.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.col]);
+    expect(where('? [a]\n: 1\n')).toEqual([['yaml.complex-key', 1, 3]]);
+    expect(where('x: &k {a: 1}\n*k : 2\n')).toEqual([['yaml.complex-key', 2, 1]]);
+  });
+
   it('refuses deep flow nesting before the parser sees it', () => {
     const started = performance.now();
     const { diagnostics } = parseYamlText(`x: ${'['.repeat(100_000)}\n`, 'deep.yaml');
