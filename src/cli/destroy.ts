@@ -1,6 +1,8 @@
 import { runApplyWorkflow } from '../engine/apply-workflow.js';
+import { ApplyStop } from '../engine/stop.js';
 import { parseParallelism } from './apply.js';
 import type { CommandContext } from './context.js';
+import { handleInterrupts, INTERRUPTED_EXIT_CODE } from './interrupts.js';
 import { dirArgument, hostFor } from './output.js';
 import { parseCommandArgs } from './parse-args.js';
 
@@ -12,6 +14,8 @@ export async function destroy(context: CommandContext): Promise<number> {
     'no-color': { type: 'boolean' },
   });
   const host = await hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
+  const stop = new ApplyStop();
+  const stopHandling = handleInterrupts(stop, host, context.stderr);
   try {
     const outcome = await runApplyWorkflow({
       dir: dirArgument(positionals, 'destroy'),
@@ -22,9 +26,12 @@ export async function destroy(context: CommandContext): Promise<number> {
       autoApprove: values['auto-approve'] ?? false,
       canAsk: context.stdin.isTTY === true && !values.json,
       parallelism: parseParallelism(values.parallelism),
+      stop,
     });
+    if (outcome.interrupted) return INTERRUPTED_EXIT_CODE;
     return outcome.failed ? 1 : 0;
   } finally {
+    stopHandling();
     await host.finish();
   }
 }
