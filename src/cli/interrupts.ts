@@ -24,7 +24,8 @@ export function handleInterrupts(
       host.notify({
         type: 'notice',
         level: 'info',
-        message: `Interrupt received: finishing ${count} operation${count === 1 ? '' : 's'} in flight; press Ctrl-C again to stop now`,
+        // Short enough for one line of an 80-column terminal.
+        message: `Interrupt received: finishing ${count} operation${count === 1 ? '' : 's'} in flight; Ctrl-C again stops now`,
       });
       stop.stop({ kind: 'interrupt', signal });
       return;

@@ -98,7 +98,7 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
     if (outcome.stopped) {
       const done = Object.values(outcome.counts).reduce((sum, count) => sum + count, 0);
       const counts = `${done} done, ${outcome.failures.length} failed, ${outcome.stopped.notStarted.length} not started`;
-      host.notify({ type: 'notice', level: 'warning', message: `${operation} stopped (${counts}); state records every operation started` });
+      host.notify({ type: 'notice', level: 'warning', message: `${operation} stopped: ${counts}` });
     }
     return { plan: result.plan, failed: outcome.failures.length };
   }).catch((err: unknown) => {

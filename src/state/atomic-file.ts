@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { pauseForTest } from './test-pause.js';
 
 /** Temp files being written now: removed if the process exits mid-write (a second Ctrl-C, process.exit). */
 const liveTemps = new Set<string>();
@@ -45,6 +46,7 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
     } finally {
       await file.close();
     }
+    await pauseForTest('state-write');
     await rename(temp, path);
     renamed = true;
     await syncDirectory(dirname(path));
