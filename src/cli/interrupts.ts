@@ -21,12 +21,10 @@ export function handleInterrupts(
     received++;
     if (received === 1 && stop.applying) {
       const count = stop.inFlight;
-      host.notify({
-        type: 'notice',
-        level: 'info',
-        // Short enough for one line of an 80-column terminal.
-        message: `Interrupt received: finishing ${count} operation${count === 1 ? '' : 's'} in flight; Ctrl-C again stops now`,
-      });
+      const operations = `${count} operation${count === 1 ? '' : 's'}`;
+      // Short enough for one line of an 80-column terminal.
+      const message = `Interrupt received: finishing ${operations} in flight; Ctrl-C again stops now`;
+      host.notify({ type: 'notice', level: 'info', message });
       stop.stop({ kind: 'interrupt', signal });
       return;
     }

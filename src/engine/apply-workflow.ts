@@ -50,7 +50,8 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
     const lock = await session.lock(operation);
     stop.followLock(lock.lost);
     stop.onStop((reason) => {
-      if (reason.kind === 'lock-lost') host.notify({ type: 'notice', level: 'warning', message: `${reason.message}; starting no new operation` });
+      if (reason.kind !== 'lock-lost') return;
+      host.notify({ type: 'notice', level: 'warning', message: `${reason.message}; starting no new operation` });
     });
     const planOptions = {
       refreshOnly: saved?.options.refresh_only ?? false,

@@ -363,8 +363,8 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
   const reason = options.stop?.reason;
   if (reason) {
     // Not "complete" and not "failed": the caller says why it stopped and what the next run will do.
-    const stopped = { reason, notStarted: [...notStarted, ...notMade.filter((address) => !notStarted.includes(address))] };
-    return { counts, failures, state: writer.current, stopped };
+    const never = [...notStarted, ...notMade.filter((address) => !notStarted.includes(address))];
+    return { counts, failures, state: writer.current, stopped: { reason, notStarted: never } };
   }
   host.notify({ type: 'apply-finished', counts, failed: failures.length, operation: options.operation ?? 'apply' });
   return { counts, failures, state: writer.current };

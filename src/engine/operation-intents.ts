@@ -33,3 +33,12 @@ export function settleOperationIntents(resources: Record<string, ResourceState>,
   }
   return changed;
 }
+
+/**
+ * Drift that an unconfirmed operation of our own explains is not drift: an update whose answer was lost changed
+ * what the cloud shows, and a delete in flight may have removed the object.
+ */
+export function explainedByOwnOperation(entry: ResourceState, found: { gone?: boolean }): boolean {
+  if (entry.operation?.action === 'delete') return true;
+  return entry.operation?.action === 'update' && !found.gone;
+}

@@ -229,7 +229,7 @@ export class LocalStateBackend implements StateBackend {
         await rename(temp, this.lockPath);
       } catch (err) {
         // Non-empty directory (held), or a legacy lock file in the way.
-        if (isCode(err, 'ENOTEMPTY') || isCode(err, 'EEXIST') || isCode(err, 'ENOTDIR') || isCode(err, 'EISDIR')) return false;
+        if (['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EISDIR'].some((code) => isCode(err, code))) return false;
         throw err;
       }
       await syncDirectory(this.stateDir);
@@ -261,7 +261,8 @@ export class LocalStateBackend implements StateBackend {
       if (present || held.lost.signal.aborted) continue;
       clearInterval(held.timer);
       const where = displayFilePath(this.lockPath, this.displayCwd);
-      held.lost.abort(new Error(`lost the state lock: ${where} no longer holds this run's lock ID ${id} (force-unlocked or taken)`));
+      const message = `lost the state lock: ${where} no longer holds this run's lock ID ${id} (force-unlocked or taken)`;
+      held.lost.abort(new Error(message));
     }
   }
 

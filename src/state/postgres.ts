@@ -386,7 +386,8 @@ export class PostgresStateBackend implements StateBackend {
     this.connectionLost ??= err;
     if (!this.heldLock || !this.lockLost || this.lockLost.signal.aborted) return;
     const message = scrubSecrets(err.message.split('\n')[0]!, this.target);
-    this.lockLost.abort(new Error(`lost the state lock: the PostgreSQL session holding it at ${this.target.display} ended (${message})`));
+    const where = this.target.display;
+    this.lockLost.abort(new Error(`lost the state lock: the PostgreSQL session holding it at ${where} ended (${message})`));
   }
 
   /** One line for the user: where (host and database, never the URL), what went wrong, what to do. */
@@ -399,7 +400,7 @@ export class PostgresStateBackend implements StateBackend {
       this.markConnectionLost(err instanceof Error ? err : new Error(message));
       throw UserError.of(
         'state.postgres-connection-lost',
-        `lost the connection to PostgreSQL at ${where} (${message}); nothing more is written, and no write was left half-done`,
+        `lost the connection to PostgreSQL at ${where} (${message}); nothing more is written, no write was left half-done`,
         'run the command again: it settles what was in flight',
       );
     }

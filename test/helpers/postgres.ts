@@ -8,6 +8,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** Loopback TCP only (no Unix socket directory to provide); durability is irrelevant for a test server. */
+const SERVER_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'];
+
 export interface StartedPostgres {
   /** postgres://postgres:PASSWORD@127.0.0.1:PORT/postgres */
   url: string;
@@ -53,8 +56,7 @@ export async function startPostgres(): Promise<StartedPostgres> {
     ], { ...ids, env });
     server = spawn(
       join(native, 'bin', 'postgres'),
-      // Loopback TCP only (no Unix socket directory to provide); durability is irrelevant for a test server.
-      ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
+      ['-D', dataDir, '-p', String(port), ...SERVER_FLAGS],
       { ...ids, env, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     await readyToAccept(server);
@@ -140,14 +142,19 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
   }
 }
 
-function runToEnd(command: string, args: string[], options: { uid?: number; gid?: number; env: NodeJS.ProcessEnv }): Promise<void> {
+type SpawnIds = { uid?: number; gid?: number; env: NodeJS.ProcessEnv };
+
+function runToEnd(command: string, args: string[], options: SpawnIds): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${basename(command)} failed (${code}): ${output.slice(-2000)}`))));
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${basename(command)} failed (${code}): ${output.slice(-2000)}`));
+    });
   });
 }
 
