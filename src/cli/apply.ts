@@ -2,9 +2,11 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../diagnostics/errors.js';
 import { runApplyWorkflow } from '../engine/apply-workflow.js';
+import { ApplyStop } from '../engine/stop.js';
 import { readSavedPlan, type SavedPlan } from '../engine/saved-plan.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
+import { handleInterrupts, INTERRUPTED_EXIT_CODE } from './interrupts.js';
 import { dirArgument, hostFor } from './output.js';
 import { parseCommandArgs } from './parse-args.js';
 
@@ -31,6 +33,8 @@ export async function apply(context: CommandContext): Promise<number> {
   const parallelism = parseParallelism(values.parallelism);
   const saved = await savedPlanAt(context.cwd, argument);
   const host = await hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
+  const stop = new ApplyStop();
+  const stopHandling = handleInterrupts(stop, host, context.stderr);
   try {
     const outcome = await runApplyWorkflow({
       dir: saved ? saved.plan.dir! : argument,
@@ -41,10 +45,13 @@ export async function apply(context: CommandContext): Promise<number> {
       autoApprove: values['auto-approve'] ?? false,
       canAsk: context.stdin.isTTY === true && !values.json,
       parallelism,
+      stop,
       ...(saved ? { saved } : {}),
     });
+    if (outcome.interrupted) return INTERRUPTED_EXIT_CODE;
     return outcome.failed ? 1 : 0;
   } finally {
+    stopHandling();
     await host.finish();
   }
 }

@@ -1,13 +1,17 @@
 import { runApplyWorkflow } from '../engine/apply-workflow.js';
+import { ApplyStop } from '../engine/stop.js';
 import { parseParallelism } from './apply.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
+import { handleInterrupts, INTERRUPTED_EXIT_CODE } from './interrupts.js';
 import { dirArgument, hostFor } from './output.js';
 import { parseCommandArgs } from './parse-args.js';
 
 export async function destroy(context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(SPECS.destroy, context.argv);
   const host = await hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
+  const stop = new ApplyStop();
+  const stopHandling = handleInterrupts(stop, host, context.stderr);
   try {
     const outcome = await runApplyWorkflow({
       dir: dirArgument(positionals, 'destroy'),
@@ -18,9 +22,12 @@ export async function destroy(context: CommandContext): Promise<number> {
       autoApprove: values['auto-approve'] ?? false,
       canAsk: context.stdin.isTTY === true && !values.json,
       parallelism: parseParallelism(values.parallelism),
+      stop,
     });
+    if (outcome.interrupted) return INTERRUPTED_EXIT_CODE;
     return outcome.failed ? 1 : 0;
   } finally {
+    stopHandling();
     await host.finish();
   }
 }

@@ -4,6 +4,7 @@ import type { EngineHost } from './events.js';
 import type { Plan } from './plan-types.js';
 import { checkNotStale, checkSameFiles, checkSamePlan, type SavedPlan } from './saved-plan.js';
 import { refreshAndPlan, withSession } from './session.js';
+import { ApplyStop } from './stop.js';
 
 /**
  * apply and destroy: lock, refresh, plan, show, ask, act. With a saved plan the review already happened: the
@@ -20,11 +21,15 @@ export interface ApplyWorkflowOptions {
   canAsk: boolean;
   parallelism: number;
   saved?: SavedPlan;
+  /** Set by an interrupt (and by a lost lock): nothing new starts once it is set. */
+  stop?: ApplyStop;
 }
 
 export interface ApplyWorkflowResult {
   plan: Plan;
   failed: number;
+  /** An interrupt stopped the run (DESIGN.md §4: exit 130); a lost lock throws instead. */
+  interrupted?: boolean;
 }
 
 export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<ApplyWorkflowResult> {
@@ -40,8 +45,14 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
         : 'review with "imageform plan", then run "imageform apply --auto-approve", or save the plan with --out and apply that file',
     );
   }
-  return withSession(options.dir, { cwd: options.cwd, env: options.env, host }, async (session) => {
-    await session.lock(operation);
+  const stop = options.stop ?? new ApplyStop();
+  const outcome = await withSession(options.dir, { cwd: options.cwd, env: options.env, host }, async (session) => {
+    const lock = await session.lock(operation);
+    stop.followLock(lock.lost);
+    stop.onStop((reason) => {
+      if (reason.kind !== 'lock-lost') return;
+      host.notify({ type: 'notice', level: 'warning', message: `${reason.message}; starting no new operation` });
+    });
     const planOptions = {
       refreshOnly: saved?.options.refresh_only ?? false,
       destroy: saved?.options.destroy ?? options.destroy,
@@ -74,6 +85,7 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
         throw UserError.of(`${operation}.cancelled`, `${operation} cancelled; nothing was changed`);
       }
     }
+    if (stop.stopped) return { plan: result.plan, failed: 0 };
     const provider = await session.provider();
     const outcome = await applyPlan(result, snapshot, {
       provider,
@@ -82,7 +94,27 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
       host,
       parallelism: options.parallelism,
       operation,
+      stop,
     });
+    if (outcome.stopped) {
+      const done = Object.values(outcome.counts).reduce((sum, count) => sum + count, 0);
+      const counts = `${done} done, ${outcome.failures.length} failed, ${outcome.stopped.notStarted.length} not started`;
+      host.notify({ type: 'notice', level: 'warning', message: `${operation} stopped: ${counts}` });
+    }
     return { plan: result.plan, failed: outcome.failures.length };
+  }).catch((err: unknown) => {
+    // A write that failed because the lock's connection went is reported as the lost lock it is.
+    if (stop.reason?.kind === 'lock-lost') throw lockLostError(operation, stop.reason.message);
+    throw err;
   });
+  if (stop.reason?.kind === 'lock-lost') throw lockLostError(operation, stop.reason.message);
+  return stop.reason?.kind === 'interrupt' ? { ...outcome, interrupted: true } : outcome;
+}
+
+function lockLostError(operation: string, message: string): UserError {
+  return UserError.of(
+    'state.lock-lost',
+    `${operation} stopped: ${message}; no operation was started after that, and each one started is recorded`,
+    `run "imageform ${operation}" again: it settles what was in flight`,
+  );
 }

@@ -5,9 +5,11 @@ import type { OperationContext } from '../resources/types.js';
 import type { Provider } from '../provider/provider.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
 import type { ApplyCounts, EngineHost } from './events.js';
+import { settleOperationIntents, withOperationIntent, withoutOperationIntent } from './operation-intents.js';
 import { documentDependencies, resolveSpec, type PlanResult } from './plan.js';
 import type { Action, ResourceChange } from './plan-types.js';
 import type { CloudSnapshot } from './snapshot.js';
+import type { ApplyStop, StopReason } from './stop.js';
 
 /**
  * Carry out a plan. Removals run first in reverse dependency order, then creates and updates in dependency
@@ -23,12 +25,16 @@ export interface ApplyOptions {
   /** What the closing line calls it. */
   operation?: 'apply' | 'destroy';
   timeouts?: Partial<OperationContext['timeouts']>;
+  /** Set on an interrupt or a lost lock: nothing new starts, running operations finish and are recorded. */
+  stop?: ApplyStop;
 }
 
 export interface ApplyResult {
   counts: ApplyCounts;
   failures: { address: string; message: string }[];
   state: StateDocument;
+  /** Why the apply stopped early, and the operations it never started. */
+  stopped?: { reason: StopReason; notStarted: string[] };
 }
 
 const DEFAULT_TIMEOUTS = { createMs: 10 * 60_000, deleteMs: 10 * 60_000, exportMs: 60 * 60_000 };
@@ -182,18 +188,20 @@ function buildSteps(changes: readonly ResourceChange[], state: StateDocument, do
   return { removals, makes };
 }
 
+/** Runs one phase; returns the steps it never started because `stop` was set. */
 async function runPhase(
   steps: Map<string, Step>,
   parallelism: number,
   run: (step: Step) => Promise<boolean>,
   skipped: (step: Step, because: string) => void,
-): Promise<void> {
+  stop?: ApplyStop,
+): Promise<string[]> {
   const done = new Map<string, boolean>();
   const pending = new Set(steps.keys());
   const running = new Map<string, Promise<void>>();
-  while (pending.size || running.size) {
+  while ((pending.size && !stop?.stopped) || running.size) {
     for (const address of [...pending].sort()) {
-      if (running.size >= parallelism) break;
+      if (running.size >= parallelism || stop?.stopped) break;
       const step = steps.get(address)!;
       const waits = [...step.after].filter((other) => steps.has(other));
       const failed = waits.find((other) => done.get(other) === false);
@@ -210,16 +218,19 @@ async function runPhase(
         run(step).then((ok) => {
           done.set(address, ok);
           running.delete(address);
+          if (stop) stop.inFlight = running.size;
         }),
       );
+      if (stop) stop.inFlight = running.size;
     }
     if (running.size) await Promise.race(running.values());
     else if (pending.size) {
       // Everything left waits on something that will never finish: only possible with a cycle, refused earlier.
       for (const address of pending) skipped(steps.get(address)!, 'an unresolved dependency');
-      break;
+      return [];
     }
   }
+  return [...pending].sort();
 }
 
 function oneLine(err: unknown): string {
@@ -277,7 +288,8 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
     return false;
   };
 
-  await runPhase(
+  if (options.stop) options.stop.applying = true;
+  const notStarted = await runPhase(
     removals,
     options.parallelism,
     async ({ change }) => {
@@ -286,7 +298,11 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
       const forgetOnly = change.action === 'forget' || (orphan && change.action !== 'delete') || !entry?.id;
       begin(change, change.action === 'replace' ? 'replace' : forgetOnly ? 'forget' : 'delete');
       try {
-        if (!forgetOnly) await KIND_HANDLERS[change.kind].delete(context(change.address));
+        if (!forgetOnly) {
+          const operation = context(change.address);
+          await writer.record(change.address, withOperationIntent(entry!, 'delete'));
+          await KIND_HANDLERS[change.kind].delete(operation);
+        }
         await writer.record(change.address, undefined);
         if (change.action === 'replace') return true;
         if (forgetOnly) counts.forgotten++;
@@ -298,10 +314,11 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
       }
     },
     (step, because) => fail(step.change, new Error(`skipped: ${because} failed first`)),
+    options.stop,
   );
 
   const failedRemovals = new Set(failures.map((f) => f.address));
-  await runPhase(
+  const notMade = await runPhase(
     makes,
     options.parallelism,
     async ({ change }) => {
@@ -314,9 +331,14 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
       begin(change, change.action);
       try {
         const handler = KIND_HANDLERS[change.kind];
+        // Built before the update's intent is recorded, so the handler's own record of the result drops it.
         const operation = context(change.address, spec);
-        if (change.action === 'update') await handler.update(operation);
-        else await handler.create(operation);
+        if (change.action === 'update') {
+          await writer.record(change.address, withOperationIntent(writer.current.resources[change.address]!, 'update'));
+          await handler.update(operation);
+          const updated = writer.current.resources[change.address];
+          if (updated?.operation) await writer.record(change.address, withoutOperationIntent(updated));
+        } else await handler.create(operation);
         const entry = writer.current.resources[change.address];
         if (change.action === 'create') counts.added++;
         else if (change.action === 'update') counts.changed++;
@@ -334,8 +356,16 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
       }
     },
     (step, because) => fail(step.change, new Error(`skipped: ${because} failed first`)),
+    options.stop,
   );
+  if (options.stop) options.stop.applying = false;
 
+  const reason = options.stop?.reason;
+  if (reason) {
+    // Not "complete" and not "failed": the caller says why it stopped and what the next run will do.
+    const never = [...notStarted, ...notMade.filter((address) => !notStarted.includes(address))];
+    return { counts, failures, state: writer.current, stopped: { reason, notStarted: never } };
+  }
   host.notify({ type: 'apply-finished', counts, failed: failures.length, operation: options.operation ?? 'apply' });
   return { counts, failures, state: writer.current };
 }
@@ -366,7 +396,8 @@ function recordRefresh(
   const refreshed = refreshedResources(resources, snapshot);
   const adopted = adoptImportedInputs(resources, documents);
   const protectedNow = recordLifecycle(resources, documents);
-  return refreshed || adopted || protectedNow;
+  const settled = settleOperationIntents(resources, snapshot);
+  return refreshed || adopted || protectedNow || settled;
 }
 
 /** Record the refreshed cloud in state without changing anything (a refresh-only or empty plan). */

@@ -12,6 +12,7 @@ import { checkPlanRules } from './plan-rules.js';
 import type { CloudSnapshot } from './snapshot.js';
 import { UNKNOWN } from './unknown.js';
 import { predictStatus } from './lifecycle.js';
+import { explainedByOwnOperation } from './operation-intents.js';
 
 /**
  * The pure planner: files + state + what the refresh saw -> the plan. No I/O; every cloud fact comes in the
@@ -109,7 +110,8 @@ export function makePlan(
   for (const [address, entry] of Object.entries(state.resources).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const ownedElsewhere = (entry.kind === 'image' && entry.id && owned.get(entry.id)) || new Set<string>();
     const found = KIND_HANDLERS[entry.kind].drift({ address, entry, snapshot, ownedElsewhere });
-    if (found) drift.push({ address, fields: found.fields, ...(found.gone ? { gone: true } : {}) });
+    if (!found || explainedByOwnOperation(entry, found)) continue;
+    drift.push({ address, fields: found.fields, ...(found.gone ? { gone: true } : {}) });
   }
 
   const notes: string[] = [];

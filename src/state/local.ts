@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
-import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { rmdirSync, unlinkSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { displayFilePath } from '../config/display-path.js';
 import { UserError } from '../diagnostics/errors.js';
-import { syncDirectory, writeFileAtomic } from './atomic-file.js';
+import { removeLeftoverTemps, syncDirectory, writeFileAtomic } from './atomic-file.js';
+import { pauseForTest } from './test-pause.js';
 import { freshState } from './fresh.js';
 import {
   describeHolder,
@@ -28,26 +29,36 @@ export interface LocalBackendOptions {
   cwd?: string;
 }
 
-/** A takeover guard older than this was left by a crash in the middle of a takeover. */
-const TAKEOVER_GUARD_STALE_MS = 10_000;
+/** How often a held lock looks whether it is still there, between the looks every state write makes. */
+const LOCK_CHECK_INTERVAL_MS = 1_000;
 
 /**
- * State in `DIR/.imageform/state.json`, locked by `DIR/.imageform/state.lock`.
+ * State in `DIR/.imageform/state.json`, locked by the directory `DIR/.imageform/state.lock/`.
  *
- * The lock file is published with link(2) from a complete temp file, so it either does not exist or holds the
- * whole LockInfo: a reader never sees it half-written. Only a lock left by a dead process on this host is ever
- * removed without its ID, and that removal happens under a small guard file so two processes recovering the same
- * stale lock cannot remove each other's fresh one.
+ * The lock is held by whoever's file `state.lock/LOCK_ID.json` (its LockInfo) is in that directory; an empty
+ * directory holds no lock. Every step is one atomic call that cannot remove another holder's lock:
+ * - take: write `state.lock.tmp-PID-HEX/LOCK_ID.json`, then rename that directory to `state.lock`. rename(2)
+ *   replaces a missing or empty directory and fails on a non-empty one, so it succeeds for exactly one taker.
+ * - release: unlink our own `LOCK_ID.json` (a name only we ever create), then rmdir `state.lock`, which only
+ *   removes an empty directory: a lock another process has taken meanwhile is a non-empty directory and stays.
+ * - break a stale lock (its pid is dead, on this host): unlink the dead holder's `LOCK_ID.json` by that name, then
+ *   rmdir and take as usual. A breaker that stalls at any point (the defect this replaced: it removed the live
+ *   lock of whoever broke the same stale lock meanwhile) later unlinks a name that no longer exists or rmdirs a
+ *   non-empty directory: both fail harmlessly, and its take then sees the live holder and is refused.
+ * - force-unlock: unlink the named holder's file, only after checking that ID is the holder's.
+ * A crash mid-take leaves a temp directory (removed by the next run once its pid is dead); a crash mid-release
+ * leaves an empty `state.lock`, which is free. A legacy lock *file* `state.lock` (older imageform) is honoured as
+ * a lock held by what it names and is removed only by force-unlock.
  */
 export class LocalStateBackend implements StateBackend {
   readonly description: string;
   readonly stateDir: string;
   readonly statePath: string;
   readonly lockPath: string;
-  private readonly takeoverGuardPath: string;
   private readonly onNotice: (message: string) => void;
   private readonly displayCwd: string;
-  private readonly heldLockIds = new Set<string>();
+  /** Held locks by ID, with what tells the holder it lost one. */
+  private readonly heldLocks = new Map<string, { lost: AbortController; timer: NodeJS.Timeout }>();
   private prepared: Promise<void> | undefined;
   private readonly writes = new SerialQueue();
   private lastWritten: (ExpectedState & { identity: string }) | undefined;
@@ -57,7 +68,6 @@ export class LocalStateBackend implements StateBackend {
     this.stateDir = join(dir, '.imageform');
     this.statePath = join(this.stateDir, 'state.json');
     this.lockPath = join(this.stateDir, 'state.lock');
-    this.takeoverGuardPath = join(this.stateDir, 'state.lock.takeover');
     this.displayCwd = options.cwd ?? process.cwd();
     this.description = displayFilePath(this.statePath, this.displayCwd);
     this.onNotice = options.onNotice ?? (() => undefined);
@@ -79,6 +89,9 @@ export class LocalStateBackend implements StateBackend {
   replace(next: StateDocument, expected: ExpectedState): Promise<void> {
     return this.writes.run(async () => {
       await this.prepareDirectory();
+      // A lock taken away is reported at once; the write still goes ahead (the serial check guards it), so what
+      // the running operations did is recorded rather than lost.
+      await this.checkHeldLocks();
       checkExpectedState(await this.storedVersion(), expected, this.description);
       await writeFileAtomic(this.statePath, serializeState(next));
       // Every write is a new file (rename), so its identity tells whether anyone wrote after us.
@@ -106,11 +119,15 @@ export class LocalStateBackend implements StateBackend {
     const info = newLockInfo(operation);
     // A few rounds: the lock may vanish or be taken over between our attempt and our look at it.
     for (let attempt = 0; attempt < 5; attempt++) {
-      if (await this.tryPublishLock(info)) return this.holdLock(info);
-      const holder = await this.readLockInfo();
+      if (await this.tryTakeLock(info)) {
+        const held = this.holdLock(info);
+        await this.removeLeftovers();
+        return held;
+      }
+      const holder = await this.readLockHolder();
       if (holder === undefined) continue;
-      if (!isLeftByDeadProcess(holder)) throw lockedError(holder);
-      await this.takeOverStaleLock(holder);
+      if (holder.legacy || !isLeftByDeadProcess(holder.info)) throw lockedError(holder.info);
+      await this.breakStaleLock(holder.info);
     }
     const holder = await this.readLockInfo();
     if (holder) throw lockedError(holder);
@@ -118,9 +135,30 @@ export class LocalStateBackend implements StateBackend {
   }
 
   async readLockInfo(): Promise<LockInfo | undefined> {
+    return (await this.readLockHolder())?.info;
+  }
+
+  /** The holder's file, or a legacy lock file; undefined when free (missing or empty, or released meanwhile). */
+  private async readLockHolder(): Promise<{ info: LockInfo; legacy: boolean } | undefined> {
+    let names: string[];
+    try {
+      names = await readdir(this.lockPath);
+    } catch (err) {
+      if (isCode(err, 'ENOENT')) return undefined;
+      if (!isCode(err, 'ENOTDIR')) throw err;
+      const info = await this.readLockFile(this.lockPath);
+      return info && { info, legacy: true };
+    }
+    const holderFile = names.find((name) => name.endsWith('.json'));
+    if (holderFile === undefined) return undefined;
+    const info = await this.readLockFile(join(this.lockPath, holderFile));
+    return info && { info, legacy: false };
+  }
+
+  private async readLockFile(path: string): Promise<LockInfo | undefined> {
     let text: string;
     try {
-      text = await readFile(this.lockPath, 'utf8');
+      text = await readFile(path, 'utf8');
     } catch (err) {
       if (isCode(err, 'ENOENT')) return undefined;
       throw err;
@@ -137,15 +175,22 @@ export class LocalStateBackend implements StateBackend {
   }
 
   async forceUnlock(lockId: string): Promise<void> {
-    const holder = await this.readLockInfo();
+    const holder = await this.readLockHolder();
     if (holder === undefined) throw notLockedError(this.description);
-    if (holder.id !== lockId) throw lockIdMismatchError(lockId, holder);
-    await this.removeLockIfStill(lockId);
-    this.heldLockIds.delete(lockId);
+    if (holder.info.id !== lockId) throw lockIdMismatchError(lockId, holder.info);
+    if (holder.legacy) {
+      // Only older imageform writes this file; it is removed by hand, here, after the ID check.
+      await unlink(this.lockPath).catch((err: unknown) => {
+        if (!isCode(err, 'ENOENT')) throw err;
+      });
+      return;
+    }
+    await this.removeHolder(lockId);
+    this.forget(lockId);
   }
 
   async close(): Promise<void> {
-    for (const id of [...this.heldLockIds]) await this.releaseLock(id);
+    for (const id of [...this.heldLocks.keys()]) await this.releaseLock(id);
   }
 
   private async readStored(): Promise<StateDocument | undefined> {
@@ -172,83 +217,121 @@ export class LocalStateBackend implements StateBackend {
     return this.prepared;
   }
 
-  /** Publish a complete lock file, or return false if one exists. */
-  private async tryPublishLock(info: LockInfo): Promise<boolean> {
+  /** Take the lock with one rename of a complete holder directory; false if someone holds it. */
+  private async tryTakeLock(info: LockInfo): Promise<boolean> {
     const temp = `${this.lockPath}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    await writeFile(temp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+    await mkdir(temp, { mode: 0o700 });
+    const file = holderFileName(info.id);
     try {
-      await link(temp, this.lockPath);
+      await writeFile(join(temp, file), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+      await pauseForTest('lock-take');
+      try {
+        await rename(temp, this.lockPath);
+      } catch (err) {
+        // Non-empty directory (held), or a legacy lock file in the way.
+        if (['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EISDIR'].some((code) => isCode(err, code))) return false;
+        throw err;
+      }
       await syncDirectory(this.stateDir);
       return true;
-    } catch (err) {
-      if (isCode(err, 'EEXIST')) return false;
-      throw err;
     } finally {
-      await unlink(temp).catch(() => undefined);
+      // After a rename the temp directory is gone and these fail quietly.
+      await unlink(join(temp, file)).catch(() => undefined);
+      await rmdir(temp).catch(() => undefined);
     }
   }
 
   private holdLock(info: LockInfo): HeldLock {
-    if (this.heldLockIds.size === 0) process.on('exit', this.releaseOnExit);
-    this.heldLockIds.add(info.id);
-    return { info, release: () => this.releaseLock(info.id) };
+    if (this.heldLocks.size === 0) process.on('exit', this.releaseOnExit);
+    const lost = new AbortController();
+    const timer = setInterval(() => void this.checkHeldLocks(), LOCK_CHECK_INTERVAL_MS);
+    timer.unref();
+    this.heldLocks.set(info.id, { lost, timer });
+    return { info, lost: lost.signal, release: () => this.releaseLock(info.id) };
+  }
+
+  /** Tell each holder whose lock file is gone (force-unlocked, or broken by mistake) that it lost its lock. */
+  private async checkHeldLocks(): Promise<void> {
+    for (const [id, held] of this.heldLocks) {
+      if (held.lost.signal.aborted) continue;
+      const present = await stat(join(this.lockPath, holderFileName(id))).then(
+        () => true,
+        (err: unknown) => !isCode(err, 'ENOENT') && !isCode(err, 'ENOTDIR'),
+      );
+      if (present || held.lost.signal.aborted) continue;
+      clearInterval(held.timer);
+      const where = displayFilePath(this.lockPath, this.displayCwd);
+      const message = `lost the state lock: ${where} no longer holds this run's lock ID ${id} (force-unlocked or taken)`;
+      held.lost.abort(new Error(message));
+    }
+  }
+
+  private forget(id: string): void {
+    const held = this.heldLocks.get(id);
+    if (!held) return;
+    clearInterval(held.timer);
+    this.heldLocks.delete(id);
+    if (this.heldLocks.size === 0) process.off('exit', this.releaseOnExit);
   }
 
   private async releaseLock(id: string): Promise<void> {
-    if (!this.heldLockIds.delete(id)) return;
-    if (this.heldLockIds.size === 0) process.off('exit', this.releaseOnExit);
-    await this.removeLockIfStill(id);
+    if (!this.heldLocks.has(id)) return;
+    this.forget(id);
+    await this.removeHolder(id);
   }
 
   /** Last resort on process exit (an uncaught error, process.exit): only synchronous calls work there. */
   private releaseHeldLocksSync(): void {
-    for (const id of this.heldLockIds) {
+    for (const id of this.heldLocks.keys()) {
       try {
-        if (parseLockInfo(readFileSync(this.lockPath, 'utf8'))?.id === id) unlinkSync(this.lockPath);
+        unlinkSync(join(this.lockPath, holderFileName(id)));
+        rmdirSync(this.lockPath);
       } catch {
-        // Nothing more can be done while exiting; a dead pid's lock is taken over next time.
+        // Not ours any more, or not empty: nothing more to do; a dead pid's lock is broken next time.
       }
     }
-    this.heldLockIds.clear();
+    this.heldLocks.clear();
   }
 
-  private async removeLockIfStill(id: string): Promise<void> {
-    const current = await this.readLockInfo().catch(() => undefined);
-    if (current?.id !== id) return;
-    await unlink(this.lockPath).catch((err: unknown) => {
-      if (!isCode(err, 'ENOENT')) throw err;
-    });
+  /** Remove holder `id`'s file (only that name), then the directory if that left it empty. */
+  private async removeHolder(id: string): Promise<boolean> {
+    const removed = await unlink(join(this.lockPath, holderFileName(id))).then(
+      () => true,
+      (err: unknown) => {
+        if (isCode(err, 'ENOENT') || isCode(err, 'ENOTDIR')) return false;
+        throw err;
+      },
+    );
+    await pauseForTest('lock-rmdir');
+    // Fails (ENOTEMPTY) when someone took the lock since: their lock stays.
+    await rmdir(this.lockPath).catch(() => undefined);
+    if (removed) await syncDirectory(this.stateDir);
+    return removed;
   }
 
-  private async takeOverStaleLock(stale: LockInfo): Promise<void> {
-    if (!(await this.takeTakeoverGuard())) throw lockedError(stale);
-    try {
-      // Re-read under the guard: only that exact stale lock may go.
-      const current = await this.readLockInfo();
-      if (current?.id !== stale.id) return;
-      await unlink(this.lockPath);
-      this.onNotice(
-        `removed a stale lock left by ${describeHolder(stale)}: process ${stale.pid} is no longer running on ${stale.host}; lock ID ${stale.id}`,
-      );
-    } finally {
-      await unlink(this.takeoverGuardPath).catch(() => undefined);
+  private async breakStaleLock(stale: LockInfo): Promise<void> {
+    await pauseForTest('lock-break');
+    if (!(await this.removeHolder(stale.id))) return;
+    this.onNotice(
+      `removed a stale lock left by ${describeHolder(stale)}: process ${stale.pid} is no longer running on ${stale.host}; lock ID ${stale.id}`,
+    );
+  }
+
+  /** Temp files of writes and takes cut short by a kill -9; we hold the lock, so no live writer is racing us. */
+  private async removeLeftovers(): Promise<void> {
+    const isGone = (pid: number): boolean => !isProcessAlive(pid);
+    await removeLeftoverTemps(this.statePath, isGone);
+    const names = await readdir(this.stateDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = Number(/^state\.lock\.tmp-(\d+)-/.exec(name)?.[1]);
+      if (!Number.isInteger(pid) || pid === process.pid || !isGone(pid)) continue;
+      await rm(join(this.stateDir, name), { recursive: true, force: true }).catch(() => undefined);
     }
   }
+}
 
-  private async takeTakeoverGuard(): Promise<boolean> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        await writeFile(this.takeoverGuardPath, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
-        return true;
-      } catch (err) {
-        if (!isCode(err, 'EEXIST')) throw err;
-      }
-      const guard = await stat(this.takeoverGuardPath).catch(() => undefined);
-      if (guard && Date.now() - guard.mtimeMs < TAKEOVER_GUARD_STALE_MS) return false;
-      await unlink(this.takeoverGuardPath).catch(() => undefined);
-    }
-    return false;
-  }
+function holderFileName(lockId: string): string {
+  return `${lockId}.json`;
 }
 
 function fileIdentity(stats: { dev: number; ino: number; size: number; mtimeMs: number }): string {

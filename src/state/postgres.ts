@@ -65,6 +65,9 @@ export class PostgresStateBackend implements StateBackend {
   private connecting: Promise<pg.Client> | undefined;
   private connectionLost: Error | undefined;
   private heldLock: LockInfo | undefined;
+  /** Aborted when the session holding the advisory lock ends: the lock went with it. */
+  private lockLost: AbortController | undefined;
+  private closing = false;
 
   constructor(
     private readonly target: PostgresTarget,
@@ -173,7 +176,8 @@ export class PostgresStateBackend implements StateBackend {
         throw err;
       }
       this.heldLock = info;
-      return { info, release: () => this.releaseLock(info.id) };
+      this.lockLost = new AbortController();
+      return { info, lost: this.lockLost.signal, release: () => this.releaseLock(info.id) };
     });
   }
 
@@ -222,6 +226,7 @@ export class PostgresStateBackend implements StateBackend {
   }
 
   close(): Promise<void> {
+    this.closing = true;
     return this.queue.run(async () => {
       const client = this.client;
       this.client = undefined;
@@ -321,8 +326,9 @@ export class PostgresStateBackend implements StateBackend {
       application_name: 'imageform',
     });
     // Without a listener a dropped connection would crash the process; remember it and fail the next call.
-    client.on('error', (err) => {
-      this.connectionLost = err;
+    client.on('error', (err) => this.markConnectionLost(err));
+    client.on('end', () => {
+      if (!this.closing && this.client === client) this.markConnectionLost(new Error('the connection ended'));
     });
     try {
       await client.connect();
@@ -372,6 +378,18 @@ export class PostgresStateBackend implements StateBackend {
     }
   }
 
+  /**
+   * The connection is never reopened once lost: the session lock went with it, and writing on without the lock is
+   * what must not happen. A held lock reports the loss at once, so the apply stops starting operations.
+   */
+  private markConnectionLost(err: Error): void {
+    this.connectionLost ??= err;
+    if (!this.heldLock || !this.lockLost || this.lockLost.signal.aborted) return;
+    const message = scrubSecrets(err.message.split('\n')[0]!, this.target);
+    const where = this.target.display;
+    this.lockLost.abort(new Error(`lost the state lock: the PostgreSQL session holding it at ${where} ended (${message})`));
+  }
+
   /** One line for the user: where (host and database, never the URL), what went wrong, what to do. */
   private translate(err: unknown): never {
     if (isUserError(err)) throw err;
@@ -379,11 +397,11 @@ export class PostgresStateBackend implements StateBackend {
     const code = (err as { code?: unknown } | undefined)?.code;
     const message = scrubSecrets(err instanceof Error ? err.message.split('\n')[0]! : String(err), this.target);
     if (this.connectionLost || code === '57P01' || /Connection terminated|connection.*closed/i.test(message)) {
-      this.connectionLost ??= err instanceof Error ? err : new Error(message);
+      this.markConnectionLost(err instanceof Error ? err : new Error(message));
       throw UserError.of(
         'state.postgres-connection-lost',
-        `lost the connection to PostgreSQL at ${where} (${message}); its lock is released and no write was left half-done`,
-        'run the command again',
+        `lost the connection to PostgreSQL at ${where} (${message}); nothing more is written, no write was left half-done`,
+        'run the command again: it settles what was in flight',
       );
     }
     if (typeof code === 'string' && code.startsWith('28')) {

@@ -18,6 +18,11 @@ export interface ResourceState {
   lifecycle: { prevent_destroy: boolean; deletion_policy: DeletionPolicy };
   /** Present while a create is in flight. */
   intent?: { action: 'create'; name: string; parent_id?: string; started_at: string };
+  /**
+   * Present while a delete or update of the object is in flight: written before the API call, so an apply stopped
+   * or killed after the call leaves a recorded operation for the next run to settle, never an unrecorded one.
+   */
+  operation?: { action: 'delete' | 'update'; started_at: string };
 }
 
 export interface StateDocument {
@@ -40,6 +45,11 @@ export interface LockInfo {
 /** A held lock; release() is idempotent. */
 export interface HeldLock {
   readonly info: LockInfo;
+  /**
+   * Aborted when the lock is lost while held (the PostgreSQL session ended, the lock file was taken away); its
+   * reason is an Error saying how. An apply stops starting operations then (DESIGN.md §5).
+   */
+  readonly lost: AbortSignal;
   release(): Promise<void>;
 }
 

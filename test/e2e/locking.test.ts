@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -24,8 +24,13 @@ function imagesFile(prefix: string, count: number): string {
   return Array.from({ length: count }, (_, i) => imageDoc(`${prefix}-${i}`)).join('---\n');
 }
 
+/** The lock's holder: the one file in the `state.lock` directory, or a lock file written as older versions did. */
 async function lockFile(dir: string): Promise<any | undefined> {
-  const text = await readFile(join(dir, '.imageform', 'state.lock'), 'utf8').catch(() => undefined);
+  const path = join(dir, '.imageform', 'state.lock');
+  const holders = await readdir(path).catch(() => undefined);
+  const file = holders ? holders.find((name) => name.endsWith('.json')) : '';
+  if (file === undefined) return undefined;
+  const text = await readFile(file ? join(path, file) : path, 'utf8').catch(() => undefined);
   return text === undefined ? undefined : JSON.parse(text);
 }
 
