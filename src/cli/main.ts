@@ -4,6 +4,7 @@ import { outputMode } from '../ui/output-mode.js';
 import { CloudError } from '../provider/provider.js';
 import { WaitTimeoutError } from '../provider/wait.js';
 import type { Command, CommandContext } from './context.js';
+import { imageformVersion } from '../version.js';
 
 /** Commands load lazily so `imageform validate` never pays for ink or the HTTP client. */
 const commands: Record<string, () => Promise<Command>> = {
@@ -53,7 +54,7 @@ export async function run(context: CommandContext): Promise<number> {
     return name ? 0 : 1;
   }
   if (name === '--version' || name === 'version') {
-    context.stdout.write('imageform 0.1.0\n');
+    context.stdout.write(`imageform ${imageformVersion()}\n`);
     return 0;
   }
   const load = commands[name];
