@@ -20,7 +20,9 @@ describe('schemas/ in yaml-language-server', () => {
     dir = await mkdtemp(join(tmpdir(), 'imageform-editor-'));
     // Files under images/ get the schema from the settings, as README's `yaml.schemas` example does (the path is
     // relative to the workspace, the repository).
-    server = await LspClient.yamlLanguageServer({ schemas: { './schemas/document.schema.json': ['images/**/*.yaml'] } });
+    server = await LspClient.yamlLanguageServer({
+      schemas: { './schemas/document.schema.json': ['images/**/*.yaml'] },
+    });
   });
   afterAll(async () => {
     await server.stop();
@@ -61,7 +63,9 @@ describe('schemas/ in yaml-language-server', () => {
   });
 
   it('reports a misspelt field by its name, not as the file-or-volume rule', async () => {
-    const uri = await open('kind: image\nname: web\nspec:\n  file: cos://us-south/b/web.qcow2\n  operating_sytem: ubuntu-24-04-amd64\n');
+    const uri = await open(
+      'kind: image\nname: web\nspec:\n  file: cos://us-south/b/web.qcow2\n  operating_sytem: ubuntu-24-04-amd64\n',
+    );
     const diagnostics = await server.diagnosticsFor(uri);
     const typo = diagnostics.find((d) => d.message.includes('operating_sytem'));
     expect(typo, JSON.stringify(diagnostics)).toBeDefined();
@@ -70,27 +74,39 @@ describe('schemas/ in yaml-language-server', () => {
 
     // The rule's own message still shows where the rule is what is broken.
     const neither = await open('kind: image\nname: web\nspec:\n  operating_system: ubuntu-24-04-amd64\n');
-    expect((await server.diagnosticsFor(neither)).map((d) => d.message)).toContain('needs exactly one of file or source_volume');
+    expect((await server.diagnosticsFor(neither)).map((d) => d.message)).toContain(
+      'needs exactly one of file or source_volume',
+    );
   });
 
   it('a cloud name gets the message of what is wrong with it', async () => {
-    const reserved = await open('kind: image\nname: web\nspec:\n  name: ibm-web\n  file: cos://us-south/b/web.qcow2\n  operating_system: ubuntu-24-04-amd64\n');
-    expect((await server.diagnosticsFor(reserved)).map((d) => d.message)).toEqual(['must not start with "ibm-" (the prefix is reserved by the cloud)']);
-    const mistyped = await open('kind: image\nname: web\nspec:\n  name: 42\n  file: cos://us-south/b/web.qcow2\n  operating_system: ubuntu-24-04-amd64\n');
+    const reserved = await open(
+      'kind: image\nname: web\nspec:\n  name: ibm-web\n  file: cos://us-south/b/web.qcow2\n  operating_system: ubuntu-24-04-amd64\n',
+    );
+    expect((await server.diagnosticsFor(reserved)).map((d) => d.message)).toEqual([
+      'must not start with "ibm-" (the prefix is reserved by the cloud)',
+    ]);
+    const mistyped = await open(
+      'kind: image\nname: web\nspec:\n  name: 42\n  file: cos://us-south/b/web.qcow2\n  operating_system: ubuntu-24-04-amd64\n',
+    );
     const messages = (await server.diagnosticsFor(mistyped)).map((d) => d.message);
     expect(messages.join('\n')).toMatch(/Incorrect type. Expected "string"/);
     expect(messages.join('\n')).not.toContain('ibm-');
   });
 
-  const good = 'kind: image\nname: web\nspec:\n  file: cos://us-south/b/web.qcow2\n  operating_system: ubuntu-24-04-amd64\n';
-  const badDate = 'kind: image\nname: api\nspec:\n  file: cos://us-south/b/api.qcow2\n  operating_system: ubuntu-24-04-amd64\n  deprecation_at: "2035-13-45T00:00:00Z"\n';
+  const good =
+    'kind: image\nname: web\nspec:\n  file: cos://us-south/b/web.qcow2\n  operating_system: ubuntu-24-04-amd64\n';
+  const badDate =
+    'kind: image\nname: api\nspec:\n  file: cos://us-south/b/api.qcow2\n  operating_system: ubuntu-24-04-amd64\n  deprecation_at: "2035-13-45T00:00:00Z"\n';
 
   it('checks a bad date in the second document when each document starts with the modeline (README)', async () => {
     const file = join(dir, 'two.yaml');
     const text = `${modeline(file)}\n${good}---\n${modeline(file)}\n${badDate}`;
     await writeFile(file, text);
     const diagnostics = await server.diagnosticsFor(server.open(file, text));
-    expect(diagnostics.map((d) => [d.range.start.line, d.message])).toEqual([[13, 'String is not a RFC3339 date-time.']]);
+    expect(diagnostics.map((d) => [d.range.start.line, d.message])).toEqual([
+      [13, 'String is not a RFC3339 date-time.'],
+    ]);
   });
 
   it('a modeline covers only the document it heads; the settings association covers every document', async () => {
@@ -117,7 +133,10 @@ describe('schemas/ in yaml-language-server', () => {
     for (const path of files) {
       const text = await readFile(join(REPO, path), 'utf8');
       const documents = text.split(/^---$/m);
-      for (const document of documents) expect(document, `${path}: a document without a modeline`).toMatch(/^# yaml-language-server: \$schema=\S+document\.schema\.json$/m);
+      for (const document of documents)
+        expect(document, `${path}: a document without a modeline`).toMatch(
+          /^# yaml-language-server: \$schema=\S+document\.schema\.json$/m,
+        );
       expect(await server.diagnosticsFor(server.open(join(REPO, path), text)), path).toEqual([]);
     }
   });

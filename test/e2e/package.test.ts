@@ -34,13 +34,15 @@ describe('the npm package', () => {
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
     const scripts = files.filter((file) => file.endsWith('.js'));
     expect(scripts).toContain('dist/cli/main.js');
-    for (const file of scripts) expect(await readFile(join(REPO, file), 'utf8'), file).not.toContain('sourceMappingURL');
+    for (const file of scripts)
+      expect(await readFile(join(REPO, file), 'utf8'), file).not.toContain('sourceMappingURL');
     expect(files.filter((file) => file.startsWith('src/') && !file.endsWith('.md'))).toEqual([]);
   });
 
   it('every relative link in its markdown points at a file it ships', async () => {
     const shipped = new Set(files);
-    const isShipped = (path: string) => shipped.has(path) || files.some((file) => file.startsWith(`${path.replace(/\/$/, '')}/`));
+    const isShipped = (path: string) =>
+      shipped.has(path) || files.some((file) => file.startsWith(`${path.replace(/\/$/, '')}/`));
     const documents = files.filter((file) => file.endsWith('.md'));
     expect(documents).toContain('README.md');
     const broken: string[] = [];

@@ -46,7 +46,8 @@ export class LspClient {
     this.child.stdout!.on('data', (chunk: Buffer) => this.receive(chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.child.on('exit', () => {
-      for (const waiter of this.pending.values()) waiter.reject(new Error(`language server exited; stderr: ${this.stderr}`));
+      for (const waiter of this.pending.values())
+        waiter.reject(new Error(`language server exited; stderr: ${this.stderr}`));
       this.pending.clear();
     });
   }
@@ -73,7 +74,8 @@ export class LspClient {
       const headerEnd = this.buffer.indexOf('\r\n\r\n');
       if (headerEnd < 0) return;
       const length = /Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'));
-      if (!length) throw new Error(`LSP message without Content-Length: ${this.buffer.subarray(0, headerEnd).toString()}`);
+      if (!length)
+        throw new Error(`LSP message without Content-Length: ${this.buffer.subarray(0, headerEnd).toString()}`);
       const start = headerEnd + 4;
       const end = start + Number(length[1]);
       if (this.buffer.length < end) return;
@@ -108,7 +110,11 @@ export class LspClient {
 
   private section(name: string | undefined): unknown {
     if (!name) return this.settings;
-    return name.split('.').reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], this.settings) ?? null;
+    return (
+      name
+        .split('.')
+        .reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], this.settings) ?? null
+    );
   }
 
   request<T>(method: string, params: unknown): Promise<T> {
@@ -147,7 +153,8 @@ export class LspClient {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     this.diagnostics.delete(uri);
-    if (version === 1) this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+    if (version === 1)
+      this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
     else this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     return uri;
   }
@@ -170,10 +177,13 @@ export class LspClient {
   }
 
   async completion(uri: string, line: number, character: number): Promise<LspCompletionItem[]> {
-    const result = await this.request<{ items: LspCompletionItem[] } | LspCompletionItem[] | null>('textDocument/completion', {
-      textDocument: { uri },
-      position: { line, character },
-    });
+    const result = await this.request<{ items: LspCompletionItem[] } | LspCompletionItem[] | null>(
+      'textDocument/completion',
+      {
+        textDocument: { uri },
+        position: { line, character },
+      },
+    );
     if (!result) return [];
     return Array.isArray(result) ? result : result.items;
   }
