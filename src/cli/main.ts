@@ -8,6 +8,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { isUserError, UserError } from '../diagnostics/errors.js';
 import { diagnosticsToJson } from '../ui/diagnostics-json.js';
+import { imageformVersion } from '../version.js';
 import { findSpec, type CommandSpec } from './command-specs.js';
 import { commandHelp, generalHelp } from './help.js';
 import { HELP_FLAGS } from './parse-args.js';
@@ -58,7 +59,7 @@ export async function run(context: CommandContext): Promise<number> {
       return 0;
     }
     if (name === '--version' || name === 'version') {
-      context.stdout.write('imageform 0.1.0\n');
+      context.stdout.write(`imageform ${imageformVersion()}\n`);
       return 0;
     }
     const spec = specFor(name, rest[0]);

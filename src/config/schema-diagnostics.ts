@@ -9,7 +9,13 @@ import type { SourceDocument } from './source-document.js';
 interface SchemaWithMessages {
   errorMessage?: string;
   patternErrorMessage?: string;
-  oneOf?: { required?: string[] }[];
+  oneOf?: { required?: string[]; errorMessage?: string }[];
+}
+
+/** A union's message: its own, or the one its branches share (kept there so editors do not show it for every error). */
+function unionMessage(schema: SchemaWithMessages): string | undefined {
+  const branches = new Set((schema.oneOf ?? []).map((branch) => branch.errorMessage));
+  return schema.errorMessage ?? (branches.size === 1 ? [...branches][0] : undefined);
 }
 
 /** Values of these fields are never repeated in a message: a value put where a variable's name belongs is likely the secret. */
@@ -101,7 +107,7 @@ function describe(e: ErrorObject, document: SourceDocument, subject: string): Di
       const onObject = e.data !== null && typeof e.data === 'object' && !Array.isArray(e.data);
       const where = onObject ? objectAt : valueAt;
       const code = e.keyword === 'not' ? 'schema.not' : 'schema.one-of';
-      return error(code, `${field}${e.keyword === 'not' ? shown(e.data) : ''} ${schema.errorMessage ?? 'is not valid'}`, where);
+      return error(code, `${field}${e.keyword === 'not' ? shown(e.data) : ''} ${unionMessage(schema) ?? 'is not valid'}`, where);
     }
     case 'dependencies': {
       const property = String(e.params.property);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { UserError } from '../diagnostics/errors.js';
+import { imageformVersion } from '../version.js';
 import type { LockInfo } from './state.js';
 
 /** Who is taking the lock, for whoever is refused later. */
@@ -69,19 +69,4 @@ function currentUser(): string {
     // No passwd entry (some containers): fall back to the environment.
     return process.env.USER ?? process.env.LOGNAME ?? 'unknown';
   }
-}
-
-let cachedVersion: string | undefined;
-
-/** package.json sits two levels up from both src/state and dist/state. */
-function imageformVersion(): string {
-  if (cachedVersion === undefined) {
-    try {
-      const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-      cachedVersion = String((JSON.parse(text) as { version?: unknown }).version ?? 'unknown');
-    } catch {
-      cachedVersion = 'unknown';
-    }
-  }
-  return cachedVersion;
 }

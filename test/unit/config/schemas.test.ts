@@ -46,6 +46,16 @@ describe('schemas/', () => {
     expect(validateAgainst('document', { kind: 'volume' }).some((e) => e.keyword === 'enum')).toBe(true);
   });
 
+  it('the whole-document schema applies only the kind schema, whose kind names start alike', () => {
+    const image = { kind: 'image', name: 'web', spec: { file: 'cos://us-south/b/x.qcow2', operating_system: 'x1' } };
+    expect(validateAgainst('document', image)).toEqual([]);
+    // Exactly the errors of the kind's own schema: none from image_deprecate/image_export_job, whose names start with "image".
+    const typo = { kind: 'image', name: 'web', spec: { file: 'cos://us-south/b/x.qcow2', operating_sytem: 'x1' } };
+    const keywords = (errors: { keyword: string; params: Record<string, unknown> }[]) =>
+      errors.filter((e) => e.keyword !== 'if').map((e) => [e.keyword, e.params]);
+    expect(keywords(validateAgainst('document', typo))).toEqual(keywords(validateAgainst('image', typo)));
+  });
+
   it('accepts null dates and leaves date syntax to the date rule', () => {
     const spec = { source_volume: { id: 'v' }, operating_system: 'x1', deprecation_at: null, obsolescence_at: 'not a date' };
     expect(validateAgainst('image', { kind: 'image', name: 'web', spec })).toEqual([]);
