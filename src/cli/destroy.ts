@@ -1,5 +1,5 @@
-import { runApplyWorkflow } from '../engine/apply-workflow.js';
-import { parseParallelism } from './apply.js';
+import { runApplyWorkflow, type ApplyWorkflowResult } from '../engine/apply-workflow.js';
+import { exitCode, parseParallelism } from './apply.js';
 import type { CommandContext } from './context.js';
 import { dirArgument, hostFor } from './output.js';
 import { parseCommandArgs } from './parse-args.js';
@@ -12,8 +12,9 @@ export async function destroy(context: CommandContext): Promise<number> {
     'no-color': { type: 'boolean' },
   });
   const host = await hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
+  let outcome: ApplyWorkflowResult;
   try {
-    const outcome = await runApplyWorkflow({
+    outcome = await runApplyWorkflow({
       dir: dirArgument(positionals, 'destroy'),
       cwd: context.cwd,
       env: context.env,
@@ -23,8 +24,8 @@ export async function destroy(context: CommandContext): Promise<number> {
       canAsk: context.stdin.isTTY === true && !values.json,
       parallelism: parseParallelism(values.parallelism),
     });
-    return outcome.failed ? 1 : 0;
   } finally {
     await host.finish();
   }
+  return exitCode(context, outcome, 'Destroy');
 }

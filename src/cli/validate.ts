@@ -1,5 +1,7 @@
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatErrorLine } from '../ui/error-text.js';
+import { writeErrors } from '../ui/error-report.js';
+import { outputMode } from '../ui/output-mode.js';
 import { UserError } from '../diagnostics/errors.js';
 import { loadConfiguration } from '../config/load.js';
 import type { CommandContext } from './context.js';
@@ -13,7 +15,12 @@ export async function validate(context: CommandContext): Promise<number> {
   }
   const dir = positionals[0] ?? '.';
   const { configuration, diagnostics } = await loadConfiguration(dir, { cwd: context.cwd });
-  for (const diagnostic of diagnostics) context.stderr.write(`${formatErrorLine(diagnostic)}\n`);
+  // As main reports a failure: the source line and a caret on a terminal, one line each elsewhere.
+  if (diagnostics.length > 0 && context.stderr.isTTY === true && outputMode({ stdout: context.stderr }, context.env).interactive) {
+    writeErrors(context.stderr, diagnostics, { interactive: true, cwd: context.cwd });
+  } else {
+    for (const diagnostic of diagnostics) context.stderr.write(`${formatErrorLine(diagnostic)}\n`);
+  }
   if (hasErrors(diagnostics)) return 1;
   context.stdout.write(`${configuration.documents.length} resources valid\n`);
   return 0;

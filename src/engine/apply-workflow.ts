@@ -25,6 +25,8 @@ export interface ApplyWorkflowOptions {
 export interface ApplyWorkflowResult {
   plan: Plan;
   failed: number;
+  /** The question was answered with anything but "yes": nothing was changed. */
+  cancelled?: boolean;
 }
 
 export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<ApplyWorkflowResult> {
@@ -70,9 +72,8 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
       const question = options.destroy
         ? 'Do you really want to destroy these resources? Only "yes" will be accepted.'
         : 'Do you want to perform these actions? Only "yes" will be accepted.';
-      if (!(await host.confirm(question, false))) {
-        throw UserError.of(`${operation}.cancelled`, `${operation} cancelled; nothing was changed`);
-      }
+      // Not an error report: the user said no, and the command says so as Terraform does (exit 1).
+      if (!(await host.confirm(question, false))) return { plan: result.plan, failed: 0, cancelled: true };
     }
     const provider = await session.provider();
     const outcome = await applyPlan(result, snapshot, {

@@ -1,5 +1,6 @@
-import { DONE, formatElapsed } from './action-words.js';
+import { DOING, DONE, formatElapsed, formatPercent } from './action-words.js';
 import type { ApplyOutcome, ResourceRowState } from './apply-state.js';
+import { fitToWidth } from './wrap.js';
 
 /** `Apply complete! Resources: ...` or `Apply failed: N of M operations failed.` and one line per error. */
 export function outcomeLines(outcome: ApplyOutcome): string[] {
@@ -20,4 +21,22 @@ export function finishedRowText(row: ResourceRowState): string {
   if (row.status === 'failed') return `${row.address}: failed: ${row.error ?? 'failed'}`;
   const id = row.id ? ` (${row.id})` : '';
   return `${row.address}: ${DONE[row.action]}${id} [${formatElapsed(row.elapsedMs ?? 0)}]`;
+}
+
+/** The widest and narrowest export progress bar. */
+const BAR_MAX = 20;
+const BAR_MIN = 5;
+
+/**
+ * A running row cut to one line of `width`: `⠋ TEXT [ELAPSED] [BAR] 52%`. The bar shrinks first, then the text
+ * loses its end to an ellipsis; the elapsed time always stays. One column is left free so no terminal wraps it.
+ */
+export function runningRowLayout(row: ResourceRowState, now: number, width: number): { text: string; elapsed: string; barWidth?: number } {
+  const elapsed = formatElapsed(now - row.startedAt);
+  const text = `${row.address}: ${DOING[row.action]}...${row.message ? ` ${row.message}` : ''}`;
+  const room = Math.max(0, width - 1 - `⠋  [${elapsed}]`.length);
+  if (row.fraction === undefined) return { text: fitToWidth(text, room), elapsed };
+  const barExtra = ` [] ${formatPercent(row.fraction)}`.length;
+  const barWidth = Math.min(BAR_MAX, Math.max(BAR_MIN, room - text.length - barExtra));
+  return { text: fitToWidth(text, Math.max(0, room - barExtra - barWidth)), elapsed, barWidth };
 }

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import type { ApplyOutcome, ResourceRowState } from '../../src/ui/apply-state.js';
 import { ApplyProgress } from '../../src/ui/components/ApplyProgress.js';
 import { ConfirmPrompt } from '../../src/ui/components/ConfirmPrompt.js';
-import { ErrorBanner } from '../../src/ui/components/ErrorBanner.js';
 import { PlanView } from '../../src/ui/components/PlanView.js';
 import { emptyPlan, everyKindPlan } from './fixtures.js';
 import { renderFrame, settle, unstyled, waitFor } from './render-helpers.js';
@@ -20,7 +19,7 @@ describe('PlanView', () => {
         # image.catalog could no longer be read (404)
 
       Note: image.catalog could no longer be read (404); it may be held by a private catalog, so the plan
-      does not create it again.
+            does not create it again.
 
       Resource actions are indicated with the following symbols:
         + create
@@ -33,10 +32,10 @@ describe('PlanView', () => {
 
         # image.web will be created
         + image.web
-            + name: "web-2404"
-            + file: "cos://us-south/images/web.qcow2"
+            + name:               "web-2404"
+            + file:               "cos://us-south/images/web.qcow2"
             + encrypted_data_key: (sensitive)
-            + deprecation_at: "2027-01-15T00:00:00Z"
+            + deprecation_at:     "2027-01-15T00:00:00Z"
 
         # image.base will be updated in place
         ~ image.base  id=r006-1111
@@ -44,8 +43,8 @@ describe('PlanView', () => {
 
         # image.legacy must be replaced
       -/+ image.legacy  id=r006-2222
-            ~ file: "cos://us-south/images/legacy-1.qcow2" -> "cos://us-south/images/legacy-2.qcow2"   #
-      forces replacement
+            ~ file:               "cos://us-south/images/legacy-1.qcow2" ->
+                                  "cos://us-south/images/legacy-2.qcow2"   # forces replacement
             ~ encrypted_data_key: (sensitive) -> (sensitive)   # forces replacement
 
         # image_export_job.nightly must be replaced (export job ended failed)
@@ -56,7 +55,7 @@ describe('PlanView', () => {
         - image.old  id=r006-3333
 
         # image_deprecate.old will be forgotten: removed from state, the cloud object stays (orphan
-      policy)
+            policy)
       forget image_deprecate.old  id=r006-3333
 
       Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy, 1 to forget."
@@ -175,29 +174,5 @@ describe('ConfirmPrompt', () => {
     const result = await answer(['y', 'e', 's']);
     expect(result.approved).toBeUndefined();
     expect(result.frame).toContain('Enter a value: yes');
-  });
-});
-
-describe('ErrorBanner', () => {
-  it('boxes the message, the location and the hint', () => {
-    const frame = renderFrame(
-      <ErrorBanner
-        diagnostic={{
-          code: 'schema.date-order',
-          severity: 'error',
-          message: 'spec.obsolescence_at must be after spec.deprecation_at (2027-01-15T00:00:00Z)',
-          location: { file: 'images/base.yaml', line: 7, col: 19 },
-          hint: 'move obsolescence_at later or remove it',
-        }}
-      />,
-    );
-    expect(frame).toMatchInlineSnapshot(`
-      "╭──────────────────────────────────────────────────────────────────────────────────────────────────╮
-      │ Error                                                                                            │
-      │ spec.obsolescence_at must be after spec.deprecation_at (2027-01-15T00:00:00Z)                    │
-      │ at images/base.yaml:7:19                                                                         │
-      │ hint: move obsolescence_at later or remove it                                                    │
-      ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯"
-    `);
   });
 });

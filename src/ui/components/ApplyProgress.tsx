@@ -3,21 +3,37 @@ import type { ApplyOutcome, ResourceRowState } from '../apply-state.js';
 import { outcomeLines } from '../apply-text.js';
 import { ResourceRow } from './ResourceRow.js';
 
-/** Every resource of the apply, live, and the closing line once the apply has finished. */
+/**
+ * Every resource of the apply, live, and the closing line once the apply has finished. At most `maxLines` rows:
+ * a live area as tall as the terminal makes ink clear the screen and the scrollback on every frame, so the rows
+ * that fit are shown and the rest are counted ("… and 12 more running").
+ */
 export function ApplyProgress({
   rows,
   now,
   outcome,
+  width,
+  maxLines,
 }: {
   rows: readonly ResourceRowState[];
   now: number;
   outcome?: ApplyOutcome | undefined;
+  width?: number;
+  maxLines?: number;
 }) {
+  const limit = maxLines === undefined ? rows.length : Math.max(1, maxLines);
+  const shown = rows.length > limit ? rows.slice(0, limit - 1) : rows;
+  const hidden = rows.length - shown.length;
   return (
     <Box flexDirection="column">
-      {rows.map((row) => (
-        <ResourceRow key={row.address} row={row} now={now} />
+      {shown.map((row) => (
+        <ResourceRow key={row.address} row={row} now={now} width={width} />
       ))}
+      {hidden > 0 ? (
+        <Text dimColor wrap="truncate-end">
+          {shown.length > 0 ? `… and ${hidden} more running` : `… ${hidden} running`}
+        </Text>
+      ) : null}
       {outcome ? <ApplyOutcomeView outcome={outcome} spaced={rows.length > 0} /> : null}
     </Box>
   );
