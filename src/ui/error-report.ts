@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { formatLocation, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { counted } from './action-words.js';
 import { formatErrorLine, renderErrorsText } from './error-text.js';
-import { fitToWidth } from './wrap.js';
+import { fitToWidth, LOG_HANG, wrapLine } from './wrap.js';
 import { lineToText, segment, type StyledLine } from './styled-text.js';
 
 /** Larger files are not read again for a caret: the loader refuses them anyway. */
@@ -29,7 +29,8 @@ export function renderErrors(diagnostics: readonly Diagnostic[], options: ErrorR
   const columns = options.columns ?? 80;
   const lines: StyledLine[] = [];
   for (const diagnostic of diagnostics) {
-    lines.push(headline(diagnostic));
+    // Wrapped under a small indent, as Terraform wraps its diagnostics, so no row starts at column 0.
+    lines.push(...wrapLine(headline(diagnostic), columns, LOG_HANG));
     const source = diagnostic.location ? sourceLine(diagnostic.location, options.readSource) : undefined;
     if (source !== undefined) lines.push(...excerpt(source, diagnostic.location!.line, diagnostic.location!.col, columns));
   }

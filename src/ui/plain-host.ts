@@ -6,7 +6,7 @@ import type { Host, HostStreams } from './host-types.js';
 import { askLine } from './line-prompt.js';
 import { renderPlanText } from './plan-text.js';
 import { oneLine } from './safe-text.js';
-import { outputWidth, wrapText } from './wrap.js';
+import { LOG_HANG, outputWidth, wrapText } from './wrap.js';
 
 export interface PlainHostOptions extends HostStreams {
   color: boolean;
@@ -31,8 +31,9 @@ export function createPlainHost(options: PlainHostOptions): Host {
 
   // On a terminal (colour off), lines wrap under their own indent; in a pipe or a log they stay whole.
   const width = outputWidth(options.stdout);
-  const write = (text: string): void => {
-    const wrapped = wrapText(text, width);
+  const write = (text: string, wrap = true): void => {
+    // The plan arrives wrapped already (and may hold colour codes, which are no characters).
+    const wrapped = wrap ? wrapText(text, width, LOG_HANG) : text;
     options.stdout.write(wrapped.endsWith('\n') ? wrapped : `${wrapped}\n`);
   };
 
@@ -64,7 +65,7 @@ export function createPlainHost(options: PlainHostOptions): Host {
           break;
         case 'plan-ready':
           // Blank lines around the plan: in a CI log it stands apart from the refresh above and the apply below.
-          write(`\n${renderPlanText(event.plan, { color: options.color, width })}\n`);
+          write(`\n${renderPlanText(event.plan, { color: options.color, width })}\n`, false);
           break;
         case 'resource-started': {
           const id = event.id ? ` [id=${event.id}]` : '';

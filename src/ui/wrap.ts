@@ -39,12 +39,18 @@ export function hangingIndent(text: string, width: number): number {
   return Math.max(0, Math.min(base + 2, width - MIN_ROOM));
 }
 
-/** One styled line as one or more lines of at most `width` characters; unchanged when there is no width. */
-export function wrapLine(line: StyledLine, width: number | undefined): StyledLine[] {
+/** Continuation indent of a log line (`address: message`): shallow, whatever the line's shape. */
+export const LOG_HANG = 4;
+
+/**
+ * One styled line as one or more lines of at most `width` characters; unchanged when there is no width. `hang`
+ * fixes the continuation indent; by default it follows the line's shape (see hangingIndent).
+ */
+export function wrapLine(line: StyledLine, width: number | undefined, fixedHang?: number): StyledLine[] {
   const cells: Cell[] = line.flatMap((part) => Array.from(part.text).map((ch) => ({ ch, tone: part.tone })));
   while (cells.length > 0 && cells[cells.length - 1]!.ch === ' ') cells.pop();
   if (width === undefined || width <= 0 || cells.length <= width) return [line];
-  const hang = hangingIndent(cells.map((cell) => cell.ch).join(''), width);
+  const hang = fixedHang === undefined ? hangingIndent(cells.map((cell) => cell.ch).join(''), width) : Math.min(fixedHang, width - 1);
   const lines: StyledLine[] = [];
   let position = 0;
   while (position < cells.length) {
@@ -69,11 +75,11 @@ export function wrapLine(line: StyledLine, width: number | undefined): StyledLin
 }
 
 /** Plain text, line by line, wrapped as wrapLine does. */
-export function wrapText(text: string, width: number | undefined): string {
+export function wrapText(text: string, width: number | undefined, hang?: number): string {
   if (width === undefined) return text;
   return text
     .split('\n')
-    .map((line) => wrapLine([segment(line)], width).map((wrapped) => wrapped.map((part) => part.text).join('')).join('\n'))
+    .map((line) => wrapLine([segment(line)], width, hang).map((wrapped) => wrapped.map((part) => part.text).join('')).join('\n'))
     .join('\n');
 }
 

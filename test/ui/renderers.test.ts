@@ -266,7 +266,8 @@ describe('errors', () => {
       readSource: (file) => (file === 'images/base.yaml' ? source : undefined),
     });
     expect(unstyled(report)).toMatchInlineSnapshot(`
-      "images/base.yaml:7:20: spec.obsolescence_at must be after spec.deprecation_at (move it later)
+      "images/base.yaml:7:20: spec.obsolescence_at must be after
+          spec.deprecation_at (move it later)
          7 |   obsolescence_at: 2026-01-01
            |                    ^
       error: plan: unexpected argument "x"
@@ -276,7 +277,7 @@ describe('errors', () => {
     // The place in bold, the caret in red: colour for a person, the same words as the CI line.
     expect(report).toContain(`${ESC}[1mimages/base.yaml:7:20${ESC}[22m: spec.obsolescence_at`);
     expect(report).toContain(`${ESC}[31m^${ESC}[39m`);
-    expect(renderErrors([diagnostic], { interactive: true, color: false, readSource: () => undefined })).toBe(
+    expect(renderErrors([diagnostic], { interactive: true, color: false, columns: 120, readSource: () => undefined })).toBe(
       `${formatErrorLine(diagnostic)}\n1 error\n`,
     );
   });

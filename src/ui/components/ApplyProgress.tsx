@@ -2,6 +2,8 @@ import { Box, Text } from 'ink';
 import type { ApplyOutcome, ResourceRowState } from '../apply-state.js';
 import { outcomeLines } from '../apply-text.js';
 import { ResourceRow } from './ResourceRow.js';
+import { useTerminalSize } from './terminal-size.js';
+import { LOG_HANG, wrapText } from '../wrap.js';
 
 /**
  * Every resource of the apply, live, and the closing line once the apply has finished. At most `maxLines` rows:
@@ -40,14 +42,19 @@ export function ApplyProgress({
 }
 
 export function ApplyOutcomeView({ outcome, spaced = true }: { outcome: ApplyOutcome; spaced?: boolean }) {
+  const { width } = useTerminalSize();
   const [headline, ...errors] = outcomeLines(outcome);
   const failed = outcome.failed > 0;
   return (
     <Box flexDirection="column" marginTop={spaced ? 1 : 0}>
-      <Text bold color={failed ? 'red' : 'green'}>
-        {headline}
-      </Text>
-      {errors.map((line, index) => (
+      {wrapText(headline!, width, 2)
+        .split('\n')
+        .map((line, index) => (
+          <Text key={`h${index}`} bold color={failed ? 'red' : 'green'}>
+            {line}
+          </Text>
+        ))}
+      {errors.flatMap((error) => wrapText(error, width, LOG_HANG).split('\n')).map((line, index) => (
         <Text key={index} color="red">
           {line}
         </Text>

@@ -9,7 +9,7 @@ import { ResourceRow } from './ResourceRow.js';
 import { StyledLines } from './StyledLines.js';
 import { useTerminalSize } from './terminal-size.js';
 import { segment } from '../styled-text.js';
-import { wrapLine } from '../wrap.js';
+import { LOG_HANG, wrapLine } from '../wrap.js';
 
 /** Output that is final: written once above the live area and left in the scrollback. */
 export type StaticItem =
@@ -61,7 +61,7 @@ function StaticItemView({ item, width }: { item: StaticItem; width: number }) {
         </Box>
       );
     case 'line':
-      return <StyledLines lines={wrapLine([segment(item.text, item.tone)], width)} />;
+      return <StyledLines lines={wrapLine([segment(item.text, item.tone)], width, LOG_HANG)} />;
     case 'row':
       return <ResourceRow row={item.row} now={0} width={width} />;
     case 'outcome':

@@ -3,7 +3,7 @@ import { formatElapsed } from '../action-words.js';
 import type { ResourceRowState } from '../apply-state.js';
 import { finishedRowText, runningRowLayout } from '../apply-text.js';
 import { segment } from '../styled-text.js';
-import { wrapLine } from '../wrap.js';
+import { LOG_HANG, wrapLine } from '../wrap.js';
 import { ProgressBar } from './ProgressBar.js';
 import { Spinner } from './Spinner.js';
 import { StyledLines } from './StyledLines.js';
@@ -16,10 +16,10 @@ import { useTerminalSize } from './terminal-size.js';
 export function ResourceRow({ row, now, width: wanted }: { row: ResourceRowState; now: number; width?: number }) {
   const { width } = useTerminalSize(wanted);
   if (row.status === 'done') {
-    return <StyledLines lines={wrapLine([segment('✔', 'create'), segment(` ${finishedRowText(row)}`)], width)} />;
+    return <StyledLines lines={wrapLine([segment('✔', 'create'), segment(` ${finishedRowText(row)}`)], width, LOG_HANG)} />;
   }
   if (row.status === 'failed') {
-    return <StyledLines lines={wrapLine([segment(`✘ ${finishedRowText(row)} [${formatElapsed(row.elapsedMs ?? 0)}]`, 'error')], width)} />;
+    return <StyledLines lines={wrapLine([segment(`✘ ${finishedRowText(row)} [${formatElapsed(row.elapsedMs ?? 0)}]`, 'error')], width, LOG_HANG)} />;
   }
   const layout = runningRowLayout(row, now, width);
   return (
