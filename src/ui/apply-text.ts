@@ -33,10 +33,13 @@ const BAR_MIN = 5;
  */
 export function runningRowLayout(row: ResourceRowState, now: number, width: number): { text: string; elapsed: string; barWidth?: number } {
   const elapsed = formatElapsed(now - row.startedAt);
-  const text = `${row.address}: ${DOING[row.action]}...${row.message ? ` ${row.message}` : ''}`;
+  const full = `${row.address}: ${DOING[row.action]}...${row.message ? ` ${row.message}` : ''}`;
+  // Short of room, the latest message says more than the verb ("exporting" rather than "creating...").
+  const short = row.message ? `${row.address}: ${row.message}` : full;
   const room = Math.max(0, width - 1 - `⠋  [${elapsed}]`.length);
-  if (row.fraction === undefined) return { text: fitToWidth(text, room), elapsed };
-  const barExtra = ` [] ${formatPercent(row.fraction)}`.length;
-  const barWidth = Math.min(BAR_MAX, Math.max(BAR_MIN, room - text.length - barExtra));
-  return { text: fitToWidth(text, Math.max(0, room - barExtra - barWidth)), elapsed, barWidth };
+  const barExtra = row.fraction === undefined ? 0 : ` [] ${formatPercent(row.fraction)}`.length;
+  const barWidth = row.fraction === undefined ? 0 : Math.min(BAR_MAX, Math.max(BAR_MIN, room - full.length - barExtra));
+  const textRoom = Math.max(0, room - barExtra - barWidth);
+  const text = fitToWidth(full.length <= textRoom ? full : short, textRoom);
+  return row.fraction === undefined ? { text, elapsed } : { text, elapsed, barWidth };
 }
