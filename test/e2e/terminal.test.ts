@@ -226,10 +226,10 @@ describe.skipIf(!hasScript)('in a pseudo-terminal', () => {
     });
     const text = visible(terminal.output);
     expect(terminal.code, text).toBe(0);
-    expect(text).toContain('Apply complete! Resources: 40 added');
-    expect(text).toMatch(/… and \d+ more running/);
     expect(terminal.output).not.toContain('\x1b[3J');
     expect(terminal.output).not.toContain('\x1b[2J');
+    expect(text).toContain('Apply complete! Resources: 40 added');
+    expect(text).toMatch(/… and \d+ more running/);
     expect(screenRows(terminal.output).filter((row) => Array.from(row).length > 60)).toEqual([]);
   }, 150_000);
 

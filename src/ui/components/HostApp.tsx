@@ -9,7 +9,7 @@ import { ResourceRow } from './ResourceRow.js';
 import { StyledLines } from './StyledLines.js';
 import { useTerminalSize } from './terminal-size.js';
 import { segment } from '../styled-text.js';
-import { LOG_HANG, wrapLine } from '../wrap.js';
+import { LOG_HANG, wrapLine, wrapText } from '../wrap.js';
 
 /** Output that is final: written once above the live area and left in the scrollback. */
 export type StaticItem =
@@ -69,7 +69,13 @@ function StaticItemView({ item, width }: { item: StaticItem; width: number }) {
     case 'answer':
       return (
         <Box flexDirection="column" marginBottom={1}>
-          <Text bold>{item.question}</Text>
+          {wrapText(item.question, width, 2)
+            .split('\n')
+            .map((line, index) => (
+              <Text key={index} bold>
+                {line}
+              </Text>
+            ))}
           <Text>
             {'  '}
             <Text bold>Enter a value:</Text> {item.typed}
