@@ -7,6 +7,7 @@ import { outputMode } from '../../src/ui/output-mode.js';
 import { renderDriftText, renderPlanText } from '../../src/ui/plan-text.js';
 import { excerpt, renderErrors } from '../../src/ui/error-report.js';
 import { lineToText } from '../../src/ui/styled-text.js';
+import { fitToWidth, outputWidth, wrapText } from '../../src/ui/wrap.js';
 import { emptyPlan, everyKindPlan } from './fixtures.js';
 import { unstyled } from './render-helpers.js';
 
@@ -290,6 +291,31 @@ describe('errors', () => {
     expect(caret!.length).toBeLessThanOrEqual(59);
     expect(shown![caret!.indexOf('^')]).toBe('B');
     expect(shown).toMatch(/^ {3}3 \| …/);
+  });
+});
+
+describe('wrapping to the terminal', () => {
+  it('breaks at spaces, keeps words whole, indents continuations, and cuts mid-word only a word too long to fit', () => {
+    const advice = '  To accept the drift instead: a rule in .imageform-driftignore, or imageform drift --baseline';
+    expect(wrapText(advice, 40).split('\n')).toEqual([
+      '  To accept the drift instead: a rule in',
+      '    .imageform-driftignore, or imageform',
+      '    drift --baseline',
+    ]);
+    const field = '      + file:   "cos://us-south/bucket/a-very-long-object-name-with-no-spaces.qcow2"';
+    expect(wrapText(field, 40).split('\n')).toEqual([
+      '      + file:   "cos://us-south/bucket/a',
+      '                -very-long-object-name-w',
+      '                ith-no-spaces.qcow2"',
+    ]);
+    expect(wrapText(field, undefined)).toBe(field);
+    expect(fitToWidth('image_export_job.nightly: exporting', 20)).toBe('image_export_job.ni…');
+  });
+
+  it('knows the width only on a terminal: 80 when it reports none, no limit for a pipe', () => {
+    expect(outputWidth({ isTTY: true, columns: 60 })).toBe(60);
+    expect(outputWidth({ isTTY: true, columns: 0 })).toBe(80);
+    expect(outputWidth({ isTTY: false, columns: 60 })).toBeUndefined();
   });
 });
 
