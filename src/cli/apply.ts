@@ -55,7 +55,11 @@ export async function apply(context: CommandContext): Promise<number> {
 }
 
 /** `Apply cancelled.` (or `Destroy cancelled.`) and exit 1 for a "no", as Terraform does; 1 for failures too. */
-export function exitCode(context: CommandContext, outcome: ApplyWorkflowResult, operation: 'Apply' | 'Destroy'): number {
+export function exitCode(
+  context: CommandContext,
+  outcome: ApplyWorkflowResult,
+  operation: 'Apply' | 'Destroy',
+): number {
   if (outcome.cancelled) {
     context.stdout.write(`${operation} cancelled.\n`);
     return 1;

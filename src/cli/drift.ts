@@ -89,9 +89,10 @@ export async function drift(context: CommandContext): Promise<number> {
   } else {
     const mode = outputMode(context, context.env, { noColor: values['no-color'] ?? false });
     const width = outputWidth(context.stdout);
+    const closing = wrapText(driftClosing(report.plan, displayPath(context.cwd, file)), width);
     context.stdout.write(
       drifted
-        ? `${renderPlanText(report.plan, { color: mode.color, width })}\n${wrapText(driftClosing(report.plan, displayPath(context.cwd, file)), width)}`
+        ? `${renderPlanText(report.plan, { color: mode.color, width })}\n${closing}`
         : 'No drift. The cloud matches the files and the last apply.\n',
     );
     if (report.ignored) context.stdout.write(`${report.ignored} drifted ${report.ignored === 1 ? 'field is' : 'fields are'} accepted by ${displayPath(context.cwd, file)}.\n`);

@@ -16,7 +16,8 @@ export async function validate(context: CommandContext): Promise<number> {
   const dir = positionals[0] ?? '.';
   const { configuration, diagnostics } = await loadConfiguration(dir, { cwd: context.cwd });
   // As main reports a failure: the source line and a caret on a terminal, one line each elsewhere.
-  if (diagnostics.length > 0 && context.stderr.isTTY === true && outputMode({ stdout: context.stderr }, context.env).interactive) {
+  const terminal = context.stderr.isTTY === true && outputMode({ stdout: context.stderr }, context.env).interactive;
+  if (terminal && diagnostics.length > 0) {
     writeErrors(context.stderr, diagnostics, { interactive: true, cwd: context.cwd });
   } else {
     for (const diagnostic of diagnostics) context.stderr.write(`${formatErrorLine(diagnostic)}\n`);

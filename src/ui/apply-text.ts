@@ -31,7 +31,11 @@ const BAR_MIN = 5;
  * A running row cut to one line of `width`: `⠋ TEXT [ELAPSED] [BAR] 52%`. The bar shrinks first, then the text
  * loses its end to an ellipsis; the elapsed time always stays. One column is left free so no terminal wraps it.
  */
-export function runningRowLayout(row: ResourceRowState, now: number, width: number): { text: string; elapsed: string; barWidth?: number } {
+export function runningRowLayout(
+  row: ResourceRowState,
+  now: number,
+  width: number,
+): { text: string; elapsed: string; barWidth?: number } {
   const elapsed = formatElapsed(now - row.startedAt);
   const full = `${row.address}: ${DOING[row.action]}...${row.message ? ` ${row.message}` : ''}`;
   // Short of room, the latest message says more than the verb ("exporting" rather than "creating...").

@@ -31,8 +31,9 @@ export function renderErrors(diagnostics: readonly Diagnostic[], options: ErrorR
   for (const diagnostic of diagnostics) {
     // Wrapped under a small indent, as Terraform wraps its diagnostics, so no row starts at column 0.
     lines.push(...wrapLine(headline(diagnostic), columns, LOG_HANG));
-    const source = diagnostic.location ? sourceLine(diagnostic.location, options.readSource) : undefined;
-    if (source !== undefined) lines.push(...excerpt(source, diagnostic.location!.line, diagnostic.location!.col, columns));
+    const place = diagnostic.location;
+    const source = place ? sourceLine(place, options.readSource) : undefined;
+    if (place && source !== undefined) lines.push(...excerpt(source, place.line, place.col, columns));
   }
   lines.push([segment(countLine(diagnostics), 'heading')]);
   return lines.map((line) => `${lineToText(line, color)}\n`).join('');
@@ -65,7 +66,8 @@ function headline(diagnostic: Diagnostic): StyledLine {
   const warning = diagnostic.severity === 'warning';
   const where = diagnostic.location ? `${formatLocation(diagnostic.location)}: ` : '';
   if (!where || !text.startsWith(where)) return [segment(text, warning ? 'warning' : 'error')];
-  return [segment(where.slice(0, -2), 'heading'), segment(': '), segment(text.slice(where.length), warning ? 'warning' : undefined)];
+  const rest = segment(text.slice(where.length), warning ? 'warning' : undefined);
+  return [segment(where.slice(0, -2), 'heading'), segment(': '), rest];
 }
 
 /**
@@ -95,11 +97,16 @@ export function excerpt(source: string, line: number, col: number, columns: numb
 function countLine(diagnostics: readonly Diagnostic[]): string {
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
   const warnings = diagnostics.length - errors;
-  const parts = [errors > 0 || warnings === 0 ? counted(errors, 'error') : '', warnings > 0 ? counted(warnings, 'warning') : ''];
-  return parts.filter(Boolean).join(', ');
+  const parts: string[] = [];
+  if (errors > 0 || warnings === 0) parts.push(counted(errors, 'error'));
+  if (warnings > 0) parts.push(counted(warnings, 'warning'));
+  return parts.join(', ');
 }
 
-function sourceLine(location: { file: string; line: number }, readSource: ErrorReportOptions['readSource']): string | undefined {
+function sourceLine(
+  location: { file: string; line: number },
+  readSource: ErrorReportOptions['readSource'],
+): string | undefined {
   const text = readSource?.(location.file);
   if (text === undefined) return undefined;
   const lines = text.split(/\r\n|\r|\n/);

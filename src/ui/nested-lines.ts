@@ -32,7 +32,7 @@ export function isMap(value: unknown): value is Record<string, unknown> {
 
 /** `label` is `name: ` padded for alignment, or '' for a list item; `indent` is the column of the mark. */
 export function valueLines(indent: number, mark: Mark, label: string, value: unknown, comma = ''): StyledLine[] {
-  const head: StyledLine = [segment(' '.repeat(indent)), segment(mark.symbol, mark.tone), segment(` ${label}`)];
+  const head = markLine(indent, mark, label);
   if (!isNestable(value)) return [[...head, segment(`${formatValue(value)}${comma}`)]];
   const close: StyledLine = [segment(`${' '.repeat(indent + 2)}${Array.isArray(value) ? ']' : '}'}${comma}`)];
   if (Array.isArray(value)) {
@@ -58,7 +58,7 @@ export function mapDiffLines(
   const changed = keys.filter((key) => !isDeepStrictEqual(before[key], after[key]));
   const width = Math.max(0, ...changed.map((key) => keyText(key).length));
   const inner = indent + 4;
-  const lines: StyledLine[] = [[segment(' '.repeat(indent)), segment(CHANGE.symbol, CHANGE.tone), segment(` ${label}{`)]];
+  const lines: StyledLine[] = [markLine(indent, CHANGE, `${label}{`)];
   for (const key of changed) {
     const was = before[key];
     const now = after[key];
@@ -66,14 +66,20 @@ export function mapDiffLines(
     if (was === undefined) lines.push(...valueLines(inner, ADD, keyLabel, now));
     else if (now === undefined) lines.push(...valueLines(inner, REMOVE, keyLabel, was));
     else if (isMap(was) && isMap(now)) lines.push(...mapDiffLines(inner, keyLabel, was, now));
-    else lines.push([segment(' '.repeat(inner)), segment(CHANGE.symbol, CHANGE.tone), segment(` ${keyLabel}${formatValue(was)} -> ${formatValue(now)}`)]);
+    else lines.push(markLine(inner, CHANGE, `${keyLabel}${formatValue(was)} -> ${formatValue(now)}`));
   }
   const unchanged = keys.length - changed.length;
   if (unchanged > 0) {
-    lines.push([segment(' '.repeat(inner + 2)), segment(`# (${unchanged} unchanged ${unchanged === 1 ? 'key' : 'keys'} hidden)`, 'muted')]);
+    const hidden = `# (${unchanged} unchanged ${unchanged === 1 ? 'key' : 'keys'} hidden)`;
+    lines.push([segment(' '.repeat(inner + 2)), segment(hidden, 'muted')]);
   }
   lines.push([segment(`${' '.repeat(indent + 2)}}`)]);
   return lines;
+}
+
+/** `    ~ text`: the mark in its colour at `indent`. */
+function markLine(indent: number, mark: Mark, text: string): StyledLine {
+  return [segment(' '.repeat(indent)), segment(mark.symbol, mark.tone), segment(` ${text}`)];
 }
 
 /** `name:` and the spaces that align the values of one map. */

@@ -132,8 +132,9 @@ export function fieldLines(field: FieldChange, action: Action, nameWidth = 0): S
   else if (shown && kind.symbol === '~' && isMap(field.before) && isMap(field.after)) {
     lines = mapDiffLines(6, label, field.before, field.after);
   } else {
-    const value =
-      kind.symbol === '+' ? displayAfter(field) : kind.symbol === '-' ? displayBefore(field) : `${displayBefore(field)} -> ${displayAfter(field)}`;
+    let value = `${displayBefore(field)} -> ${displayAfter(field)}`;
+    if (kind.symbol === '+') value = displayAfter(field);
+    else if (kind.symbol === '-') value = displayBefore(field);
     lines = [[segment('      '), segment(kind.symbol, kind.tone), segment(` ${label}${value}`)]];
   }
   const first = lines[0]!;

@@ -50,7 +50,8 @@ export function wrapLine(line: StyledLine, width: number | undefined, fixedHang?
   const cells: Cell[] = line.flatMap((part) => Array.from(part.text).map((ch) => ({ ch, tone: part.tone })));
   while (cells.length > 0 && cells[cells.length - 1]!.ch === ' ') cells.pop();
   if (width === undefined || width <= 0 || cells.length <= width) return [line];
-  const hang = fixedHang === undefined ? hangingIndent(cells.map((cell) => cell.ch).join(''), width) : Math.min(fixedHang, width - 1);
+  const text = cells.map((cell) => cell.ch).join('');
+  const hang = fixedHang === undefined ? hangingIndent(text, width) : Math.min(fixedHang, width - 1);
   const lines: StyledLine[] = [];
   let position = 0;
   while (position < cells.length) {
@@ -79,7 +80,11 @@ export function wrapText(text: string, width: number | undefined, hang?: number)
   if (width === undefined) return text;
   return text
     .split('\n')
-    .map((line) => wrapLine([segment(line)], width, hang).map((wrapped) => wrapped.map((part) => part.text).join('')).join('\n'))
+    .map((line) =>
+      wrapLine([segment(line)], width, hang)
+        .map((wrapped) => wrapped.map((part) => part.text).join(''))
+        .join('\n'),
+    )
     .join('\n');
 }
 

@@ -16,10 +16,12 @@ import { useTerminalSize } from './terminal-size.js';
 export function ResourceRow({ row, now, width: wanted }: { row: ResourceRowState; now: number; width?: number }) {
   const { width } = useTerminalSize(wanted);
   if (row.status === 'done') {
-    return <StyledLines lines={wrapLine([segment('✔', 'create'), segment(` ${finishedRowText(row)}`)], width, LOG_HANG)} />;
+    const line = [segment('✔', 'create'), segment(` ${finishedRowText(row)}`)];
+    return <StyledLines lines={wrapLine(line, width, LOG_HANG)} />;
   }
   if (row.status === 'failed') {
-    return <StyledLines lines={wrapLine([segment(`✘ ${finishedRowText(row)} [${formatElapsed(row.elapsedMs ?? 0)}]`, 'error')], width, LOG_HANG)} />;
+    const line = [segment(`✘ ${finishedRowText(row)} [${formatElapsed(row.elapsedMs ?? 0)}]`, 'error')];
+    return <StyledLines lines={wrapLine(line, width, LOG_HANG)} />;
   }
   const layout = runningRowLayout(row, now, width);
   return (
