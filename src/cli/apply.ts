@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../diagnostics/errors.js';
-import { runApplyWorkflow } from '../engine/apply-workflow.js';
+import { runApplyWorkflow, type ApplyWorkflowResult } from '../engine/apply-workflow.js';
 import { ApplyStop } from '../engine/stop.js';
 import { readSavedPlan, type SavedPlan } from '../engine/saved-plan.js';
 import { SPECS } from './command-specs.js';
@@ -35,8 +35,9 @@ export async function apply(context: CommandContext): Promise<number> {
   const host = await hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
   const stop = new ApplyStop();
   const stopHandling = handleInterrupts(stop, host, context.stderr);
+  let outcome: ApplyWorkflowResult;
   try {
-    const outcome = await runApplyWorkflow({
+    outcome = await runApplyWorkflow({
       dir: saved ? saved.plan.dir! : argument,
       cwd: context.cwd,
       env: context.env,
@@ -48,11 +49,24 @@ export async function apply(context: CommandContext): Promise<number> {
       stop,
       ...(saved ? { saved } : {}),
     });
-    if (outcome.interrupted) return INTERRUPTED_EXIT_CODE;
-    return outcome.failed ? 1 : 0;
   } finally {
     stopHandling();
     await host.finish();
   }
+  return exitCode(context, outcome, 'Apply');
+}
+
+/** `Apply cancelled.` (or `Destroy cancelled.`) and exit 1 for a "no", as Terraform does; 1 for failures too. */
+export function exitCode(
+  context: CommandContext,
+  outcome: ApplyWorkflowResult,
+  operation: 'Apply' | 'Destroy',
+): number {
+  if (outcome.interrupted) return INTERRUPTED_EXIT_CODE;
+  if (outcome.cancelled) {
+    context.stdout.write(`${operation} cancelled.\n`);
+    return 1;
+  }
+  return outcome.failed ? 1 : 0;
 }
 

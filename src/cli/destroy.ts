@@ -1,9 +1,9 @@
-import { runApplyWorkflow } from '../engine/apply-workflow.js';
+import { runApplyWorkflow, type ApplyWorkflowResult } from '../engine/apply-workflow.js';
 import { ApplyStop } from '../engine/stop.js';
-import { parseParallelism } from './apply.js';
+import { exitCode, parseParallelism } from './apply.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
-import { handleInterrupts, INTERRUPTED_EXIT_CODE } from './interrupts.js';
+import { handleInterrupts } from './interrupts.js';
 import { dirArgument, hostFor } from './output.js';
 import { parseCommandArgs } from './parse-args.js';
 
@@ -12,8 +12,9 @@ export async function destroy(context: CommandContext): Promise<number> {
   const host = await hostFor(context, { json: values.json ?? false, noColor: values['no-color'] ?? false });
   const stop = new ApplyStop();
   const stopHandling = handleInterrupts(stop, host, context.stderr);
+  let outcome: ApplyWorkflowResult;
   try {
-    const outcome = await runApplyWorkflow({
+    outcome = await runApplyWorkflow({
       dir: dirArgument(positionals, 'destroy'),
       cwd: context.cwd,
       env: context.env,
@@ -24,10 +25,9 @@ export async function destroy(context: CommandContext): Promise<number> {
       parallelism: parseParallelism(values.parallelism),
       stop,
     });
-    if (outcome.interrupted) return INTERRUPTED_EXIT_CODE;
-    return outcome.failed ? 1 : 0;
   } finally {
     stopHandling();
     await host.finish();
   }
+  return exitCode(context, outcome, 'Destroy');
 }

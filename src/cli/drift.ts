@@ -9,6 +9,7 @@ import { planToJson } from '../ui/json.js';
 import { DEFAULT_MAX_CHARS, escapeText, renderDriftMarkdown } from '../ui/markdown.js';
 import { counted } from '../ui/action-words.js';
 import { renderPlanText } from '../ui/plan-text.js';
+import { outputWidth, wrapText } from '../ui/wrap.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { dirArgument, silentHost } from './output.js';
@@ -84,9 +85,11 @@ export async function drift(context: CommandContext): Promise<number> {
     context.stdout.write(markdown.endsWith('\n') ? markdown : `${markdown}\n`);
   } else {
     const mode = outputMode(context, context.env, { noColor: values['no-color'] ?? false });
+    const width = outputWidth(context.stdout);
+    const closing = wrapText(driftClosing(report.plan, displayPath(context.cwd, file)), width);
     context.stdout.write(
       drifted
-        ? `${renderPlanText(report.plan, { color: mode.color })}\n${driftClosing(report.plan, displayPath(context.cwd, file))}`
+        ? `${renderPlanText(report.plan, { color: mode.color, width })}\n${closing}`
         : 'No drift. The cloud matches the files and the last apply.\n',
     );
     if (report.ignored) context.stdout.write(`${report.ignored} drifted ${report.ignored === 1 ? 'field is' : 'fields are'} accepted by ${displayPath(context.cwd, file)}.\n`);

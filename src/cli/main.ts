@@ -104,11 +104,11 @@ async function reportFailure(err: unknown, context: CommandContext, json?: Recor
   // Under --json stdout is for machines: the errors go there too, as one JSON document; stderr keeps its lines.
   if (json) context.stdout.write(diagnosticsToJson(failureDiagnostics(err), json));
   if (isUserError(err)) {
-    // A boxed banner on a terminal; one line each everywhere else (CI logs, pipes, NO_COLOR).
+    // On a terminal: the source line, a caret and a count; one line each elsewhere (CI logs, pipes, NO_COLOR).
     const terminal = context.stderr.isTTY === true && outputMode({ stdout: context.stderr }, context.env).interactive;
     if (terminal) {
       const { writeErrors } = await import('../ui/error-report.js');
-      writeErrors(context.stderr, err.diagnostics, { interactive: true });
+      writeErrors(context.stderr, err.diagnostics, { interactive: true, cwd: context.cwd });
     } else {
       for (const diagnostic of err.diagnostics) context.stderr.write(`${formatErrorLine(diagnostic)}\n`);
     }

@@ -1,6 +1,8 @@
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatErrorLine } from '../ui/error-text.js';
 import { diagnosticsToJson } from '../ui/diagnostics-json.js';
+import { writeErrors } from '../ui/error-report.js';
+import { outputMode } from '../ui/output-mode.js';
 import { UserError } from '../diagnostics/errors.js';
 import { loadConfiguration } from '../config/load.js';
 import { SPECS } from './command-specs.js';
@@ -15,7 +17,13 @@ export async function validate(context: CommandContext): Promise<number> {
   }
   const dir = positionals[0] ?? '.';
   const { configuration, diagnostics } = await loadConfiguration(dir, { cwd: context.cwd });
-  for (const diagnostic of diagnostics) context.stderr.write(`${formatErrorLine(diagnostic)}\n`);
+  // As main reports a failure: the source line and a caret on a terminal, one line each elsewhere.
+  const terminal = context.stderr.isTTY === true && outputMode({ stdout: context.stderr }, context.env).interactive;
+  if (terminal && diagnostics.length > 0) {
+    writeErrors(context.stderr, diagnostics, { interactive: true, cwd: context.cwd });
+  } else {
+    for (const diagnostic of diagnostics) context.stderr.write(`${formatErrorLine(diagnostic)}\n`);
+  }
   const valid = !hasErrors(diagnostics);
   if (values.json) context.stdout.write(diagnosticsToJson(diagnostics, { valid }));
   else if (valid) context.stdout.write(`${configuration.documents.length} resources valid\n`);

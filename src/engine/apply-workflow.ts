@@ -30,6 +30,8 @@ export interface ApplyWorkflowResult {
   failed: number;
   /** An interrupt stopped the run (DESIGN.md §4: exit 130); a lost lock throws instead. */
   interrupted?: boolean;
+  /** The question was answered with anything but "yes": nothing was changed. */
+  cancelled?: boolean;
 }
 
 export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<ApplyWorkflowResult> {
@@ -81,9 +83,8 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
       const question = options.destroy
         ? 'Do you really want to destroy these resources? Only "yes" will be accepted.'
         : 'Do you want to perform these actions? Only "yes" will be accepted.';
-      if (!(await host.confirm(question, false))) {
-        throw UserError.of(`${operation}.cancelled`, `${operation} cancelled; nothing was changed`);
-      }
+      // Not an error report: the user said no, and the command says so as Terraform does (exit 1).
+      if (!(await host.confirm(question, false))) return { plan: result.plan, failed: 0, cancelled: true };
     }
     if (stop.stopped) return { plan: result.plan, failed: 0 };
     const provider = await session.provider();

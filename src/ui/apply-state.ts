@@ -44,7 +44,10 @@ export function reduceApply(state: ApplyState, event: EngineEvent, now: number):
     case 'plan-ready':
       return { ...state, planned: event.plan.changes.length };
     case 'resource-started': {
-      const row: ResourceRowState = { address: event.address, action: event.action, startedAt: now, status: 'running' };
+      // A replace starts twice (its delete, then its create): the time counts from the first start.
+      const earlier = state.rows.find((existing) => existing.address === event.address);
+      const startedAt = earlier?.status === 'running' ? earlier.startedAt : now;
+      const row: ResourceRowState = { address: event.address, action: event.action, startedAt, status: 'running' };
       if (event.id) row.id = event.id;
       return { ...state, rows: [...state.rows.filter((existing) => existing.address !== event.address), row] };
     }

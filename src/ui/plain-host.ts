@@ -3,8 +3,10 @@ import { DOING, formatElapsed, formatPercent, refreshFinishedText, refreshStarte
 import { emptyApplyState, reduceApply, type ApplyState } from './apply-state.js';
 import { finishedRowText, outcomeLines } from './apply-text.js';
 import type { Host, HostStreams } from './host-types.js';
+import { askLine } from './line-prompt.js';
 import { renderPlanText } from './plan-text.js';
 import { oneLine } from './safe-text.js';
+import { LOG_HANG, outputWidth, wrapText } from './wrap.js';
 
 export interface PlainHostOptions extends HostStreams {
   color: boolean;
@@ -13,7 +15,10 @@ export interface PlainHostOptions extends HostStreams {
   clock?: () => number;
 }
 
-/** One line per event, never a redraw: CI logs and pipes read top to bottom. Prompts answer their default. */
+/**
+ * One line per event, never a redraw: CI logs and pipes read top to bottom. The yes-prompt is a plain line prompt,
+ * asked when stdin is a terminal and answered with its default otherwise.
+ */
 export function createPlainHost(options: PlainHostOptions): Host {
   const clock = options.clock ?? Date.now;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
@@ -24,8 +29,12 @@ export function createPlainHost(options: PlainHostOptions): Host {
   const lastLineAt = new Map<string, number>();
   let heartbeat: NodeJS.Timeout | undefined;
 
-  const write = (text: string): void => {
-    options.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  // On a terminal (colour off), lines wrap under their own indent; in a pipe or a log they stay whole.
+  const width = outputWidth(options.stdout);
+  const write = (text: string, wrap = true): void => {
+    // The plan arrives wrapped already (and may hold colour codes, which are no characters).
+    const wrapped = wrap ? wrapText(text, width, LOG_HANG) : text;
+    options.stdout.write(wrapped.endsWith('\n') ? wrapped : `${wrapped}\n`);
   };
 
   const beat = (): void => {
@@ -56,7 +65,7 @@ export function createPlainHost(options: PlainHostOptions): Host {
           break;
         case 'plan-ready':
           // Blank lines around the plan: in a CI log it stands apart from the refresh above and the apply below.
-          write(`\n${renderPlanText(event.plan, { color: options.color })}\n`);
+          write(`\n${renderPlanText(event.plan, { color: options.color, width })}\n`, false);
           break;
         case 'resource-started': {
           const id = event.id ? ` [id=${event.id}]` : '';
@@ -94,8 +103,11 @@ export function createPlainHost(options: PlainHostOptions): Host {
           break;
       }
     },
-    async confirm(_question: string, defaultAnswer: false): Promise<boolean> {
-      return defaultAnswer;
+    async confirm(question: string, defaultAnswer: false): Promise<boolean> {
+      // Colour and prompting are separate: whoever sits at a keyboard is asked, whatever the colours.
+      if (!options.stdin.isTTY) return defaultAnswer;
+      const answer = await askLine(question, options);
+      return answer.trim() === 'yes';
     },
     async finish(): Promise<void> {
       stopHeartbeat();

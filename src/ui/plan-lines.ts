@@ -1,5 +1,6 @@
 import type { Action, DriftEntry, FieldChange, Plan, PlanSummary, ResourceChange } from '../engine/plan-types.js';
-import { displayAfter, displayBefore } from './field-values.js';
+import { displayAfter, displayBefore, isKnownAfterApply, isSensitive } from './field-values.js';
+import { isMap, isNestable, keyText, labelFor, mapDiffLines, valueLines, type Mark } from './nested-lines.js';
 import { segment, type StyledLine, type Tone } from './styled-text.js';
 
 /** A group of lines printed together; blocks are separated by one blank line. */
@@ -74,7 +75,7 @@ export function driftEntryBlock(entry: DriftEntry): Block {
   }
   return [
     [segment('  # '), segment(entry.address, 'heading'), segment(' was changed outside imageform')],
-    ...entry.fields.map((field) => fieldLine(field, 'update')),
+    ...fieldsLines(entry.fields, 'update'),
   ];
 }
 
@@ -101,7 +102,7 @@ function changeBlock(change: ResourceChange): Block {
     [segment('  # '), segment(change.address, 'heading'), segment(` ${WILL[change.action]}${reason}`)],
     [segment(SYMBOL[change.action], tone), segment(` ${change.address}`), segment(change.id ? `  id=${change.id}` : '', 'muted')],
   ];
-  for (const field of change.fields) lines.push(fieldLine(field, change.action));
+  lines.push(...fieldsLines(change.fields, change.action));
   const status = change.status;
   const fieldsShowStatus = change.fields.some((field) => field.status);
   if (status && status.before !== null && status.before !== status.after && !fieldsShowStatus) {
@@ -110,19 +111,39 @@ function changeBlock(change: ResourceChange): Block {
   return lines;
 }
 
-/** `      ~ path: before -> after   (status a -> b)   # forces replacement` */
-export function fieldLine(field: FieldChange, action: Action): StyledLine {
-  const kind = fieldSymbol(field, action);
-  const line: StyledLine = [segment('      '), segment(kind.symbol, kind.tone), segment(` ${field.path}: `)];
-  if (kind.symbol === '+') line.push(segment(displayAfter(field)));
-  else if (kind.symbol === '-') line.push(segment(displayBefore(field)));
-  else line.push(segment(`${displayBefore(field)} -> ${displayAfter(field)}`));
-  if (field.status) line.push(segment(`   (status ${field.status.before} -> ${field.status.after})`, 'update'));
-  if (field.forces_replacement) line.push(segment('   # forces replacement', 'replace'));
-  return line;
+/** The fields of one resource, their values aligned as Terraform aligns `=`. */
+export function fieldsLines(fields: readonly FieldChange[], action: Action): StyledLine[] {
+  const width = Math.max(0, ...fields.map((field) => keyText(field.path).length));
+  return fields.flatMap((field) => fieldLines(field, action, width));
 }
 
-function fieldSymbol(field: FieldChange, action: Action): { symbol: string; tone: Tone } {
+/**
+ * `      ~ path: before -> after   (status a -> b)   # forces replacement`; a map or list that is created, removed
+ * or changed key by key takes nested lines. `nameWidth` pads the path so the values of a block line up.
+ */
+export function fieldLines(field: FieldChange, action: Action, nameWidth = 0): StyledLine[] {
+  const kind = fieldSymbol(field, action);
+  const label = labelFor(field.path, Math.max(nameWidth, keyText(field.path).length));
+  // Secrets and unknowns are never expanded: they print as their placeholder.
+  const shown = !isSensitive(field) && !isKnownAfterApply(field);
+  let lines: StyledLine[];
+  if (shown && kind.symbol === '+' && isNestable(field.after)) lines = valueLines(6, kind, label, field.after);
+  else if (shown && kind.symbol === '-' && isNestable(field.before)) lines = valueLines(6, kind, label, field.before);
+  else if (shown && kind.symbol === '~' && isMap(field.before) && isMap(field.after)) {
+    lines = mapDiffLines(6, label, field.before, field.after);
+  } else {
+    let value = `${displayBefore(field)} -> ${displayAfter(field)}`;
+    if (kind.symbol === '+') value = displayAfter(field);
+    else if (kind.symbol === '-') value = displayBefore(field);
+    lines = [[segment('      '), segment(kind.symbol, kind.tone), segment(` ${label}${value}`)]];
+  }
+  const first = lines[0]!;
+  if (field.status) first.push(segment(`   (status ${field.status.before} -> ${field.status.after})`, 'update'));
+  if (field.forces_replacement) first.push(segment('   # forces replacement', 'replace'));
+  return lines;
+}
+
+function fieldSymbol(field: FieldChange, action: Action): Mark {
   if (action === 'create' || (field.before === undefined && action !== 'delete')) return { symbol: '+', tone: 'create' };
   if (action === 'delete' || action === 'forget' || field.after === undefined) return { symbol: '-', tone: 'delete' };
   return { symbol: '~', tone: 'update' };

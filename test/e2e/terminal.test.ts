@@ -6,6 +6,7 @@ import {
   imageByName,
   imageDoc,
   runCli,
+  succeeded,
   useCloud,
   type CliResult,
   type Cloud,
@@ -39,7 +40,14 @@ function shellQuote(word: string): string {
  */
 function runInTerminal(
   args: string[],
-  options: { cwd: string; cloud: Cloud; answer?: string; env?: NodeJS.ProcessEnv; size?: { columns: number; rows: number } },
+  options: {
+    cwd: string;
+    cloud: Cloud;
+    answer?: string;
+    env?: NodeJS.ProcessEnv;
+    size?: { columns: number; rows: number };
+    timeoutMs?: number;
+  },
 ): Promise<{ code: number; output: string }> {
   const cli = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
   const command = options.size ? `stty cols ${options.size.columns} rows ${options.size.rows} && exec ${cli}` : cli;
@@ -59,7 +67,7 @@ function runInTerminal(
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
@@ -73,6 +81,17 @@ const { cloud, space } = useCloud();
 
 function newWorkspace(prefix: string): Promise<string> {
   return space({ 'images.yaml': `${imageDoc(`${prefix}-web`)}---\n${imageDoc(`${prefix}-db`)}` });
+}
+
+/**
+ * The rows as the program hands them to the terminal: split at line ends and at the cursor moves and line erases
+ * ink redraws with, escape codes removed. A row longer than the terminal is one the terminal had to wrap.
+ */
+function screenRows(raw: string): string[] {
+  return raw
+    .split(/\r?\n|\x1b\[\d*[ABGK]/)
+    .map((row) => visible(row).trimEnd())
+    .filter((row) => row !== '');
 }
 
 /** The plan's own lines (from the legend to the closing count), as printed. */
@@ -124,14 +143,120 @@ describe.skipIf(!hasScript)('in a pseudo-terminal', () => {
     expect((await imageByName(cloud, 'tty-apply-db'))?.status).toBe('available');
   });
 
-  it('an answer other than yes cancels and changes nothing', async () => {
+  it('an answer other than yes prints "Apply cancelled.", exits 1 and changes nothing; no error box', async () => {
     const dir = await newWorkspace('tty-cancel');
     const terminal = await runInTerminal(['apply'], { cwd: dir, cloud, answer: 'no\r' });
     const text = visible(terminal.output);
-    expect(terminal.code, text).not.toBe(0);
-    expect(text).toMatch(/cancel/i);
+    expect(terminal.code, text).toBe(1);
+    expect(text).toMatch(/^Apply cancelled\.$/m);
+    expect(text).not.toMatch(/Error|╭|cancelled;/);
     expect(text).not.toContain('Apply complete!');
     expect(await imageByName(cloud, 'tty-cancel-web')).toBeUndefined();
+  });
+
+  it('with NO_COLOR a terminal is still asked, and yes applies', async () => {
+    const dir = await newWorkspace('tty-nocolor');
+    const terminal = await runInTerminal(['apply'], { cwd: dir, cloud, answer: 'yes\r', env: { NO_COLOR: '1' }, size: { columns: 60, rows: 20 } });
+    const text = visible(terminal.output);
+    expect(terminal.code, text).toBe(0);
+    expect(terminal.output).not.toMatch(/\x1b\[3\dm/);
+    expect(text).toContain('Do you want to perform these actions?');
+    expect(text).toMatch(/Enter a value: yes/);
+    expect(text).toContain('Apply complete!');
+    expect((await imageByName(cloud, 'tty-nocolor-web'))?.status).toBe('available');
+  });
+
+  it('with TERM=dumb or --no-color the question is asked too; a no cancels apply and destroy, exit 1', async () => {
+    const dir = await newWorkspace('tty-dumb');
+    const apply = await runInTerminal(['apply'], { cwd: dir, cloud, answer: 'n\r', env: { TERM: 'dumb' } });
+    expect(apply.code, visible(apply.output)).toBe(1);
+    expect(visible(apply.output)).toMatch(/Enter a value: n\n+Apply cancelled\.$/m);
+    expect(await imageByName(cloud, 'tty-dumb-web')).toBeUndefined();
+
+    succeeded(await runCli(['apply', '--auto-approve'], { cwd: dir, cloud }));
+    const destroy = await runInTerminal(['destroy', '--no-color'], { cwd: dir, cloud, answer: '\r' });
+    expect(destroy.code, visible(destroy.output)).toBe(1);
+    expect(visible(destroy.output)).toContain('Do you really want to destroy these resources?');
+    expect(visible(destroy.output)).toMatch(/^Destroy cancelled\.$/m);
+    expect((await imageByName(cloud, 'tty-dumb-web'))?.status).toBe('available');
+  });
+
+  it('at 60 columns nothing wraps: values continue under themselves, maps nest, live rows and drift fit', async () => {
+    const longFile = `cos://us-south/a-bucket-with-a-rather-long-name-for-images/nightly/tty-narrow-web-2404-server-amd64.qcow2`;
+    const dir = await space({
+      'images.yaml': imageDoc('tty-narrow-web').replace(/file: .*/, `file: ${longFile}`),
+      'export.yaml': 'kind: image_export_job\nname: tty-narrow-export\nspec:\n  image: ${image.tty-narrow-web.id}\n  storage_bucket:\n    name: tty-narrow-bucket\n',
+    });
+    const size = { columns: 60, rows: 20 };
+    const terminal = await runInTerminal(['apply'], { cwd: dir, cloud, answer: 'yes\r', size, timeoutMs: 90_000 });
+    expect(terminal.code, visible(terminal.output)).toBe(0);
+    // Every row the terminal is given fits its 60 columns: the terminal itself never has to wrap one.
+    const rows = screenRows(terminal.output);
+    expect(rows.filter((row) => Array.from(row).length > 60)).toEqual([]);
+    // Inside a resource block, no row starts at column 0 (the old wrap put `"cos://...` there).
+    const block = planLines(terminal.output);
+    const resourceRows = block.slice(block.findIndex((line) => line.startsWith('  # ')));
+    expect(resourceRows.filter((line) => !/^( |-\/\+ |forget |Plan: )/.test(line))).toEqual([]);
+    expect(resourceRows.join('\n')).toMatch(/\+ file: +"cos:\/\/us-south\/a-bucket[^\n]*\n {10,}\S/);
+    // The map is nested lines, not inline JSON.
+    expect(resourceRows.join('\n')).toMatch(/\+ storage_bucket: \{\n +\+ name: "tty-narrow-bucket"\n +\}/);
+    // The export's live row keeps its spinner and its bar on one line.
+    expect(rows.some((row) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] image_export_job\.tty-narrow-export: .*\[\d+(\.\d)?s\] \[[█░]+\] \d+%$/.test(row))).toBe(true);
+    expect(visible(terminal.output)).toContain('Apply complete!');
+
+    const image = await imageByName(cloud, 'tty-narrow-web');
+    expect((await cloud.api('PATCH', `/images/${image.id}`, { name: 'tty-narrow-web-renamed-by-hand' })).status).toBe(200);
+    const drift = await runInTerminal(['drift'], { cwd: dir, cloud, size });
+    expect(drift.code, visible(drift.output)).toBe(2);
+    const driftRows = screenRows(drift.output);
+    expect(driftRows.filter((row) => Array.from(row).length > 60)).toEqual([]);
+    // Wrapped at spaces: the closing advice keeps its words whole.
+    expect(driftRows.some((row) => row.includes('imageform drift --baseline'))).toBe(true);
+    expect(driftRows.filter((row) => row.startsWith('  To ')).length).toBe(2);
+  });
+
+  it('40 parallel creates at 60x20: the live area stays within the screen, never clearing it or the scrollback', async () => {
+    const docs = Array.from({ length: 40 }, (_, index) => imageDoc(`tty-many-${String(index).padStart(2, '0')}`));
+    const dir = await space({ 'images.yaml': docs.join('---\n') });
+    const terminal = await runInTerminal(['apply', '--auto-approve', '--parallelism', '40'], {
+      cwd: dir,
+      cloud,
+      size: { columns: 60, rows: 20 },
+      timeoutMs: 120_000,
+    });
+    const text = visible(terminal.output);
+    expect(terminal.code, text).toBe(0);
+    expect(terminal.output).not.toContain('\x1b[3J');
+    expect(terminal.output).not.toContain('\x1b[2J');
+    expect(text).toContain('Apply complete! Resources: 40 added');
+    expect(text).toMatch(/… and \d+ more running/);
+    expect(screenRows(terminal.output).filter((row) => Array.from(row).length > 60)).toEqual([]);
+  }, 150_000);
+
+  it('an error shows its line, then the source line with a caret under the column, then the count', async () => {
+    const dir = await space({
+      'images.yaml': `${imageDoc('tty-bad-web')}  deprecation_at: "2026-13-45"\n---\n${imageDoc('tty-bad-db')}  colour: blue\n`,
+    });
+    for (const command of ['validate', 'plan']) {
+      const terminal = await runInTerminal([command], { cwd: dir, cloud, size: { columns: 60, rows: 20 } });
+      const text = visible(terminal.output);
+      expect(terminal.code, text).toBe(1);
+      const lines = text.split('\n');
+      const at = lines.findIndex((line) => /^images\.yaml:6:19: /.test(line));
+      expect(at, text).toBeGreaterThanOrEqual(0);
+      const source = lines.findIndex((line, index) => index > at && /^ +6 \|   deprecation_at: "2026-13-45"$/.test(line));
+      expect(source, text).toBeGreaterThan(at);
+      const caret = lines[source + 1]!;
+      expect(caret.indexOf('^') - caret.indexOf('|')).toBe(lines[source]!.indexOf('"') - lines[source]!.indexOf('|'));
+      expect(text).toMatch(/^ +13 \|   colour: blue\n +\|   \^$/m);
+      expect(lines.filter((line) => line !== '').at(-1)).toBe('2 errors');
+      expect(text).not.toMatch(/╭|│/);
+    }
+    // Through a pipe the same errors stay one line each, as CI logs have them.
+    const piped = await runCli(['validate'], { cwd: dir, cloud });
+    expect(piped.code).toBe(1);
+    expect(piped.stderr.trim().split('\n')).toHaveLength(2);
+    expect(piped.stderr).toMatch(/^images\.yaml:6:19: /);
   });
 
   it('with CI set, even a terminal gets plain lines', async () => {

@@ -1,9 +1,9 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import type { ApplyOutcome, ResourceRowState } from '../../src/ui/apply-state.js';
+import { summarize, type Plan, type ResourceChange } from '../../src/engine/plan-types.js';
+import { emptyApplyState, reduceApply, type ApplyOutcome, type ResourceRowState } from '../../src/ui/apply-state.js';
 import { ApplyProgress } from '../../src/ui/components/ApplyProgress.js';
 import { ConfirmPrompt } from '../../src/ui/components/ConfirmPrompt.js';
-import { ErrorBanner } from '../../src/ui/components/ErrorBanner.js';
 import { PlanView } from '../../src/ui/components/PlanView.js';
 import { emptyPlan, everyKindPlan } from './fixtures.js';
 import { renderFrame, settle, unstyled, waitFor } from './render-helpers.js';
@@ -20,7 +20,7 @@ describe('PlanView', () => {
         # image.catalog could no longer be read (404)
 
       Note: image.catalog could no longer be read (404); it may be held by a private catalog, so the plan
-      does not create it again.
+            does not create it again.
 
       Resource actions are indicated with the following symbols:
         + create
@@ -33,10 +33,10 @@ describe('PlanView', () => {
 
         # image.web will be created
         + image.web
-            + name: "web-2404"
-            + file: "cos://us-south/images/web.qcow2"
+            + name:               "web-2404"
+            + file:               "cos://us-south/images/web.qcow2"
             + encrypted_data_key: (sensitive)
-            + deprecation_at: "2027-01-15T00:00:00Z"
+            + deprecation_at:     "2027-01-15T00:00:00Z"
 
         # image.base will be updated in place
         ~ image.base  id=r006-1111
@@ -44,8 +44,8 @@ describe('PlanView', () => {
 
         # image.legacy must be replaced
       -/+ image.legacy  id=r006-2222
-            ~ file: "cos://us-south/images/legacy-1.qcow2" -> "cos://us-south/images/legacy-2.qcow2"   #
-      forces replacement
+            ~ file:               "cos://us-south/images/legacy-1.qcow2" ->
+                                  "cos://us-south/images/legacy-2.qcow2"   # forces replacement
             ~ encrypted_data_key: (sensitive) -> (sensitive)   # forces replacement
 
         # image_export_job.nightly must be replaced (export job ended failed)
@@ -56,11 +56,72 @@ describe('PlanView', () => {
         - image.old  id=r006-3333
 
         # image_deprecate.old will be forgotten: removed from state, the cloud object stays (orphan
-      policy)
+            policy)
       forget image_deprecate.old  id=r006-3333
 
       Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy, 1 to forget."
     `);
+  });
+
+  it('wraps at 60 columns under the value, never at column 0, and prints maps as nested lines', () => {
+    const changes: ResourceChange[] = [
+      {
+        address: 'image_export_job.nightly',
+        kind: 'image_export_job',
+        action: 'create',
+        fields: [
+          { path: 'image', before: undefined, after: '(known after apply)', known_after_apply: true },
+          { path: 'storage_bucket', before: undefined, after: { name: 'exports', crn: 'crn:v1:bluemix:public:cloud-object-storage:global:a/1234:bucket:exports' } },
+          { path: 'tags', before: undefined, after: ['nightly', 'qcow2'] },
+        ],
+      },
+      {
+        address: 'image.web',
+        kind: 'image',
+        action: 'update',
+        id: 'r006-1111',
+        fields: [
+          { path: 'properties', before: { os: 'ubuntu', arch: 'amd64', owner: 'a' }, after: { os: 'debian', arch: 'amd64', team: 'b' } },
+          { path: 'name', before: 'web', after: 'web-2' },
+        ],
+      },
+    ];
+    const plan: Plan = { format_version: '1', summary: summarize(changes), drift: [], changes };
+    const frame = renderFrame(<PlanView plan={plan} width={60} />);
+    expect(frame).toMatchInlineSnapshot(`
+      "Resource actions are indicated with the following symbols:
+        + create
+        ~ update in place
+
+      imageform will perform the following actions:
+
+        # image_export_job.nightly will be created
+        + image_export_job.nightly
+            + image:          (known after apply)
+            + storage_bucket: {
+                + name: "exports"
+                + crn:  "crn:v1:bluemix:public:cloud-object-storag
+                        e:global:a/1234:bucket:exports"
+              }
+            + tags:           [
+                + "nightly",
+                + "qcow2",
+              ]
+
+        # image.web will be updated in place
+        ~ image.web  id=r006-1111
+            ~ properties: {
+                ~ os:    "ubuntu" -> "debian"
+                - owner: "a"
+                + team:  "b"
+                  # (1 unchanged key hidden)
+              }
+            ~ name:       "web" -> "web-2"
+
+      Plan: 1 to add, 1 to change, 0 to replace, 0 to destroy."
+    `);
+    const lines = frame.split('\n');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(60);
   });
 
   it('says so when there is nothing to do', () => {
@@ -84,6 +145,43 @@ describe('ApplyProgress', () => {
       ⠋ image_export_job.nightly: creating... exporting [12s] [█████████░░░░░░░░░░░] 45%
       ⠋ image.base: updating... [10s]"
     `);
+  });
+
+  it('fits each running row on one line of a narrow terminal: the text is cut, the bar shrinks, the time stays', () => {
+    const running = rows.filter((row) => row.status === 'running');
+    expect(renderFrame(<ApplyProgress rows={running} now={started + 12_000} width={60} />)).toMatchInlineSnapshot(`
+      "⠋ image_export_job.nightly: exporting [12s] [██░░░] 45%
+      ⠋ image.base: updating... [10s]"
+    `);
+    expect(renderFrame(<ApplyProgress rows={running} now={started + 12_000} width={40} />)).toMatchInlineSnapshot(`
+      "⠋ image_export_job.n… [12s] [██░░░] 45%
+      ⠋ image.base: updating... [10s]"
+    `);
+  });
+
+  it('keeps the live area within the screen: the rows that fit, then how many more run', () => {
+    const many: ResourceRowState[] = Array.from({ length: 30 }, (_, index) => ({
+      address: `image.web-${index}`,
+      action: 'create',
+      startedAt: started,
+      status: 'running',
+    }));
+    const frame = renderFrame(<ApplyProgress rows={many} now={started + 1_000} maxLines={5} />);
+    expect(frame).toMatchInlineSnapshot(`
+      "⠋ image.web-0: creating... [1.0s]
+      ⠋ image.web-1: creating... [1.0s]
+      ⠋ image.web-2: creating... [1.0s]
+      ⠋ image.web-3: creating... [1.0s]
+      … and 26 more running"
+    `);
+    expect(frame.split('\n')).toHaveLength(5);
+  });
+
+  it('counts the time of a replace from its first start, not from when its create began', () => {
+    let state = emptyApplyState();
+    state = reduceApply(state, { type: 'resource-started', address: 'image.legacy', action: 'replace' }, started);
+    state = reduceApply(state, { type: 'resource-started', address: 'image.legacy', action: 'replace' }, started + 5_000);
+    expect(renderFrame(<ApplyProgress rows={state.rows} now={started + 6_000} />)).toBe('⠋ image.legacy: replacing... [6.0s]');
   });
 
   it('ends with the failure count and the errors', () => {
@@ -175,29 +273,5 @@ describe('ConfirmPrompt', () => {
     const result = await answer(['y', 'e', 's']);
     expect(result.approved).toBeUndefined();
     expect(result.frame).toContain('Enter a value: yes');
-  });
-});
-
-describe('ErrorBanner', () => {
-  it('boxes the message, the location and the hint', () => {
-    const frame = renderFrame(
-      <ErrorBanner
-        diagnostic={{
-          code: 'schema.date-order',
-          severity: 'error',
-          message: 'spec.obsolescence_at must be after spec.deprecation_at (2027-01-15T00:00:00Z)',
-          location: { file: 'images/base.yaml', line: 7, col: 19 },
-          hint: 'move obsolescence_at later or remove it',
-        }}
-      />,
-    );
-    expect(frame).toMatchInlineSnapshot(`
-      "╭──────────────────────────────────────────────────────────────────────────────────────────────────╮
-      │ Error                                                                                            │
-      │ spec.obsolescence_at must be after spec.deprecation_at (2027-01-15T00:00:00Z)                    │
-      │ at images/base.yaml:7:19                                                                         │
-      │ hint: move obsolescence_at later or remove it                                                    │
-      ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯"
-    `);
   });
 });

@@ -130,9 +130,31 @@ describe('plain host', () => {
     expect(stdout.chunks.length).toBe(count);
   });
 
-  it('answers a question with its default at once: nobody can type yes', async () => {
+  it('answers a question with its default at once when stdin is not a terminal: nobody can type yes', async () => {
     const { host } = plainHost();
     await expect(host.confirm('Do you want to perform these actions?', false)).resolves.toBe(false);
+  });
+
+  it('asks a keyboard on a terminal even with colours off, and reads the answer: only yes approves', async () => {
+    for (const [typed, approved] of [['yes\n', true], ['no\n', false], ['', false]] as const) {
+      const stdout = new CapturingStream(true);
+      const stdin = Object.assign(new PassThrough(), { isTTY: true });
+      const host = createHost({ stdout, stderr: new CapturingStream(true), stdin, interactive: false, color: false, json: false });
+      hosts.push(host);
+      const answer = host.confirm('Do you want to perform these actions? Only "yes" will be accepted.', false);
+      await waitFor(() => stdout.text().endsWith('Enter a value: '));
+      if (typed) stdin.write(typed);
+      else stdin.end();
+      await expect(answer).resolves.toBe(approved);
+      expect(stdout.text()).toMatchInlineSnapshot(`
+        "Do you want to perform these actions? Only "yes" will be accepted.
+          imageform will perform the actions described above.
+          Type yes to approve; any other answer cancels.
+
+          Enter a value: 
+        "
+      `);
+    }
   });
 });
 

@@ -5,7 +5,9 @@ import { planToJson, planToJsonObject } from '../../src/ui/json.js';
 import { renderDriftMarkdown, renderPlanMarkdown } from '../../src/ui/markdown.js';
 import { outputMode } from '../../src/ui/output-mode.js';
 import { renderDriftText, renderPlanText } from '../../src/ui/plan-text.js';
-import { renderErrors } from '../../src/ui/error-report.js';
+import { excerpt, renderErrors } from '../../src/ui/error-report.js';
+import { lineToText } from '../../src/ui/styled-text.js';
+import { fitToWidth, outputWidth, wrapText } from '../../src/ui/wrap.js';
 import { emptyPlan, everyKindPlan } from './fixtures.js';
 import { unstyled } from './render-helpers.js';
 
@@ -260,16 +262,71 @@ describe('errors', () => {
     hint: 'move it later',
   };
 
-  it('is one line in plain mode and a box on a terminal', () => {
+  it('is one line in plain mode; on a terminal the same line, the source line with a caret, and a count', () => {
     expect(formatErrorLine(diagnostic)).toBe('images/base.yaml:7:19: spec.obsolescence_at must be after spec.deprecation_at (move it later)');
     expect(renderErrorsText([diagnostic, { ...diagnostic, message: `two\nlines${ESC}[2J` }])).toBe(
       'images/base.yaml:7:19: spec.obsolescence_at must be after spec.deprecation_at (move it later)\n' +
         'images/base.yaml:7:19: two lines (move it later)\n',
     );
-    const boxed = unstyled(renderErrors([diagnostic], { interactive: true, columns: 60 }));
-    expect(boxed.split('\n')[0]).toMatch(/^╭─+╮$/);
-    expect(boxed).toContain('│ at images/base.yaml:7:19');
     expect(renderErrors([diagnostic], { interactive: false })).toBe(`${formatErrorLine(diagnostic)}\n`);
+    const source = 'kind: image\nname: base\nspec:\n  file: cos://x\n  deprecation_at: 2027-01-15\n  # later\n  obsolescence_at: 2026-01-01\n';
+    const unknownPlace = { code: 'cli.bad-arguments', severity: 'error' as const, message: 'plan: unexpected argument "x"' };
+    const atValue = { ...diagnostic, location: { file: 'images/base.yaml', line: 7, col: 20 } };
+    const report = renderErrors([atValue, unknownPlace], {
+      interactive: true,
+      columns: 60,
+      readSource: (file) => (file === 'images/base.yaml' ? source : undefined),
+    });
+    expect(unstyled(report)).toMatchInlineSnapshot(`
+      "images/base.yaml:7:20: spec.obsolescence_at must be after
+          spec.deprecation_at (move it later)
+         7 |   obsolescence_at: 2026-01-01
+           |                    ^
+      error: plan: unexpected argument "x"
+      2 errors
+      "
+    `);
+    // The place in bold, the caret in red: colour for a person, the same words as the CI line.
+    expect(report).toContain(`${ESC}[1mimages/base.yaml:7:20${ESC}[22m: spec.obsolescence_at`);
+    expect(report).toContain(`${ESC}[31m^${ESC}[39m`);
+    expect(renderErrors([diagnostic], { interactive: true, color: false, columns: 120, readSource: () => undefined })).toBe(
+      `${formatErrorLine(diagnostic)}\n1 error\n`,
+    );
+  });
+
+  it('cuts a source line wider than the terminal around the column, so the caret still points at it', () => {
+    const long = `${'x'.repeat(70)}: ${'y'.repeat(40)}BAD${'z'.repeat(40)}`;
+    const col = long.indexOf('BAD') + 1;
+    const [shown, caret] = excerpt(long, 3, col, 60).map((line) => unstyled(lineToText(line, false)));
+    expect(shown!.length).toBeLessThanOrEqual(59);
+    expect(caret!.length).toBeLessThanOrEqual(59);
+    expect(shown![caret!.indexOf('^')]).toBe('B');
+    expect(shown).toMatch(/^ {3}3 \| …/);
+  });
+});
+
+describe('wrapping to the terminal', () => {
+  it('breaks at spaces, keeps words whole, indents continuations, and cuts mid-word only a word too long to fit', () => {
+    const advice = '  To accept the drift instead: a rule in .imageform-driftignore, or imageform drift --baseline';
+    expect(wrapText(advice, 40).split('\n')).toEqual([
+      '  To accept the drift instead: a rule in',
+      '    .imageform-driftignore, or imageform',
+      '    drift --baseline',
+    ]);
+    const field = '      + file:   "cos://us-south/bucket/a-very-long-object-name-with-no-spaces.qcow2"';
+    expect(wrapText(field, 40).split('\n')).toEqual([
+      '      + file:   "cos://us-south/bucket/a',
+      '                -very-long-object-name-w',
+      '                ith-no-spaces.qcow2"',
+    ]);
+    expect(wrapText(field, undefined)).toBe(field);
+    expect(fitToWidth('image_export_job.nightly: exporting', 20)).toBe('image_export_job.ni…');
+  });
+
+  it('knows the width only on a terminal: 80 when it reports none, no limit for a pipe', () => {
+    expect(outputWidth({ isTTY: true, columns: 60 })).toBe(60);
+    expect(outputWidth({ isTTY: true, columns: 0 })).toBe(80);
+    expect(outputWidth({ isTTY: false, columns: 60 })).toBeUndefined();
   });
 });
 

@@ -1,5 +1,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useRef, useState } from 'react';
+import { wrapText } from '../wrap.js';
+import { useTerminalSize } from './terminal-size.js';
 
 /**
  * The approval prompt: the user types a value and presses Enter; only "yes" approves. Ctrl+C or Escape answer no,
@@ -12,6 +14,7 @@ export function ConfirmPrompt({
   question: string;
   onAnswer: (approved: boolean, typed: string) => void;
 }) {
+  const { width } = useTerminalSize();
   const [typed, setTypedState] = useState('');
   const [answered, setAnswered] = useState<string | undefined>(undefined);
   // Keys can arrive faster than React re-renders: the ref always holds what was really typed.
@@ -46,7 +49,13 @@ export function ConfirmPrompt({
 
   return (
     <Box flexDirection="column">
-      <Text bold>{question}</Text>
+      {wrapText(question, width, 2)
+        .split('\n')
+        .map((line, index) => (
+          <Text key={index} bold>
+            {line}
+          </Text>
+        ))}
       <Text>  imageform will perform the actions described above.</Text>
       <Text>
         {'  Type '}

@@ -6,6 +6,10 @@ import { ApplyOutcomeView, ApplyProgress } from './ApplyProgress.js';
 import { ConfirmPrompt } from './ConfirmPrompt.js';
 import { PlanView } from './PlanView.js';
 import { ResourceRow } from './ResourceRow.js';
+import { StyledLines } from './StyledLines.js';
+import { useTerminalSize } from './terminal-size.js';
+import { segment } from '../styled-text.js';
+import { LOG_HANG, wrapLine, wrapText } from '../wrap.js';
 
 /** Output that is final: written once above the live area and left in the scrollback. */
 export type StaticItem =
@@ -31,39 +35,47 @@ export function HostApp({ store, clock }: { store: HostStore; clock: () => numbe
   const view = useSyncExternalStore(store.subscribe, store.snapshot);
   const running = view.apply.rows.filter((row) => row.status === 'running');
   const now = useTicker(clock, running.length > 0);
+  const { width, height } = useTerminalSize();
   return (
     <>
       <Static items={view.items.map((item, index) => ({ item, key: index }))}>
         {({ item, key }) => (
           <Box key={key}>
-            <StaticItemView item={item} />
+            <StaticItemView item={item} width={width} />
           </Box>
         )}
       </Static>
-      {running.length > 0 ? <ApplyProgress rows={running} now={now} /> : null}
+      {/* Two rows kept free: ink redraws the whole screen once its live area reaches the terminal's height. */}
+      {running.length > 0 ? <ApplyProgress rows={running} now={now} width={width} maxLines={height - 2} /> : null}
       {view.prompt ? <ConfirmPrompt key={view.prompt.question} question={view.prompt.question} onAnswer={view.prompt.answer} /> : null}
     </>
   );
 }
 
-function StaticItemView({ item }: { item: StaticItem }) {
+function StaticItemView({ item, width }: { item: StaticItem; width: number }) {
   switch (item.kind) {
     case 'plan':
       return (
         <Box marginY={1}>
-          <PlanView plan={item.plan} />
+          <PlanView plan={item.plan} width={width} />
         </Box>
       );
     case 'line':
-      return item.tone === 'warning' ? <Text color="yellow">{item.text}</Text> : <Text dimColor={item.tone === 'muted'}>{item.text}</Text>;
+      return <StyledLines lines={wrapLine([segment(item.text, item.tone)], width, LOG_HANG)} />;
     case 'row':
-      return <ResourceRow row={item.row} now={0} />;
+      return <ResourceRow row={item.row} now={0} width={width} />;
     case 'outcome':
       return <ApplyOutcomeView outcome={item.outcome} />;
     case 'answer':
       return (
         <Box flexDirection="column" marginBottom={1}>
-          <Text bold>{item.question}</Text>
+          {wrapText(item.question, width, 2)
+            .split('\n')
+            .map((line, index) => (
+              <Text key={index} bold>
+                {line}
+              </Text>
+            ))}
           <Text>
             {'  '}
             <Text bold>Enter a value:</Text> {item.typed}
