@@ -3,6 +3,7 @@ import { KIND_HANDLERS } from '../resources/index.js';
 import { imageInputs, stateAttributes, type ImageInputs } from '../resources/image.js';
 import type { OperationContext } from '../resources/types.js';
 import type { Provider } from '../provider/provider.js';
+import { sameValue } from '../state/same-value.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
 import type { ApplyCounts, EngineHost } from './events.js';
 import { documentDependencies, resolveSpec, type PlanResult } from './plan.js';
@@ -71,6 +72,8 @@ class StateWriter {
       const resources = { ...this.current.resources };
       let changed = false;
       for (const { update } of batch) changed = update(resources) || changed;
+      // A record that repeats what is stored is no write: the serial moves only when state does.
+      if (changed && sameResources(this.current.resources, resources)) changed = false;
       try {
         if (changed) {
           const next: StateDocument = { ...this.current, serial: this.current.serial + 1, resources: sortByAddress(resources) };
@@ -84,6 +87,13 @@ class StateWriter {
     }
     this.writing = false;
   }
+}
+
+/** Entries an updater did not replace are the same objects: only replaced ones are compared by value. */
+function sameResources(before: Record<string, ResourceState>, after: Record<string, ResourceState>): boolean {
+  const addresses = Object.keys(after);
+  if (addresses.length !== Object.keys(before).length) return false;
+  return addresses.every((address) => before[address] === after[address] || sameValue(before[address], after[address]));
 }
 
 function sortByAddress(resources: Record<string, ResourceState>): Record<string, ResourceState> {
@@ -112,7 +122,7 @@ export function refreshedResources(resources: Record<string, ResourceState>, sna
       if (!image) continue;
       const inputs = entry.attributes.inputs as Record<string, string> | undefined;
       const next = stateAttributes(image, inputs);
-      if (JSON.stringify(next) !== JSON.stringify(entry.attributes)) {
+      if (!sameValue(next, entry.attributes)) {
         entry.attributes = next;
         changed = true;
       }
@@ -122,7 +132,7 @@ export function refreshedResources(resources: Record<string, ResourceState>, sna
       if (!job || !imageId) continue;
       const { encrypted_data_key: _secret, ...rest } = job;
       const next = { ...rest, image_id: imageId };
-      if (JSON.stringify(next) !== JSON.stringify(entry.attributes)) {
+      if (!sameValue(next, entry.attributes)) {
         entry.attributes = next;
         delete entry.intent;
         changed = true;
