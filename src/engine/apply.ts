@@ -6,6 +6,7 @@ import type { Provider } from '../provider/provider.js';
 import { sameValue } from '../state/same-value.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
 import type { ApplyCounts, EngineHost } from './events.js';
+import { asideStep, nameOrder } from './name-order.js';
 import { documentDependencies, resolveSpec, type PlanResult } from './plan.js';
 import type { Action, ResourceChange } from './plan-types.js';
 import type { CloudSnapshot } from './snapshot.js';
@@ -165,6 +166,8 @@ interface Step {
   phase: 'remove' | 'make';
   /** Steps of the same phase that must finish first. */
   after: Set<string>;
+  /** This step only moves the resource to this temporary name (the first half of a swap of names). */
+  aside?: string;
 }
 
 function buildSteps(changes: readonly ResourceChange[], state: StateDocument, documents: ReadonlyMap<string, ResourceDocument>) {
@@ -189,6 +192,12 @@ function buildSteps(changes: readonly ResourceChange[], state: StateDocument, do
     const dependsOn = document ? documentDependencies(document) : [];
     for (const dependency of dependsOn) if (makes.has(dependency)) step.after.add(dependency);
   }
+  // Names are unique: the rename that frees a name goes before whatever takes it; a swap goes through a temporary name.
+  const names = nameOrder(changes, state);
+  for (const [address, temporary] of names.aside) {
+    makes.set(asideStep(address), { change: makes.get(address)!.change, phase: 'make', after: new Set(), aside: temporary });
+  }
+  for (const [address, first] of names.after) makes.get(address)?.after.add(first);
   return { removals, makes };
 }
 
@@ -314,8 +323,18 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
   await runPhase(
     makes,
     options.parallelism,
-    async ({ change }) => {
+    async ({ change, aside }) => {
       if (failedRemovals.has(change.address)) return false;
+      if (aside !== undefined) {
+        begin(change, change.action);
+        try {
+          await KIND_HANDLERS[change.kind].renameAside!(context(change.address), aside);
+          host.notify({ type: 'resource-progress', address: change.address, message: `renamed to the temporary name "${aside}"` });
+          return true;
+        } catch (err) {
+          return fail(change, err);
+        }
+      }
       const document = result.documents.get(change.address)!;
       const spec = resolveSpec(document.spec, (dependency) => {
         const entry = writer.current.resources[dependency];
