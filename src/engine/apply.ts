@@ -6,6 +6,7 @@ import type { Provider } from '../provider/provider.js';
 import { sameValue } from '../state/same-value.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
 import type { ApplyCounts, EngineHost } from './events.js';
+import { queueExports } from './export-queue.js';
 import { asideStep, nameOrder } from './name-order.js';
 import { documentDependencies, resolveSpec, type PlanResult } from './plan.js';
 import type { Action, ResourceChange } from './plan-types.js';
@@ -247,7 +248,9 @@ function oneLine(err: unknown): string {
 }
 
 export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, options: ApplyOptions): Promise<ApplyResult> {
-  const { provider, host } = options;
+  const { host } = options;
+  // Export jobs beyond the cloud's active limits wait for a free place instead of being refused.
+  const provider = queueExports(options.provider, snapshot);
   const writer = new StateWriter(options.backend, options.state);
   await writer.recordAll((resources) => recordRefresh(resources, snapshot, result.documents));
 

@@ -6,6 +6,7 @@ import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { KIND_HANDLERS } from '../resources/index.js';
 import type { PlannedResource } from '../resources/types.js';
 import type { StateDocument } from '../state/state.js';
+import { planExportQueue } from './export-queue.js';
 import { DependencyGraph } from './graph.js';
 import { nameDependencies, nameOrder } from './name-order.js';
 import { summarize, type DriftEntry, type Plan, type ResourceChange } from './plan-types.js';
@@ -119,6 +120,11 @@ export function makePlan(
     notes.push(...(result.notes ?? []));
   }
   diagnostics.push(...checkPlanRules({ planned, documents: byAddress, state, snapshot, destroy: options.destroy ?? false }));
+  if (!options.destroy) {
+    const exports = planExportQueue({ planned, documents: byAddress, snapshot });
+    diagnostics.push(...exports.diagnostics);
+    notes.push(...exports.notes);
+  }
 
   let selected = [...planned.values()];
   // A target naming nothing would plan nothing and say "No changes": a typo must never pass silently.
