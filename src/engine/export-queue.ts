@@ -67,7 +67,8 @@ export function planExportQueue(input: ExportQueueInput): { diagnostics: Diagnos
     const problem = check(group, EXPORT_LIMITS.activePerImage, `image ${key}`, 'per image');
     if (problem) {
       const last = [...group.waited, ...group.unwaited].sort((a, b) => (a.address < b.address ? -1 : 1)).pop()!;
-      diagnostics.push(error('plan.export-limit-active', `${last.address}: ${problem}`, input.documents.get(last.address)?.locate(['spec', 'image']), HINT));
+      const where = input.documents.get(last.address)?.locate(['spec', 'image']);
+      diagnostics.push(error('plan.export-limit-active', `${last.address}: ${problem}`, where, HINT));
     } else {
       const note = queued(group, EXPORT_LIMITS.activePerImage, `${group.label}: `, 'per image');
       if (note) notes.push(note);
@@ -82,16 +83,18 @@ export function planExportQueue(input: ExportQueueInput): { diagnostics: Diagnos
   return { diagnostics, notes };
 }
 
-const HINT = 'jobs with wait: false (and jobs already running) keep their place; export in smaller batches, or let imageform wait for them (wait: true)';
+const HINT =
+  'jobs with wait: false (and jobs already running) keep their place; export in smaller batches, or let imageform wait for them (wait: true)';
 
 /** Why the group's new jobs cannot all run even one after another, if they cannot. */
 function check(group: Group, limit: number, who: string, per: string): string | undefined {
   const kept = group.active + group.unwaited.length;
+  const which = `${group.active} already active, ${group.unwaited.length} planned with wait: false`;
   if (!group.waited.length && kept > limit && group.unwaited.length) {
-    return `${who} would have ${kept} active export jobs (${group.active} already active, ${group.unwaited.length} planned with wait: false); the cloud allows ${limit} at a time ${per}`;
+    return `${who} would have ${kept} active export jobs (${which}); the cloud allows ${limit} at a time ${per}`;
   }
   if (group.waited.length && kept >= limit) {
-    return `${who} has no room to run ${group.waited.length} more export jobs: ${kept} active export jobs (${group.active} already active, ${group.unwaited.length} planned with wait: false) would fill the ${limit} the cloud allows at a time ${per}`;
+    return `${who} has no room to run ${group.waited.length} more export jobs: ${kept} active export jobs (${which}) would fill the ${limit} the cloud allows at a time ${per}`;
   }
   return undefined;
 }

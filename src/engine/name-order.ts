@@ -52,7 +52,13 @@ function nameUse(change: ResourceChange, state: StateDocument): NameUse | undefi
   // Only a rename frees a name while creates and updates run; a replace's old object is gone before they start.
   const frees = change.action === 'update' && typeof field?.before === 'string' ? field.before : undefined;
   if (takes === undefined && frees === undefined) return undefined;
-  return { address: change.address, scope, ...(takes !== undefined ? { takes } : {}), ...(frees !== undefined ? { frees } : {}), ...(change.id ? { id: change.id } : {}) };
+  return {
+    address: change.address,
+    scope,
+    ...(takes !== undefined ? { takes } : {}),
+    ...(frees !== undefined ? { frees } : {}),
+    ...(change.id ? { id: change.id } : {}),
+  };
 }
 
 function nameUses(changes: readonly ResourceChange[], state: StateDocument): NameUse[] {
