@@ -52,7 +52,8 @@ async function bucketObjects(bucket: string): Promise<any[]> {
   return (await cloud.hook('GET', `/buckets/${bucket}/objects`)).body.objects;
 }
 
-describe.concurrent('export jobs', () => {
+// Five tests at once, each several CLI runs and exports: on a loaded machine a minute is not always enough.
+describe.concurrent('export jobs', { timeout: 240_000 }, () => {
   it('is created and waited for, renamed in place, and replaced when its format changes', async () => {
     const dir = await space({
       'image.yaml': imageDoc('ex-web'),
