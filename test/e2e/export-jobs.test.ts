@@ -232,31 +232,33 @@ describe.concurrent('export jobs', { timeout: 240_000 }, () => {
 
 describe('more export jobs than the cloud runs at once', () => {
   // A cloud of its own: the account-wide limit counts every job in the region, and other tests export concurrently.
-  const { cloud: own, space: ownSpace } = useCloud();
+  // Exports at the emulator's default speed (a few seconds) overlap enough that both limits are reached.
+  const { cloud: own, space: ownSpace } = useCloud({ timeScale: 1 });
 
-  it('30 jobs over 3 images are queued, at most 20 active and 5 per image, and all succeed', { timeout: 300_000 }, async () => {
-    const images = ['ex-q-1', 'ex-q-2', 'ex-q-3'];
+  it('30 jobs over 5 images are queued, at most 20 active and 5 per image, and all succeed', { timeout: 300_000 }, async () => {
+    // Six per image: both limits bind (5 images x 5 would be 25 at once; the account allows 20).
+    const images = ['ex-q-1', 'ex-q-2', 'ex-q-3', 'ex-q-4', 'ex-q-5'];
     const files: Record<string, string> = {};
     for (const image of images) {
-      files[`${image}.yaml`] = [imageDoc(image), ...Array.from({ length: 10 }, (_, n) => exportDoc(`${image}-job-${n}`, `\${image.${image}.id}`, 'ex-q-bucket'))].join('---\n');
+      files[`${image}.yaml`] = [imageDoc(image), ...Array.from({ length: 6 }, (_, n) => exportDoc(`${image}-job-${n}`, `\${image.${image}.id}`, 'ex-q-bucket'))].join('---\n');
     }
     const dir = await ownSpace(files);
     const { result, plan } = await planJson(dir, own);
     expect(result.code, result.stderr).toBe(0);
-    expect(plan.summary).toEqual({ add: 33, change: 0, replace: 0, destroy: 0 });
+    expect(plan.summary).toEqual({ add: 35, change: 0, replace: 0, destroy: 0 });
     expect(plan.notes).toEqual([
-      ...images.map((image) => `image.${image}: 10 export jobs: at most 5 run at once (the cloud allows 5 active per image); the rest wait`),
+      ...images.map((image) => `image.${image}: 6 export jobs: at most 5 run at once (the cloud allows 5 active per image); the rest wait`),
       '30 export jobs: at most 20 run at once (the cloud allows 20 active per account and region); the rest wait',
     ]);
 
     // Parallelism above the limit: only the queue keeps the cloud (which refuses a 21st active job) from refusing.
     const applied = await runCli(['apply', '--auto-approve', '--parallelism', '40'], { cwd: dir, cloud: own });
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toContain('33 added');
+    expect(applied.stdout).toContain('35 added');
     for (const image of images) {
       const id = (await imageByName(own, image)).id;
       const reply = await own.api('GET', `/images/${id}/export_jobs`);
-      expect(reply.body.export_jobs.map((job: any) => job.status)).toEqual(Array(10).fill('succeeded'));
+      expect(reply.body.export_jobs.map((job: any) => job.status)).toEqual(Array(6).fill('succeeded'));
     }
     succeeded(await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud: own }));
   });
