@@ -221,7 +221,8 @@ afterAll(() => Promise.all(embeddedDirs.map(removeDir)));
 
 describe.concurrent('an apply with nothing to do', () => {
   for (const provider of ['emulator server', 'embedded'] as const) {
-    it(`keeps the serial, so a saved plan made before it is still accepted (${provider} provider)`, async () => {
+    // Nine CLI runs: on a loaded machine that can take more than the default minute.
+    it(`keeps the serial, so a saved plan made before it is still accepted (${provider} provider)`, { timeout: 240_000 }, async () => {
       const prefix = provider === 'embedded' ? 'pl-noop-emb' : 'pl-noop-srv';
       const files = {
         'web.yaml': imageDoc(prefix),
