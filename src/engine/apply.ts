@@ -3,8 +3,11 @@ import { KIND_HANDLERS } from '../resources/index.js';
 import { imageInputs, stateAttributes, type ImageInputs } from '../resources/image.js';
 import type { OperationContext } from '../resources/types.js';
 import type { Provider } from '../provider/provider.js';
+import { sameValue } from '../state/same-value.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
 import type { ApplyCounts, EngineHost } from './events.js';
+import { queueExports } from './export-queue.js';
+import { asideStep, nameOrder } from './name-order.js';
 import { settleOperationIntents, withOperationIntent, withoutOperationIntent } from './operation-intents.js';
 import { documentDependencies, resolveSpec, type PlanResult } from './plan.js';
 import type { Action, ResourceChange } from './plan-types.js';
@@ -77,6 +80,8 @@ class StateWriter {
       const resources = { ...this.current.resources };
       let changed = false;
       for (const { update } of batch) changed = update(resources) || changed;
+      // A record that repeats what is stored is no write: the serial moves only when state does.
+      if (changed && sameResources(this.current.resources, resources)) changed = false;
       try {
         if (changed) {
           const next: StateDocument = { ...this.current, serial: this.current.serial + 1, resources: sortByAddress(resources) };
@@ -90,6 +95,13 @@ class StateWriter {
     }
     this.writing = false;
   }
+}
+
+/** Entries an updater did not replace are the same objects: only replaced ones are compared by value. */
+function sameResources(before: Record<string, ResourceState>, after: Record<string, ResourceState>): boolean {
+  const addresses = Object.keys(after);
+  if (addresses.length !== Object.keys(before).length) return false;
+  return addresses.every((address) => before[address] === after[address] || sameValue(before[address], after[address]));
 }
 
 function sortByAddress(resources: Record<string, ResourceState>): Record<string, ResourceState> {
@@ -118,7 +130,7 @@ export function refreshedResources(resources: Record<string, ResourceState>, sna
       if (!image) continue;
       const inputs = entry.attributes.inputs as Record<string, string> | undefined;
       const next = stateAttributes(image, inputs);
-      if (JSON.stringify(next) !== JSON.stringify(entry.attributes)) {
+      if (!sameValue(next, entry.attributes)) {
         entry.attributes = next;
         changed = true;
       }
@@ -128,7 +140,7 @@ export function refreshedResources(resources: Record<string, ResourceState>, sna
       if (!job || !imageId) continue;
       const { encrypted_data_key: _secret, ...rest } = job;
       const next = { ...rest, image_id: imageId };
-      if (JSON.stringify(next) !== JSON.stringify(entry.attributes)) {
+      if (!sameValue(next, entry.attributes)) {
         entry.attributes = next;
         delete entry.intent;
         changed = true;
@@ -161,6 +173,8 @@ interface Step {
   phase: 'remove' | 'make';
   /** Steps of the same phase that must finish first. */
   after: Set<string>;
+  /** This step only moves the resource to this temporary name (the first half of a swap of names). */
+  aside?: string;
 }
 
 function buildSteps(changes: readonly ResourceChange[], state: StateDocument, documents: ReadonlyMap<string, ResourceDocument>) {
@@ -185,6 +199,12 @@ function buildSteps(changes: readonly ResourceChange[], state: StateDocument, do
     const dependsOn = document ? documentDependencies(document) : [];
     for (const dependency of dependsOn) if (makes.has(dependency)) step.after.add(dependency);
   }
+  // Names are unique: the rename that frees a name goes before whatever takes it; a swap goes through a temporary name.
+  const names = nameOrder(changes, state);
+  for (const [address, temporary] of names.aside) {
+    makes.set(asideStep(address), { change: makes.get(address)!.change, phase: 'make', after: new Set(), aside: temporary });
+  }
+  for (const [address, first] of names.after) makes.get(address)?.after.add(first);
   return { removals, makes };
 }
 
@@ -239,7 +259,9 @@ function oneLine(err: unknown): string {
 }
 
 export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, options: ApplyOptions): Promise<ApplyResult> {
-  const { provider, host } = options;
+  const { host } = options;
+  // Export jobs beyond the cloud's active limits wait for a free place instead of being refused.
+  const provider = queueExports(options.provider, snapshot);
   const writer = new StateWriter(options.backend, options.state);
   await writer.recordAll((resources) => recordRefresh(resources, snapshot, result.documents));
 
@@ -321,8 +343,18 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
   const notMade = await runPhase(
     makes,
     options.parallelism,
-    async ({ change }) => {
+    async ({ change, aside }) => {
       if (failedRemovals.has(change.address)) return false;
+      if (aside !== undefined) {
+        begin(change, change.action);
+        try {
+          await KIND_HANDLERS[change.kind].renameAside!(context(change.address), aside);
+          host.notify({ type: 'resource-progress', address: change.address, message: `renamed to the temporary name "${aside}"` });
+          return true;
+        } catch (err) {
+          return fail(change, err);
+        }
+      }
       const document = result.documents.get(change.address)!;
       const spec = resolveSpec(document.spec, (dependency) => {
         const entry = writer.current.resources[dependency];

@@ -1,9 +1,10 @@
 import type { ResourceDocument } from '../config/model.js';
 import { referencesIn } from '../config/references.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { ACTIVE_JOB_STATUSES, exportFormat } from '../resources/image-export-job.js';
+import { exportFormat } from '../resources/image-export-job.js';
 import type { PlannedResource } from '../resources/types.js';
 import type { StateDocument } from '../state/state.js';
+import { EXPORT_LIMITS } from './export-queue.js';
 import { scheduled } from './lifecycle.js';
 import type { CloudSnapshot } from './snapshot.js';
 
@@ -18,9 +19,6 @@ export interface RuleInput {
   snapshot: CloudSnapshot;
   destroy: boolean;
 }
-
-/** Service limits that cannot be raised (reference §4). */
-export const EXPORT_LIMITS = { activePerImage: 5, totalPerImage: 10, activePerAccount: 20 };
 
 const REMOVING = new Set(['delete', 'replace']);
 
@@ -160,10 +158,8 @@ function immediateWhileScheduled(input: RuleInput): Diagnostic[] {
 function exportRules(input: RuleInput): Diagnostic[] {
   const found: Diagnostic[] = [];
   const creates = new Map<string, PlannedResource[]>();
-  let newJobs = 0;
   for (const result of input.planned.values()) {
     if (result.kind !== 'image_export_job' || (result.action !== 'create' && result.action !== 'replace')) continue;
-    newJobs++;
     const document = input.documents.get(result.address);
     const key = result.imageId ?? referencedImage(document) ?? result.address;
     creates.set(key, [...(creates.get(key) ?? []), result]);
@@ -187,13 +183,9 @@ function exportRules(input: RuleInput): Diagnostic[] {
   for (const result of input.planned.values()) {
     if (result.kind === 'image_export_job' && REMOVING.has(result.action) && result.id) leaving.add(result.id);
   }
-  let activeInAccount = 0;
-  for (const jobs of input.snapshot.exportJobs.values()) {
-    activeInAccount += jobs.filter((job) => ACTIVE_JOB_STATUSES.has(job.status) && !leaving.has(job.id)).length;
-  }
+  // The active limits are no refusal: apply queues the jobs (export-queue.ts). The total per image cannot be queued away.
   for (const [key, results] of creates) {
     const existing = (input.snapshot.exportJobs.get(key) ?? []).filter((job) => !leaving.has(job.id));
-    const active = existing.filter((job) => ACTIVE_JOB_STATUSES.has(job.status)).length;
     const last = results[results.length - 1]!;
     if (existing.length + results.length > EXPORT_LIMITS.totalPerImage) {
       found.push(
@@ -204,26 +196,7 @@ function exportRules(input: RuleInput): Diagnostic[] {
           'delete finished export jobs of this image first',
         ),
       );
-    } else if (active + results.length > EXPORT_LIMITS.activePerImage) {
-      found.push(
-        error(
-          'plan.export-limit-active',
-          `${last.address}: image ${key} would have ${active + results.length} active export jobs; the cloud allows ${EXPORT_LIMITS.activePerImage} at a time per image`,
-          where(input, last.address, ['spec', 'image']),
-          'export in smaller batches (apply some, then the rest), or wait for running jobs to finish',
-        ),
-      );
     }
-  }
-  if (activeInAccount + newJobs > EXPORT_LIMITS.activePerAccount) {
-    found.push(
-      error(
-        'plan.export-limit-account',
-        `this plan would run ${activeInAccount + newJobs} export jobs at once (${activeInAccount} already active); the cloud allows ${EXPORT_LIMITS.activePerAccount} per account and region`,
-        undefined,
-        'use --target to export in smaller batches',
-      ),
-    );
   }
   return found;
 }

@@ -6,7 +6,9 @@ import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { KIND_HANDLERS } from '../resources/index.js';
 import type { PlannedResource } from '../resources/types.js';
 import type { StateDocument } from '../state/state.js';
+import { planExportQueue } from './export-queue.js';
 import { DependencyGraph } from './graph.js';
+import { nameDependencies, nameOrder } from './name-order.js';
 import { summarize, type DriftEntry, type Plan, type ResourceChange } from './plan-types.js';
 import { checkPlanRules } from './plan-rules.js';
 import type { CloudSnapshot } from './snapshot.js';
@@ -120,6 +122,11 @@ export function makePlan(
     notes.push(...(result.notes ?? []));
   }
   diagnostics.push(...checkPlanRules({ planned, documents: byAddress, state, snapshot, destroy: options.destroy ?? false }));
+  if (!options.destroy) {
+    const exports = planExportQueue({ planned, documents: byAddress, snapshot });
+    diagnostics.push(...exports.diagnostics);
+    notes.push(...exports.notes);
+  }
 
   let selected = [...planned.values()];
   // A target naming nothing would plan nothing and say "No changes": a typo must never pass silently.
@@ -136,7 +143,11 @@ export function makePlan(
     );
   }
   if (options.targets?.length) {
-    const graph = new DependencyGraph(dependencies);
+    // A rename or create waits for the rename that frees its name: the target brings that along like a reference.
+    const withNames = new Map([...dependencies].map(([address, targets]) => [address, [...targets]]));
+    const changing = selected.filter((result) => result.action !== 'none').map((result) => toChange(result, []));
+    for (const [address, freer] of nameDependencies(changing, state)) withNames.set(address, [...(withNames.get(address) ?? []), freer]);
+    const graph = new DependencyGraph(withNames);
     const wanted = graph.withDependencies(options.targets);
     selected = selected.filter((result) => wanted.has(result.address));
     notes.push(`targeting is in effect: only ${[...options.targets].join(', ')} and what they depend on are planned; the plan may be incomplete`);
@@ -148,6 +159,8 @@ export function makePlan(
         .filter((result) => result.action !== 'none')
         .sort((a, b) => (a.address < b.address ? -1 : 1))
         .map((result) => toChange(result, byAddress.get(result.address) ? dependencies.get(result.address)! : (state.resources[result.address]?.dependencies ?? [])));
+
+  if (!options.refreshOnly) notes.push(...nameOrder(changes, state).notes);
 
   const plan: Plan = {
     format_version: '1',

@@ -2,6 +2,7 @@ import { KNOWN_AFTER_APPLY, type FieldChange } from '../engine/plan-types.js';
 import type { CloudExportJob, CloudImage, ExportJobPrototype } from '../provider/provider.js';
 import { waitFor } from '../provider/wait.js';
 import type { ResourceState } from '../state/state.js';
+import { withoutRenameIntent } from './rename-intent.js';
 import { idOf, stringOf } from './spec-values.js';
 import type { DriftInput, KindHandler, OperationContext, PlannedResource, PlanResourceInput } from './types.js';
 
@@ -133,7 +134,8 @@ function exportJobDrift(input: DriftInput): { fields: FieldChange[]; gone?: bool
   const actual = findJob(jobs, entry.id);
   if (!actual) return { fields: [], gone: true };
   const fields: FieldChange[] = [];
-  if (typeof entry.attributes.name === 'string' && entry.attributes.name !== actual.name) {
+  const aside = entry.intent?.action === 'rename' && entry.intent.name === actual.name;
+  if (typeof entry.attributes.name === 'string' && entry.attributes.name !== actual.name && !aside) {
     fields.push({ path: 'name', before: entry.attributes.name, after: actual.name });
   }
   const previous = entry.attributes.status;
@@ -208,7 +210,17 @@ async function updateExportJob(context: OperationContext): Promise<void> {
   const imageId = recordedImageId(entry)!;
   const name = exportJobName(context.document!, context.spec!);
   const updated = await context.provider.updateExportJob(imageId, entry.id!, { name });
-  await context.record({ ...entry, attributes: jobAttributes(updated, imageId) });
+  await context.record({ ...withoutRenameIntent(entry), attributes: jobAttributes(updated, imageId) });
+}
+
+/** The first half of a swap of job names, as for images: intent first, then the call. */
+async function renameExportJobAside(context: OperationContext, name: string): Promise<void> {
+  const entry = context.entry!;
+  const imageId = recordedImageId(entry)!;
+  const intent = { action: 'rename' as const, name, parent_id: imageId, started_at: new Date().toISOString() };
+  await context.record({ ...entry, intent });
+  const updated = await context.provider.updateExportJob(imageId, entry.id!, { name });
+  await context.record({ ...entry, intent, attributes: jobAttributes(updated, imageId) });
 }
 
 async function deleteExportJob(context: OperationContext): Promise<void> {
@@ -230,4 +242,5 @@ export const imageExportJobKind: KindHandler = {
   create: createExportJob,
   update: updateExportJob,
   delete: deleteExportJob,
+  renameAside: renameExportJobAside,
 };

@@ -6,6 +6,7 @@ import { isUnknown } from '../engine/unknown.js';
 import type { CloudImage, ImagePatch, ImagePrototype } from '../provider/provider.js';
 import { waitFor } from '../provider/wait.js';
 import type { ResourceState } from '../state/state.js';
+import { withoutRenameIntent } from './rename-intent.js';
 import { idOf, manages, secretHash, stableJson, stringOf } from './spec-values.js';
 import type { DriftInput, KindHandler, OperationContext, PlannedResource, PlanResourceInput } from './types.js';
 
@@ -263,7 +264,8 @@ function imageDrift(input: DriftInput): { fields: FieldChange[]; gone?: boolean 
   if (!actual) return snapshot.goneImages.has(entry.id) ? { fields: [], gone: true } : undefined;
   const before = entry.attributes;
   const fields: FieldChange[] = [];
-  if (typeof before.name === 'string' && before.name !== actual.name) fields.push({ path: 'name', before: before.name, after: actual.name });
+  const aside = entry.intent?.action === 'rename' && entry.intent.name === actual.name;
+  if (typeof before.name === 'string' && before.name !== actual.name && !aside) fields.push({ path: 'name', before: before.name, after: actual.name });
   for (const field of DATE_FIELDS) {
     if (input.ownedElsewhere.has(field)) continue;
     const was = dateValue(before[field]);
@@ -370,10 +372,19 @@ async function updateImage(context: OperationContext): Promise<void> {
   const updated = Object.keys(patch).length ? await context.provider.updateImage(id, patch) : current;
   const inputs = recordedInputs(entry) ?? imageInputs(spec);
   await context.record({
-    ...entry,
+    ...withoutRenameIntent(entry),
     lifecycle: { prevent_destroy: document.lifecycle.prevent_destroy, deletion_policy: document.lifecycle.deletion_policy },
     attributes: stateAttributes(updated, inputs),
   });
+}
+
+/** The first half of a swap: the intent is recorded first, so a crash after the call leaves a name known to be ours. */
+async function renameImageAside(context: OperationContext, name: string): Promise<void> {
+  const entry = context.entry!;
+  const intent = { action: 'rename' as const, name, started_at: new Date().toISOString() };
+  await context.record({ ...entry, intent });
+  const updated = await context.provider.updateImage(entry.id!, { name });
+  await context.record({ ...entry, intent, attributes: stateAttributes(updated, recordedInputs(entry)) });
 }
 
 async function deleteImage(context: OperationContext): Promise<void> {
@@ -397,4 +408,5 @@ export const imageKind: KindHandler = {
   create: createImage,
   update: updateImage,
   delete: deleteImage,
+  renameAside: renameImageAside,
 };

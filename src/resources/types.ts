@@ -74,4 +74,6 @@ export interface KindHandler {
   update(context: OperationContext): Promise<void>;
   /** Delete from the cloud (or revert); the entry is removed from state by the caller. */
   delete(context: OperationContext): Promise<void>;
+  /** Rename to a temporary name before the update that gives the final one (a swap of unique names). */
+  renameAside?(context: OperationContext, name: string): Promise<void>;
 }

@@ -16,8 +16,11 @@ export interface ResourceState {
   dependencies: string[];
   /** Recorded at every apply so protection outlives the document (DESIGN.md §2). */
   lifecycle: { prevent_destroy: boolean; deletion_policy: DeletionPolicy };
-  /** Present while a create is in flight. */
-  intent?: { action: 'create'; name: string; parent_id?: string; started_at: string };
+  /**
+   * Present while a create is in flight, or while a rename passes through a temporary name (a swap of names): a
+   * rename intent's name is the temporary one, so a run after a crash knows that name for its own.
+   */
+  intent?: { action: 'create' | 'rename'; name: string; parent_id?: string; started_at: string };
   /**
    * Present while a delete or update of the object is in flight: written before the API call, so an apply stopped
    * or killed after the call leaves a recorded operation for the next run to settle, never an unrecorded one.

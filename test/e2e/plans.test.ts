@@ -1,13 +1,16 @@
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   applyOk,
   cloudDate,
+  expectCleanPlan,
   imageByName,
   imageDoc,
   planJson,
   readState,
+  removeDir,
   runCli,
   succeeded,
   useCloud,
@@ -206,4 +209,54 @@ describe.concurrent('--target, --refresh-only, destroy', () => {
     const again = await runCli(['destroy', '--auto-approve'], { cwd: dir, cloud });
     succeeded(again);
   });
+});
+
+/** A configuration directory without imageform.yaml: the embedded cloud, on a new random port at every run. */
+async function embeddedSpace(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'imageform-e2e-embedded-'));
+  embeddedDirs.push(dir);
+  await writeFiles(dir, files);
+  return dir;
+}
+const embeddedDirs: string[] = [];
+afterAll(() => Promise.all(embeddedDirs.map(removeDir)));
+
+describe.concurrent('an apply with nothing to do', () => {
+  for (const provider of ['emulator server', 'embedded'] as const) {
+    // Nine CLI runs: on a loaded machine that can take more than the default minute.
+    it(`keeps the serial, so a saved plan made before it is still accepted (${provider} provider)`, { timeout: 240_000 }, async () => {
+      const prefix = provider === 'embedded' ? 'pl-noop-emb' : 'pl-noop-srv';
+      const files = {
+        'web.yaml': imageDoc(prefix),
+        'export.yaml': `kind: image_export_job\nname: ${prefix}-export\nspec:\n  image: \${image.${prefix}.id}\n  storage_bucket:\n    name: pl-noop-bucket\n`,
+      };
+      const dir = provider === 'embedded' ? await embeddedSpace(files) : await space(files);
+      const stateFile = join(dir, '.imageform', 'state.json');
+      await applyOk(dir, cloud);
+      const applied = await readFile(stateFile, 'utf8');
+      const { serial } = JSON.parse(applied);
+
+      const empty = join(dir, 'empty.plan');
+      succeeded(await runCli(['plan', '--out', empty], { cwd: dir, cloud }));
+      await applyOk(dir, cloud);
+      expect(await readFile(stateFile, 'utf8')).toBe(applied);
+      await applyOk(dir, cloud, [empty]);
+      expect((await readState(dir)).serial).toBe(serial);
+
+      // A reviewed change survives a refresh-only apply that found nothing new, and then applies as reviewed.
+      const later = provider === 'embedded' ? '2099-01-01T00:00:00Z' : await cloudDate(cloud, 100);
+      await writeFiles(dir, { 'web.yaml': imageDoc(prefix, { deprecation_at: later }) });
+      const reviewed = join(dir, 'reviewed.plan');
+      succeeded(await runCli(['plan', '--out', reviewed], { cwd: dir, cloud }));
+      const refreshOnly = join(dir, 'refresh.plan');
+      succeeded(await runCli(['plan', '--refresh-only', '--out', refreshOnly], { cwd: dir, cloud }));
+      await applyOk(dir, cloud, [refreshOnly]);
+      expect((await readState(dir)).serial).toBe(serial);
+      await applyOk(dir, cloud, [reviewed]);
+      const after = await readState(dir);
+      expect(after.serial).toBeGreaterThan(serial);
+      expect(Date.parse(after.resources[`image.${prefix}`].attributes.deprecation_at)).toBe(Date.parse(later));
+      await expectCleanPlan(dir, cloud);
+    });
+  }
 });

@@ -331,6 +331,24 @@ describe('export jobs', () => {
     expect(crowded.diagnostics.map((d) => d.code)).toEqual(['plan.export-limit-total']);
   });
 
+  it('queues more active jobs than the cloud runs at once, and refuses only those nobody waits for', () => {
+    const image = cloudImage({ name: 'web' });
+    const six = (extra = '') => [imageYaml('web'), ...Array.from({ length: 6 }, (_, i) => jobYaml(`j${i}`, extra))].join('---\n');
+    const running = [exportJob({ name: 'outside', status: 'running' })];
+    const queued = makePlan(documents(six()), state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image], { [image.id]: running }));
+    expect(queued.diagnostics).toEqual([]);
+    expect(queued.plan.notes).toEqual(['image.web: 6 export jobs: at most 4 run at once (the cloud allows 5 active per image, 1 already active); the rest wait']);
+    const unwaited = makePlan(documents(six('  wait: false\n')), state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image]));
+    expect(unwaited.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['plan.export-limit-active', `image_export_job.j5: image ${image.id} would have 6 active export jobs (0 already active, 6 planned with wait: false); the cloud allows 5 at a time per image`],
+    ]);
+    // Four that are not awaited and one running fill the image: a waited job could never start.
+    const full = [imageYaml('web'), ...Array.from({ length: 4 }, (_, i) => jobYaml(`n${i}`, '  wait: false\n')), jobYaml('w')].join('---\n');
+    const blocked = makePlan(documents(full), state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image], { [image.id]: running }));
+    expect(blocked.diagnostics.map((d) => d.code)).toEqual(['plan.export-limit-active']);
+    expect(blocked.diagnostics[0]!.message).toContain('has no room to run 1 more export jobs');
+  });
+
   it('refuses vhd for an encrypted image', () => {
     const image = cloudImage({ name: 'web', encryption: 'user_managed', encryption_key: { crn: 'crn:key' } });
     const result = planFor(`${imageYaml('web')}---\n${jobYaml('a', '  format: vhd\n')}`, [image]);
