@@ -112,7 +112,9 @@ function namesTaken(input: RuleInput): Diagnostic[] {
         where(input, result.address, input.documents.get(result.address)?.spec.name !== undefined ? ['spec', 'name'] : ['name']),
         holder === result.address
           ? 'the replacement needs the name while the old image still holds it: give the new image another name, or use deletion_policy: delete'
-          : `to manage it, import it: imageform import ${result.address} ${holderId}`,
+          : result.id && result.action === 'update'
+            ? `this state does not manage it (another checkout may have created it); ${result.id} stays as it is named now: give the document another spec.name, or, to manage ${holderId} instead, remove ${result.address} (delete its document and apply) and run "imageform import ${result.address} ${holderId}"`
+            : `to manage it, import it: imageform import ${result.address} ${holderId}`,
       ),
     );
   }

@@ -5,7 +5,7 @@ export const STATE_VERSION = 1;
 /**
  * What imageform remembers of one managed object (DESIGN.md §5).
  * `id` is null while only a create intent is recorded: the API call may or may not have happened, and the next
- * run looks the object up by `intent.name` instead of creating a twin.
+ * run looks the object up by `intent.key` (a name only that intent could have made) instead of creating a twin.
  */
 export interface ResourceState {
   kind: Kind;
@@ -16,8 +16,12 @@ export interface ResourceState {
   dependencies: string[];
   /** Recorded at every apply so protection outlives the document (DESIGN.md §2). */
   lifecycle: { prevent_destroy: boolean; deletion_policy: DeletionPolicy };
-  /** Present while a create is in flight. */
-  intent?: { action: 'create'; name: string; parent_id?: string; started_at: string };
+  /**
+   * Present while a create is in flight. `name` is the document's name; `key`, when present, is the temporary
+   * cloud name the object is created under (DESIGN.md §5: a key only this intent could have made). `rename`
+   * follows a create once the id is recorded: the object is renamed from `key` to `name`.
+   */
+  intent?: { action: 'create' | 'rename'; name: string; key?: string; parent_id?: string; started_at: string };
 }
 
 export interface StateDocument {

@@ -20,6 +20,7 @@ export function planToJsonObject(plan: Plan): PlanJson {
     destroy: plan.summary.destroy,
   };
   if (plan.summary.forget) summary.forget = plan.summary.forget;
+  if (plan.summary.await) summary.await = plan.summary.await;
   const json: PlanJson = {
     format_version: '1',
     summary,
