@@ -295,8 +295,12 @@ export async function imageCountsByName(cloud: Cloud, prefix: string): Promise<M
   return counts;
 }
 
-/** What the lossy proxy does with one request: pass the answer on, drop it after the cloud acted, or never answer. */
-export type ProxyVerdict = 'pass' | 'lose' | 'hold';
+/**
+ * What the lossy proxy does with one request: pass the answer on, drop it after the cloud acted, never answer after
+ * the cloud acted (`hold`), or never forward nor answer it (`swallow`, only as a direct verdict: the request never
+ * reaches the cloud).
+ */
+export type ProxyVerdict = 'pass' | 'lose' | 'hold' | 'swallow';
 
 export interface LossyProxy {
   url: string;
@@ -327,6 +331,11 @@ export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
     if (bearer) proxy.bearerTokens.add(bearer[1]!);
     const verdict = proxy.policy(req.method ?? 'GET', path);
+    if (verdict === 'swallow') {
+      req.resume();
+      held.push(res);
+      return;
+    }
     const outgoing = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (answer) => {
