@@ -39,17 +39,33 @@ describe('two checkouts of the same files against one cloud', () => {
   it('never adopt the same image under faults and lost responses, and destroy in one leaves the other\'s images', async () => {
     const imageNames = Array.from({ length: 10 }, (_, i) => `twin-${String(i).padStart(2, '0')}`);
     const files = { 'images.yaml': imageNames.map((name) => imageDoc(name)).join('---\n') };
-    const first = await space(files);
-    const second = await space(files);
+    // Each checkout talks through its own proxy, which holds its creates back until both have planned and started
+    // creating: both plans see every name free, and the creates race.
+    const proxies = [await startLossyProxy(cloud.url), await startLossyProxy(cloud.url)];
+    const clouds = proxies.map((proxy) => ({ ...cloud, url: proxy.url }));
+    let openGate = (): void => undefined;
+    const bothCreating = new Promise<void>((resolve) => (openGate = resolve));
+    const creating = new Set<number>();
+    proxies.forEach((proxy, index) => {
+      proxy.before = (method, path) => {
+        if (method !== 'POST' || path !== '/v1/images') return undefined;
+        creating.add(index);
+        if (creating.size === 2) openGate();
+        return bothCreating;
+      };
+    });
+    const first = await space(files, { via: clouds[0] });
+    const second = await space(files, { via: clouds[1] });
     try {
       await setFaults(cloud, { error_rate: 0.3, statuses: [500, 503, 0], seed: 21, lost_response_rate: 0.2 });
       const results = await Promise.all(
-        [first, second].map((dir) => runCli(['apply', '--auto-approve', '--parallelism', '10'], { cwd: dir, cloud })),
+        [first, second].map((dir, i) => runCli(['apply', '--auto-approve', '--parallelism', '10'], { cwd: dir, cloud: clouds[i] })),
       );
       await setFaults(cloud, {});
       for (const result of results) expect([0, 1], output(result)).toContain(result.code);
       // Whoever lost a name says so, names the holder and how to resolve it.
       const refused = results.map(output).join('\n').split('\n').filter((line) => /is held by r\d{3}-|already exists in the cloud/.test(line));
+      expect(refused.length).toBeGreaterThan(0);
       for (const line of refused) expect(line).toMatch(/imageform import image\.twin-\d\d r\d{3}-/);
 
       const [ids1, ids2] = [imageIds(await readState(first)), imageIds(await readState(second))];
@@ -62,19 +78,20 @@ describe('two checkouts of the same files against one cloud', () => {
 
       // destroy in one checkout deletes its own images only, under faults as well.
       await setFaults(cloud, { error_rate: 0.3, statuses: [500, 503, 0], seed: 22, lost_response_rate: 0.2 });
-      const destroyed = await runCli(['destroy', '--auto-approve'], { cwd: first, cloud });
+      const destroyed = await runCli(['destroy', '--auto-approve'], { cwd: first, cloud: clouds[0] });
       await setFaults(cloud, {});
       expect(destroyed.code, output(destroyed)).toBe(0);
       for (const id of ids2) expect(await statusOf(id), id).toBe('available');
       for (const id of ids1) expect(await statusOf(id), id).toBeUndefined();
 
       // And the other's destroy leaves nothing: no image was made that neither state knew of.
-      const rest = await runCli(['destroy', '--auto-approve'], { cwd: second, cloud });
+      const rest = await runCli(['destroy', '--auto-approve'], { cwd: second, cloud: clouds[1] });
       expect(rest.code, output(rest)).toBe(0);
       const left = (await cloud.images()).filter((image) => /^twin-/.test(image.name) || image.name.startsWith(KEY_PREFIX));
       expect(left).toEqual([]);
     } finally {
       await setFaults(cloud, {});
+      for (const proxy of proxies) await proxy.stop();
     }
   }, 120_000);
 });

@@ -309,6 +309,8 @@ export interface LossyProxy {
    * answer (after the cloud acted) until it settles, e.g. to keep an apply running while a test looks at it.
    */
   policy: (method: string, path: string) => ProxyVerdict | Promise<ProxyVerdict>;
+  /** Awaited before a request is forwarded, when it returns a promise: holds requests back until a condition holds. */
+  before?: (method: string, path: string) => Promise<void> | undefined;
   /** Requests seen, as `METHOD /path`. */
   seen: string[];
   /** Every bearer token a caller sent (the IAM access tokens it was issued and used). */
@@ -336,23 +338,28 @@ export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
       held.push(res);
       return;
     }
-    const outgoing = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => {
-          void Promise.resolve(verdict).then((decided) => {
-            if (decided === 'lose') return void req.socket.destroy();
-            if (decided === 'hold') return void held.push(res);
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            res.end(Buffer.concat(chunks));
+    const forward = (): void => {
+      const outgoing = request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            void Promise.resolve(verdict).then((decided) => {
+              if (decided === 'lose') return void req.socket.destroy();
+              if (decided === 'hold') return void held.push(res);
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              res.end(Buffer.concat(chunks));
+            });
           });
-        });
-      },
-    );
-    outgoing.on('error', () => req.socket.destroy());
-    req.pipe(outgoing);
+        },
+      );
+      outgoing.on('error', () => req.socket.destroy());
+      req.pipe(outgoing);
+    };
+    const gate = proxy.before?.(req.method ?? 'GET', path);
+    if (gate) void gate.then(forward);
+    else forward();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as AddressInfo;
