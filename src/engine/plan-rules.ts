@@ -114,7 +114,7 @@ function namesTaken(input: RuleInput): Diagnostic[] {
           'plan.name-taken',
           `${result.address}: cannot rename ${result.id} to "${name}": image ${holderId} holds that name, and this state does not manage it`,
           location,
-          `another checkout may have created it: give the document another spec.name, or, to manage ${holderId} instead, remove ${result.address} (delete its document and apply) and run "imageform import ${result.address} ${holderId}"`,
+          `another checkout may have created it; give the document another spec.name, or, to manage ${holderId} instead, remove ${result.address} by deleting its document and applying, then run "imageform import ${result.address} ${holderId}"`,
         ),
       );
       continue;

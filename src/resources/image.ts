@@ -397,11 +397,11 @@ async function renameFromKey(context: OperationContext, created: CloudImage, nam
   } catch (err) {
     if (!(err instanceof CloudError) || err.code !== 'validation_unique_failed') throw err;
     const holder = (await context.provider.listImages({ name })).find((image) => image.name === name && image.id !== created.id);
+    const holderId = holder ? holder.id : 'another image';
     throw new Error(
-      `the image name "${name}" is held by ${holder ? holder.id : 'another image'}, which this state does not manage ` +
-        `(another checkout may have created it at the same time); this state's new image ${created.id} keeps its temporary name ` +
-        `"${created.name}": give the document another spec.name, or, to manage that image instead, remove this one (delete its ` +
-        `document and apply) and run "imageform import ${context.address} ${holder ? holder.id : 'ID'}"`,
+      `the image name "${name}" is held by ${holderId}, which this state does not manage (another checkout may have created it); ` +
+        `this state's image ${created.id} keeps its temporary name "${created.name}": give the document another spec.name, or, to manage ` +
+        `${holderId} instead, remove this one by deleting its document and applying, then run "imageform import ${context.address} ${holder ? holder.id : 'ID'}"`,
     );
   }
 }
