@@ -426,13 +426,14 @@ async function updateImage(context: OperationContext): Promise<void> {
   if (!current) throw new Error(`image ${id} can no longer be read (404)`);
   const patch: ImagePatch = {};
   const name = desiredName({ document, spec });
-  if (!ignored.includes('name') && name !== current.name) patch.name = name;
+  // An image still under its create key is renamed whatever ignore_changes says: the rename finishes its create.
+  const underKey = entry.intent?.key !== undefined && current.name === entry.intent.key;
+  if ((underKey || !ignored.includes('name')) && name !== current.name) patch.name = name;
   for (const field of DATE_FIELDS) {
     if (!manages(spec, field, ignored)) continue;
     const desired = dateValue(spec[field]);
     if (!sameDate(current[field], desired)) patch[field] = desired === null ? null : canonicalDate(desired);
   }
-  const underKey = entry.intent?.key !== undefined && current.name === entry.intent.key;
   const updated = Object.keys(patch).length
     ? underKey && patch.name !== undefined
       ? await renameFromKey(context, await maybePatch(context, id, { ...patch, name: undefined }, current), patch.name)
