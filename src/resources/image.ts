@@ -434,11 +434,15 @@ async function updateImage(context: OperationContext): Promise<void> {
     const desired = dateValue(spec[field]);
     if (!sameDate(current[field], desired)) patch[field] = desired === null ? null : canonicalDate(desired);
   }
-  const updated = Object.keys(patch).length
-    ? underKey && patch.name !== undefined
-      ? await renameFromKey(context, await maybePatch(context, id, { ...patch, name: undefined }, current), patch.name)
-      : await context.provider.updateImage(id, patch)
-    : current;
+  let updated = current;
+  if (underKey && patch.name !== undefined) {
+    // The rename from the key on its own, so a name another image took fails as such.
+    const { name: rename, ...others } = patch;
+    if (Object.keys(others).length) updated = await context.provider.updateImage(id, others);
+    updated = await renameFromKey(context, updated, rename);
+  } else if (Object.keys(patch).length) {
+    updated = await context.provider.updateImage(id, patch);
+  }
   const inputs = recordedInputs(entry) ?? imageInputs(spec);
   // The rename step of an interrupted create is done once the image has the intended name.
   const { intent, ...rest } = entry;
@@ -454,11 +458,6 @@ async function updateImage(context: OperationContext): Promise<void> {
     await context.record({ ...recorded, attributes: stateAttributes(settled, inputs) });
     throwIfFailed(settled, name);
   }
-}
-
-async function maybePatch(context: OperationContext, id: string, patch: ImagePatch, current: CloudImage): Promise<CloudImage> {
-  const fields = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as ImagePatch;
-  return Object.keys(fields).length ? context.provider.updateImage(id, fields) : current;
 }
 
 async function deleteImage(context: OperationContext): Promise<void> {
