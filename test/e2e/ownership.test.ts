@@ -206,3 +206,43 @@ describe('a lost create answer whose lookup fails', () => {
     }
   }, 60_000);
 });
+
+describe('an export job of an image this state does not manage', () => {
+  it('is not adopted by name after a lost answer: another state may export that image too', async () => {
+    const image = await cloud.api('POST', '/images', {
+      name: 'shared-source',
+      file: { href: 'cos://us-south/e2e/shared-source.qcow2' },
+      operating_system: { name: 'ubuntu-24-04-amd64' },
+    });
+    expect(image.status).toBe(201);
+    await until(async () => (await statusOf(image.body.id)) === 'available', 'the image to be available');
+    const proxy = await startLossyProxy(cloud.url);
+    const viaProxy = { ...cloud, url: proxy.url };
+    const dir = await space(
+      { 'export.yaml': `kind: image_export_job\nname: shared-job\nspec:\n  image: ${image.body.id}\n  storage_bucket:\n    name: e2e-shared\n` },
+      { via: viaProxy },
+    );
+    try {
+      let lost = false;
+      proxy.policy = (method, path) => {
+        if (lost || method !== 'POST' || !path.endsWith('/export_jobs')) return 'pass';
+        lost = true;
+        return 'lose';
+      };
+      const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
+      expect(applied.code, output(applied)).toBe(1);
+      const jobs = (await cloud.api('GET', `/images/${image.body.id}/export_jobs`)).body.export_jobs;
+      expect(jobs.map((job: any) => job.name)).toEqual(['shared-job']);
+      expect(output(applied)).toContain(`create image_export_job.shared-job: its answer was lost, and export job "shared-job" (${jobs[0].id})`);
+      expect(output(applied)).toContain(`imageform import image_export_job.shared-job ${image.body.id}/${jobs[0].id}`);
+      expect((await readState(dir)).resources['image_export_job.shared-job'].id).toBeNull();
+
+      // The next plan refuses the name the same way, suggesting import.
+      const plan = await runCli(['plan'], { cwd: dir, cloud: viaProxy });
+      expect(plan.code, output(plan)).toBe(1);
+      expect(plan.stderr).toContain(`imageform import image_export_job.shared-job ${image.body.id}/${jobs[0].id}`);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
