@@ -180,7 +180,8 @@ function findResource(document: StateDocument, address: string, backend: StateBa
 function describeResource(address: string, resource: ResourceState): string {
   const lines = [`# ${address}`, `kind: ${resource.kind}`, `id: ${resource.id ?? '(not created yet)'}`];
   if (resource.intent) {
-    lines.push(`intent: ${resource.intent.action} "${resource.intent.name}" started ${resource.intent.started_at}, not confirmed`);
+    const key = resource.intent.key ? ` (created as "${resource.intent.key}")` : '';
+    lines.push(`intent: ${resource.intent.action} "${resource.intent.name}"${key} started ${resource.intent.started_at}, not confirmed`);
   }
   lines.push(
     `lifecycle: prevent_destroy ${resource.lifecycle.prevent_destroy}, deletion_policy ${resource.lifecycle.deletion_policy}`,

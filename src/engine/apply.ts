@@ -121,7 +121,9 @@ export function refreshedResources(resources: Record<string, ResourceState>, sna
       const parentId = entry.intent?.parent_id;
       if (entry.kind === 'image_export_job' && parentId) entry.attributes = { ...entry.attributes, image_id: parentId };
       entry.id = adopted;
-      delete entry.intent;
+      // An image found under its create key still has to be renamed: that step of its create stays recorded.
+      if (entry.kind === 'image' && entry.intent?.key) entry.intent = { ...entry.intent, action: 'rename' };
+      else delete entry.intent;
       changed = true;
     }
     if (!entry.id) continue;
@@ -132,6 +134,11 @@ export function refreshedResources(resources: Record<string, ResourceState>, sna
       const next = stateAttributes(image, inputs);
       if (!sameValue(next, entry.attributes)) {
         entry.attributes = next;
+        changed = true;
+      }
+      // The rename that finishes a create went through (its answer may have been lost).
+      if (entry.intent?.action === 'rename' && image.name === entry.intent.name) {
+        delete entry.intent;
         changed = true;
       }
     } else if (entry.kind === 'image_export_job') {
@@ -184,7 +191,7 @@ function buildSteps(changes: readonly ResourceChange[], state: StateDocument, do
     if (change.action === 'delete' || change.action === 'forget' || change.action === 'replace') {
       removals.set(change.address, { change, phase: 'remove', after: new Set() });
     }
-    if (change.action === 'create' || change.action === 'update' || change.action === 'replace') {
+    if (change.action === 'create' || change.action === 'update' || change.action === 'replace' || change.action === 'await') {
       makes.set(change.address, { change, phase: 'make', after: new Set() });
     }
   }
@@ -370,11 +377,12 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
           await handler.update(operation);
           const updated = writer.current.resources[change.address];
           if (updated?.operation) await writer.record(change.address, withoutOperationIntent(updated));
-        } else await handler.create(operation);
+        } else if (change.action === 'await') await handler.await?.(operation);
+        else await handler.create(operation);
         const entry = writer.current.resources[change.address];
         if (change.action === 'create') counts.added++;
         else if (change.action === 'update') counts.changed++;
-        else counts.replaced++;
+        else if (change.action === 'replace') counts.replaced++;
         host.notify({
           type: 'resource-finished',
           address: change.address,

@@ -103,11 +103,25 @@ function namesTaken(input: RuleInput): Diagnostic[] {
       );
       continue;
     }
+    const location = where(input, result.address, input.documents.get(result.address)?.spec.name !== undefined ? ['spec', 'name'] : ['name']);
+    const key = input.state.resources[result.address]?.intent?.key;
+    if (result.id && key !== undefined && result.fields.some((field) => field.path === 'name' && field.before === key)) {
+      // An interrupted create left the image under its create key, and the name went to an image held elsewhere.
+      found.push(
+        error(
+          'plan.name-taken',
+          `${result.address}: cannot rename ${result.id} to "${name}": image ${holderId} holds that name, and this state does not manage it`,
+          location,
+          `another checkout may have created it; give the document another spec.name, or, to manage ${holderId} instead, remove ${result.address} by deleting its document and applying, then run "imageform import ${result.address} ${holderId}"`,
+        ),
+      );
+      continue;
+    }
     found.push(
       error(
         'plan.name-taken',
         `${result.address}: an image named "${name}" already exists in the cloud (${holderId})`,
-        where(input, result.address, input.documents.get(result.address)?.spec.name !== undefined ? ['spec', 'name'] : ['name']),
+        location,
         holder === result.address
           ? 'the replacement needs the name while the old image still holds it: give the new image another name, or use deletion_policy: delete'
           : `to manage it, import it: imageform import ${result.address} ${holderId}`,

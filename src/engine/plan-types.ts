@@ -4,7 +4,7 @@ import type { Kind } from '../config/model.js';
  * The plan is one plain, serialisable value: `plan --json`, the saved plan file and every renderer use it.
  * The first four keys are the stable `--json` contract of DESIGN.md §4; the rest is what apply needs.
  */
-export type Action = 'create' | 'update' | 'replace' | 'delete' | 'forget';
+export type Action = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'await';
 
 /** Marker for a value that is only known once an earlier change has been applied. */
 export const KNOWN_AFTER_APPLY = '(known after apply)';
@@ -55,6 +55,8 @@ export interface PlanSummary {
   destroy: number;
   /** forgets are reported apart: they touch nothing in the cloud. */
   forget?: number;
+  /** Unfinished objects an interrupted apply left behind, which apply waits for (DESIGN.md §5). */
+  await?: number;
 }
 
 export interface Plan {
@@ -78,13 +80,16 @@ export interface Plan {
 export function summarize(changes: readonly ResourceChange[]): PlanSummary {
   const summary: PlanSummary = { add: 0, change: 0, replace: 0, destroy: 0 };
   let forget = 0;
+  let awaited = 0;
   for (const change of changes) {
     if (change.action === 'create') summary.add++;
     else if (change.action === 'update') summary.change++;
     else if (change.action === 'replace') summary.replace++;
     else if (change.action === 'delete') summary.destroy++;
+    else if (change.action === 'await') awaited++;
     else forget++;
   }
   if (forget > 0) summary.forget = forget;
+  if (awaited > 0) summary.await = awaited;
   return summary;
 }

@@ -85,19 +85,26 @@ export async function refresh(
     else snapshot.goneImages.add(id);
   });
 
-  // A create intent left by an interrupted apply: the object, if the cloud made it, is found by its name.
+  // A create intent left by an interrupted apply: the object, if the cloud made it, is found by its create key, a
+  // name only that intent could have made. Never by the document's name: another state may have created that one
+  // (an intent written before create keys has none, and the plan then refuses the taken name, suggesting import).
   for (const [address, entry] of Object.entries(state.resources)) {
-    if (entry.id || !entry.intent || entry.kind !== 'image') continue;
-    const id = snapshot.imageIdsByName.get(entry.intent.name);
+    if (entry.id || !entry.intent?.key || entry.kind !== 'image') continue;
+    const id = snapshot.imageIdsByName.get(entry.intent.key);
     if (id) snapshot.adoptedIntents.set(address, id);
   }
+  const ownedImages = new Set<string>(snapshot.adoptedIntents.values());
+  for (const entry of Object.values(state.resources)) if (entry.kind === 'image' && entry.id) ownedImages.add(entry.id);
 
   const withJobs = [...imagesWithJobs(documents, state)].filter((id) => snapshot.images.has(id)).sort();
   await inBatches(withJobs, concurrency, async (imageId) => {
     snapshot.exportJobs.set(imageId, await provider.listExportJobs(imageId));
   });
+  // A job's name is unique within its image: on an image only this state holds, the job with the intent's name is
+  // the intent's. On an image another state may export as well, it proves nothing, and the plan refuses the name.
   for (const [address, entry] of Object.entries(state.resources)) {
     if (entry.id || !entry.intent || entry.kind !== 'image_export_job' || !entry.intent.parent_id) continue;
+    if (!ownedImages.has(entry.intent.parent_id)) continue;
     const job = snapshot.exportJobs.get(entry.intent.parent_id)?.find((candidate) => candidate.name === entry.intent!.name);
     if (job) snapshot.adoptedIntents.set(address, job.id);
   }

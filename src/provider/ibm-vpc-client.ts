@@ -2,6 +2,7 @@ import { CloudError } from './provider.js';
 import type {
   CloudExportJob,
   CloudImage,
+  CreateOptions,
   ExportJobPrototype,
   ImageFilter,
   ImagePatch,
@@ -121,12 +122,13 @@ class IbmVpcProvider implements Provider {
     return this.callOrUndefined<CloudImage>(`get image ${id}`, { method: 'GET', path: `/images/${enc(id)}` });
   }
 
-  createImage(prototype: ImagePrototype): Promise<CloudImage> {
+  createImage(prototype: ImagePrototype, options: CreateOptions = {}): Promise<CloudImage> {
     const name = prototype.name;
-    const operation = name ? `create image "${name}"` : 'create image';
-    // Names are unique per region: an image with this name after a lost answer is the one we created.
+    const operation = options.describe ?? (name ? `create image "${name}"` : 'create image');
+    // The caller sends a create key as the name: an image with it after a lost answer is the one this call made.
+    // A refusal as "not unique" after a lost answer is settled the same way (the earlier attempt took the name).
     const hooks: RetryHooks<CloudImage> = name
-      ? { settle: () => this.findImageByName(name) }
+      ? { settle: this.settleAs(operation, () => this.findImageByName(name)) }
       : { giveUpOnAmbiguous: true };
     return this.call<CloudImage>(operation, { method: 'POST', path: '/images', body: prototype }, hooks);
   }
@@ -172,12 +174,25 @@ class IbmVpcProvider implements Provider {
     return job && withoutDataKey(job);
   }
 
-  async createExportJob(imageId: string, prototype: ExportJobPrototype): Promise<CloudExportJob> {
+  async createExportJob(imageId: string, prototype: ExportJobPrototype, options: CreateOptions = {}): Promise<CloudExportJob> {
     const name = prototype.name;
-    const operation = name ? `create export job "${name}" of image ${imageId}` : `create export job of image ${imageId}`;
-    // Job names are unique within their image.
+    const operation = options.describe ?? (name ? `create export job "${name}" of image ${imageId}` : `create export job of image ${imageId}`);
+    // Job names are unique within their image; whether a job found by name is this call's is the caller's to say.
     const hooks: RetryHooks<CloudExportJob> = name
-      ? { settle: () => this.findExportJobByName(imageId, name) }
+      ? {
+          settle: this.settleAs(operation, async () => {
+            const found = await this.findExportJobByName(imageId, name);
+            if (!found || options.nameIsKey !== false) return found;
+            const target = options.importAs ?? 'ADDRESS';
+            throw new CloudError(
+              `${operation}: its answer was lost, and export job "${name}" (${found.id}) of image ${imageId} may be another state's, ` +
+                `which exports the same image: to manage it, import it with "imageform import ${target} ${imageId}/${found.id}", or give the job another name`,
+              0,
+              'owner_unproven',
+              operation,
+            );
+          }),
+        }
       : { giveUpOnAmbiguous: true };
     const job = await this.call<CloudExportJob>(
       operation,
@@ -235,6 +250,19 @@ class IbmVpcProvider implements Provider {
         return true;
       },
     });
+  }
+
+  /** A lookup that settles a lost answer fails as the call it settles: "create image.web: ...", not "list images: ...". */
+  private settleAs<T>(operation: string, find: () => Promise<T | undefined>): () => Promise<T | undefined> {
+    return async () => {
+      try {
+        return await find();
+      } catch (error) {
+        if (!(error instanceof CloudError) || error.operation === operation) throw error;
+        const detail = error.message.startsWith(`${error.operation}: `) ? error.message.slice(error.operation.length + 2) : error.message;
+        throw new CloudError(`${operation}: its answer was lost, and looking up what it did failed: ${detail}`, error.status, error.code, operation);
+      }
+    };
   }
 
   private async findImageByName(name: string): Promise<CloudImage | undefined> {

@@ -83,6 +83,20 @@ export interface ImageFilter {
   resource_group_id?: string;
 }
 
+/** How a create names itself in errors and what it may conclude after a lost answer. */
+export interface CreateOptions {
+  /** Names the call in errors, e.g. `create image.web` (default: the kind and the name sent). */
+  describe?: string;
+  /**
+   * Whether an object found by the name sent, after a lost answer, is this call's own: true only for a name no
+   * one else could have sent (an image's create key). Otherwise such an object may be another state's and the
+   * call fails naming it (DESIGN.md §5).
+   */
+  nameIsKey?: boolean;
+  /** The address to suggest importing an unproven object as. */
+  importAs?: string;
+}
+
 /** A failed call, already turned into the cloud's words. */
 export class CloudError extends Error {
   constructor(
@@ -104,7 +118,8 @@ export interface Provider {
   listImages(filter?: ImageFilter): Promise<CloudImage[]>;
   /** undefined on 404. */
   getImage(id: string): Promise<CloudImage | undefined>;
-  createImage(prototype: ImagePrototype): Promise<CloudImage>;
+  /** `prototype.name` should be a create key (resources/create-key.ts): after a lost answer it finds the image. */
+  createImage(prototype: ImagePrototype, options?: CreateOptions): Promise<CloudImage>;
   updateImage(id: string, patch: ImagePatch): Promise<CloudImage>;
   /** Starts the asynchronous delete (202); resolves when accepted. A 404 resolves too (already gone). */
   deleteImage(id: string): Promise<void>;
@@ -113,7 +128,7 @@ export interface Provider {
 
   listExportJobs(imageId: string): Promise<CloudExportJob[]>;
   getExportJob(imageId: string, jobId: string): Promise<CloudExportJob | undefined>;
-  createExportJob(imageId: string, prototype: ExportJobPrototype): Promise<CloudExportJob>;
+  createExportJob(imageId: string, prototype: ExportJobPrototype, options?: CreateOptions): Promise<CloudExportJob>;
   updateExportJob(imageId: string, jobId: string, patch: { name: string }): Promise<CloudExportJob>;
   deleteExportJob(imageId: string, jobId: string): Promise<void>;
 

@@ -1,3 +1,5 @@
+import { referencesIn } from '../config/references.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { KNOWN_AFTER_APPLY, type FieldChange } from '../engine/plan-types.js';
 import type { CloudExportJob, CloudImage, ExportJobPrototype } from '../provider/provider.js';
 import { waitFor } from '../provider/wait.js';
@@ -87,6 +89,7 @@ function planExportJob(input: PlanResourceInput): PlannedResource {
       (snapshot.exportJobs.has(previousImageId) || snapshot.goneImages.has(previousImageId));
     return {
       ...base,
+      diagnostics: nameTaken(input, name, imageId),
       action: 'create',
       fields: [
         imageField(null),
@@ -112,7 +115,10 @@ function planExportJob(input: PlanResourceInput): PlannedResource {
   if (name !== actual.name && !document.lifecycle.ignore_changes.includes('name')) {
     fields.push({ path: 'name', before: actual.name, after: name });
   }
-  const action = replacing ? 'replace' : fields.length ? 'update' : 'none';
+  // A job an interrupted apply (or a wait that gave up) left running is awaited, not "no changes".
+  const unfinished = !replacing && spec.wait !== false && ACTIVE_JOB_STATUSES.has(actual.status);
+  const action = replacing ? 'replace' : fields.length ? 'update' : unfinished ? 'await' : 'none';
+  if (action === 'await') reason = `the export job has not finished (status ${actual.status}): apply waits for it`;
   return {
     ...base,
     action,
@@ -122,6 +128,24 @@ function planExportJob(input: PlanResourceInput): PlannedResource {
     attributes: replacing ? { name, format } : { ...jobAttributes(actual, previousImageId!), name },
     notes,
   };
+}
+
+/**
+ * A job to create whose name its image already has: imageform cannot tell whose it is (an interrupted apply on an
+ * image another state exports too, or someone else's), so the plan refuses it and suggests import (DESIGN.md §5).
+ */
+function nameTaken(input: PlanResourceInput, name: string, imageId: string | undefined): Diagnostic[] {
+  const holder = imageId ? input.snapshot.exportJobs.get(imageId)?.find((job) => job.name === name) : undefined;
+  if (!holder || holder.status === 'deleting') return [];
+  const { document } = input;
+  return [
+    error(
+      'plan.name-taken',
+      `${document.address}: image ${imageId} already has an export job named "${name}" (${holder.id}, ${holder.status})`,
+      document.locate(document.spec.name !== undefined ? ['spec', 'name'] : ['name']),
+      `to manage it, import it: imageform import ${document.address} ${imageId}/${holder.id}; or give this job another name`,
+    ),
+  ];
 }
 
 function exportJobDrift(input: DriftInput): { fields: FieldChange[]; gone?: boolean } | undefined {
@@ -173,15 +197,42 @@ async function createExportJob(context: OperationContext): Promise<void> {
     format: exportFormat(spec) as 'qcow2' | 'vhd',
     name,
   };
-  const job = await context.provider.createExportJob(imageId, prototype);
+  // A job found by name after a lost answer is this create's only on an image no other state holds: one this
+  // state manages (referenced), not one named by its id, which another checkout may export at the same moment.
+  const ownImage = referencesIn(document.spec).some((found) => found.path[0] === 'image');
+  const job = await context.provider.createExportJob(imageId, prototype, {
+    describe: `create ${context.address}`,
+    nameIsKey: ownImage,
+    importAs: context.address,
+  });
   await context.record({ ...base, id: job.id, attributes: jobAttributes(job, imageId) });
   if (spec.wait === false) return;
+  const finished = await waitUntilFinished(context, imageId, job.id, name);
+  await context.record({ ...base, id: job.id, attributes: jobAttributes(finished, imageId) });
+  throwIfFailed(finished, name);
+}
+
+function throwIfFailed(job: CloudExportJob, name: string): void {
+  if (job.status === 'failed') throw new Error(`export job "${name}" (${job.id}) ended "failed": ${describeReasons(job)}`);
+}
+
+/** A job an interrupted apply (or a wait that gave up) left queued or running: wait for it, fail if it failed. */
+async function awaitExportJob(context: OperationContext): Promise<void> {
+  const entry = context.entry!;
+  const imageId = recordedImageId(entry)!;
+  const name = context.document ? exportJobName(context.document, context.spec ?? {}) : String(entry.attributes.name ?? entry.id);
+  const finished = await waitUntilFinished(context, imageId, entry.id!, name);
+  await context.record({ ...entry, attributes: jobAttributes(finished, imageId) });
+  throwIfFailed(finished, name);
+}
+
+async function waitUntilFinished(context: OperationContext, imageId: string, jobId: string, name: string): Promise<CloudExportJob> {
   context.progress('queued', 0);
   const started = Date.now();
   const finished = await waitFor(
     async () => {
-      const found = await context.provider.getExportJob(imageId, job.id);
-      if (!found) throw new Error(`export job ${job.id} ("${name}") disappeared while running`);
+      const found = await context.provider.getExportJob(imageId, jobId);
+      if (!found) throw new Error(`export job ${jobId} ("${name}") disappeared while running`);
       return found;
     },
     (found) => FINISHED.has(found.status),
@@ -198,11 +249,8 @@ async function createExportJob(context: OperationContext): Promise<void> {
       },
     },
   );
-  await context.record({ ...base, id: job.id, attributes: jobAttributes(finished, imageId) });
   context.progress(finished.status, 1);
-  if (finished.status === 'failed') {
-    throw new Error(`export job "${name}" (${job.id}) ended "failed": ${describeReasons(finished)}`);
-  }
+  return finished;
 }
 
 async function updateExportJob(context: OperationContext): Promise<void> {
@@ -241,6 +289,7 @@ export const imageExportJobKind: KindHandler = {
   drift: exportJobDrift,
   create: createExportJob,
   update: updateExportJob,
+  await: awaitExportJob,
   delete: deleteExportJob,
   renameAside: renameExportJobAside,
 };

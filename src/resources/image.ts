@@ -3,9 +3,10 @@ import { canonicalDate, sameDate, toInstant } from '../engine/dates.js';
 import { inEffect, isLifecycleStatus, predictStatus, statusForDates } from '../engine/lifecycle.js';
 import { KNOWN_AFTER_APPLY, SENSITIVE, type FieldChange } from '../engine/plan-types.js';
 import { isUnknown } from '../engine/unknown.js';
-import type { CloudImage, ImagePatch, ImagePrototype } from '../provider/provider.js';
+import { CloudError, type CloudImage, type ImagePatch, type ImagePrototype } from '../provider/provider.js';
 import { waitFor } from '../provider/wait.js';
 import type { ResourceState } from '../state/state.js';
+import { newCreateKey } from './create-key.js';
 import { withoutRenameIntent } from './rename-intent.js';
 import { idOf, manages, secretHash, stableJson, stringOf } from './spec-values.js';
 import type { DriftInput, KindHandler, OperationContext, PlannedResource, PlanResourceInput } from './types.js';
@@ -26,6 +27,8 @@ export interface ImageInputs {
 
 /** Statuses after which a new image counts as created (partially_available becomes available by itself). */
 const SETTLED = new Set(['available', 'deprecated', 'obsolete', 'failed', 'unusable']);
+/** Statuses of an image whose creation has not finished: the next apply waits for it (DESIGN.md §5). */
+const UNFINISHED = new Set(['pending', 'partially_available']);
 
 export function imageInputs(spec: Record<string, unknown>): ImageInputs {
   const inputs: ImageInputs = {};
@@ -123,7 +126,8 @@ function planImage(input: PlanResourceInput): PlannedResource {
   const diagnostics: Diagnostic[] = [];
   const notes: string[] = [];
   if (id && snapshot.adoptedIntents.get(address) === id && !entry?.id) {
-    notes.push(`${address}: found ${id} ("${name}"), created by an interrupted apply; it is adopted, not created again`);
+    const key = entry?.intent?.key;
+    notes.push(`${address}: found ${id}${key ? ` ("${key}", its create key)` : ''}, created by an interrupted apply; it is adopted, not created again`);
   }
 
   const desiredDates = {} as Record<DateField, string | null>;
@@ -193,7 +197,9 @@ function planImage(input: PlanResourceInput): PlannedResource {
 
   const replacing = replaceReason !== undefined || fields.some((f) => f.forces_replacement);
 
-  if (!ignored.includes('name') && name !== actual.name) {
+  // An image still under its create key is renamed whatever ignore_changes says: the rename finishes its create.
+  const underKey = entry?.intent?.key !== undefined && actual.name === entry.intent.key;
+  if ((underKey || !ignored.includes('name')) && name !== actual.name) {
     fields.push({ path: 'name', before: actual.name, after: name });
   }
 
@@ -240,14 +246,18 @@ function planImage(input: PlanResourceInput): PlannedResource {
   }
   fields.push(...dateChanges);
 
-  const action = replacing ? 'replace' : fields.length ? 'update' : 'none';
+  // An image an interrupted apply (or a wait that gave up) left pending is awaited, not "no changes".
+  const unfinished = !replacing && UNFINISHED.has(actual.status);
+  const action = replacing ? 'replace' : fields.length ? 'update' : unfinished ? 'await' : 'none';
+  const awaitedStatus = unfinished && after === actual.status ? 'available' : after;
+  const reason = replaceReason ?? (action === 'await' ? `its creation has not finished (status ${actual.status}): apply waits for it` : undefined);
   return {
     address,
     kind: 'image',
     action,
     fields,
-    ...(action !== 'none' && after !== actual.status ? { status: { before: actual.status, after } } : {}),
-    ...(replaceReason ? { reason: replaceReason } : {}),
+    ...(action !== 'none' && awaitedStatus !== actual.status ? { status: { before: actual.status, after: awaitedStatus } } : {}),
+    ...(reason ? { reason } : {}),
     id: actual.id,
     attributes: replacing ? { name } : imageAttributes({ ...actual, name }),
     diagnostics,
@@ -264,8 +274,12 @@ function imageDrift(input: DriftInput): { fields: FieldChange[]; gone?: boolean 
   if (!actual) return snapshot.goneImages.has(entry.id) ? { fields: [], gone: true } : undefined;
   const before = entry.attributes;
   const fields: FieldChange[] = [];
-  const aside = entry.intent?.action === 'rename' && entry.intent.name === actual.name;
-  if (typeof before.name === 'string' && before.name !== actual.name && !aside) fields.push({ path: 'name', before: before.name, after: actual.name });
+  // A rename (finishing a create, or half of a swap) may have gone through with its answer lost: the cloud has the
+  // name the intent moves the image to.
+  const renamedByUs = entry.intent?.action === 'rename' && actual.name === entry.intent.name;
+  if (typeof before.name === 'string' && before.name !== actual.name && !renamedByUs) {
+    fields.push({ path: 'name', before: before.name, after: actual.name });
+  }
   for (const field of DATE_FIELDS) {
     if (input.ownedElsewhere.has(field)) continue;
     const was = dateValue(before[field]);
@@ -319,10 +333,15 @@ async function createImage(context: OperationContext): Promise<void> {
       deletion_policy: document.lifecycle.deletion_policy,
     },
   };
-  // The intent is written before the call: a crash after the cloud acted leaves a name to find, not a twin.
-  await context.record({ ...base, id: null, attributes: {}, intent: { action: 'create', name, started_at: new Date().toISOString() } });
+  // The image is created under a create key, written with the intent before the call: after a crash or a lost
+  // answer only an image with that name is this intent's. An intent whose image never showed keeps its key, so a
+  // create the dead process sent that reaches the cloud late is still found, not left behind.
+  const previous = context.entry?.id ? undefined : context.entry?.intent;
+  const key = previous?.action === 'create' && previous.key ? previous.key : newCreateKey();
+  const intent = { action: 'create' as const, name, key, started_at: new Date().toISOString() };
+  await context.record({ ...base, id: null, attributes: {}, intent });
 
-  const prototype: ImagePrototype = { name };
+  const prototype: ImagePrototype = { name: key };
   const file = fileHref(spec.file);
   if (file) prototype.file = { href: file };
   const os = idOf(spec.operating_system);
@@ -334,8 +353,8 @@ async function createImage(context: OperationContext): Promise<void> {
     const ref = idOf(volume);
     if (typeof ref === 'string') prototype.source_volume = ref.startsWith('crn:') ? { crn: ref } : { id: ref };
   }
-  const key = stringOf(spec.encrypted_data_key);
-  if (key) prototype.encrypted_data_key = key;
+  const dataKey = stringOf(spec.encrypted_data_key);
+  if (dataKey) prototype.encrypted_data_key = dataKey;
   const rootKey = idOf(spec.encryption_key);
   if (typeof rootKey === 'string') prototype.encryption_key = { crn: rootKey };
   for (const field of DATE_FIELDS) {
@@ -344,13 +363,59 @@ async function createImage(context: OperationContext): Promise<void> {
     if (value) prototype[field] = canonicalDate(value);
   }
 
-  const created = await context.provider.createImage(prototype);
-  await context.record({ ...base, id: created.id, attributes: stateAttributes(created, inputs) });
+  const created = await createUnderKey(context, prototype, key);
+  // The id is recorded before the rename: from here on the id, not a name, says which image is ours.
+  await context.record({ ...base, id: created.id, attributes: stateAttributes(created, inputs), intent: { ...intent, action: 'rename' } });
+  const renamed = await renameFromKey(context, created, name);
+  await context.record({ ...base, id: created.id, attributes: stateAttributes(renamed, inputs) });
   const settled = await waitUntilSettled(context, created.id, name);
   await context.record({ ...base, id: created.id, attributes: stateAttributes(settled, inputs) });
-  if (settled.status === 'failed' || settled.status === 'unusable') {
-    throw new Error(`image "${name}" (${settled.id}) ended "${settled.status}": ${describeReasons(settled)}`);
+  throwIfFailed(settled, name);
+}
+
+function throwIfFailed(image: CloudImage, name: string): void {
+  if (image.status === 'failed' || image.status === 'unusable') {
+    throw new Error(`image "${name}" (${image.id}) ended "${image.status}": ${describeReasons(image)}`);
   }
+}
+
+/** POST under the key; "not unique" means a create sent earlier under this same key got there: that image is ours. */
+async function createUnderKey(context: OperationContext, prototype: ImagePrototype, key: string): Promise<CloudImage> {
+  try {
+    return await context.provider.createImage(prototype, { describe: `create ${context.address}`, nameIsKey: true });
+  } catch (err) {
+    if (!(err instanceof CloudError) || err.code !== 'validation_unique_failed') throw err;
+    const found = (await context.provider.listImages({ name: key })).find((image) => image.name === key);
+    if (!found) throw err;
+    return found;
+  }
+}
+
+/** The second step of a create: from the key to the document's name, which another object may hold by now. */
+async function renameFromKey(context: OperationContext, created: CloudImage, name: string): Promise<CloudImage> {
+  if (created.name === name) return created;
+  try {
+    return await context.provider.updateImage(created.id, { name });
+  } catch (err) {
+    if (!(err instanceof CloudError) || err.code !== 'validation_unique_failed') throw err;
+    const holder = (await context.provider.listImages({ name })).find((image) => image.name === name && image.id !== created.id);
+    const holderId = holder ? holder.id : 'another image';
+    throw new Error(
+      `the image name "${name}" is held by ${holderId}, which this state does not manage (another checkout may have created it); ` +
+        `this state's image ${created.id} keeps its temporary name "${created.name}": give the document another spec.name, or, to manage ` +
+        `${holderId} instead, remove this one by deleting its document and applying, then run "imageform import ${context.address} ${holder ? holder.id : 'ID'}"`,
+    );
+  }
+}
+
+/** An image an interrupted apply (or a wait that gave up) left pending: wait for it, and fail if it failed. */
+async function awaitImage(context: OperationContext): Promise<void> {
+  const entry = context.entry!;
+  const id = entry.id!;
+  const name = context.document ? desiredName({ document: context.document, spec: context.spec ?? {} }) : String(entry.attributes.name ?? id);
+  const settled = await waitUntilSettled(context, id, name);
+  await context.record({ ...entry, attributes: stateAttributes(settled, recordedInputs(entry)) });
+  throwIfFailed(settled, name);
 }
 
 async function updateImage(context: OperationContext): Promise<void> {
@@ -363,19 +428,37 @@ async function updateImage(context: OperationContext): Promise<void> {
   if (!current) throw new Error(`image ${id} can no longer be read (404)`);
   const patch: ImagePatch = {};
   const name = desiredName({ document, spec });
-  if (!ignored.includes('name') && name !== current.name) patch.name = name;
+  // An image still under its create key is renamed whatever ignore_changes says: the rename finishes its create.
+  const underKey = entry.intent?.key !== undefined && current.name === entry.intent.key;
+  if ((underKey || !ignored.includes('name')) && name !== current.name) patch.name = name;
   for (const field of DATE_FIELDS) {
     if (!manages(spec, field, ignored)) continue;
     const desired = dateValue(spec[field]);
     if (!sameDate(current[field], desired)) patch[field] = desired === null ? null : canonicalDate(desired);
   }
-  const updated = Object.keys(patch).length ? await context.provider.updateImage(id, patch) : current;
+  let updated = current;
+  if (underKey && patch.name !== undefined) {
+    // The rename from the key on its own, so a name another image took fails as such.
+    const { name: rename, ...others } = patch;
+    if (Object.keys(others).length) updated = await context.provider.updateImage(id, others);
+    updated = await renameFromKey(context, updated, rename);
+  } else if (Object.keys(patch).length) {
+    updated = await context.provider.updateImage(id, patch);
+  }
   const inputs = recordedInputs(entry) ?? imageInputs(spec);
-  await context.record({
+  // A successful update finishes any rename in flight: the create key's or a swap's temporary name.
+  const recorded: ResourceState = {
     ...withoutRenameIntent(entry),
     lifecycle: { prevent_destroy: document.lifecycle.prevent_destroy, deletion_policy: document.lifecycle.deletion_policy },
     attributes: stateAttributes(updated, inputs),
-  });
+  };
+  await context.record(recorded);
+  // An adopted image may still be pending: its create is not finished until it is ready.
+  if (UNFINISHED.has(updated.status)) {
+    const settled = await waitUntilSettled(context, id, name);
+    await context.record({ ...recorded, attributes: stateAttributes(settled, inputs) });
+    throwIfFailed(settled, name);
+  }
 }
 
 /** The first half of a swap: the intent is recorded first, so a crash after the call leaves a name known to be ours. */
@@ -407,6 +490,7 @@ export const imageKind: KindHandler = {
   drift: imageDrift,
   create: createImage,
   update: updateImage,
+  await: awaitImage,
   delete: deleteImage,
   renameAside: renameImageAside,
 };

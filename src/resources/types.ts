@@ -72,6 +72,8 @@ export interface KindHandler {
   /** Attributes a dependent may reference when nothing changes (from state and the snapshot). */
   create(context: OperationContext): Promise<void>;
   update(context: OperationContext): Promise<void>;
+  /** Wait for an unfinished object (action `await`) and fail if it ends `failed`; kinds that never plan it omit it. */
+  await?(context: OperationContext): Promise<void>;
   /** Delete from the cloud (or revert); the entry is removed from state by the caller. */
   delete(context: OperationContext): Promise<void>;
   /** Rename to a temporary name before the update that gives the final one (a swap of unique names). */

@@ -5,7 +5,7 @@ export const STATE_VERSION = 1;
 /**
  * What imageform remembers of one managed object (DESIGN.md §5).
  * `id` is null while only a create intent is recorded: the API call may or may not have happened, and the next
- * run looks the object up by `intent.name` instead of creating a twin.
+ * run looks the object up by `intent.key` (a name only that intent could have made) instead of creating a twin.
  */
 export interface ResourceState {
   kind: Kind;
@@ -17,10 +17,13 @@ export interface ResourceState {
   /** Recorded at every apply so protection outlives the document (DESIGN.md §2). */
   lifecycle: { prevent_destroy: boolean; deletion_policy: DeletionPolicy };
   /**
-   * Present while a create is in flight, or while a rename passes through a temporary name (a swap of names): a
-   * rename intent's name is the temporary one, so a run after a crash knows that name for its own.
+   * Present while a create is in flight, or while a rename is. A create's `name` is the document's name and `key`,
+   * when present, the temporary cloud name the object is created under (DESIGN.md §5: a key only this intent could
+   * have made); once the id is recorded it becomes `rename`, from `key` to `name`. A swap of unique names records
+   * `rename` to its temporary name (no key) before that call. Either way, a run after a crash knows the name the
+   * intent moves the object to for its own.
    */
-  intent?: { action: 'create' | 'rename'; name: string; parent_id?: string; started_at: string };
+  intent?: { action: 'create' | 'rename'; name: string; key?: string; parent_id?: string; started_at: string };
   /**
    * Present while a delete or update of the object is in flight: written before the API call, so an apply stopped
    * or killed after the call leaves a recorded operation for the next run to settle, never an unrecorded one.

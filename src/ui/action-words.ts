@@ -7,6 +7,7 @@ export const DOING: Record<Action, string> = {
   replace: 'replacing',
   delete: 'destroying',
   forget: 'forgetting',
+  await: 'awaiting',
 };
 
 /** "image.web: created (r006-...)" when it is done. */
@@ -16,6 +17,7 @@ export const DONE: Record<Action, string> = {
   replace: 'replaced',
   delete: 'destroyed',
   forget: 'forgotten',
+  await: 'finished',
 };
 
 /** 0.4s, 12s, 3m05s: precise when short, readable when long. */

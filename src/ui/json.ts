@@ -20,6 +20,7 @@ export function planToJsonObject(plan: Plan): PlanJson {
     destroy: plan.summary.destroy,
   };
   if (plan.summary.forget) summary.forget = plan.summary.forget;
+  if (plan.summary.await) summary.await = plan.summary.await;
   const json: PlanJson = {
     format_version: '1',
     summary,
@@ -47,6 +48,8 @@ export const TERRAFORM_ACTIONS: Record<Action, readonly string[]> = {
   replace: ['delete', 'create'],
   delete: ['delete'],
   forget: ['forget'],
+  // Waiting for an object a cut-off apply left unfinished changes nothing in the files' terms.
+  await: ['no-op'],
 };
 
 /**

@@ -222,6 +222,7 @@ const ACTION_LABEL: Record<ResourceChange['action'], string> = {
   replace: '`-/+` replace',
   delete: '`-` destroy',
   forget: 'forget',
+  await: 'await',
 };
 
 function actionCell(change: ResourceChange): string {

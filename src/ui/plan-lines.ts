@@ -8,13 +8,14 @@ export type Block = StyledLine[];
 
 export const NO_CHANGES = 'No changes. The cloud matches the files.';
 
-const SYMBOL: Record<Action, string> = { create: '  +', update: '  ~', replace: '-/+', delete: '  -', forget: 'forget' };
+const SYMBOL: Record<Action, string> = { create: '  +', update: '  ~', replace: '-/+', delete: '  -', forget: 'forget', await: 'await' };
 const TONE: Record<Action, Tone> = {
   create: 'create',
   update: 'update',
   replace: 'replace',
   delete: 'delete',
   forget: 'forget',
+  await: 'update',
 };
 const LEGEND: Record<Action, string> = {
   create: 'create',
@@ -22,6 +23,7 @@ const LEGEND: Record<Action, string> = {
   replace: 'replace (delete, then create again)',
   delete: 'destroy',
   forget: 'removed from state only; the cloud object stays as it is',
+  await: 'wait for an object an earlier apply left unfinished; fails if it ends failed',
 };
 const WILL: Record<Action, string> = {
   create: 'will be created',
@@ -29,8 +31,9 @@ const WILL: Record<Action, string> = {
   replace: 'must be replaced',
   delete: 'will be destroyed',
   forget: 'will be forgotten: removed from state, the cloud object stays',
+  await: 'will be awaited',
 };
-const ACTION_ORDER: Action[] = ['create', 'update', 'replace', 'delete', 'forget'];
+const ACTION_ORDER: Action[] = ['create', 'update', 'replace', 'delete', 'forget', 'await'];
 
 /** The whole plan as blocks: drift first, then notes, then the actions and the closing count. */
 export function planBlocks(plan: Plan): Block[] {
@@ -81,7 +84,8 @@ export function driftEntryBlock(entry: DriftEntry): Block {
 
 export function closingLine(summary: PlanSummary): string {
   const forget = summary.forget ? `, ${summary.forget} to forget` : '';
-  return `Plan: ${summary.add} to add, ${summary.change} to change, ${summary.replace} to replace, ${summary.destroy} to destroy${forget}.`;
+  const awaited = summary.await ? `, ${summary.await} to await` : '';
+  return `Plan: ${summary.add} to add, ${summary.change} to change, ${summary.replace} to replace, ${summary.destroy} to destroy${forget}${awaited}.`;
 }
 
 function legendBlock(changes: readonly ResourceChange[]): Block {

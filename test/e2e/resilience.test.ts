@@ -147,7 +147,15 @@ describe('apply under injected faults', () => {
       const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       expectExit(applied, 0);
       const sent = proxy.seen.filter(writes).map((request) => request.replace(/r\d{3}-[0-9a-f-]+/g, 'ID'));
-      expect(sent.sort()).toEqual(['POST /v1/images', 'POST /v1/images', 'POST /v1/images/ID/deprecate', 'POST /v1/images/ID/export_jobs']);
+      // Each image is created under its create key, then renamed (PATCH) once its id is recorded.
+      expect(sent.sort()).toEqual([
+        'PATCH /v1/images/ID',
+        'PATCH /v1/images/ID',
+        'POST /v1/images',
+        'POST /v1/images',
+        'POST /v1/images/ID/deprecate',
+        'POST /v1/images/ID/export_jobs',
+      ]);
       expect(await imageCountsByName(cloud, 'lost-answer')).toEqual(new Map([['lost-answer', 1], ['lost-answer-old', 1]]));
       const state = await readState(dir);
       const jobs = await cloud.api('GET', `/images/${state.resources['image.lost-answer'].id}/export_jobs`);
@@ -178,7 +186,11 @@ describe('kill -9 during an apply', () => {
       proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? 'hold' : 'pass');
       const child = spawnCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       const done = collect(child);
-      await until(async () => (await imageCountsByName(cloud, 'crash-window')).get('crash-window') === 1, 'the image to exist');
+      // The image exists under the create key its intent recorded before the call.
+      await until(async () => {
+        const key = (await readState(dir).catch(() => undefined))?.resources['image.crash-window']?.intent?.key;
+        return key !== undefined && (await imageCountsByName(cloud, key)).get(key) === 1;
+      }, 'the image to exist');
       child.kill('SIGKILL');
       expect((await done).signal).toBe('SIGKILL');
 

@@ -295,8 +295,12 @@ export async function imageCountsByName(cloud: Cloud, prefix: string): Promise<M
   return counts;
 }
 
-/** What the lossy proxy does with one request: pass the answer on, drop it after the cloud acted, or never answer. */
-export type ProxyVerdict = 'pass' | 'lose' | 'hold';
+/**
+ * What the lossy proxy does with one request: pass the answer on, drop it after the cloud acted, never answer after
+ * the cloud acted (`hold`), or never forward nor answer it (`swallow`, only as a direct verdict: the request never
+ * reaches the cloud).
+ */
+export type ProxyVerdict = 'pass' | 'lose' | 'hold' | 'swallow';
 
 export interface LossyProxy {
   url: string;
@@ -305,6 +309,8 @@ export interface LossyProxy {
    * answer (after the cloud acted) until it settles, e.g. to keep an apply running while a test looks at it.
    */
   policy: (method: string, path: string) => ProxyVerdict | Promise<ProxyVerdict>;
+  /** Awaited before a request is forwarded, when it returns a promise: holds requests back until a condition holds. */
+  before?: (method: string, path: string) => Promise<void> | undefined;
   /** Requests seen, as `METHOD /path`. */
   seen: string[];
   /** Every bearer token a caller sent (the IAM access tokens it was issued and used). */
@@ -327,23 +333,33 @@ export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
     if (bearer) proxy.bearerTokens.add(bearer[1]!);
     const verdict = proxy.policy(req.method ?? 'GET', path);
-    const outgoing = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => {
-          void Promise.resolve(verdict).then((decided) => {
-            if (decided === 'lose') return void req.socket.destroy();
-            if (decided === 'hold') return void held.push(res);
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            res.end(Buffer.concat(chunks));
+    if (verdict === 'swallow') {
+      req.resume();
+      held.push(res);
+      return;
+    }
+    const forward = (): void => {
+      const outgoing = request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            void Promise.resolve(verdict).then((decided) => {
+              if (decided === 'lose') return void req.socket.destroy();
+              if (decided === 'hold') return void held.push(res);
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              res.end(Buffer.concat(chunks));
+            });
           });
-        });
-      },
-    );
-    outgoing.on('error', () => req.socket.destroy());
-    req.pipe(outgoing);
+        },
+      );
+      outgoing.on('error', () => req.socket.destroy());
+      req.pipe(outgoing);
+    };
+    const gate = proxy.before?.(req.method ?? 'GET', path);
+    if (gate) void gate.then(forward);
+    else forward();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as AddressInfo;
