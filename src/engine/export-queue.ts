@@ -1,7 +1,7 @@
 import type { ResourceDocument } from '../config/model.js';
 import { referencesIn } from '../config/references.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { CloudExportJob, ExportJobPrototype, Provider } from '../provider/provider.js';
+import type { CloudExportJob, CreateOptions, ExportJobPrototype, Provider } from '../provider/provider.js';
 import { ACTIVE_JOB_STATUSES } from '../resources/image-export-job.js';
 import type { PlannedResource } from '../resources/types.js';
 import type { CloudSnapshot } from './snapshot.js';
@@ -116,7 +116,8 @@ export function queueExports(provider: Provider, snapshot: CloudSnapshot): Provi
   return new Proxy(provider, {
     get(target, key) {
       if (key === 'createExportJob') {
-        return (imageId: string, prototype: ExportJobPrototype) => places.create(imageId, () => target.createExportJob(imageId, prototype));
+        return (imageId: string, prototype: ExportJobPrototype, options?: CreateOptions) =>
+          places.create(imageId, () => target.createExportJob(imageId, prototype, options));
       }
       if (key === 'getExportJob') {
         return async (imageId: string, jobId: string) => places.seen(jobId, await target.getExportJob(imageId, jobId));
