@@ -215,9 +215,8 @@ describe('kill -9 during an apply', () => {
       proxy.policy = (method, path) => (isJobCreate(method, path) ? 'hold' : 'pass');
       const child = spawnCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       const done = collect(child);
-      await until(async () => proxy.seen.some((request) => isJobCreate(...(request.split(' ') as [string, string]))), 'the export job create');
-      // The hold releases nothing until the cloud has answered, so the job exists now.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The cloud has answered the held create, so the job exists now.
+      await until(async () => proxy.answered.some((request) => isJobCreate(...(request.split(' ') as [string, string]))), 'the cloud to answer the export job create');
       child.kill('SIGKILL');
       await done;
       const crashed = await readState(dir);
@@ -236,8 +235,7 @@ describe('kill -9 during an apply', () => {
       proxy.policy = (method, path) => (method === 'DELETE' && path.startsWith('/v1/images/') && !path.includes('export_jobs') ? 'hold' : 'pass');
       const destroying = spawnCli(['destroy', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       const destroyDone = collect(destroying);
-      await until(async () => proxy.seen.includes(`DELETE /v1/images/${imageId}`), 'the image delete');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await until(async () => proxy.answered.includes(`DELETE /v1/images/${imageId}`), 'the cloud to answer the image delete');
       destroying.kill('SIGKILL');
       await destroyDone;
       expect((await readState(dir)).resources['image.crash-export']).toBeDefined();
@@ -267,8 +265,8 @@ describe('kill -9 during an apply', () => {
       const killed = await done;
       expect(killed.signal).toBe('SIGKILL');
       await setFaults(cloud, {});
-      // Requests already inside the cloud finish on their own.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Requests already inside the cloud finish on their own: count the images once they have.
+      await until(async () => (await cloud.hook('GET', '/stats')).body.in_flight === 0, 'the killed apply\'s requests to finish in the cloud');
       const partial = await imageCountsByName(cloud, 'kill-');
       expect(partial.size).toBeGreaterThan(0);
       expect(partial.size).toBeLessThan(20);
