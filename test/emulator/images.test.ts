@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import { cloudNow, errorCode, startCloud, uniqueName, type TestCloud } from './cloud-client.js';
 
 let cloud: TestCloud;
@@ -63,8 +64,9 @@ describe('create from a COS file', () => {
     const fast = await startCloud({ timeScale: 0.05 });
     try {
       const created = await fast.createImage();
-      await new Promise((resolve) => setTimeout(resolve, 120));
-      expect((await fast.api('GET', `/images/${created.id}`)).body.status).toBe('available');
+      const status = async () => (await fast.api('GET', `/images/${created.id}`)).body.status;
+      await waitFor(async () => (await status()) === 'available', { what: 'the image to become available by itself' });
+      expect((await fast.hook('GET', '/clock')).body.offset_seconds).toBe(0);
     } finally {
       await fast.stop();
     }
