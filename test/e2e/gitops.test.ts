@@ -229,7 +229,7 @@ describe('examples/gitops against the emulator', () => {
     await cloud.stop();
   });
 
-  it('plan on a pull request, apply on main, then a drift job that is clean, fails on a hand-made change, and closes its issue when fixed', { timeout: 90_000 }, async () => {
+  it('plan on a pull request, apply on main, then a drift job that is clean, fails on a hand-made change, and closes its issue when fixed', async () => {
     // Pull request: validate, plan as markdown, one comment.
     const pr = await runJob(runner, await readWorkflow('imageform-plan.yml'), 'plan');
     expect(pr.steps.map((item) => [item.name, item.code])).toEqual([
@@ -315,7 +315,7 @@ describe('examples/gitops against the emulator', () => {
 });
 
 describe('examples/gitops on a fresh embedded cloud', () => {
-  it('applies as committed (provider embedded), and then plans no changes', { timeout: 60_000 }, async () => {
+  it('applies as committed (provider embedded), and then plans no changes', async () => {
     const dir = await cloneExample();
     try {
       const applied = await runCli(['apply', '--auto-approve'], { cwd: dir });

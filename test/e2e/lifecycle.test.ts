@@ -13,6 +13,7 @@ import {
   useCloud,
   writeFiles,
 } from '../helpers/e2e.js';
+import { waitFor } from '../helpers/wait.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -293,7 +294,7 @@ describe.concurrent('protection, failures and vanished objects', () => {
     await applyOk(dir, cloud);
     const before = await imageByName(cloud, 'lc-gone');
     expect((await cloud.api('DELETE', `/images/${before.id}`)).status).toBe(202);
-    for (let i = 0; i < 100 && (await cloud.api('GET', `/images/${before.id}`)).status !== 404; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => (await cloud.api('GET', `/images/${before.id}`)).status === 404, { what: 'the deleted image to be gone' });
 
     const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
     expect(result.code).toBe(2);

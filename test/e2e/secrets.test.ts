@@ -131,5 +131,5 @@ describe('secrets', () => {
     } finally {
       await removeDir(dir);
     }
-  }, 90_000);
+  });
 });

@@ -25,7 +25,7 @@ async function launch(args: string[], lines = 1) {
       if (child.exitCode !== null) throw new Error(`the emulator exited ${child.exitCode} before printing: ${stderr}`);
       return stdout.split('\n').length > lines;
     },
-    { what: `the emulator to print ${lines} line(s)`, timeoutMs: 45_000, detail: () => JSON.stringify({ stdout, stderr }) },
+    { what: `the emulator to print ${lines} line(s)`, detail: () => JSON.stringify({ stdout, stderr }) },
   );
   return { child, output: () => stdout, errors: () => stderr };
 }

@@ -277,7 +277,7 @@ export function collect(child: ChildProcess): Promise<CliResult & { signal: Node
 }
 
 /** `waitFor` (test/helpers/wait.ts) in the older positional form the e2e files use. */
-export function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000, intervalMs = 25): Promise<T> {
+export function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number, intervalMs?: number): Promise<T> {
   return waitFor(check, { what, timeoutMs, intervalMs });
 }
 

@@ -16,7 +16,7 @@ export interface WaitOptions {
  */
 export async function waitFor<T>(
   condition: () => T | undefined | false | Promise<T | undefined | false>,
-  { what, timeoutMs = 30_000, intervalMs = 25, detail }: WaitOptions,
+  { what, timeoutMs = 120_000, intervalMs = 25, detail }: WaitOptions,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

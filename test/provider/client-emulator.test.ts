@@ -266,5 +266,5 @@ describe('token expiry during a long wait', () => {
       await emulator.stop();
       await rm(dir, { recursive: true, force: true });
     }
-  }, 90_000);
+  });
 });
