@@ -36,6 +36,12 @@ function expectExit(result: CliResult, code: number): void {
   expect({ code: result.code, stderr: result.stderr, tail: result.stdout.slice(-2000) }).toMatchObject({ code });
 }
 
+/** Requests to the cloud's /v1 API so far (the test's own calls to the emulator's hooks left out). */
+async function cloudApiRequests(): Promise<number> {
+  const { requests } = (await cloud.hook('GET', '/stats')).body as { requests: Record<string, number> };
+  return Object.entries(requests).reduce((sum, [route, count]) => sum + (route.includes(' /v1/') ? count : 0), 0);
+}
+
 async function postsOfImages(): Promise<number> {
   const stats = await cloud.hook('GET', '/stats');
   return stats.body.requests['POST /v1/images'] ?? 0;
@@ -297,13 +303,17 @@ describe('kill -9 during an apply', () => {
       'deprecate.yaml': 'kind: image_deprecate\nname: chaos-5-now\nspec:\n  image: ${image.chaos-5.id}\n',
     });
     try {
-      for (const [round, killAfterMs] of [200, 450, 700, 950, 1200].entries()) {
+      // The moments are counted in cloud requests the apply has made, not in time, so a slow machine sees them too.
+      for (const [round, requests] of [4, 12, 24, 40, 60].entries()) {
         await setFaults(cloud, { error_rate: 0.2, statuses: [500, 503, 0], seed: 40 + round, lost_response_rate: 0.1 });
+        const before = await cloudApiRequests();
         const child = spawnCli(['apply', '--auto-approve', '--parallelism', '4'], { cwd: dir, cloud });
         const done = collect(child);
-        const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        let exited = false;
+        void done.then(() => (exited = true));
+        await until(async () => exited || (await cloudApiRequests()) - before >= requests, `the apply to make ${requests} requests`, undefined, 5);
+        child.kill('SIGKILL');
         const result = await done;
-        clearTimeout(timer);
         if (result.code === 0) break;
         expect(result.signal, result.stderr).toBe('SIGKILL');
       }
