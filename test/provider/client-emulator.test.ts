@@ -34,7 +34,7 @@ describe('IBM VPC client against the emulator', () => {
     waitFor(
       async () => (await provider.getImage(image.id))!,
       (current) => current.status !== 'pending',
-      { timeoutMs: 20_000, intervalMs: 20, describe: `image ${image.name} to become available` },
+      { timeoutMs: 120_000, intervalMs: 20, describe: `image ${image.name} to become available` },
     );
 
   beforeAll(async () => {
@@ -76,13 +76,13 @@ describe('IBM VPC client against the emulator', () => {
     const finished = await waitFor(
       async () => (await provider.getExportJob(image.id, job.id))!,
       (current) => current.status === 'succeeded' || current.status === 'failed',
-      { timeoutMs: 20_000, intervalMs: 20, describe: 'export job to finish' },
+      { timeoutMs: 120_000, intervalMs: 20, describe: 'export job to finish' },
     );
     expect(finished.status).toBe('succeeded');
     expect((await provider.listExportJobs(image.id)).map((j) => j.id)).toEqual([job.id]);
     expect((await provider.updateExportJob(image.id, job.id, { name: 'every-job-2' })).name).toBe('every-job-2');
     await provider.deleteExportJob(image.id, job.id);
-    await waitFor(() => provider.getExportJob(image.id, job.id), (j) => j === undefined, { timeoutMs: 20_000, intervalMs: 20, describe: 'job gone' });
+    await waitFor(() => provider.getExportJob(image.id, job.id), (j) => j === undefined, { timeoutMs: 120_000, intervalMs: 20, describe: 'job gone' });
     await provider.deleteExportJob(image.id, job.id); // already gone: done
 
     await provider.deprecateImage(image.id);
@@ -91,7 +91,7 @@ describe('IBM VPC client against the emulator', () => {
     expect((await provider.getImage(image.id))!.status).toBe('obsolete');
 
     await provider.deleteImage(image.id);
-    await waitFor(() => provider.getImage(image.id), (i) => i === undefined, { timeoutMs: 20_000, intervalMs: 20, describe: 'image gone' });
+    await waitFor(() => provider.getImage(image.id), (i) => i === undefined, { timeoutMs: 120_000, intervalMs: 20, describe: 'image gone' });
     await provider.deleteImage(image.id); // already gone: done
   });
 
@@ -156,7 +156,7 @@ describe('IBM VPC client against the emulator', () => {
     expect((await provider.getImage(image.id))!.status).toBe('obsolete');
     await provider.deleteExportJob(image.id, job.id);
     await provider.deleteImage(image.id);
-    await waitFor(() => provider.getImage(image.id), (i) => i === undefined, { timeoutMs: 20_000, intervalMs: 20, describe: 'image gone' });
+    await waitFor(() => provider.getImage(image.id), (i) => i === undefined, { timeoutMs: 120_000, intervalMs: 20, describe: 'image gone' });
     // The faults really happened, of both kinds (an error status, a reset connection).
     const after = await faultCounts();
     expect(after.failed - before.failed).toBeGreaterThan(8);

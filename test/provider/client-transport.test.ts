@@ -74,7 +74,8 @@ describe('IBM VPC client transport (scripted server)', () => {
   });
 
   it('finds a create whose answer timed out instead of sending it again', async () => {
-    const slow = createIbmVpcProvider({ endpoint: url, iamEndpoint: url, apiKey: API_KEY, retryBaseMs: 5, requestTimeoutMs: 150 });
+    // The timeout bounds every request, the token exchange and the lookup too: long enough for them on a loaded machine.
+    const slow = createIbmVpcProvider({ endpoint: url, iamEndpoint: url, apiKey: API_KEY, retryBaseMs: 5, requestTimeoutMs: 3_000 });
     const created: Record<string, unknown>[] = [];
     server.apiHandler = (request, response) => {
       if (request.method === 'POST') {
