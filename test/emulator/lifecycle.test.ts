@@ -177,6 +177,8 @@ describe('immediate changes', () => {
   it('obsolete from deprecated and from available: 204', async () => {
     const deprecated = await cloud.availableImage();
     await cloud.api('POST', `/images/${deprecated.id}/deprecate`);
+    // The clock is frozen: let a second pass, as it would between two calls (obsolescence comes after deprecation).
+    await cloud.advance(1);
     expect((await cloud.api('POST', `/images/${deprecated.id}/obsolete`)).status).toBe(204);
     const after = await get(deprecated.id);
     expect(after.status).toBe('obsolete');
