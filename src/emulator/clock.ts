@@ -19,6 +19,17 @@ export class CloudClock {
     this.frozenAt ??= Date.now();
   }
 
+  /** Follows real time again, from the instant where it stood. */
+  thaw(): void {
+    if (this.frozenAt === undefined) return;
+    this.offsetMs -= Date.now() - this.frozenAt;
+    this.frozenAt = undefined;
+  }
+
+  get frozen(): boolean {
+    return this.frozenAt !== undefined;
+  }
+
   advance(seconds: number): void {
     if (!Number.isFinite(seconds) || seconds < 0) {
       throw new ApiError(400, 'validation_min_value', 'advance_seconds must be a number >= 0 (the clock never moves backwards)', {
