@@ -5,10 +5,29 @@ import { ApiError } from './errors.js';
  * it never moves backwards, as a real cloud's clock would not.
  */
 export class CloudClock {
+  /** Set by freeze(): the real instant the clock stopped following. */
+  private frozenAt: number | undefined;
+
   constructor(public offsetMs = 0) {}
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return (this.frozenAt ?? Date.now()) + this.offsetMs;
+  }
+
+  /** From now on the clock moves only when told (advance, set), so a test sees a status between two transitions. */
+  freeze(): void {
+    this.frozenAt ??= Date.now();
+  }
+
+  /** Follows real time again, from the instant where it stood. */
+  thaw(): void {
+    if (this.frozenAt === undefined) return;
+    this.offsetMs -= Date.now() - this.frozenAt;
+    this.frozenAt = undefined;
+  }
+
+  get frozen(): boolean {
+    return this.frozenAt !== undefined;
   }
 
   advance(seconds: number): void {

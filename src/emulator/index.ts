@@ -15,6 +15,7 @@ export interface EmulatorOptions {
   timeScale?: number; // multiplies every delay; default 1
   tokenTtlSeconds?: number; // IAM access token lifetime, default 3600
   region?: string; // default us-south
+  frozenClock?: boolean; // the cloud's clock moves only through the clock hook, never with real time (for tests)
 }
 
 export interface RunningEmulator {
@@ -36,6 +37,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const stored = options.dataFile ? await readCloudFile(options.dataFile) : undefined;
   const cloud = stored ? Cloud.fromSnapshot(stored as CloudSnapshot, delays) : Cloud.empty(options.region ?? 'us-south', delays);
+  if (options.frozenClock) cloud.clock.freeze();
   const writer = options.dataFile ? new CoalescingWriter(options.dataFile, () => JSON.stringify(cloud.toSnapshot())) : undefined;
   if (writer && !stored) await writer.write(); // the file exists from the start, so a restart finds the same account
 

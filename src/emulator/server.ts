@@ -13,6 +13,8 @@ const maxBodyBytes = 1024 * 1024;
 class RequestStats {
   readonly byRoute = new Map<string, number>();
   total = 0;
+  /** Requests being handled now: a test can wait until what a killed client sent has finished. */
+  inFlight = 0;
 
   count(key: string): void {
     this.total++;
@@ -104,7 +106,9 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
       faults.configure(parseFaultSettings(body));
       reply = { status: 200, body: faults.settings };
     } else if (match.value === 'stats') {
-      reply = { status: 200, body: { total: stats.total, requests: Object.fromEntries([...stats.byRoute].sort()), faults: faults.counts } };
+      const requests = Object.fromEntries([...stats.byRoute].sort());
+      // in_flight leaves out this request itself
+      reply = { status: 200, body: { total: stats.total, requests, faults: faults.counts, in_flight: stats.inFlight - 1 } };
     } else if (match.value === 'stats-reset') {
       stats.reset();
       reply = { status: 204 };
@@ -118,11 +122,14 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
   }
 
   return (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch((err: unknown) => {
-      if (losing.has(req)) return void req.socket.destroy();
-      if (err instanceof ApiError) return sendError(res, err);
-      sendError(res, new ApiError(500, 'internal_error', `The emulator failed: ${err instanceof Error ? err.message : String(err)}`));
-    });
+    stats.inFlight++;
+    handle(req, res)
+      .catch((err: unknown) => {
+        if (losing.has(req)) return void req.socket.destroy();
+        if (err instanceof ApiError) return sendError(res, err);
+        sendError(res, new ApiError(500, 'internal_error', `The emulator failed: ${err instanceof Error ? err.message : String(err)}`));
+      })
+      .finally(() => stats.inFlight--);
   };
 }
 

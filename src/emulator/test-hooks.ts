@@ -11,7 +11,7 @@ import { imageView, volumeView } from './views.js';
 
 const clockBody = (request: ApiRequest) => {
   const now = request.cloud.clock.now();
-  return { now: new Date(now).toISOString(), offset_seconds: request.cloud.clock.offsetMs / 1000 };
+  return { now: new Date(now).toISOString(), offset_seconds: request.cloud.clock.offsetMs / 1000, frozen: request.cloud.clock.frozen };
 };
 
 export const getClock = (request: ApiRequest): ApiReply => ok(clockBody(request));
@@ -22,12 +22,17 @@ export function moveClock(request: ApiRequest): ApiReply {
   if (body.advance_seconds !== undefined && body.now !== undefined) {
     throw new ApiError(400, 'validation_only_one', 'Give either advance_seconds or now, not both', { name: 'now', type: 'field' });
   }
+  if (body.frozen !== undefined) {
+    if (typeof body.frozen !== 'boolean') throw fieldError('validation_invalid_field_type', 'frozen', 'frozen must be true or false', body.frozen);
+    if (body.frozen) clock.freeze();
+    else clock.thaw();
+  }
   if (body.advance_seconds !== undefined) {
     if (typeof body.advance_seconds !== 'number') throw fieldError('validation_invalid_field_type', 'advance_seconds', 'advance_seconds must be a number', body.advance_seconds);
     clock.advance(body.advance_seconds);
   } else if (body.now !== undefined) {
     clock.set(parseDateTime(body.now, 'now'));
-  } else {
+  } else if (body.frozen === undefined) {
     throw fieldError('validation_required_field', 'advance_seconds', 'Give advance_seconds (a number of seconds) or now (a date-time)');
   }
   request.cloud.settle(clock.now());

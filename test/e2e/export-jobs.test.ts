@@ -10,6 +10,7 @@ import {
   useCloud,
   writeFiles,
 } from '../helpers/e2e.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * Export jobs end to end (DESIGN.md §2, kind image_export_job): created and waited for, renamed in place, replaced
@@ -35,18 +36,14 @@ async function jobsOf(imageId: string): Promise<any[]> {
   return reply.body.export_jobs;
 }
 
-async function poll(what: string, done: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await done()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 const waitUntilReady = (imageId: string) =>
-  poll(`image ${imageId}`, async () => (await cloud.api('GET', `/images/${imageId}`)).body.status === 'available');
+  waitFor(async () => (await cloud.api('GET', `/images/${imageId}`)).body.status === 'available', {
+    what: `image ${imageId} to be available`,
+  });
 const waitUntilFinished = (imageId: string) =>
-  poll(`export jobs of ${imageId}`, async () => (await jobsOf(imageId)).every((job) => job.status === 'succeeded'));
+  waitFor(async () => (await jobsOf(imageId)).every((job) => job.status === 'succeeded'), {
+    what: `the export jobs of ${imageId} to succeed`,
+  });
 
 async function bucketObjects(bucket: string): Promise<any[]> {
   return (await cloud.hook('GET', `/buckets/${bucket}/objects`)).body.objects;
@@ -187,7 +184,7 @@ describe.concurrent('export jobs', { timeout: 240_000 }, () => {
     const image = await imageByName(cloud, 'ex-vanish');
     const [job] = await jobsOf(image.id);
     expect((await cloud.api('DELETE', `/images/${image.id}/export_jobs/${job.id}`)).status).toBe(202);
-    await poll('the job to go', async () => (await jobsOf(image.id)).length === 0);
+    await waitFor(async () => (await jobsOf(image.id)).length === 0, { what: 'the job to go' });
 
     const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
     expect(result.code).toBe(2);

@@ -528,7 +528,7 @@ describe('examples/gitops against the emulator', () => {
 });
 
 describe('examples/gitops on a fresh embedded cloud', () => {
-  it('applies as committed (provider embedded), and then plans no changes', { timeout: 60_000 }, async () => {
+  it('applies as committed (provider embedded), and then plans no changes', async () => {
     const dir = await cloneExample();
     try {
       const applied = await runCli(['apply', '--auto-approve'], { cwd: dir });

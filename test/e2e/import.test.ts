@@ -10,6 +10,7 @@ import {
   useCloud,
   writeFiles,
 } from '../helpers/e2e.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * `imageform import` end to end (DESIGN.md §2, §4): an imported object plans clean (write-only inputs adopted, not
@@ -26,12 +27,13 @@ async function makeImage(name: string, extra: Record<string, unknown> = {}): Pro
     ...extra,
   });
   expect(made.status).toBe(201);
-  for (let i = 0; i < 100; i++) {
-    const image = (await cloud.api('GET', `/images/${made.body.id}`)).body;
-    if (image.status !== 'pending') return image;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`image ${name} stayed pending`);
+  return waitFor(
+    async () => {
+      const image = (await cloud.api('GET', `/images/${made.body.id}`)).body;
+      return image.status !== 'pending' && image;
+    },
+    { what: `image ${name} to leave pending` },
+  );
 }
 
 describe.concurrent('import', () => {

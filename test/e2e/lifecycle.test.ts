@@ -2,17 +2,20 @@ import { describe, expect, it } from 'vitest';
 import {
   applyOk,
   cloudDate,
+  collect,
   expectCleanPlan,
   imageByName,
   imageDoc,
   planJson,
   readState,
   runCli,
+  spawnCli,
   startCloud,
   succeeded,
   useCloud,
   writeFiles,
 } from '../helpers/e2e.js';
+import { waitFor } from '../helpers/wait.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -270,6 +273,8 @@ describe.concurrent('protection, failures and vanished objects', () => {
       await applyOk(dir, slow);
       expect((await slow.api('GET', `/images/${unmanaged.body.id}`)).body.status).toBe('deprecated');
       const before = (await slow.api('GET', '/images?name=lc-deleting')).body.images[0];
+      // The cloud's clock stands still until the apply has seen the images deleting, however slowly it starts.
+      expect((await slow.hook('POST', '/clock', { frozen: true })).status).toBe(200);
       for (const id of [before.id, unmanaged.body.id]) {
         expect((await slow.api('POST', `/images/${id}/export_jobs`, { storage_bucket: { name: 'lc-held' } })).status).toBe(201);
         expect((await slow.api('DELETE', `/images/${id}`)).status).toBe(202);
@@ -277,9 +282,16 @@ describe.concurrent('protection, failures and vanished objects', () => {
       }
       await rm(join(dir, 'now.yaml'));
 
-      const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: slow });
-      expect(applied.stdout).toContain('the image is being deleted outside imageform');
-      succeeded(applied);
+      const child = spawnCli(['apply', '--auto-approve'], { cwd: dir, cloud: slow });
+      const done = collect(child);
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await waitFor(() => output.includes('the image is being deleted outside imageform'), {
+        what: 'the plan to say the image is being deleted',
+        detail: () => output,
+      });
+      expect((await slow.hook('POST', '/clock', { frozen: false })).status).toBe(200);
+      succeeded(await done);
       expect((await slow.api('GET', `/images/${before.id}`)).status).toBe(404);
       const after = (await slow.api('GET', '/images?name=lc-deleting')).body.images[0];
       expect([after.id === before.id, after.status]).toEqual([false, 'available']);
@@ -294,7 +306,7 @@ describe.concurrent('protection, failures and vanished objects', () => {
     await applyOk(dir, cloud);
     const before = await imageByName(cloud, 'lc-gone');
     expect((await cloud.api('DELETE', `/images/${before.id}`)).status).toBe(202);
-    for (let i = 0; i < 100 && (await cloud.api('GET', `/images/${before.id}`)).status !== 404; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => (await cloud.api('GET', `/images/${before.id}`)).status === 404, { what: 'the deleted image to be gone' });
 
     const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
     expect(result.code).toBe(2);

@@ -91,7 +91,7 @@ describe('a second apply while one runs', () => {
       await proxy.stop();
       await removeDir(dir);
     }
-  }, 60_000);
+  });
 
   it('lets exactly one of two applies started together proceed', async () => {
     const proxy = await startLossyProxy(cloud.url);
@@ -117,7 +117,7 @@ describe('a second apply while one runs', () => {
       await proxy.stop();
       await removeDir(dir);
     }
-  }, 60_000);
+  });
 });
 
 describe('a lock held elsewhere', () => {

@@ -36,6 +36,12 @@ function expectExit(result: CliResult, code: number): void {
   expect({ code: result.code, stderr: result.stderr, tail: result.stdout.slice(-2000) }).toMatchObject({ code });
 }
 
+/** Requests to the cloud's /v1 API so far (the test's own calls to the emulator's hooks left out). */
+async function cloudApiRequests(): Promise<number> {
+  const { requests } = (await cloud.hook('GET', '/stats')).body as { requests: Record<string, number> };
+  return Object.entries(requests).reduce((sum, [route, count]) => sum + (route.includes(' /v1/') ? count : 0), 0);
+}
+
 async function postsOfImages(): Promise<number> {
   const stats = await cloud.hook('GET', '/stats');
   return stats.body.requests['POST /v1/images'] ?? 0;
@@ -124,7 +130,7 @@ describe('apply under injected faults', () => {
       await setFaults(cloud, {});
       await removeDir(dir);
     }
-  }, 90_000);
+  });
 
   it('finds what a create, a deprecate or a delete did when its answer was lost, and never sends it twice', async () => {
     const proxy = await startLossyProxy(cloud.url);
@@ -227,9 +233,8 @@ describe('kill -9 during an apply', () => {
       proxy.policy = (method, path) => (isJobCreate(method, path) ? 'hold' : 'pass');
       const child = spawnCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       const done = collect(child);
-      await until(async () => proxy.seen.some((request) => isJobCreate(...(request.split(' ') as [string, string]))), 'the export job create');
-      // The hold releases nothing until the cloud has answered, so the job exists now.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The cloud has answered the held create, so the job exists now.
+      await until(async () => proxy.answered.some((request) => isJobCreate(...(request.split(' ') as [string, string]))), 'the cloud to answer the export job create');
       child.kill('SIGKILL');
       await done;
       const crashed = await readState(dir);
@@ -248,8 +253,7 @@ describe('kill -9 during an apply', () => {
       proxy.policy = (method, path) => (method === 'DELETE' && path.startsWith('/v1/images/') && !path.includes('export_jobs') ? 'hold' : 'pass');
       const destroying = spawnCli(['destroy', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       const destroyDone = collect(destroying);
-      await until(async () => proxy.seen.includes(`DELETE /v1/images/${imageId}`), 'the image delete');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await until(async () => proxy.answered.includes(`DELETE /v1/images/${imageId}`), 'the cloud to answer the image delete');
       destroying.kill('SIGKILL');
       await destroyDone;
       expect((await readState(dir)).resources['image.crash-export']).toBeDefined();
@@ -274,13 +278,13 @@ describe('kill -9 during an apply', () => {
       const postsBefore = await postsOfImages();
       const child = spawnCli(['apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, cloud });
       const done = collect(child);
-      await until(async () => (await postsOfImages()) - postsBefore >= 6, 'six creates to reach the cloud', 30_000, 5);
+      await until(async () => (await postsOfImages()) - postsBefore >= 6, 'six creates to reach the cloud', undefined, 5);
       child.kill('SIGKILL');
       const killed = await done;
       expect(killed.signal).toBe('SIGKILL');
       await setFaults(cloud, {});
-      // Requests already inside the cloud finish on their own.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Requests already inside the cloud finish on their own: count the images once they have.
+      await until(async () => (await cloud.hook('GET', '/stats')).body.in_flight === 0, 'the killed apply\'s requests to finish in the cloud');
       const partial = await imageCountsByName(cloud, 'kill-');
       expect(partial.size).toBeGreaterThan(0);
       expect(partial.size).toBeLessThan(20);
@@ -300,7 +304,7 @@ describe('kill -9 during an apply', () => {
       await setFaults(cloud, {});
       await removeDir(dir);
     }
-  }, 60_000);
+  });
 
   it('converges after repeated kill -9 at varied moments under faults, export jobs and a deprecation included', async () => {
     const images = Array.from({ length: 8 }, (_, i) => imageDoc(`chaos-${i}`, i % 4 === 0 ? { deprecation_at: '2040-01-01T00:00:00Z' } : {}));
@@ -311,13 +315,17 @@ describe('kill -9 during an apply', () => {
       'deprecate.yaml': 'kind: image_deprecate\nname: chaos-5-now\nspec:\n  image: ${image.chaos-5.id}\n',
     });
     try {
-      for (const [round, killAfterMs] of [200, 450, 700, 950, 1200].entries()) {
+      // The moments are counted in cloud requests the apply has made, not in time, so a slow machine sees them too.
+      for (const [round, requests] of [4, 12, 24, 40, 60].entries()) {
         await setFaults(cloud, { error_rate: 0.2, statuses: [500, 503, 0], seed: 40 + round, lost_response_rate: 0.1 });
+        const before = await cloudApiRequests();
         const child = spawnCli(['apply', '--auto-approve', '--parallelism', '4'], { cwd: dir, cloud });
         const done = collect(child);
-        const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        let exited = false;
+        void done.then(() => (exited = true));
+        await until(async () => exited || (await cloudApiRequests()) - before >= requests, `the apply to make ${requests} requests`, undefined, 5);
+        child.kill('SIGKILL');
         const result = await done;
-        clearTimeout(timer);
         if (result.code === 0) break;
         expect(result.signal, result.stderr).toBe('SIGKILL');
       }
@@ -338,5 +346,5 @@ describe('kill -9 during an apply', () => {
       await setFaults(cloud, {});
       await removeDir(dir);
     }
-  }, 90_000);
+  });
 });

@@ -137,5 +137,5 @@ describe('secrets', () => {
     } finally {
       await removeDir(dir);
     }
-  }, 90_000);
+  });
 });

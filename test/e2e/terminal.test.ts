@@ -67,7 +67,8 @@ function runInTerminal(
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  // Only for a prompt that never comes: well within the test's timeout, but generous for a loaded machine.
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 240_000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
+import { waitFor } from '../helpers/wait.js';
 import { fetchToken } from './cloud-client.js';
 
 const mainModule = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -19,8 +20,13 @@ async function launch(args: string[], lines = 1) {
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const started = Date.now();
-  while (stdout.split('\n').length <= lines && child.exitCode === null && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 25));
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`the emulator exited ${child.exitCode} before printing: ${stderr}`);
+      return stdout.split('\n').length > lines;
+    },
+    { what: `the emulator to print ${lines} line(s)`, detail: () => JSON.stringify({ stdout, stderr }) },
+  );
   return { child, output: () => stdout, errors: () => stderr };
 }
 
@@ -93,15 +99,16 @@ describe('a killed emulator', () => {
           headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
           body: JSON.stringify({ name, file: { href: 'cos://us-south/b/x.qcow2' }, operating_system: { name: 'debian-12-amd64' } }),
         }).catch(() => undefined);
-        if (response?.status === 201) acknowledged.push(((await response.json()) as { id: string }).id);
+        if (response?.status === 201) {
+          acknowledged.push(((await response.json()) as { id: string }).id);
+          // Killed the moment the first of the 30 is acknowledged: the others are in flight.
+          if (name.startsWith('killed-')) child.kill('SIGKILL');
+        }
       };
       for (let i = 0; i < 5; i++) await create(`before-${i}`);
       expect(acknowledged).toHaveLength(5);
-      const creates = Array.from({ length: 30 }, (_, i) => create(`killed-${i}`));
-      // kill while the creates are in flight
-      await new Promise((resolve) => setTimeout(resolve, 15));
+      await Promise.all(Array.from({ length: 30 }, (_, i) => create(`killed-${i}`)));
       child.kill('SIGKILL');
-      await Promise.all(creates);
       if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
       const { startEmulator } = await import('../../src/emulator/index.js');
       const restarted = await startEmulator({ dataFile, apiKey: 'kill-key' });

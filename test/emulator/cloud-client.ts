@@ -83,8 +83,12 @@ export async function connect(emulator: RunningEmulator): Promise<TestCloud> {
   return cloud;
 }
 
+/**
+ * The cloud's clock is frozen unless a test asks otherwise: statuses then change only when the test moves the
+ * clock, never with the real time a loaded machine takes between two requests.
+ */
 export async function startCloud(options: EmulatorOptions = {}): Promise<TestCloud> {
-  return connect(await startEmulator(options));
+  return connect(await startEmulator({ frozenClock: true, ...options }));
 }
 
 export const cloudNow = (reply: Reply) => Date.parse(reply.headers.get('date')!);

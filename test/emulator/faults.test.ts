@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import { startCloud, type TestCloud } from './cloud-client.js';
 
 let cloud: TestCloud;
@@ -127,5 +128,26 @@ describe('stats', () => {
     expect(stats.body.requests).toMatchObject({ 'POST /v1/images': 1, 'GET /v1/images/{id}': 2, 'GET /v1/images': 1 });
     expect(stats.body.total).toBeGreaterThanOrEqual(4);
     expect(stats.body.faults).toEqual({ failed: 0, reset: 0, lost_responses: 0 });
+  });
+
+  it('counts the requests it is still handling (in_flight), leaving out the stats request itself', async () => {
+    const inFlight = async () => (await cloud.hook('GET', '/stats')).body.in_flight as number;
+    expect(await inFlight()).toBe(0);
+    // A create whose body has not all arrived stays in the emulator's hands until it has.
+    const url = new URL(`${cloud.emulator.url}/v1/images?version=2026-03-24&generation=2`);
+    const body = JSON.stringify({ name: 'half-sent', file: { href: 'cos://us-south/b/x.qcow2' }, operating_system: { name: 'debian-12-amd64' } });
+    const req = httpRequest(url, { method: 'POST', agent: false, headers: { Authorization: `Bearer ${cloud.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } });
+    const answered = new Promise<number>((resolve, reject) => {
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', reject);
+    });
+    req.write(body.slice(0, 10));
+    await waitFor(async () => (await inFlight()) === 1, { what: 'the half-sent create to be in flight' });
+    req.end(body.slice(10));
+    expect(await answered).toBe(201);
+    expect(await inFlight()).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import { cloudNow, errorCode, startCloud, uniqueName, type TestCloud } from './cloud-client.js';
 
 let cloud: TestCloud;
@@ -60,11 +61,12 @@ describe('create from a COS file', () => {
   });
 
   it('really becomes available on its own in real time (no clock moves)', async () => {
-    const fast = await startCloud({ timeScale: 0.05 });
+    const fast = await startCloud({ timeScale: 0.05, frozenClock: false });
     try {
       const created = await fast.createImage();
-      await new Promise((resolve) => setTimeout(resolve, 120));
-      expect((await fast.api('GET', `/images/${created.id}`)).body.status).toBe('available');
+      const status = async () => (await fast.api('GET', `/images/${created.id}`)).body.status;
+      await waitFor(async () => (await status()) === 'available', { what: 'the image to become available by itself' });
+      expect((await fast.hook('GET', '/clock')).body.offset_seconds).toBe(0);
     } finally {
       await fast.stop();
     }
@@ -234,6 +236,29 @@ describe('rename and delete', () => {
 });
 
 describe('the cloud clock', () => {
+  it('stands still while frozen, and runs on from where it stood once thawed', async () => {
+    const running = await startCloud({ frozenClock: false });
+    try {
+      const clockNow = async () => Date.parse((await running.hook('GET', '/clock')).body.now);
+      const frozen = await running.hook('POST', '/clock', { frozen: true });
+      expect(frozen.body.frozen).toBe(true);
+      const stoodAt = Date.parse(frozen.body.now);
+      const realAt = Date.now();
+      await waitFor(() => Date.now() > realAt + 50, { what: 'some real time to pass' });
+      expect(await clockNow()).toBe(stoodAt);
+      const thawAsked = Date.now();
+      const thawed = await running.hook('POST', '/clock', { frozen: false });
+      expect(thawed.body.frozen).toBe(false);
+      // It does not jump by the time it stood still: at most the time the thaw request took.
+      expect(Date.parse(thawed.body.now)).toBeGreaterThanOrEqual(stoodAt);
+      expect(Date.parse(thawed.body.now) - stoodAt).toBeLessThanOrEqual(Date.now() - thawAsked);
+      await waitFor(async () => (await clockNow()) > stoodAt, { what: 'the thawed clock to run' });
+      expect((await running.hook('POST', '/clock', { frozen: 'yes' })).status).toBe(400);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('stamps every response with a Date header from the cloud clock, which the clock hook moves', async () => {
     const before = cloudNow(await cloud.api('GET', '/images', undefined, { query: { limit: '1' } }));
     const moved = await cloud.hook('POST', '/clock', { advance_seconds: 3600 });

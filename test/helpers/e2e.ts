@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { waitFor } from './wait.js';
 
 /**
  * End-to-end harness: a real emulator HTTP server, the real CLI as a child process (bin/imageform.js, built by
@@ -275,15 +276,9 @@ export function collect(child: ChildProcess): Promise<CliResult & { signal: Node
   });
 }
 
-/** Poll until `check` returns a value other than undefined/false, or fail after `timeoutMs`. */
-export async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000, intervalMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+/** `waitFor` (test/helpers/wait.ts) in the older positional form the e2e files use. */
+export function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number, intervalMs?: number): Promise<T> {
+  return waitFor(check, { what, timeoutMs, intervalMs });
 }
 
 /** How many images of each name the cloud holds, for names starting with `prefix`. */
@@ -313,6 +308,8 @@ export interface LossyProxy {
   before?: (method: string, path: string) => Promise<void> | undefined;
   /** Requests seen, as `METHOD /path`. */
   seen: string[];
+  /** Requests the cloud has answered (it acted on them), as `METHOD /path`, whatever the policy then does. */
+  answered: string[];
   /** Every bearer token a caller sent (the IAM access tokens it was issued and used). */
   bearerTokens: Set<string>;
   stop(): Promise<void>;
@@ -326,7 +323,7 @@ export interface LossyProxy {
 export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
   const target = new URL(upstream);
   const held: ServerResponse[] = [];
-  const proxy: LossyProxy = { url: '', policy: () => 'pass', seen: [], bearerTokens: new Set(), stop: async () => undefined };
+  const proxy: LossyProxy = { url: '', policy: () => 'pass', seen: [], answered: [], bearerTokens: new Set(), stop: async () => undefined };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     proxy.seen.push(`${req.method} ${path}`);
@@ -345,6 +342,7 @@ export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
           const chunks: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => chunks.push(chunk));
           answer.on('end', () => {
+            proxy.answered.push(`${req.method} ${path}`);
             void Promise.resolve(verdict).then((decided) => {
               if (decided === 'lose') return void req.socket.destroy();
               if (decided === 'hold') return void held.push(res);

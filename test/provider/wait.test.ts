@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WaitTimeoutError, formatDuration, waitFor } from '../../src/provider/wait.js';
 
 describe('waitFor', () => {
@@ -14,29 +14,42 @@ describe('waitFor', () => {
     expect(seen).toEqual([1, 2, 3]);
   });
 
+  // Fake timers make the pauses exact whatever the load (they round a pause down to whole milliseconds).
   it('backs off between reads up to the maximum interval', async () => {
-    const times: number[] = [];
-    await waitFor(
-      async () => times.push(performance.now()),
-      (n) => n >= 6,
-      { timeoutMs: 5_000, intervalMs: 10, maxIntervalMs: 30, describe: 'six reads' },
-    );
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    expect(gaps[0]).toBeGreaterThanOrEqual(9);
-    expect(gaps[gaps.length - 1]).toBeGreaterThanOrEqual(28);
-    expect(Math.max(...gaps)).toBeLessThan(200);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+    try {
+      const times: number[] = [];
+      const waited = waitFor(
+        async () => times.push(performance.now()),
+        (n) => n >= 6,
+        { timeoutMs: 5_000, intervalMs: 10, maxIntervalMs: 30, describe: 'six reads' },
+      );
+      await vi.runAllTimersAsync();
+      await waited;
+      expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([10, 15, 22, 30, 30]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('fails with a message naming what it waited for and the last value seen', async () => {
-    const started = performance.now();
-    const error = await waitFor(
-      async () => 'pending',
-      () => false,
-      { timeoutMs: 120, intervalMs: 20, describe: 'image "web" to become available', summarize: (s) => `status ${s}` },
-    ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WaitTimeoutError);
-    expect((error as Error).message).toBe('timed out after 120ms waiting for image "web" to become available (last seen: status pending)');
-    expect(performance.now() - started).toBeLessThan(1_000);
+  it('fails with a message naming what it waited for and the last value seen, reading one last time at the deadline', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+    try {
+      const readAt: number[] = [];
+      const started = performance.now();
+      const waited = waitFor(
+        async () => (readAt.push(performance.now() - started), 'pending'),
+        () => false,
+        { timeoutMs: 120, intervalMs: 20, describe: 'image "web" to become available', summarize: (s) => `status ${s}` },
+      ).catch((e: unknown) => e);
+      await vi.runAllTimersAsync();
+      const error = await waited;
+      expect(error).toBeInstanceOf(WaitTimeoutError);
+      expect((error as Error).message).toBe('timed out after 120ms waiting for image "web" to become available (last seen: status pending)');
+      expect(readAt).toEqual([0, 20, 50, 95, 120]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('lets errors from the read end the wait', async () => {

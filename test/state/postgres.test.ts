@@ -5,6 +5,7 @@ import type { StateSettings } from '../../src/config/model.js';
 import { openPostgresBackend, type PostgresStateBackend } from '../../src/state/postgres.js';
 import { serializeState } from '../../src/state/serialize.js';
 import { startPostgres, type StartedPostgres } from '../helpers/postgres.js';
+import { waitFor } from '../helpers/wait.js';
 import { sampleState, spawnLockHolder, userErrorOf, type LockHolderProcess } from './helpers.js';
 
 let server: StartedPostgres;
@@ -29,16 +30,19 @@ async function holdInChild(workspace: string): Promise<LockHolderProcess> {
 }
 
 /** The server notices a killed client's closed socket at once, but its backend exits a moment later. */
-async function lockEventually(workspace: string) {
-  for (let attempt = 0; ; attempt++) {
-    const backend = await open(workspace);
-    try {
-      return await backend.lock('apply');
-    } catch (err) {
-      if (attempt >= 50) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+function lockEventually(workspace: string) {
+  return waitFor(
+    async () => {
+      const backend = await open(workspace);
+      try {
+        return await backend.lock('apply');
+      } catch (err) {
+        if ((err as { code?: string }).code === 'state.locked') return undefined;
+        throw err;
+      }
+    },
+    { what: `the lock of workspace ${workspace} to be free`, intervalMs: 100 },
+  );
 }
 
 beforeAll(async () => {

@@ -5,8 +5,9 @@ import { emptyApplyState, reduceApply, type ApplyOutcome, type ResourceRowState 
 import { ApplyProgress } from '../../src/ui/components/ApplyProgress.js';
 import { ConfirmPrompt } from '../../src/ui/components/ConfirmPrompt.js';
 import { PlanView } from '../../src/ui/components/PlanView.js';
+import { waitFor } from '../helpers/wait.js';
 import { emptyPlan, everyKindPlan } from './fixtures.js';
-import { renderFrame, settle, unstyled, waitFor } from './render-helpers.js';
+import { renderFrame, unstyled } from './render-helpers.js';
 
 describe('PlanView', () => {
   it('shows drift first, notes, every action kind, status predictions, secrets and the closing line', () => {
@@ -220,19 +221,29 @@ describe('ApplyProgress', () => {
 });
 
 describe('ConfirmPrompt', () => {
+  /** ink reads keys once the prompt's input hook has subscribed to stdin; a key written before that is lost. */
+  const listening = (instance: ReturnType<typeof render>) =>
+    waitFor(() => instance.stdin.listenerCount('readable') > 0, { what: 'the prompt to listen for keys' });
+
+  /** Types `keys` one at a time, as a person would: each waits for its echo (or, for Enter or Escape, the answer). */
   async function answer(keys: string[]): Promise<{ approved: boolean | undefined; frame: string }> {
     let approved: boolean | undefined;
     const instance = render(<ConfirmPrompt question="Do you want to perform these actions?" onAnswer={(value) => (approved = value)} />);
-    await settle();
+    const frame = () => unstyled(instance.lastFrame() ?? '');
+    await listening(instance);
+    let echo = '';
     for (const key of keys) {
       instance.stdin.write(key);
-      await settle(10);
+      if (key === '\r' || key === '\u001b') {
+        await waitFor(() => approved !== undefined, { what: `the answer to ${JSON.stringify(key)}` });
+        continue;
+      }
+      echo = key === '\u007f' ? echo.slice(0, -1) : echo + key;
+      await waitFor(() => frame().endsWith(`Enter a value: ${echo}`), { what: `the prompt to show "${echo}"`, detail: frame });
     }
-    if (keys.some((key) => key === '\r' || key === '\u001b')) await waitFor(() => approved !== undefined);
-    await settle();
-    const frame = unstyled(instance.lastFrame() ?? '');
+    const shown = frame();
     instance.unmount();
-    return { approved, frame };
+    return { approved, frame: shown };
   }
 
   it('asks, echoes what is typed, and approves only on "yes"', async () => {
@@ -262,9 +273,9 @@ describe('ConfirmPrompt', () => {
   it('keeps every key when they arrive faster than the screen redraws', async () => {
     let approved: boolean | undefined;
     const instance = render(<ConfirmPrompt question="Apply?" onAnswer={(value) => (approved = value)} />);
-    await settle();
+    await listening(instance);
     for (const key of ['y', 'e', 's', '\r']) instance.stdin.write(key);
-    await settle();
+    await waitFor(() => approved !== undefined, { what: 'the answer' });
     instance.unmount();
     expect(approved).toBe(true);
   });

@@ -1,9 +1,10 @@
 import { PassThrough, Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { createHost, type Host } from '../../src/ui/host.js';
+import { waitFor } from '../helpers/wait.js';
 import { everyKindPlan } from './fixtures.js';
-import { settle, unstyled, waitFor } from './render-helpers.js';
+import { unstyled } from './render-helpers.js';
 
 /** A stream that keeps what was written; `isTTY` and `columns` make it look like a terminal when asked. */
 class CapturingStream extends Writable {
@@ -114,20 +115,26 @@ describe('plain host', () => {
     expect(stdout.text()).not.toContain('c2VjcmV0');
   });
 
-  it('says a long operation is still running', async () => {
-    const { host, stdout } = plainHost({ heartbeatMs: 40 });
-    host.notify({ type: 'resource-started', address: 'image.web', action: 'create' });
-    await settle(100);
-    host.notify({ type: 'resource-finished', address: 'image.web', action: 'create', id: 'r006-a', elapsedMs: 100 });
-    host.notify({ type: 'apply-finished', counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 }, failed: 0 });
-    const lines = stdout.text().trim().split('\n');
-    expect(lines[0]).toBe('image.web: creating...');
-    expect(lines.filter((line) => /^image\.web: still creating\.\.\. \[\d\.\ds elapsed\]$/.test(line)).length).toBeGreaterThan(0);
-    expect(lines.at(-1)).toBe('Apply complete! Resources: 1 added, 0 changed, 0 replaced, 0 destroyed.');
-    // No heartbeat after the apply has finished.
-    const count = stdout.chunks.length;
-    await settle(100);
-    expect(stdout.chunks.length).toBe(count);
+  // Fake timers: the heartbeat's interval runs exactly as scheduled, however loaded the machine is.
+  it('says a long operation is still running', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const { host, stdout } = plainHost({ heartbeatMs: 40 });
+      host.notify({ type: 'resource-started', address: 'image.web', action: 'create' });
+      vi.advanceTimersByTime(100);
+      host.notify({ type: 'resource-finished', address: 'image.web', action: 'create', id: 'r006-a', elapsedMs: 100 });
+      host.notify({ type: 'apply-finished', counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 }, failed: 0 });
+      const lines = stdout.text().trim().split('\n');
+      expect(lines[0]).toBe('image.web: creating...');
+      expect(lines.filter((line) => /^image\.web: still creating\.\.\. \[\d\.\ds elapsed\]$/.test(line))).toHaveLength(2);
+      expect(lines.at(-1)).toBe('Apply complete! Resources: 1 added, 0 changed, 0 replaced, 0 destroyed.');
+      // No heartbeat after the apply has finished.
+      const count = stdout.chunks.length;
+      vi.advanceTimersByTime(1_000);
+      expect(stdout.chunks.length).toBe(count);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('answers a question with its default at once when stdin is not a terminal: nobody can type yes', async () => {
@@ -186,9 +193,9 @@ describe('ink host', () => {
     const { host, stdout, stdin } = inkHost(true);
     host.notify({ type: 'plan-ready', plan: everyKindPlan });
     const answer = host.confirm('Do you want to perform these actions?', false);
-    await waitFor(() => unstyled(stdout.text()).includes('Enter a value:'));
+    await waitFor(() => unstyled(stdout.text()).includes('Enter a value:'), { what: 'the prompt' });
     stdin.write('yes');
-    await settle(20);
+    await waitFor(() => unstyled(stdout.text()).includes('Enter a value: yes'), { what: 'the prompt to show "yes"' });
     stdin.write('\r');
     await expect(answer).resolves.toBe(true);
 
@@ -197,11 +204,8 @@ describe('ink host', () => {
     events.slice(0, 5).forEach((event) => host.notify(event()));
     // While the export runs, the live area shows its spinner row and progress bar.
     const liveRow = /image_export_job\.nightly: creating\.\.\. exporting \[\d+\.\ds\] \[█{10}░{10}\] 52%/;
-    await waitFor(() => liveRow.test(unstyled(stdout.text())));
-    for (const event of events.slice(5)) {
-      host.notify(event());
-      await settle(5);
-    }
+    await waitFor(() => liveRow.test(unstyled(stdout.text())), { what: 'the live export row' });
+    for (const event of events.slice(5)) host.notify(event());
     await host.finish();
     const screen = unstyled(stdout.text());
     expect(screen).toContain('Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy, 1 to forget.');
@@ -217,15 +221,14 @@ describe('ink host', () => {
   it('answers no to anything but yes', async () => {
     const { host, stdin } = inkHost(true);
     const answer = host.confirm('Do you want to perform these actions?', false);
-    await settle(50);
     stdin.write('y\r');
     await expect(answer).resolves.toBe(false);
   });
 
   it('answers no when the command ends before anyone answered', async () => {
-    const { host } = inkHost(true);
+    const { host, stdout } = inkHost(true);
     const answer = host.confirm('Do you want to perform these actions?', false);
-    await settle(20);
+    await waitFor(() => unstyled(stdout.text()).includes('Enter a value:'), { what: 'the prompt' });
     await host.finish();
     await expect(answer).resolves.toBe(false);
   });

@@ -16,17 +16,3 @@ export function unstyled(text: string): string {
     .map((line) => line.trimEnd())
     .join('\n');
 }
-
-/** Lets ink read queued input and React commit the resulting update. */
-export function settle(ms = 30): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until the condition holds, so timing-sensitive checks survive a loaded machine. */
-export async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await settle(10);
-  }
-}

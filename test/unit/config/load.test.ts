@@ -69,12 +69,12 @@ describe('loadConfiguration', () => {
     ]);
   });
 
-  it('refuses a file over 1 MiB from its size, quickly', async () => {
+  // How long the refusal takes is measured in bench/validate.ts, not asserted here.
+  it('refuses a file over 1 MiB from its size, without parsing it', async () => {
     const root = tree({ 'ok.yaml': IMAGE });
+    // Parsed, this one long scalar would give a schema error instead of the size refusal.
     writeFileSync(join(root, 'huge.yaml'), Buffer.alloc(11 * 1024 * 1024, 0x61));
-    const started = performance.now();
     const { diagnostics } = await loadConfiguration('.', { cwd: root });
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(lines(diagnostics)).toEqual(['huge.yaml:1:1: file is 11.0 MiB; the limit is 1 MiB (split it into smaller files)']);
   });
 
@@ -98,18 +98,18 @@ describe('loadConfiguration', () => {
     expect(diagnostics.map((d) => d.code)).toEqual(['schema.unknown-field']);
   });
 
-  it('validates 1,000 documents well under a second', async () => {
+  // bench/validate.ts prints how long this takes; a test asserts behaviour, not the machine's speed.
+  it('loads and validates 1,000 documents', async () => {
     const jobs = Array.from(
       { length: 999 },
       (_, i) => `kind: image_export_job\nname: job-${i}\nspec:\n  image: r006-1a2b3c4d-0000-4000-8000-${String(i).padStart(12, '0')}\n  storage_bucket: {name: b}\n`,
     );
     const root = tree({ 'images.yaml': IMAGE, 'jobs.yaml': jobs.join('---\n') });
-    await loadConfiguration('.', { cwd: root }); // warm the schema cache
-    const started = performance.now();
     const { configuration, diagnostics } = await loadConfiguration('.', { cwd: root });
     expect(diagnostics).toEqual([]);
     expect(configuration.documents).toHaveLength(1000);
-    expect(performance.now() - started).toBeLessThan(1500);
+    expect(configuration.documents.map((d) => d.address)).toEqual(['image.web', ...jobs.map((_, i) => `image_export_job.job-${i}`)]);
+    expect(configuration.documents[999]!.location).toEqual({ file: 'jobs.yaml', line: 6 * 998 + 1, col: 1 });
   });
   it('follows symbolic links to files and folders, reading each real folder once', async () => {
     const root = tree({ 'shared/base.yaml': IMAGE, 'infra/own.yaml': IMAGE.replace('name: web', 'name: own') });

@@ -61,16 +61,15 @@ kind: image_deprecate
     expect(diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([['yaml.duplicate-key', 3, 1]]);
   });
 
-  it('refuses a billion-laughs alias bomb quickly', () => {
+  it('refuses a billion-laughs alias bomb without expanding it', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 12; i++) {
       const previous = String.fromCharCode(96 + i);
       const name = String.fromCharCode(97 + i);
       levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
     }
-    const started = performance.now();
+    // Expanded, it would never finish; bench/validate.ts prints how long the refusal takes.
     const { documents, diagnostics } = parseYamlText(`${levels.join('\n')}\n`, 'bomb.yaml');
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(documents).toEqual([]);
     expect(diagnostics.map((d) => d.code)).toEqual(['yaml.alias-bomb']);
   });
@@ -133,9 +132,7 @@ kind: image_deprecate
   });
 
   it('refuses deep flow nesting before the parser sees it', () => {
-    const started = performance.now();
     const { diagnostics } = parseYamlText(`x: ${'['.repeat(100_000)}\n`, 'deep.yaml');
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([['yaml.too-deep', 1, 68]]);
   });
 
