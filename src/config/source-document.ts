@@ -160,7 +160,7 @@ function deepFlowOffset(text: string): number | undefined {
       i = end;
     } else if (char === '"' || char === "'") {
       // A quote inside a plain scalar (don't) is not a string start.
-      if (i === 0 || /[\s\[{,:]/.test(text[i - 1]!)) quote = char;
+      if (i === 0 || /[\s[{,:]/.test(text[i - 1]!)) quote = char;
     } else if (char === '[' || char === '{') {
       if (++depth > MAX_DEPTH) return i;
     } else if ((char === ']' || char === '}') && depth > 0) {

@@ -404,6 +404,7 @@ async function renameFromKey(context: OperationContext, created: CloudImage, nam
       `the image name "${name}" is held by ${holderId}, which this state does not manage (another checkout may have created it); ` +
         `this state's image ${created.id} keeps its temporary name "${created.name}": give the document another spec.name, or, to manage ` +
         `${holderId} instead, remove this one by deleting its document and applying, then run "imageform import ${context.address} ${holder ? holder.id : 'ID'}"`,
+      { cause: err },
     );
   }
 }

@@ -245,11 +245,11 @@ describe.skipIf(!hasScript)('in a pseudo-terminal', () => {
       const lines = text.split('\n');
       const at = lines.findIndex((line) => /^images\.yaml:6:19: /.test(line));
       expect(at, text).toBeGreaterThanOrEqual(0);
-      const source = lines.findIndex((line, index) => index > at && /^ +6 \|   deprecation_at: "2026-13-45"$/.test(line));
+      const source = lines.findIndex((line, index) => index > at && /^ +6 \| {3}deprecation_at: "2026-13-45"$/.test(line));
       expect(source, text).toBeGreaterThan(at);
       const caret = lines[source + 1]!;
       expect(caret.indexOf('^') - caret.indexOf('|')).toBe(lines[source]!.indexOf('"') - lines[source]!.indexOf('|'));
-      expect(text).toMatch(/^ +13 \|   colour: blue\n +\|   \^$/m);
+      expect(text).toMatch(/^ +13 \| {3}colour: blue\n +\| {3}\^$/m);
       expect(lines.filter((line) => line !== '').at(-1)).toBe('2 errors');
       expect(text).not.toMatch(/╭|│/);
     }

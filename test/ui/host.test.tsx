@@ -149,7 +149,7 @@ describe('plain host', () => {
       const host = createHost({ stdout, stderr: new CapturingStream(true), stdin, interactive: false, color: false, json: false });
       hosts.push(host);
       const answer = host.confirm('Do you want to perform these actions? Only "yes" will be accepted.', false);
-      await waitFor(() => stdout.text().endsWith('Enter a value: '));
+      await waitFor(() => stdout.text().endsWith('Enter a value: '), { what: 'the prompt' });
       if (typed) stdin.write(typed);
       else stdin.end();
       await expect(answer).resolves.toBe(approved);
