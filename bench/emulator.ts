@@ -27,7 +27,11 @@ await Promise.all(
       const response = await fetch(`${emulator.url}/v1/images?${query}`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ name: `bench-${index}`, file: { href: 'cos://us-south/bench/disk.qcow2' }, operating_system: { name: 'ubuntu-24-04-amd64' } }),
+        body: JSON.stringify({
+          name: `bench-${index}`,
+          file: { href: 'cos://us-south/bench/disk.qcow2' },
+          operating_system: { name: 'ubuntu-24-04-amd64' },
+        }),
       });
       if (response.status !== 201) throw new Error(`create ${index}: ${response.status} ${await response.text()}`);
       await response.arrayBuffer();
@@ -35,7 +39,9 @@ await Promise.all(
   }),
 );
 const createMs = performance.now() - createStart;
-console.log(`created ${imageCount} images in ${(createMs / 1000).toFixed(2)} s (${((imageCount / createMs) * 1000).toFixed(0)} creates/s, ${concurrency} concurrent)`);
+console.log(
+  `created ${imageCount} images in ${(createMs / 1000).toFixed(2)} s (${((imageCount / createMs) * 1000).toFixed(0)} creates/s, ${concurrency} concurrent)`,
+);
 
 const pageTimes: number[] = [];
 let href: string | undefined = `${emulator.url}/v1/images?${query}&limit=100`;
@@ -51,11 +57,15 @@ while (href) {
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 const stretch = Math.max(1, Math.floor(pageTimes.length / 10));
-console.log(`listed ${listed} images in ${pageTimes.length} pages of 100, ${(pageTimes.reduce((a, b) => a + b, 0) / 1000).toFixed(2)} s in all`);
+console.log(
+  `listed ${listed} images in ${pageTimes.length} pages of 100, ${(pageTimes.reduce((a, b) => a + b, 0) / 1000).toFixed(2)} s in all`,
+);
 console.log('mean ms per page, by tenth of the listing:');
 for (let start = 0; start < pageTimes.length; start += stretch) {
   const slice = pageTimes.slice(start, start + stretch);
-  console.log(`  pages ${String(start + 1).padStart(3)}-${String(start + slice.length).padEnd(3)}  ${mean(slice).toFixed(2)} ms`);
+  console.log(
+    `  pages ${String(start + 1).padStart(3)}-${String(start + slice.length).padEnd(3)}  ${mean(slice).toFixed(2)} ms`,
+  );
 }
 const firstTenth = mean(pageTimes.slice(0, stretch));
 const lastTenth = mean(pageTimes.slice(-stretch));
@@ -64,11 +74,17 @@ console.log(`last/first tenth ratio: ${(lastTenth / firstTenth).toFixed(2)} (abo
 // A filtered listing has to count its matches for total_count: it scans, so it is shown apart.
 const filteredStart = performance.now();
 let filteredPages = 0;
-for (let filtered: string | undefined = `${emulator.url}/v1/images?${query}&limit=100&status=available`; filtered; filteredPages++) {
+for (
+  let filtered: string | undefined = `${emulator.url}/v1/images?${query}&limit=100&status=available`;
+  filtered;
+  filteredPages++
+) {
   const page = (await (await fetch(filtered, { headers })).json()) as { next?: { href: string } };
   filtered = page.next?.href;
 }
-console.log(`status=available: ${filteredPages} pages in ${((performance.now() - filteredStart) / 1000).toFixed(2)} s (${((performance.now() - filteredStart) / filteredPages).toFixed(2)} ms a page)`);
+console.log(
+  `status=available: ${filteredPages} pages in ${((performance.now() - filteredStart) / 1000).toFixed(2)} s (${((performance.now() - filteredStart) / filteredPages).toFixed(2)} ms a page)`,
+);
 
 const stats = await (await fetch(`${emulator.url}/emulator/v1/stats`, { headers })).json();
 console.log(`requests served: ${JSON.stringify((stats as { requests: unknown }).requests)}`);

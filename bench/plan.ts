@@ -96,7 +96,11 @@ async function buildCloud(emulator: RunningEmulator, token: string, count: numbe
         const response = await fetch(`${emulator.url}/v1/images?${API_QUERY}`, {
           method: 'POST',
           headers,
-          body: JSON.stringify({ name, file: { href: `cos://us-south/bench/${name}.qcow2` }, operating_system: { name: 'ubuntu-24-04-amd64' } }),
+          body: JSON.stringify({
+            name,
+            file: { href: `cos://us-south/bench/${name}.qcow2` },
+            operating_system: { name: 'ubuntu-24-04-amd64' },
+          }),
         });
         const image = (await response.json()) as Record<string, unknown>;
         if (response.status !== 201) throw new Error(`create ${name}: ${response.status} ${JSON.stringify(image)}`);
@@ -114,7 +118,13 @@ async function buildCloud(emulator: RunningEmulator, token: string, count: numbe
   return { version: 1, lineage: randomUUID(), serial: 1, resources: sorted };
 }
 
-async function hook(emulator: RunningEmulator, token: string, method: string, path: string, body?: unknown): Promise<any> {
+async function hook(
+  emulator: RunningEmulator,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<any> {
   const response = await fetch(`${emulator.url}/emulator/v1${path}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -126,9 +136,13 @@ async function hook(emulator: RunningEmulator, token: string, method: string, pa
 
 function runChild(mode: Mode, emulator: RunningEmulator, stateFile: string): Promise<Measurement> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', 'tsx', self, '--measure', mode, emulator.url, emulator.apiKey, stateFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', self, '--measure', mode, emulator.url, emulator.apiKey, stateFile],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return new Promise((resolve, reject) => {
@@ -141,7 +155,12 @@ function runChild(mode: Mode, emulator: RunningEmulator, stateFile: string): Pro
 }
 
 /** One refresh in a child process; the emulator's own count must agree with the client's (plus its warm-up call). */
-async function measureOne(mode: Mode, emulator: RunningEmulator, token: string, stateFile: string): Promise<Measurement> {
+async function measureOne(
+  mode: Mode,
+  emulator: RunningEmulator,
+  token: string,
+  stateFile: string,
+): Promise<Measurement> {
   await hook(emulator, token, 'DELETE', '/stats');
   const result = await runChild(mode, emulator, stateFile);
   const stats = (await hook(emulator, token, 'GET', '/stats')) as { requests: Record<string, number> };
@@ -149,7 +168,9 @@ async function measureOne(mode: Mode, emulator: RunningEmulator, token: string, 
     .filter(([route]) => route.split(' ')[1]!.startsWith('/v1/'))
     .reduce((sum, [, n]) => sum + n, 0);
   if (answered !== result.requests + 1) {
-    throw new Error(`${mode}: the client counted ${result.requests} requests, the emulator answered ${answered} (with one warm-up)`);
+    throw new Error(
+      `${mode}: the client counted ${result.requests} requests, the emulator answered ${answered} (with one warm-up)`,
+    );
   }
   return result;
 }
@@ -162,26 +183,43 @@ function printTable(rows: { count: number; imageform: Measurement; naive: Measur
   const header = ['images', 'refresh', 'requests', 'wall ms', 'peak RSS MB'];
   const widths = [8, 26, 10, 10, 12];
   const line = (cells: string[]) => cells.map((cell, i) => pad(cell, widths[i]!, i !== 1)).join('  ');
-  console.log(`\nRefresh with ${LATENCY_MS} ms latency injected into every API request (emulator over loopback HTTP)\n`);
+  console.log(
+    `\nRefresh with ${LATENCY_MS} ms latency injected into every API request (emulator over loopback HTTP)\n`,
+  );
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const { count, imageform, naive } of rows) {
-    const cells = (label: string, m: Measurement) => [count.toLocaleString('en-US'), label, String(m.requests), m.wallMs.toFixed(0), m.peakRssMb.toFixed(1)];
+    const cells = (label: string, m: Measurement) => [
+      count.toLocaleString('en-US'),
+      label,
+      String(m.requests),
+      m.wallMs.toFixed(0),
+      m.peakRssMb.toFixed(1),
+    ];
     console.log(line(cells('imageform (list, pages)', imageform)));
     console.log(line(cells(`one GET each, ${NAIVE_PARALLELISM} parallel`, naive)));
     const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
     console.log(
-      line(['', 'ratio (naive / imageform)', ratio(naive.requests, imageform.requests), ratio(naive.wallMs, imageform.wallMs), ratio(naive.peakRssMb, imageform.peakRssMb)]),
+      line([
+        '',
+        'ratio (naive / imageform)',
+        ratio(naive.requests, imageform.requests),
+        ratio(naive.wallMs, imageform.wallMs),
+        ratio(naive.peakRssMb, imageform.peakRssMb),
+      ]),
     );
     console.log('');
   }
-  console.log('requests: Images API requests of the refresh alone; peak RSS: the refreshing process (a fresh Node.js with tsx).');
+  console.log(
+    'requests: Images API requests of the refresh alone; peak RSS: the refreshing process (a fresh Node.js with tsx).',
+  );
 }
 
 async function main(): Promise<void> {
   const counts = process.argv.slice(2).map(Number);
   const sizes = counts.length ? counts : [1_000, 10_000];
-  if (!sizes.every((n) => Number.isInteger(n) && n > 0)) throw new Error('usage: node --import tsx bench/plan.ts [COUNT...]');
+  if (!sizes.every((n) => Number.isInteger(n) && n > 0))
+    throw new Error('usage: node --import tsx bench/plan.ts [COUNT...]');
   const rows: { count: number; imageform: Measurement; naive: Measurement }[] = [];
   for (const count of sizes) {
     const emulator = await startEmulator({ timeScale: 0 });
@@ -190,7 +228,9 @@ async function main(): Promise<void> {
       const token = await tokenFor(emulator);
       const built = performance.now();
       const state = await buildCloud(emulator, token, count);
-      process.stderr.write(`built a cloud of ${count} images in ${((performance.now() - built) / 1000).toFixed(1)} s\n`);
+      process.stderr.write(
+        `built a cloud of ${count} images in ${((performance.now() - built) / 1000).toFixed(1)} s\n`,
+      );
       const stateFile = join(dir, 'state.json');
       await writeFile(stateFile, JSON.stringify(state));
       await hook(emulator, token, 'POST', '/faults', { latency_ms: LATENCY_MS });

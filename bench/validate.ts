@@ -64,14 +64,26 @@ async function timeValidate(root: string): Promise<{ ms: number; code: number; s
   const out = new PassThrough();
   out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const started = performance.now();
-  const code = await validate({ argv: ['infra'], cwd: root, env: {}, stdin: new PassThrough(), stdout: out, stderr: new PassThrough() });
+  const code = await validate({
+    argv: ['infra'],
+    cwd: root,
+    env: {},
+    stdin: new PassThrough(),
+    stdout: out,
+    stderr: new PassThrough(),
+  });
   const ms = performance.now() - started;
   await new Promise((resolve) => setImmediate(resolve));
   return { ms, code, stdout };
 }
 
 /** Median of `runs` timed calls after one untimed warm-up (schemas compiled); fails if a call does not `succeed`. */
-async function median<T>(what: string, call: () => T | Promise<T>, succeed: (value: T) => boolean, runs = 9): Promise<number> {
+async function median<T>(
+  what: string,
+  call: () => T | Promise<T>,
+  succeed: (value: T) => boolean,
+  runs = 9,
+): Promise<number> {
   if (!succeed(await call())) throw new Error(`${what}: unexpected result`);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -85,11 +97,13 @@ async function median<T>(what: string, call: () => T | Promise<T>, succeed: (val
 
 /** The documents of test/unit/config/load.test.ts's 1,000-document case: one image and 999 export jobs. */
 function generateLoadCase(root: string): void {
-  const image = 'kind: image\nname: web\nspec:\n  file: cos://us-south/imageform-examples/ubuntu-24.04.qcow2\n' +
+  const image =
+    'kind: image\nname: web\nspec:\n  file: cos://us-south/imageform-examples/ubuntu-24.04.qcow2\n' +
     '  operating_system: ubuntu-24-04-amd64\n';
   const jobs = Array.from(
     { length: 999 },
-    (_, i) => `kind: image_export_job\nname: job-${i}\nspec:\n  image: r006-1a2b3c4d-0000-4000-8000-${String(i).padStart(12, '0')}\n  storage_bucket: {name: b}\n`,
+    (_, i) =>
+      `kind: image_export_job\nname: job-${i}\nspec:\n  image: r006-1a2b3c4d-0000-4000-8000-${String(i).padStart(12, '0')}\n  storage_bucket: {name: b}\n`,
   );
   mkdirSync(join(root, 'load'), { recursive: true });
   writeFileSync(join(root, 'load', 'images.yaml'), image);
@@ -103,13 +117,18 @@ async function refusals(root: string): Promise<void> {
     levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
   }
   const bomb = `${levels.join('\n')}\n`;
-  const refusedAs = (code: string) => (parsed: ReturnType<typeof parseYamlText>) => parsed.diagnostics.some((d) => d.code === code);
+  const refusedAs = (code: string) => (parsed: ReturnType<typeof parseYamlText>) =>
+    parsed.diagnostics.some((d) => d.code === code);
   const bombMs = await median('alias bomb', () => parseYamlText(bomb, 'bomb.yaml'), refusedAs('yaml.alias-bomb'));
   const deep = `x: ${'['.repeat(100_000)}\n`;
   const deepMs = await median('deep nesting', () => parseYamlText(deep, 'deep.yaml'), refusedAs('yaml.too-deep'));
   mkdirSync(join(root, 'huge'), { recursive: true });
   writeFileSync(join(root, 'huge', 'huge.yaml'), Buffer.alloc(11 * 1024 * 1024, 0x61));
-  const hugeMs = await median('11 MiB file', () => loadConfiguration('huge', { cwd: root }), (loaded) => loaded.diagnostics.length === 1);
+  const hugeMs = await median(
+    '11 MiB file',
+    () => loadConfiguration('huge', { cwd: root }),
+    (loaded) => loaded.diagnostics.length === 1,
+  );
   console.log(
     `refusals (medians of 9): alias bomb ${bombMs.toFixed(1)} ms, 100,000-deep nesting ${deepMs.toFixed(1)} ms, ` +
       `11 MiB file ${hugeMs.toFixed(1)} ms`,
@@ -125,7 +144,9 @@ try {
   for (let i = 0; i < 9; i++) runs.push((await timeValidate(root)).ms);
   runs.sort((a, b) => a - b);
   console.log(`validate: ${count} documents in 100 files: ${first.stdout.trim()}`);
-  console.log(`validate: first run ${first.ms.toFixed(0)} ms (schemas compiled), median of 9 warm runs ${runs[4]!.toFixed(0)} ms`);
+  console.log(
+    `validate: first run ${first.ms.toFixed(0)} ms (schemas compiled), median of 9 warm runs ${runs[4]!.toFixed(0)} ms`,
+  );
 
   generateLoadCase(root);
   const loadMs = await median(

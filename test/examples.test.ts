@@ -45,7 +45,9 @@ describe('examples/', () => {
   it('lifecycle: scheduled dates, a null revert, an immediate deprecate and obsolete', async () => {
     const { configuration } = await loadConfiguration('lifecycle', { cwd: examples });
     const docs = configuration.documents;
-    expect(docs.some((d) => typeof d.spec.obsolescence_at === 'string' && typeof d.spec.deprecation_at === 'string')).toBe(true);
+    expect(
+      docs.some((d) => typeof d.spec.obsolescence_at === 'string' && typeof d.spec.deprecation_at === 'string'),
+    ).toBe(true);
     expect(docs.some((d) => d.spec.deprecation_at === null)).toBe(true);
     expect(docs.some((d) => d.kind === 'image_deprecate')).toBe(true);
     expect(docs.some((d) => d.kind === 'image_obsolete')).toBe(true);

@@ -69,4 +69,3 @@ export function exitCode(
   }
   return outcome.failed ? 1 : 0;
 }
-

@@ -12,6 +12,7 @@ export function endQuietlyWhenClosed(stream: Writable, name: string, other: Writ
     // A destroyed stream drops later writes by itself; this only decides what, if anything, to say.
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED' || reported) return;
     reported = true;
-    if (!other.destroyed) other.write(`error: cannot write to ${name}: ${err.code ?? err.message} (the rest of its output is lost)\n`);
+    if (!other.destroyed)
+      other.write(`error: cannot write to ${name}: ${err.code ?? err.message} (the rest of its output is lost)\n`);
   });
 }

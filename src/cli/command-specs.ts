@@ -39,7 +39,10 @@ const EXIT_APPLY = [
   [1, 'error (bad input, a refused plan, a resource that failed)'],
 ] as const;
 
-const noColor = { type: 'boolean', help: 'no ANSI colours (as NO_COLOR=1 or TERM=dumb); prompts still ask on a terminal' } as const;
+const noColor = {
+  type: 'boolean',
+  help: 'no ANSI colours (as NO_COLOR=1 or TERM=dumb); prompts still ask on a terminal',
+} as const;
 
 const validate = {
   name: 'validate',
@@ -118,7 +121,7 @@ const drift = {
   summary: 'report changes made outside imageform',
   description:
     'Refreshes only, and reports what changed in the cloud since the last apply and what differs from the files.\n' +
-    'Changes nothing, except that --baseline writes ignore rules for today\'s drift.',
+    "Changes nothing, except that --baseline writes ignore rules for today's drift.",
   flags: {
     format: { type: 'string', value: 'text|json|markdown', help: 'output format (json: the plan --json object)' },
     baseline: { type: 'boolean', help: "accept today's drift: write ignore rules for it" },
@@ -255,15 +258,34 @@ const emulator = {
     port: { type: 'string', value: 'N', help: 'port to listen on (default 0: a free one)' },
     host: { type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
     data: { type: 'string', value: 'FILE', help: 'keep the cloud in FILE across restarts' },
-    'api-key': { type: 'string', value: 'KEY', help: 'the API key to accept (or IMAGEFORM_EMULATOR_API_KEY); default: a new one' },
+    'api-key': {
+      type: 'string',
+      value: 'KEY',
+      help: 'the API key to accept (or IMAGEFORM_EMULATOR_API_KEY); default: a new one',
+    },
     'time-scale': { type: 'string', value: 'X', help: 'how fast emulated time runs for waits (0.1: ten times faster)' },
     'token-ttl': { type: 'string', value: 'SECONDS', help: 'lifetime of the IAM tokens it issues' },
   },
-  exit: [[0, 'stopped by SIGINT or SIGTERM'], [1, 'error (e.g. the port is in use)']],
+  exit: [
+    [0, 'stopped by SIGINT or SIGTERM'],
+    [1, 'error (e.g. the port is in use)'],
+  ],
 } as const satisfies CommandSpec;
 
 /** In the order `imageform help` lists them. */
-export const COMMANDS = [validate, plan, apply, destroy, drift, importSpec, state, forceUnlock, show, output, emulator] as const;
+export const COMMANDS = [
+  validate,
+  plan,
+  apply,
+  destroy,
+  drift,
+  importSpec,
+  state,
+  forceUnlock,
+  show,
+  output,
+  emulator,
+] as const;
 
 export const SPECS = {
   validate,

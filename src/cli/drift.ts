@@ -22,7 +22,8 @@ async function readRules(dir: string, cwd: string) {
   const file = join(dir, DRIFT_IGNORE_FILE);
   // Read like the YAML files: a named pipe in its place would otherwise hang drift.
   const read = await readRegularFile(file);
-  if (!('text' in read) && read.reason !== 'missing') throw new UserError(refusalDiagnostic(read, displayPath(cwd, file)));
+  if (!('text' in read) && read.reason !== 'missing')
+    throw new UserError(refusalDiagnostic(read, displayPath(cwd, file)));
   const text = 'text' in read ? read.text : undefined;
   return { file, rules: text === undefined ? [] : parseIgnoreRules(text, displayPath(cwd, file)), text };
 }
@@ -35,7 +36,8 @@ function displayPath(cwd: string, file: string): string {
 function driftClosing(plan: { drift: unknown[]; changes: unknown[] }, rulesFile: string): string {
   const parts: string[] = [];
   if (plan.drift.length) parts.push(`${counted(plan.drift.length, 'resource', 'resources')} changed outside imageform`);
-  if (plan.changes.length) parts.push(`${counted(plan.changes.length, 'resource differs', 'resources differ')} from the files`);
+  if (plan.changes.length)
+    parts.push(`${counted(plan.changes.length, 'resource differs', 'resources differ')} from the files`);
   return [
     `Drift: ${parts.join('; ')}.`,
     '  To make the cloud match the files again: imageform apply',
@@ -53,8 +55,10 @@ export async function drift(context: CommandContext): Promise<number> {
   }
   const dir = resolve(context.cwd, dirArgument(positionals, 'drift'));
   const { file, rules, text } = await readRules(dir, context.cwd);
-  const { result, snapshot } = await withSession(dir, { cwd: context.cwd, env: context.env, host: silentHost }, (session) =>
-    refreshAndPlan(session, silentHost, {}),
+  const { result, snapshot } = await withSession(
+    dir,
+    { cwd: context.cwd, env: context.env, host: silentHost },
+    (session) => refreshAndPlan(session, silentHost, {}),
   );
 
   const report = driftReport(result.plan, rules, snapshot.now);
@@ -66,7 +70,9 @@ export async function drift(context: CommandContext): Promise<number> {
       await writeFile(file, text ? `${text.endsWith('\n') ? text : `${text}\n`}${rulesText}` : rulesText);
     }
     context.stdout.write(
-      added ? `Wrote ignore rules for today's drift to ${displayPath(context.cwd, file)}; "imageform drift" now reports only new drift.\n` : 'Nothing drifted: no rules written.\n',
+      added
+        ? `Wrote ignore rules for today's drift to ${displayPath(context.cwd, file)}; "imageform drift" now reports only new drift.\n`
+        : 'Nothing drifted: no rules written.\n',
     );
     return 0;
   }
@@ -92,7 +98,10 @@ export async function drift(context: CommandContext): Promise<number> {
         ? `${renderPlanText(report.plan, { color: mode.color, width })}\n${closing}`
         : 'No drift. The cloud matches the files and the last apply.\n',
     );
-    if (report.ignored) context.stdout.write(`${report.ignored} drifted ${report.ignored === 1 ? 'field is' : 'fields are'} accepted by ${displayPath(context.cwd, file)}.\n`);
+    if (report.ignored)
+      context.stdout.write(
+        `${report.ignored} drifted ${report.ignored === 1 ? 'field is' : 'fields are'} accepted by ${displayPath(context.cwd, file)}.\n`,
+      );
   }
   for (const note of notes) context.stderr.write(`warning: ${note}\n`);
   if (context.env.GITHUB_STEP_SUMMARY) await appendFile(context.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);

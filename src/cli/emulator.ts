@@ -8,7 +8,12 @@ import { helpHint, parseCommandArgs } from './parse-args.js';
 /** The flags are listed once, in command-specs.ts; errors point at --help. */
 const usage = helpHint('emulator');
 
-function numberFlag(value: string | undefined, flag: string, valid: (n: number) => boolean, rule: string): number | undefined {
+function numberFlag(
+  value: string | undefined,
+  flag: string,
+  valid: (n: number) => boolean,
+  rule: string,
+): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || !valid(parsed)) {
@@ -20,10 +25,26 @@ function numberFlag(value: string | undefined, flag: string, valid: (n: number) 
 /** `imageform emulator`: runs the emulated cloud as a server until SIGINT or SIGTERM. */
 export async function emulator(context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(SPECS.emulator, context.argv);
-  if (positionals.length > 0) throw UserError.of('cli.bad-arguments', `emulator: unexpected argument "${positionals[0]}"`, usage);
-  const port = numberFlag(values.port, 'port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'an integer from 0 to 65535');
-  const timeScale = numberFlag(values['time-scale'], 'time-scale', (n) => n >= 0, 'a number >= 0 (0.1 runs ten times faster)');
-  const tokenTtlSeconds = numberFlag(values['token-ttl'], 'token-ttl', (n) => Number.isInteger(n) && n > 0, 'a whole number of seconds > 0');
+  if (positionals.length > 0)
+    throw UserError.of('cli.bad-arguments', `emulator: unexpected argument "${positionals[0]}"`, usage);
+  const port = numberFlag(
+    values.port,
+    'port',
+    (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
+    'an integer from 0 to 65535',
+  );
+  const timeScale = numberFlag(
+    values['time-scale'],
+    'time-scale',
+    (n) => n >= 0,
+    'a number >= 0 (0.1 runs ten times faster)',
+  );
+  const tokenTtlSeconds = numberFlag(
+    values['token-ttl'],
+    'token-ttl',
+    (n) => Number.isInteger(n) && n > 0,
+    'a whole number of seconds > 0',
+  );
   // Read from the environment too, so the key need not appear in the process list.
   const apiKey = values['api-key'] ?? context.env.IMAGEFORM_EMULATOR_API_KEY;
   if (apiKey === '') throw UserError.of('cli.bad-arguments', 'emulator: --api-key must not be empty', usage);
@@ -40,9 +61,24 @@ export async function emulator(context: CommandContext): Promise<number> {
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw UserError.of('emulator.port-in-use', `emulator: port ${port} is already in use`, 'pick another --port, or 0 for a free one');
-    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw UserError.of('emulator.cannot-listen', `emulator: cannot listen on ${values.host ?? '127.0.0.1'}:${port ?? 0} (${code})`, 'check --host and --port');
-    if (err instanceof Error && /cloud file|JSON/.test(err.message)) throw UserError.of('emulator.bad-data-file', `emulator: ${err.message}`, 'point --data at a file this emulator wrote, or a new path');
+    if (code === 'EADDRINUSE')
+      throw UserError.of(
+        'emulator.port-in-use',
+        `emulator: port ${port} is already in use`,
+        'pick another --port, or 0 for a free one',
+      );
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      throw UserError.of(
+        'emulator.cannot-listen',
+        `emulator: cannot listen on ${values.host ?? '127.0.0.1'}:${port ?? 0} (${code})`,
+        'check --host and --port',
+      );
+    if (err instanceof Error && /cloud file|JSON/.test(err.message))
+      throw UserError.of(
+        'emulator.bad-data-file',
+        `emulator: ${err.message}`,
+        'point --data at a file this emulator wrote, or a new path',
+      );
     throw err;
   }
   context.stdout.write(`listening on ${running.url}\n`);

@@ -16,7 +16,8 @@ export function commandHelp(spec: CommandSpec): string {
   flags.push(['-h, --help', 'show this help']);
   const width = Math.max(...flags.map(([label]) => label.length));
   lines.push('', 'Flags:', ...flags.map(([label, help]) => `  ${label.padEnd(width)}  ${help}`));
-  if (Object.keys(spec.flags).length) lines.push("  Terraform's single-dash spellings work too: -flag, -flag=VALUE, -flag VALUE.");
+  if (Object.keys(spec.flags).length)
+    lines.push("  Terraform's single-dash spellings work too: -flag, -flag=VALUE, -flag VALUE.");
   lines.push('', 'Exit codes:', ...spec.exit.map(([code, meaning]) => `  ${code}  ${meaning}`));
   return `${lines.join('\n')}\n`;
 }

@@ -96,7 +96,10 @@ export function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
   const args = end === -1 ? argv : argv.slice(0, end);
   return args.some(
-    (token, index) => /^--?json$/.test(token) || /^--?format=json$/.test(token) || (/^--?format$/.test(token) && args[index + 1] === 'json'),
+    (token, index) =>
+      /^--?json$/.test(token) ||
+      /^--?format=json$/.test(token) ||
+      (/^--?format$/.test(token) && args[index + 1] === 'json'),
   );
 }
 
@@ -123,7 +126,9 @@ async function reportFailure(err: unknown, context: CommandContext, json?: Recor
     context.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   } else {
     const message = err instanceof Error ? err.message : String(err);
-    context.stderr.write(`error: ${message.split('\n')[0]} (this is a bug in imageform; IMAGEFORM_DEBUG=1 shows details)\n`);
+    context.stderr.write(
+      `error: ${message.split('\n')[0]} (this is a bug in imageform; IMAGEFORM_DEBUG=1 shows details)\n`,
+    );
   }
   return 1;
 }

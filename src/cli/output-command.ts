@@ -34,7 +34,12 @@ export async function output(context: CommandContext): Promise<number> {
     );
     if (json) context.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
     else if (Object.keys(all).length === 0) context.stdout.write(`No managed resources in ${backend.description}.\n`);
-    else context.stdout.write(Object.entries(all).map(([address, outputs]) => `# ${address}\n${attributeLines(outputs)}`).join('\n'));
+    else
+      context.stdout.write(
+        Object.entries(all)
+          .map(([address, outputs]) => `# ${address}\n${attributeLines(outputs)}`)
+          .join('\n'),
+      );
     return 0;
   }
   const resource = document.resources[selector.address];
@@ -62,7 +67,8 @@ export async function output(context: CommandContext): Promise<number> {
   const value = outputs[selector.attribute];
   if (json) context.stdout.write(`${JSON.stringify(value)}\n`);
   // The raw value, for scripts: a string unquoted, null as nothing at all.
-  else if (value !== null && value !== undefined) context.stdout.write(`${typeof value === 'string' ? oneLine(value) : JSON.stringify(value)}\n`);
+  else if (value !== null && value !== undefined)
+    context.stdout.write(`${typeof value === 'string' ? oneLine(value) : JSON.stringify(value)}\n`);
   return 0;
 }
 
@@ -80,7 +86,11 @@ async function splitArguments(cwd: string, positionals: string[]): Promise<{ sel
   const selector = parseSelector(first);
   if (selector) return { selector, ...(second !== undefined ? { dir: second } : {}) };
   if (second !== undefined) {
-    throw UserError.of('cli.bad-arguments', `output: "${oneLine(first)}" is not an address (KIND.NAME or KIND.NAME.ATTR)`, usage);
+    throw UserError.of(
+      'cli.bad-arguments',
+      `output: "${oneLine(first)}" is not an address (KIND.NAME or KIND.NAME.ATTR)`,
+      usage,
+    );
   }
   const info = await stat(resolve(cwd, first)).catch(() => undefined);
   if (!info?.isDirectory()) {
@@ -98,7 +108,13 @@ async function splitArguments(cwd: string, positionals: string[]): Promise<{ sel
 
 function parseSelector(argument: string): Selector | undefined {
   const parts = argument.split('.');
-  if (parts.length < 2 || parts.length > 3 || !(KINDS as readonly string[]).includes(parts[0]!) || parts.some((part) => part === '')) return undefined;
+  if (
+    parts.length < 2 ||
+    parts.length > 3 ||
+    !(KINDS as readonly string[]).includes(parts[0]!) ||
+    parts.some((part) => part === '')
+  )
+    return undefined;
   if (argument.includes('/')) return undefined;
   return { address: `${parts[0]}.${parts[1]}`, ...(parts[2] !== undefined ? { attribute: parts[2] } : {}) };
 }

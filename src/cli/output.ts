@@ -11,7 +11,10 @@ import { helpHint } from './parse-args.js';
  * The renderer for a command: ink on a terminal, plain lines elsewhere, JSON lines for --json. ink (and React)
  * is loaded only for a terminal: it costs half a second of start-up that CI logs and pipes never need.
  */
-export async function hostFor(context: CommandContext, flags: { json?: boolean; noColor?: boolean }): Promise<Host & { color: boolean }> {
+export async function hostFor(
+  context: CommandContext,
+  flags: { json?: boolean; noColor?: boolean },
+): Promise<Host & { color: boolean }> {
   const mode = outputMode(context, context.env, { noColor: flags.noColor === true });
   const color = mode.color && !flags.json;
   const streams = { stdout: context.stdout, stderr: context.stderr, stdin: context.stdin };

@@ -44,7 +44,11 @@ export function normalizeFlags(spec: { name: string; flags: FlagSpecs }, argv: r
     if (!declared) throw unknownFlag(spec, dashes, name);
     if (declared.type === 'boolean') {
       if (assigned !== undefined) {
-        throw UserError.of('cli.bad-arguments', `${spec.name}: ${dashes}${name} takes no value`, `write just ${dashes}${name}`);
+        throw UserError.of(
+          'cli.bad-arguments',
+          `${spec.name}: ${dashes}${name} takes no value`,
+          `write just ${dashes}${name}`,
+        );
       }
       args.push(`--${name}`);
       continue;
@@ -55,7 +59,11 @@ export function normalizeFlags(spec: { name: string; flags: FlagSpecs }, argv: r
     }
     const next = argv[index + 1];
     if (next === undefined || next === '--' || isDeclaredFlag(spec.flags, next)) {
-      throw UserError.of('cli.bad-arguments', `${spec.name}: ${dashes}${name} needs a value`, `e.g. ${dashes}${name} ${declared.value ?? 'VALUE'}`);
+      throw UserError.of(
+        'cli.bad-arguments',
+        `${spec.name}: ${dashes}${name} needs a value`,
+        `e.g. ${dashes}${name} ${declared.value ?? 'VALUE'}`,
+      );
     }
     args.push(`--${name}=${next}`);
     index++;

@@ -18,7 +18,12 @@ function planFormat(format: string | undefined, json: boolean): (typeof FORMATS)
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw UserError.of('cli.bad-arguments', `plan: --format must be text, json or markdown, not "${format}"`);
   }
-  if (json && format !== 'json') throw UserError.of('cli.bad-arguments', `plan: --json and --format ${format} contradict each other`, 'keep one of them');
+  if (json && format !== 'json')
+    throw UserError.of(
+      'cli.bad-arguments',
+      `plan: --json and --format ${format} contradict each other`,
+      'keep one of them',
+    );
   return format as (typeof FORMATS)[number];
 }
 
@@ -54,9 +59,17 @@ export async function plan(context: CommandContext): Promise<number> {
     } else {
       host.notify({ type: 'plan-ready', plan: planned });
       if (values.out) {
-        host.notify({ type: 'notice', level: 'info', message: `Saved the plan to ${values.out}. To carry it out exactly: imageform apply ${values.out}` });
+        host.notify({
+          type: 'notice',
+          level: 'info',
+          message: `Saved the plan to ${values.out}. To carry it out exactly: imageform apply ${values.out}`,
+        });
       } else if (planned.changes.length) {
-        host.notify({ type: 'notice', level: 'info', message: 'This plan was not saved: "imageform apply" will plan again before acting.' });
+        host.notify({
+          type: 'notice',
+          level: 'info',
+          message: 'This plan was not saved: "imageform apply" will plan again before acting.',
+        });
       }
     }
     const pending = options.refreshOnly ? planned.drift.length : planned.changes.length;
@@ -70,7 +83,11 @@ async function checkWritable(path: string, shown: string): Promise<void> {
   const folder = dirname(path);
   const info = await stat(folder).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw UserError.of('plan.out-unwritable', `cannot write the plan to ${shown}: the folder ${dirname(shown)} does not exist`, 'create it first, or choose another path');
+    throw UserError.of(
+      'plan.out-unwritable',
+      `cannot write the plan to ${shown}: the folder ${dirname(shown)} does not exist`,
+      'create it first, or choose another path',
+    );
   }
   await access(folder, constants.W_OK).catch(() => {
     throw UserError.of('plan.out-unwritable', `cannot write the plan to ${shown}: the folder is not writable`);

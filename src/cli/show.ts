@@ -23,9 +23,18 @@ export async function show(context: CommandContext): Promise<number> {
   }
   const saved = await readSavedPlan(resolve(context.cwd, file)).catch((err: NodeJS.ErrnoException) => {
     if (err instanceof UserError) throw err;
-    throw UserError.of('cli.not-found', `show: cannot read ${file} (${err.code ?? err.message})`, 'give the path of a file written by "imageform plan --out FILE"');
+    throw UserError.of(
+      'cli.not-found',
+      `show: cannot read ${file} (${err.code ?? err.message})`,
+      'give the path of a file written by "imageform plan --out FILE"',
+    );
   });
-  if (!saved) throw UserError.of('plan.saved-unreadable', `show: ${file} is a directory, not a saved plan`, 'give the path of a file written by "imageform plan --out FILE"');
+  if (!saved)
+    throw UserError.of(
+      'plan.saved-unreadable',
+      `show: ${file} is a directory, not a saved plan`,
+      'give the path of a file written by "imageform plan --out FILE"',
+    );
   if (values.json) {
     context.stdout.write(planToJson(saved.plan));
     return 0;

@@ -20,7 +20,11 @@ export async function state(context: CommandContext): Promise<number> {
   const [name, ...argv] = context.argv;
   if (!name || !(subcommands as readonly string[]).includes(name)) {
     const suggestion = name ? didYouMean(name, subcommands) : undefined;
-    if (suggestion) throw UserError.of('cli.unknown-subcommand', `state: unknown subcommand "${name}"; did you mean "${suggestion}"?`);
+    if (suggestion)
+      throw UserError.of(
+        'cli.unknown-subcommand',
+        `state: unknown subcommand "${name}"; did you mean "${suggestion}"?`,
+      );
     throw UserError.of(
       'cli.unknown-subcommand',
       name ? `state: unknown subcommand "${name}"` : 'state needs a subcommand',
@@ -64,7 +68,8 @@ async function removeFromState(context: CommandContext, argv: string[]): Promise
   const last = positionals[positionals.length - 1];
   const dir = positionals.length > 1 && last !== undefined && !looksLikeAddress(last) ? last : undefined;
   const addresses = dir === undefined ? positionals : positionals.slice(0, -1);
-  if (addresses.length === 0) throw usageError('state rm', 'needs at least one address', 'imageform state rm ADDR... [DIR]');
+  if (addresses.length === 0)
+    throw usageError('state rm', 'needs at least one address', 'imageform state rm ADDR... [DIR]');
   return withBackend(context, dir, async (backend) => {
     const held = await backend.lock('state rm');
     try {
@@ -76,7 +81,9 @@ async function removeFromState(context: CommandContext, argv: string[]): Promise
       await backend.write(next);
       for (const [address, resource] of removed) {
         const object = resource.id ? `cloud object ${resource.id}` : 'cloud object, if it was ever created,';
-        context.stdout.write(`Removed ${address} from state: the ${object} is untouched and no longer managed by imageform.\n`);
+        context.stdout.write(
+          `Removed ${address} from state: the ${object} is untouched and no longer managed by imageform.\n`,
+        );
       }
       return 0;
     } finally {
@@ -102,7 +109,11 @@ async function pullState(context: CommandContext, argv: string[]): Promise<numbe
       }
       const earlier = await backend.readSerial(serial);
       if (!earlier) {
-        throw UserError.of('state.serial-not-kept', `serial ${serial} is not in the history of ${backend.description}`, `the current serial is ${current.serial}`);
+        throw UserError.of(
+          'state.serial-not-kept',
+          `serial ${serial} is not in the history of ${backend.description}`,
+          `the current serial is ${current.serial}`,
+        );
       }
       document = earlier;
     }
@@ -120,10 +131,12 @@ async function pushState(context: CommandContext, argv: string[]): Promise<numbe
   const [file, dir] = expectPositionals('state push', positionals, ['FILE'], ['DIR']);
   const force = values.force === true;
   const shownFile = file === '-' ? 'stdin' : file!;
-  const text = file === '-' ? await readStream(context.stdin) : await readPushedFile(resolve(context.cwd, file!), shownFile);
+  const text =
+    file === '-' ? await readStream(context.stdin) : await readPushedFile(resolve(context.cwd, file!), shownFile);
   const pushed = parseStateDocument(text, shownFile);
   return withBackend(context, dir, async (backend) => {
-    if (!backend.replace) throw UserError.of('state.push-unsupported', `${backend.description} cannot store a whole document`);
+    if (!backend.replace)
+      throw UserError.of('state.push-unsupported', `${backend.description} cannot store a whole document`);
     const held = await backend.lock('state push');
     try {
       const current = await backend.read();
@@ -144,7 +157,9 @@ async function pushState(context: CommandContext, argv: string[]): Promise<numbe
         );
       }
       await backend.replace(pushed, { lineage: current.lineage, serial: current.serial });
-      context.stdout.write(`Pushed ${shownFile} to ${backend.description} (lineage ${pushed.lineage}, serial ${pushed.serial}).\n`);
+      context.stdout.write(
+        `Pushed ${shownFile} to ${backend.description} (lineage ${pushed.lineage}, serial ${pushed.serial}).\n`,
+      );
       return 0;
     } finally {
       await held.release();
@@ -181,12 +196,16 @@ function describeResource(address: string, resource: ResourceState): string {
   const lines = [`# ${address}`, `kind: ${resource.kind}`, `id: ${resource.id ?? '(not created yet)'}`];
   if (resource.intent) {
     const key = resource.intent.key ? ` (created as "${resource.intent.key}")` : '';
-    lines.push(`intent: ${resource.intent.action} "${resource.intent.name}"${key} started ${resource.intent.started_at}, not confirmed`);
+    lines.push(
+      `intent: ${resource.intent.action} "${resource.intent.name}"${key} started ${resource.intent.started_at}, not confirmed`,
+    );
   }
   lines.push(
     `lifecycle: prevent_destroy ${resource.lifecycle.prevent_destroy}, deletion_policy ${resource.lifecycle.deletion_policy}`,
   );
-  lines.push(resource.dependencies.length ? `dependencies: ${resource.dependencies.join(', ')}` : 'dependencies: (none)');
+  lines.push(
+    resource.dependencies.length ? `dependencies: ${resource.dependencies.join(', ')}` : 'dependencies: (none)',
+  );
   const attributes = Object.keys(resource.attributes).length
     ? stringify(resource.attributes, { sortMapEntries: true }).trimEnd().replace(/^/gm, '  ')
     : '  (none)';
@@ -194,7 +213,12 @@ function describeResource(address: string, resource: ResourceState): string {
   return `${lines.join('\n')}\n`;
 }
 
-function expectPositionals(command: string, positionals: string[], required: string[], optional: string[]): (string | undefined)[] {
+function expectPositionals(
+  command: string,
+  positionals: string[],
+  required: string[],
+  optional: string[],
+): (string | undefined)[] {
   const usage = `imageform ${command} ${[...required, ...optional.map((name) => `[${name}]`)].join(' ')}`.trimEnd();
   if (positionals.length < required.length) throw usageError(command, `needs ${required.join(' and ')}`, usage);
   if (positionals.length > required.length + optional.length) {
@@ -210,7 +234,11 @@ function usageError(command: string, problem: string, usage: string): UserError 
 function parseSerial(text: string): number {
   const serial = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(serial)) {
-    throw UserError.of('cli.bad-arguments', `state pull: --serial must be a whole number, got "${text}"`, 'e.g. --serial 12');
+    throw UserError.of(
+      'cli.bad-arguments',
+      `state pull: --serial must be a whole number, got "${text}"`,
+      'e.g. --serial 12',
+    );
   }
   return serial;
 }
@@ -224,7 +252,11 @@ async function readPushedFile(path: string, shown: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw UserError.of('state.push-unreadable', `cannot read ${shown} (${code})`, 'give the path of a file written by "imageform state pull"');
+    throw UserError.of(
+      'state.push-unreadable',
+      `cannot read ${shown} (${code})`,
+      'give the path of a file written by "imageform state pull"',
+    );
   }
 }
 

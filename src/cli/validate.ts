@@ -13,7 +13,11 @@ import { parseCommandArgs } from './parse-args.js';
 export async function validate(context: CommandContext): Promise<number> {
   const { positionals, values } = parseCommandArgs(SPECS.validate, context.argv);
   if (positionals.length > 1) {
-    throw UserError.of('cli.bad-arguments', `validate: expected one directory, got ${positionals.length} arguments`, 'imageform validate [DIR]');
+    throw UserError.of(
+      'cli.bad-arguments',
+      `validate: expected one directory, got ${positionals.length} arguments`,
+      'imageform validate [DIR]',
+    );
   }
   const dir = positionals[0] ?? '.';
   const { configuration, diagnostics } = await loadConfiguration(dir, { cwd: context.cwd });

@@ -23,7 +23,8 @@ export async function listResourceFiles(dir: string): Promise<string[]> {
       const target = entry.isSymbolicLink() ? await stat(join(current, entry.name)).catch(() => undefined) : entry;
       if (!target) continue;
       if (target.isDirectory()) {
-        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(join(current, entry.name), relativePath);
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules')
+          await walk(join(current, entry.name), relativePath);
       } else if (/\.ya?ml$/.test(entry.name) && relativePath !== SETTINGS_FILE) {
         found.push(relativePath);
       }

@@ -23,10 +23,24 @@ export async function loadConfiguration(dir: string, options: { cwd?: string } =
   });
   try {
     if (!(await stat(absoluteDir)).isDirectory()) {
-      return empty(error('load.not-a-directory', `${dir} is not a directory`, undefined, 'name the directory that holds the YAML files'));
+      return empty(
+        error(
+          'load.not-a-directory',
+          `${dir} is not a directory`,
+          undefined,
+          'name the directory that holds the YAML files',
+        ),
+      );
     }
   } catch {
-    return empty(error('load.no-directory', `directory ${dir} does not exist`, undefined, 'name the directory that holds the YAML files'));
+    return empty(
+      error(
+        'load.no-directory',
+        `directory ${dir} does not exist`,
+        undefined,
+        'name the directory that holds the YAML files',
+      ),
+    );
   }
 
   const { settings, diagnostics } = await loadSettings(absoluteDir, { cwd });
@@ -64,7 +78,11 @@ function suggestImageReferences(documents: readonly ResourceDocument[], diagnost
     if (typeof value !== 'string' || !images.has(value)) continue;
     const at = document.locate(['spec', 'image']);
     const index = diagnostics.findIndex(
-      (d) => d.code === 'schema.pattern' && d.location?.file === at.file && d.location.line === at.line && d.location.col === at.col,
+      (d) =>
+        d.code === 'schema.pattern' &&
+        d.location?.file === at.file &&
+        d.location.line === at.line &&
+        d.location.col === at.col,
     );
     if (index >= 0) diagnostics[index] = { ...diagnostics[index]!, hint: `did you mean "\${image.${value}.id}"?` };
   }

@@ -17,7 +17,10 @@ export type FileRefusal =
  * otherwise wait forever for a writer) and its type and size are checked on the open handle, so nothing can swap
  * the file between the check and the read.
  */
-export async function readRegularFile(path: string, maxBytes = MAX_FILE_BYTES): Promise<{ text: string } | FileRefusal> {
+export async function readRegularFile(
+  path: string,
+  maxBytes = MAX_FILE_BYTES,
+): Promise<{ text: string } | FileRefusal> {
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -42,10 +45,20 @@ export function refusalDiagnostic(refusal: FileRefusal, shownPath: string): Diag
   const start = { file: shownPath, line: 1, col: 1 };
   switch (refusal.reason) {
     case 'not-a-file':
-      return error('load.not-a-file', `is ${refusal.type}, not a regular file`, start, 'replace it with a regular file');
+      return error(
+        'load.not-a-file',
+        `is ${refusal.type}, not a regular file`,
+        start,
+        'replace it with a regular file',
+      );
     case 'too-large': {
       const mebibytes = (refusal.bytes / (1024 * 1024)).toFixed(1);
-      return error('load.too-large', `file is ${mebibytes} MiB; the limit is ${MAX_FILE_BYTES / (1024 * 1024)} MiB`, start, 'split it into smaller files');
+      return error(
+        'load.too-large',
+        `file is ${mebibytes} MiB; the limit is ${MAX_FILE_BYTES / (1024 * 1024)} MiB`,
+        start,
+        'split it into smaller files',
+      );
     }
     default:
       return error('load.unreadable', 'cannot read the file', start);

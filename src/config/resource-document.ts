@@ -23,7 +23,11 @@ export function toResourceDocument(source: SourceDocument): { document?: Resourc
   if (!isPlainObject(value)) {
     return {
       diagnostics: [
-        error('schema.not-a-mapping', `a document must be a mapping with kind, name and spec, not ${describeValue(value)}`, source.start),
+        error(
+          'schema.not-a-mapping',
+          `a document must be a mapping with kind, name and spec, not ${describeValue(value)}`,
+          source.start,
+        ),
       ],
     };
   }

@@ -26,7 +26,11 @@ const SECRET_FIELDS = new Set(['encrypted_data_key', 'api_key', 'api_key_env', '
  * the key for an unknown key or a missing field's parent, the value otherwise. oneOf noise collapses into
  * the schema's own `errorMessage`, and a "missing" field explained by a typo next to it is not reported twice.
  */
-export function schemaDiagnostics(errors: readonly ErrorObject[], document: SourceDocument, subject: string): Diagnostic[] {
+export function schemaDiagnostics(
+  errors: readonly ErrorObject[],
+  document: SourceDocument,
+  subject: string,
+): Diagnostic[] {
   const unions = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
   // A value of the wrong type explains every other complaint about that same value.
   const outsideUnions = errors.filter((e) => !unions.some((prefix) => e.schemaPath.startsWith(prefix)));
@@ -46,7 +50,9 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], document: Sour
     if (!guessed) return false;
     if (e.keyword === 'required') return guessed.has(String(e.params.missingProperty));
     if (e.keyword === 'oneOf' && !e.params.passingSchemas) {
-      const alternatives = ((e.parentSchema as SchemaWithMessages).oneOf ?? []).flatMap((branch) => branch.required ?? []);
+      const alternatives = ((e.parentSchema as SchemaWithMessages).oneOf ?? []).flatMap(
+        (branch) => branch.required ?? [],
+      );
       return alternatives.some((name) => guessed.has(name));
     }
     return false;
@@ -72,7 +78,12 @@ function describe(e: ErrorObject, document: SourceDocument, subject: string): Di
       const allowed = allowedProperties(e.parentSchema);
       const guess = didYouMean(key, allowed);
       const hint = guess ? `did you mean "${guess}"?` : `${subject} allows: ${allowed.join(', ')}`;
-      return error('schema.unknown-field', `unknown field ${displayPath([...path, key])} in ${subject}`, document.locate([...path, key], { key: true }), hint);
+      return error(
+        'schema.unknown-field',
+        `unknown field ${displayPath([...path, key])} in ${subject}`,
+        document.locate([...path, key], { key: true }),
+        hint,
+      );
     }
     case 'required': {
       const missing = displayPath([...path, String(e.params.missingProperty)]);
@@ -96,7 +107,11 @@ function describe(e: ErrorObject, document: SourceDocument, subject: string): Di
     case 'const':
       return error('schema.enum', `${field} must be ${JSON.stringify(e.params.allowedValue)}`, valueAt);
     case 'pattern':
-      return error('schema.pattern', `${field}${shown(e.data)} ${schema.patternErrorMessage ?? `must match ${String(e.params.pattern)}`}`, valueAt);
+      return error(
+        'schema.pattern',
+        `${field}${shown(e.data)} ${schema.patternErrorMessage ?? `must match ${String(e.params.pattern)}`}`,
+        valueAt,
+      );
     case 'maxLength':
       return error('schema.length', `${field} must be at most ${String(e.params.limit)} characters`, valueAt);
     case 'minLength':
@@ -107,19 +122,36 @@ function describe(e: ErrorObject, document: SourceDocument, subject: string): Di
       const onObject = e.data !== null && typeof e.data === 'object' && !Array.isArray(e.data);
       const where = onObject ? objectAt : valueAt;
       const code = e.keyword === 'not' ? 'schema.not' : 'schema.one-of';
-      return error(code, `${field}${e.keyword === 'not' ? shown(e.data) : ''} ${unionMessage(schema) ?? 'is not valid'}`, where);
+      return error(
+        code,
+        `${field}${e.keyword === 'not' ? shown(e.data) : ''} ${unionMessage(schema) ?? 'is not valid'}`,
+        where,
+      );
     }
     case 'dependencies': {
       const property = String(e.params.property);
       const needed = displayPath([...path, String(e.params.missingProperty)]);
-      return error('schema.dependency', `${displayPath([...path, property])} needs ${needed}`, document.locate([...path, property], { key: true }));
+      return error(
+        'schema.dependency',
+        `${displayPath([...path, property])} needs ${needed}`,
+        document.locate([...path, property], { key: true }),
+      );
     }
     case 'uniqueItems': {
       const second = Math.max(Number(e.params.i), Number(e.params.j));
-      return error('schema.unique-items', `${field} lists the same value twice`, document.locate([...path, second]), 'remove the repeated entry');
+      return error(
+        'schema.unique-items',
+        `${field} lists the same value twice`,
+        document.locate([...path, second]),
+        'remove the repeated entry',
+      );
     }
     case 'format':
-      return error('schema.format', `${field} must be a ${e.params.format === 'uri' ? 'URL' : String(e.params.format)}`, valueAt);
+      return error(
+        'schema.format',
+        `${field} must be a ${e.params.format === 'uri' ? 'URL' : String(e.params.format)}`,
+        valueAt,
+      );
     default:
       return error('schema.invalid', `${field || subject} ${e.message ?? 'is not valid'}`, valueAt);
   }

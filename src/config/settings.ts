@@ -38,14 +38,25 @@ export async function loadSettings(
   const diagnostics = [...parsed.diagnostics];
   const [document, extra] = parsed.documents;
   if (extra) {
-    diagnostics.push(error('settings.multiple-documents', `${SETTINGS_FILE} holds more than one document`, extra.start, 'keep one document'));
+    diagnostics.push(
+      error(
+        'settings.multiple-documents',
+        `${SETTINGS_FILE} holds more than one document`,
+        extra.start,
+        'keep one document',
+      ),
+    );
   }
   if (!document) return { settings, diagnostics };
   if (!isPlainObject(document.value)) {
-    diagnostics.push(error('settings.not-a-mapping', `${SETTINGS_FILE} must be a mapping with provider and state`, document.start));
+    diagnostics.push(
+      error('settings.not-a-mapping', `${SETTINGS_FILE} must be a mapping with provider and state`, document.start),
+    );
     return { settings, diagnostics };
   }
-  const problems = schemaDiagnostics(validateAgainst('imageform', document.value), document, SETTINGS_FILE).map(explainSecretKeys);
+  const problems = schemaDiagnostics(validateAgainst('imageform', document.value), document, SETTINGS_FILE).map(
+    explainSecretKeys,
+  );
   diagnostics.push(...problems);
   merge(settings, document.value);
   return { settings, diagnostics };
@@ -53,8 +64,12 @@ export async function loadSettings(
 
 /** Someone tried to put the key in the file: say where it goes instead. */
 function explainSecretKeys(diagnostic: Diagnostic): Diagnostic {
-  if (diagnostic.code !== 'schema.unknown-field' || !/\b(api_?key|apikey|password|token)\b/i.test(diagnostic.message)) return diagnostic;
-  return { ...diagnostic, hint: 'secrets never go in files: put the API key in the variable named by provider.api_key_env' };
+  if (diagnostic.code !== 'schema.unknown-field' || !/\b(api_?key|apikey|password|token)\b/i.test(diagnostic.message))
+    return diagnostic;
+  return {
+    ...diagnostic,
+    hint: 'secrets never go in files: put the API key in the variable named by provider.api_key_env',
+  };
 }
 
 /** Copy well-typed values over the defaults; a wrongly typed value keeps the default (its error is reported). */

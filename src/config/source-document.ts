@@ -70,7 +70,12 @@ export function parseYamlText(text: string, file: string): ParsedFile {
     const depth = nestingDepth(contents);
     if (depth > MAX_DEPTH) {
       diagnostics.push(
-        error('yaml.too-deep', `document is nested ${depth} levels deep; the limit is ${MAX_DEPTH}`, at(nodeStart(contents)), 'flatten the document'),
+        error(
+          'yaml.too-deep',
+          `document is nested ${depth} levels deep; the limit is ${MAX_DEPTH}`,
+          at(nodeStart(contents)),
+          'flatten the document',
+        ),
       );
       return;
     }
@@ -125,7 +130,10 @@ const SYNTAX_HINTS: Record<string, string> = {
 };
 
 function syntaxDiagnostic(code: string, message: string, location: SourceLocation): Diagnostic {
-  const firstLine = message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '').replace(/:$/, '');
+  const firstLine = message
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+.*$/, '')
+    .replace(/:$/, '');
   const text = firstLine.charAt(0).toLowerCase() + firstLine.slice(1);
   if (code === 'DUPLICATE_KEY') return error('yaml.duplicate-key', text, location, 'remove or rename one of the keys');
   return error('yaml.syntax', text, location, SYNTAX_HINTS[code]);

@@ -2,7 +2,9 @@ import { isAlias, isCollection, isMap, isSeq, isScalar } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 
 /** The tags of YAML 1.2's core schema: everything imageform reads. Any other tag is refused, never ignored. */
-const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`));
+const CORE_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`),
+);
 
 /** A node the parser accepted that imageform refuses, at `offset` in the file's text. */
 export interface NodeProblem {
@@ -31,12 +33,22 @@ export function firstNodeProblem(root: YamlNode): NodeProblem | undefined {
     }
     // Checked here, not with the mapping: an alias key's anchor may sit in an earlier value of the same mapping.
     if (key && isCollection(isAlias(node) ? anchors.get(node.source) : node)) {
-      return problem('yaml.complex-key', 'a key is a list or a mapping', 'write the key as plain text', node as YamlNode);
+      return problem(
+        'yaml.complex-key',
+        'a key is a list or a mapping',
+        'write the key as plain text',
+        node as YamlNode,
+      );
     }
     if (isAlias(node)) {
       const target = anchors.get(node.source);
       if (!target) {
-        return problem('yaml.unknown-alias', `alias *${node.source} refers to no anchor`, `define &${node.source} before the alias`, node);
+        return problem(
+          'yaml.unknown-alias',
+          `alias *${node.source} refers to no anchor`,
+          `define &${node.source} before the alias`,
+          node,
+        );
       }
       if (open.has(target)) {
         return problem(
@@ -69,7 +81,12 @@ export function firstNodeProblem(root: YamlNode): NodeProblem | undefined {
  */
 export function unresolvedTag(tag: string, at: number): NodeProblem {
   if (CORE_TAGS.has(tag)) {
-    return problem('yaml.tag-mismatch', `the value is not a valid ${shownTag(tag)}`, 'write a value of that type, or remove the tag', at);
+    return problem(
+      'yaml.tag-mismatch',
+      `the value is not a valid ${shownTag(tag)}`,
+      'write a value of that type, or remove the tag',
+      at,
+    );
   }
   return unknownTag(tag, at);
 }

@@ -32,11 +32,16 @@ export class CloudClock {
 
   advance(seconds: number): void {
     if (!Number.isFinite(seconds) || seconds < 0) {
-      throw new ApiError(400, 'validation_min_value', 'advance_seconds must be a number >= 0 (the clock never moves backwards)', {
-        name: 'advance_seconds',
-        type: 'field',
-        value: seconds,
-      });
+      throw new ApiError(
+        400,
+        'validation_min_value',
+        'advance_seconds must be a number >= 0 (the clock never moves backwards)',
+        {
+          name: 'advance_seconds',
+          type: 'field',
+          value: seconds,
+        },
+      );
     }
     this.offsetMs += Math.round(seconds * 1000);
   }
@@ -44,11 +49,16 @@ export class CloudClock {
   set(instant: number): void {
     const current = this.now();
     if (instant < current) {
-      throw new ApiError(400, 'validation_min_value', `now must not be before the cloud's current time ${new Date(current).toISOString()}`, {
-        name: 'now',
-        type: 'field',
-        value: new Date(instant).toISOString(),
-      });
+      throw new ApiError(
+        400,
+        'validation_min_value',
+        `now must not be before the cloud's current time ${new Date(current).toISOString()}`,
+        {
+          name: 'now',
+          type: 'field',
+          value: new Date(instant).toISOString(),
+        },
+      );
     }
     this.offsetMs += instant - current;
   }

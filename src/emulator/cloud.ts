@@ -60,8 +60,15 @@ export class Cloud {
   }
 
   static fromSnapshot(snapshot: CloudSnapshot, delays: Delays): Cloud {
-    if (snapshot.format !== 'imageform-emulator-cloud/1') throw new Error(`unknown cloud file format ${String(snapshot.format)}`);
-    const cloud = new Cloud(snapshot.region, snapshot.account_id, snapshot.default_resource_group_id, delays, snapshot.clock_offset_ms);
+    if (snapshot.format !== 'imageform-emulator-cloud/1')
+      throw new Error(`unknown cloud file format ${String(snapshot.format)}`);
+    const cloud = new Cloud(
+      snapshot.region,
+      snapshot.account_id,
+      snapshot.default_resource_group_id,
+      delays,
+      snapshot.clock_offset_ms,
+    );
     cloud.nextSeq = snapshot.next_seq;
     for (const image of [...snapshot.images].sort((a, b) => a.seq - b.seq)) cloud.addImage(image);
     for (const job of snapshot.export_jobs) cloud.addExportJob(job);
@@ -169,7 +176,10 @@ export class Cloud {
   }
 
   scheduleJobGone(job: StoredExportJob): void {
-    this.due.push((job.deleting_at ?? 0) + this.delays.jobDelete, eventRank['job-gone'], { kind: 'job-gone', id: job.id });
+    this.due.push((job.deleting_at ?? 0) + this.delays.jobDelete, eventRank['job-gone'], {
+      kind: 'job-gone',
+      id: job.id,
+    });
   }
 
   private removeExportJob(job: StoredExportJob): void {

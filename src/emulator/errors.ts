@@ -27,7 +27,11 @@ export interface ErrorBody {
 const moreInfoBase = 'https://cloud.ibm.com/docs/vpc?topic=vpc-rias-error-messages#';
 
 export function errorBody(error: ApiError): ErrorBody {
-  const entry: ErrorBody['errors'][number] = { code: error.code, message: error.message, more_info: moreInfoBase + error.code };
+  const entry: ErrorBody['errors'][number] = {
+    code: error.code,
+    message: error.message,
+    more_info: moreInfoBase + error.code,
+  };
   if (error.target) entry.target = error.target;
   return { errors: [entry], trace: randomUUID() };
 }
@@ -35,7 +39,13 @@ export function errorBody(error: ApiError): ErrorBody {
 export const notFound = (what: string, id: string) => new ApiError(404, 'not_found', `${what} with ID ${id} not found`);
 
 /** State conflicts: see README "Status codes we chose" for why 409. */
-export const invalidState = (message: string, target?: ErrorTarget) => new ApiError(409, 'invalid_state', message, target);
+export const invalidState = (message: string, target?: ErrorTarget) =>
+  new ApiError(409, 'invalid_state', message, target);
 
 export const fieldError = (code: string, field: string, message: string, value?: unknown) =>
-  new ApiError(400, code, message, value === undefined ? { name: field, type: 'field' } : { name: field, type: 'field', value });
+  new ApiError(
+    400,
+    code,
+    message,
+    value === undefined ? { name: field, type: 'field' } : { name: field, type: 'field', value },
+  );

@@ -45,49 +45,85 @@ export function createExportJob(request: ApiRequest): ApiReply {
   const body = requireObject(request.body);
   const status = imageStatus(image, now);
   if (!exportableStatuses.has(status)) {
-    throw invalidState(`Image ${image.id} cannot be exported: its status is ${status} (it must be available, deprecated or obsolete)`);
+    throw invalidState(
+      `Image ${image.id} cannot be exported: its status is ${status} (it must be available, deprecated or obsolete)`,
+    );
   }
 
   const bucket = optionalObject(body, 'storage_bucket');
-  if (!bucket) throw fieldError('validation_required_field', 'storage_bucket', 'storage_bucket is required, as {name} or {crn}');
+  if (!bucket)
+    throw fieldError('validation_required_field', 'storage_bucket', 'storage_bucket is required, as {name} or {crn}');
   const bucketName = optionalString(bucket, 'name', 'storage_bucket.name');
   const givenCrn = optionalString(bucket, 'crn', 'storage_bucket.crn');
   if ((bucketName === undefined) === (givenCrn === undefined)) {
-    throw new ApiError(400, 'validation_only_one', 'storage_bucket must be given as exactly one of {name} or {crn}', { name: 'storage_bucket', type: 'field' });
+    throw new ApiError(400, 'validation_only_one', 'storage_bucket must be given as exactly one of {name} or {crn}', {
+      name: 'storage_bucket',
+      type: 'field',
+    });
   }
   let resolvedName: string;
   if (givenCrn !== undefined) {
     const match = /^crn:v1:[^:]*:[^:]*:cloud-object-storage:[^:]*:[^:]*:[^:]*::?bucket:([^:]+)$/.exec(givenCrn);
-    if (!match) throw fieldError('validation_failure', 'storage_bucket.crn', 'storage_bucket.crn must be the CRN of a Cloud Object Storage bucket', givenCrn);
+    if (!match)
+      throw fieldError(
+        'validation_failure',
+        'storage_bucket.crn',
+        'storage_bucket.crn must be the CRN of a Cloud Object Storage bucket',
+        givenCrn,
+      );
     resolvedName = match[1]!;
   } else {
     resolvedName = bucketName!;
   }
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(resolvedName)) {
-    throw fieldError('validation_failure', 'storage_bucket.name', `${resolvedName} is not a valid bucket name (3 to 63 lowercase letters, digits, dots and hyphens)`, resolvedName);
+    throw fieldError(
+      'validation_failure',
+      'storage_bucket.name',
+      `${resolvedName} is not a valid bucket name (3 to 63 lowercase letters, digits, dots and hyphens)`,
+      resolvedName,
+    );
   }
 
   const format = body.format === undefined ? 'qcow2' : body.format;
-  if (format !== 'qcow2' && format !== 'vhd') throw fieldError('validation_enum', 'format', 'format must be one of: qcow2, vhd', format);
+  if (format !== 'qcow2' && format !== 'vhd')
+    throw fieldError('validation_enum', 'format', 'format must be one of: qcow2, vhd', format);
   if (format !== 'qcow2' && image.encryption_key_crn) {
-    throw fieldError('validation_failure', 'format', `Image ${image.id} is encrypted and can only be exported in qcow2 format`, format);
+    throw fieldError(
+      'validation_failure',
+      'format',
+      `Image ${image.id} is encrypted and can only be exported in qcow2 format`,
+      format,
+    );
   }
 
   const jobs = cloud.exportJobsOf(image.id);
-  const name = body.name === undefined ? uniqueJobName(request, image.id, image.name) : checkJobName(request, image.id, body.name);
+  const name =
+    body.name === undefined ? uniqueJobName(request, image.id, image.name) : checkJobName(request, image.id, body.name);
 
   // Limits last, so a malformed request is told what is wrong with it rather than about quotas.
   const activeOnImage = jobs.filter((job) => isActiveJobStatus(exportJobStatus(job, now))).length;
   if (activeOnImage >= exportLimits.activePerImage) {
-    throw new ApiError(400, 'over_quota', `Image ${image.id} already has ${activeOnImage} active export jobs (limit ${exportLimits.activePerImage} per image)`);
+    throw new ApiError(
+      400,
+      'over_quota',
+      `Image ${image.id} already has ${activeOnImage} active export jobs (limit ${exportLimits.activePerImage} per image)`,
+    );
   }
   if (jobs.length >= exportLimits.totalPerImage) {
-    throw new ApiError(400, 'over_quota', `Image ${image.id} already has ${jobs.length} export jobs (limit ${exportLimits.totalPerImage} per image): delete finished jobs first`);
+    throw new ApiError(
+      400,
+      'over_quota',
+      `Image ${image.id} already has ${jobs.length} export jobs (limit ${exportLimits.totalPerImage} per image): delete finished jobs first`,
+    );
   }
   let activeInRegion = 0;
   for (const job of cloud.exportJobs.values()) if (isActiveJobStatus(exportJobStatus(job, now))) activeInRegion++;
   if (activeInRegion >= exportLimits.activePerRegion) {
-    throw new ApiError(400, 'over_quota', `The account already has ${activeInRegion} active export jobs in ${cloud.region} (limit ${exportLimits.activePerRegion} per account and region)`);
+    throw new ApiError(
+      400,
+      'over_quota',
+      `The account already has ${activeInRegion} active export jobs in ${cloud.region} (limit ${exportLimits.activePerRegion} per account and region)`,
+    );
   }
 
   const forbidden = /forbidden/.test(resolvedName);
@@ -132,7 +168,8 @@ function uniqueObjectName(request: ApiRequest, bucket: string, wanted: string): 
 export function updateExportJob(request: ApiRequest): ApiReply {
   const job = findJob(request);
   const patch = requireObject(request.body, 'merge patch');
-  if (exportJobStatus(job, request.now) === 'deleting') throw invalidState(`Image export job ${job.id} is being deleted and cannot be updated`);
+  if (exportJobStatus(job, request.now) === 'deleting')
+    throw invalidState(`Image export job ${job.id} is being deleted and cannot be updated`);
   if (patch.name !== undefined) job.name = checkJobName(request, job.image_id, patch.name, job);
   return changed(200, exportJobView(job, request));
 }

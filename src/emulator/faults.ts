@@ -12,14 +12,26 @@ export interface FaultSettings {
   lost_response_rate: number;
 }
 
-export type FaultDecision = { latencyMs: number } & ({ kind: 'none' } | { kind: 'fail'; status: number } | { kind: 'lose-response' });
+export type FaultDecision = { latencyMs: number } & (
+  { kind: 'none' } | { kind: 'fail'; status: number } | { kind: 'lose-response' }
+);
 
-export const noFaults: FaultSettings = { error_rate: 0, statuses: [500], latency_ms: 0, seed: 0, lost_response_rate: 0 };
+export const noFaults: FaultSettings = {
+  error_rate: 0,
+  statuses: [500],
+  latency_ms: 0,
+  seed: 0,
+  lost_response_rate: 0,
+};
 
 function rate(body: Record<string, unknown>, field: string): number {
   const value = body[field] ?? 0;
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new ApiError(400, 'validation_failure', `${field} must be a number from 0 to 1`, { name: field, type: 'field', value });
+    throw new ApiError(400, 'validation_failure', `${field} must be a number from 0 to 1`, {
+      name: field,
+      type: 'field',
+      value,
+    });
   }
   return value;
 }
@@ -28,23 +40,51 @@ export function parseFaultSettings(input: unknown): FaultSettings {
   const body = requireObject(input);
   const known = new Set(Object.keys(noFaults));
   for (const key of Object.keys(body)) {
-    if (!known.has(key)) throw new ApiError(400, 'validation_failure', `Unknown fault setting ${key} (known: ${[...known].join(', ')})`, { name: key, type: 'field' });
+    if (!known.has(key))
+      throw new ApiError(400, 'validation_failure', `Unknown fault setting ${key} (known: ${[...known].join(', ')})`, {
+        name: key,
+        type: 'field',
+      });
   }
   const statuses = body.statuses ?? noFaults.statuses;
-  if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every((s) => s === 0 || (Number.isInteger(s) && s >= 400 && s <= 599))) {
-    throw new ApiError(400, 'validation_failure', 'statuses must be a non-empty list of HTTP error statuses (400-599), or 0 for a reset connection', {
-      name: 'statuses',
-      type: 'field',
-      value: statuses,
-    });
+  if (
+    !Array.isArray(statuses) ||
+    statuses.length === 0 ||
+    !statuses.every((s) => s === 0 || (Number.isInteger(s) && s >= 400 && s <= 599))
+  ) {
+    throw new ApiError(
+      400,
+      'validation_failure',
+      'statuses must be a non-empty list of HTTP error statuses (400-599), or 0 for a reset connection',
+      {
+        name: 'statuses',
+        type: 'field',
+        value: statuses,
+      },
+    );
   }
   const latency = body.latency_ms ?? 0;
   if (typeof latency !== 'number' || !(latency >= 0 && latency <= 60_000)) {
-    throw new ApiError(400, 'validation_failure', 'latency_ms must be a number from 0 to 60000', { name: 'latency_ms', type: 'field', value: latency });
+    throw new ApiError(400, 'validation_failure', 'latency_ms must be a number from 0 to 60000', {
+      name: 'latency_ms',
+      type: 'field',
+      value: latency,
+    });
   }
   const seed = body.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new ApiError(400, 'validation_failure', 'seed must be an integer', { name: 'seed', type: 'field', value: seed });
-  return { error_rate: rate(body, 'error_rate'), statuses: statuses as number[], latency_ms: latency, seed, lost_response_rate: rate(body, 'lost_response_rate') };
+  if (typeof seed !== 'number' || !Number.isInteger(seed))
+    throw new ApiError(400, 'validation_failure', 'seed must be an integer', {
+      name: 'seed',
+      type: 'field',
+      value: seed,
+    });
+  return {
+    error_rate: rate(body, 'error_rate'),
+    statuses: statuses as number[],
+    latency_ms: latency,
+    seed,
+    lost_response_rate: rate(body, 'lost_response_rate'),
+  };
 }
 
 export class FaultInjector {
@@ -86,6 +126,7 @@ const faultCodes: Record<number, [string, string]> = {
 };
 
 export function injectedError(status: number): ApiError {
-  const [code, message] = faultCodes[status] ?? (status < 500 ? ['bad_request', 'Injected fault'] : ['internal_error', 'Injected fault']);
+  const [code, message] =
+    faultCodes[status] ?? (status < 500 ? ['bad_request', 'Injected fault'] : ['internal_error', 'Injected fault']);
   return new ApiError(status, code, `${message} (injected by the emulator)`);
 }

@@ -29,16 +29,21 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
   const timeScale = options.timeScale ?? 1;
-  if (!(timeScale >= 0) || !Number.isFinite(timeScale)) throw new Error(`timeScale must be a number >= 0, not ${timeScale}`);
+  if (!(timeScale >= 0) || !Number.isFinite(timeScale))
+    throw new Error(`timeScale must be a number >= 0, not ${timeScale}`);
   const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
   if (!(tokenTtlSeconds > 0)) throw new Error(`tokenTtlSeconds must be > 0, not ${tokenTtlSeconds}`);
   const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
   const delays = scaledDelays(timeScale);
 
   const stored = options.dataFile ? await readCloudFile(options.dataFile) : undefined;
-  const cloud = stored ? Cloud.fromSnapshot(stored as CloudSnapshot, delays) : Cloud.empty(options.region ?? 'us-south', delays);
+  const cloud = stored
+    ? Cloud.fromSnapshot(stored as CloudSnapshot, delays)
+    : Cloud.empty(options.region ?? 'us-south', delays);
   if (options.frozenClock) cloud.clock.freeze();
-  const writer = options.dataFile ? new CoalescingWriter(options.dataFile, () => JSON.stringify(cloud.toSnapshot())) : undefined;
+  const writer = options.dataFile
+    ? new CoalescingWriter(options.dataFile, () => JSON.stringify(cloud.toSnapshot()))
+    : undefined;
   if (writer && !stored) await writer.write(); // the file exists from the start, so a restart finds the same account
 
   const iam = new IamService(apiKey, tokenTtlSeconds, cloud.accountId);

@@ -84,7 +84,8 @@ export type Delays = { -readonly [key in keyof typeof baseDelays]: number };
 
 export function scaledDelays(timeScale: number): Delays {
   const result = {} as Delays;
-  for (const key of Object.keys(baseDelays) as Array<keyof Delays>) result[key] = Math.round(baseDelays[key] * timeScale);
+  for (const key of Object.keys(baseDelays) as Array<keyof Delays>)
+    result[key] = Math.round(baseDelays[key] * timeScale);
   return result;
 }
 
@@ -100,11 +101,19 @@ export function imageStatus(image: StoredImage, now: number): ImageStatus {
   return 'available';
 }
 
-export function imageStatusReasons(image: StoredImage, now: number): Array<{ code: string; message: string; more_info?: string }> {
+export function imageStatusReasons(
+  image: StoredImage,
+  now: number,
+): Array<{ code: string; message: string; more_info?: string }> {
   const status = imageStatus(image, now);
   if (status === 'pending') {
     return now < image.queued_until
-      ? [{ code: 'image_request_queued', message: 'The image request is accepted and waiting for system resources to become available' }]
+      ? [
+          {
+            code: 'image_request_queued',
+            message: 'The image request is accepted and waiting for system resources to become available',
+          },
+        ]
       : [{ code: 'image_request_in_progress', message: 'The image is being created' }];
   }
   if (status === 'failed') {

@@ -11,10 +11,24 @@ export function pageLimit(query: URLSearchParams): number {
   if (raw === null) return defaultLimit;
   const limit = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(limit)) {
-    throw new ApiError(400, 'validation_invalid_field_type', 'limit must be an integer', { name: 'limit', type: 'parameter', value: raw });
+    throw new ApiError(400, 'validation_invalid_field_type', 'limit must be an integer', {
+      name: 'limit',
+      type: 'parameter',
+      value: raw,
+    });
   }
-  if (limit < 1) throw new ApiError(400, 'validation_min_value', 'limit must be at least 1', { name: 'limit', type: 'parameter', value: raw });
-  if (limit > maxLimit) throw new ApiError(400, 'validation_max_value', `limit must be at most ${maxLimit}`, { name: 'limit', type: 'parameter', value: raw });
+  if (limit < 1)
+    throw new ApiError(400, 'validation_min_value', 'limit must be at least 1', {
+      name: 'limit',
+      type: 'parameter',
+      value: raw,
+    });
+  if (limit > maxLimit)
+    throw new ApiError(400, 'validation_max_value', `limit must be at most ${maxLimit}`, {
+      name: 'limit',
+      type: 'parameter',
+      value: raw,
+    });
   return limit;
 }
 
@@ -30,12 +44,22 @@ export function pageFromCursor(query: URLSearchParams, toPosition: (key: number)
   const start = query.get('start');
   if (start === null) return { startPosition: 0 };
   const key = decodeCursor(start);
-  if (key === undefined) throw new ApiError(400, 'validation_failure', 'start is not a token this API issued (take it from next.href)', { name: 'start', type: 'parameter', value: start });
+  if (key === undefined)
+    throw new ApiError(400, 'validation_failure', 'start is not a token this API issued (take it from next.href)', {
+      name: 'start',
+      type: 'parameter',
+      value: start,
+    });
   return { startPosition: toPosition(key) };
 }
 
 /** `first`, `limit` and, unless this is the last page, `next`; both hrefs keep the request's other parameters. */
-export function pageLinks(request: Pick<ApiRequest, 'baseUrl' | 'query'>, path: string, limit: number, nextKey?: number) {
+export function pageLinks(
+  request: Pick<ApiRequest, 'baseUrl' | 'query'>,
+  path: string,
+  limit: number,
+  nextKey?: number,
+) {
   const params = new URLSearchParams(request.query);
   params.delete('start');
   params.set('limit', String(limit));

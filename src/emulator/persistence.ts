@@ -81,9 +81,11 @@ export class CoalescingWriter {
     if (!batch) return;
     this.next = undefined;
     const text = this.render();
-    this.running = writeFileAtomically(this.file, text).then(batch.resolve, batch.reject).finally(() => {
-      this.running = undefined;
-      this.startNext();
-    });
+    this.running = writeFileAtomically(this.file, text)
+      .then(batch.resolve, batch.reject)
+      .finally(() => {
+        this.running = undefined;
+        this.startNext();
+      });
   }
 }

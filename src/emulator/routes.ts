@@ -64,7 +64,10 @@ export class Router<T> {
     this.routes.push({ method, pattern, regex: new RegExp(`^${source}$`), names, value });
   }
 
-  match(method: string, path: string): { pattern: string; params: Record<string, string>; value: T } | { pattern?: string; methodNotAllowed: boolean } {
+  match(
+    method: string,
+    path: string,
+  ): { pattern: string; params: Record<string, string>; value: T } | { pattern?: string; methodNotAllowed: boolean } {
     let pathPattern: string | undefined;
     for (const route of this.routes) {
       const found = route.regex.exec(path);

@@ -54,7 +54,10 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
       return;
     }
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
   const sendError = (res: ServerResponse, error: ApiError) => send(res, error.status, errorBody(error));
@@ -91,7 +94,8 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
     }
 
     if (!('value' in match)) {
-      if (match.methodNotAllowed) throw new ApiError(405, 'method_not_allowed', `${method} is not supported on ${path}`);
+      if (match.methodNotAllowed)
+        throw new ApiError(405, 'method_not_allowed', `${method} is not supported on ${path}`);
       throw new ApiError(404, 'not_found', `No API endpoint at ${path}`);
     }
     const version = isCloudApi ? checkVersion(url.searchParams, cloud.clock.now()) : '';
@@ -100,7 +104,16 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
 
     const now = cloud.clock.now();
     cloud.settle(now);
-    const request: ApiRequest = { method, params: match.params, query: url.searchParams, body, now, baseUrl: baseUrlOf(req), version, cloud };
+    const request: ApiRequest = {
+      method,
+      params: match.params,
+      query: url.searchParams,
+      body,
+      now,
+      baseUrl: baseUrlOf(req),
+      version,
+      cloud,
+    };
     let reply: ApiReply;
     if (match.value === 'faults') {
       faults.configure(parseFaultSettings(body));
@@ -108,7 +121,10 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
     } else if (match.value === 'stats') {
       const requests = Object.fromEntries([...stats.byRoute].sort());
       // in_flight leaves out this request itself
-      reply = { status: 200, body: { total: stats.total, requests, faults: faults.counts, in_flight: stats.inFlight - 1 } };
+      reply = {
+        status: 200,
+        body: { total: stats.total, requests, faults: faults.counts, in_flight: stats.inFlight - 1 },
+      };
     } else if (match.value === 'stats-reset') {
       stats.reset();
       reply = { status: 204 };
@@ -127,7 +143,14 @@ export function createListener({ cloud, iam, writer }: ServerParts) {
       .catch((err: unknown) => {
         if (losing.has(req)) return void req.socket.destroy();
         if (err instanceof ApiError) return sendError(res, err);
-        sendError(res, new ApiError(500, 'internal_error', `The emulator failed: ${err instanceof Error ? err.message : String(err)}`));
+        sendError(
+          res,
+          new ApiError(
+            500,
+            'internal_error',
+            `The emulator failed: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
       })
       .finally(() => stats.inFlight--);
   };
@@ -142,7 +165,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new ApiError(413, 'bad_request', `The request body is larger than ${maxBodyBytes} bytes`);
+    if (size > maxBodyBytes)
+      throw new ApiError(413, 'bad_request', `The request body is larger than ${maxBodyBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -160,23 +184,59 @@ function parseJson(raw: Buffer): unknown {
 /** `version=YYYY-MM-DD` (from 2019-05-31 up to today) and `generation=2` on every /v1 call, as the real API requires. */
 function checkVersion(query: URLSearchParams, now: number): string {
   const version = query.get('version');
-  const target = (value: string | null) => ({ name: 'version', type: 'parameter' as const, ...(value === null ? {} : { value }) });
-  if (version === null || version === '') throw new ApiError(400, 'missing_version', 'The version query parameter is required (e.g. version=2026-03-24)', target(version));
+  const target = (value: string | null) => ({
+    name: 'version',
+    type: 'parameter' as const,
+    ...(value === null ? {} : { value }),
+  });
+  if (version === null || version === '')
+    throw new ApiError(
+      400,
+      'missing_version',
+      'The version query parameter is required (e.g. version=2026-03-24)',
+      target(version),
+    );
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(version);
   const instant = date ? Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3])) : Number.NaN;
   if (!date || Number.isNaN(instant) || new Date(instant).toISOString().slice(0, 10) !== version) {
-    throw new ApiError(400, 'invalid_version', `version ${version} must be a date in the form YYYY-MM-DD`, target(version));
+    throw new ApiError(
+      400,
+      'invalid_version',
+      `version ${version} must be a date in the form YYYY-MM-DD`,
+      target(version),
+    );
   }
   if (version < '2019-01-01' || instant > now) {
-    throw new ApiError(400, 'invalid_version_range', `version ${version} cannot be a future date nor before 2019-01-01`, target(version));
+    throw new ApiError(
+      400,
+      'invalid_version_range',
+      `version ${version} cannot be a future date nor before 2019-01-01`,
+      target(version),
+    );
   }
-  if (version < '2019-05-31') throw new ApiError(400, 'version_not_supported', `version ${version} is not supported: it must be 2019-05-31 or later`, target(version));
+  if (version < '2019-05-31')
+    throw new ApiError(
+      400,
+      'version_not_supported',
+      `version ${version} is not supported: it must be 2019-05-31 or later`,
+      target(version),
+    );
   const generation = query.get('generation');
   if (generation === null || generation === '') {
-    throw new ApiError(400, 'missing_generation_parameter', 'The generation query parameter is required (generation=2)', { name: 'generation', type: 'parameter' });
+    throw new ApiError(
+      400,
+      'missing_generation_parameter',
+      'The generation query parameter is required (generation=2)',
+      { name: 'generation', type: 'parameter' },
+    );
   }
   if (generation !== '2') {
-    throw new ApiError(400, 'invalid_generation_parameter', `generation ${generation} is not supported: use generation=2`, { name: 'generation', type: 'parameter', value: generation });
+    throw new ApiError(
+      400,
+      'invalid_generation_parameter',
+      `generation ${generation} is not supported: use generation=2`,
+      { name: 'generation', type: 'parameter', value: generation },
+    );
   }
   return version;
 }

@@ -11,7 +11,11 @@ import { imageView, volumeView } from './views.js';
 
 const clockBody = (request: ApiRequest) => {
   const now = request.cloud.clock.now();
-  return { now: new Date(now).toISOString(), offset_seconds: request.cloud.clock.offsetMs / 1000, frozen: request.cloud.clock.frozen };
+  return {
+    now: new Date(now).toISOString(),
+    offset_seconds: request.cloud.clock.offsetMs / 1000,
+    frozen: request.cloud.clock.frozen,
+  };
 };
 
 export const getClock = (request: ApiRequest): ApiReply => ok(clockBody(request));
@@ -20,20 +24,34 @@ export function moveClock(request: ApiRequest): ApiReply {
   const body = requireObject(request.body);
   const { clock } = request.cloud;
   if (body.advance_seconds !== undefined && body.now !== undefined) {
-    throw new ApiError(400, 'validation_only_one', 'Give either advance_seconds or now, not both', { name: 'now', type: 'field' });
+    throw new ApiError(400, 'validation_only_one', 'Give either advance_seconds or now, not both', {
+      name: 'now',
+      type: 'field',
+    });
   }
   if (body.frozen !== undefined) {
-    if (typeof body.frozen !== 'boolean') throw fieldError('validation_invalid_field_type', 'frozen', 'frozen must be true or false', body.frozen);
+    if (typeof body.frozen !== 'boolean')
+      throw fieldError('validation_invalid_field_type', 'frozen', 'frozen must be true or false', body.frozen);
     if (body.frozen) clock.freeze();
     else clock.thaw();
   }
   if (body.advance_seconds !== undefined) {
-    if (typeof body.advance_seconds !== 'number') throw fieldError('validation_invalid_field_type', 'advance_seconds', 'advance_seconds must be a number', body.advance_seconds);
+    if (typeof body.advance_seconds !== 'number')
+      throw fieldError(
+        'validation_invalid_field_type',
+        'advance_seconds',
+        'advance_seconds must be a number',
+        body.advance_seconds,
+      );
     clock.advance(body.advance_seconds);
   } else if (body.now !== undefined) {
     clock.set(parseDateTime(body.now, 'now'));
   } else if (body.frozen === undefined) {
-    throw fieldError('validation_required_field', 'advance_seconds', 'Give advance_seconds (a number of seconds) or now (a date-time)');
+    throw fieldError(
+      'validation_required_field',
+      'advance_seconds',
+      'Give advance_seconds (a number of seconds) or now (a date-time)',
+    );
   }
   request.cloud.settle(clock.now());
   return changed(200, clockBody(request));
@@ -43,12 +61,14 @@ export function moveClock(request: ApiRequest): ApiReply {
 export function setCatalogOffering(request: ApiRequest): ApiReply {
   const image = findImage(request);
   const body = requireObject(request.body);
-  if (typeof body.managed !== 'boolean') throw fieldError('validation_invalid_field_type', 'managed', 'managed must be true or false', body.managed);
+  if (typeof body.managed !== 'boolean')
+    throw fieldError('validation_invalid_field_type', 'managed', 'managed must be true or false', body.managed);
   image.catalog_managed = body.managed;
   const version = optionalObject(body, 'version');
   const crn = version ? optionalString(version, 'crn', 'version.crn') : undefined;
   if (body.managed && crn) image.catalog_version_crn = crn;
-  else if (body.managed) image.catalog_version_crn ??= `crn:v1:bluemix:public:globalcatalog-collection:global:a/${request.cloud.accountId}:${randomBytes(8).toString('hex')}:version:${randomBytes(8).toString('hex')}`;
+  else if (body.managed)
+    image.catalog_version_crn ??= `crn:v1:bluemix:public:globalcatalog-collection:global:a/${request.cloud.accountId}:${randomBytes(8).toString('hex')}:version:${randomBytes(8).toString('hex')}`;
   else delete image.catalog_version_crn;
   return changed(200, imageView(image, request));
 }
@@ -57,9 +77,18 @@ export function setCatalogOffering(request: ApiRequest): ApiReply {
 export function createVolume(request: ApiRequest): ApiReply {
   const body = requireObject(request.body);
   const { cloud, now } = request;
-  const name = body.name === undefined ? `volume-${randomBytes(3).toString('hex')}` : checkName(body.name, 'name', resourceNamePattern);
+  const name =
+    body.name === undefined
+      ? `volume-${randomBytes(3).toString('hex')}`
+      : checkName(body.name, 'name', resourceNamePattern);
   const systemName = optionalString(body, 'operating_system') ?? '';
-  if (!findOperatingSystem(systemName)) throw fieldError('validation_failure', 'operating_system', `Operating system ${systemName || '(missing)'} does not exist`, systemName);
+  if (!findOperatingSystem(systemName))
+    throw fieldError(
+      'validation_failure',
+      'operating_system',
+      `Operating system ${systemName || '(missing)'} does not exist`,
+      systemName,
+    );
   const capacity = body.capacity ?? 100;
   if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 10 || capacity > 250) {
     throw fieldError('validation_failure', 'capacity', 'capacity must be an integer from 10 to 250 (GB)', capacity);

@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto';
 import type { ApiRequest } from './api.js';
 import type { Cloud } from './cloud.js';
-import { exportJobStatus, imageStatus, imageStatusReasons, type StoredExportJob, type StoredImage, type StoredVolume } from './model.js';
+import {
+  exportJobStatus,
+  imageStatus,
+  imageStatusReasons,
+  type StoredExportJob,
+  type StoredImage,
+  type StoredVolume,
+} from './model.js';
 import { findOperatingSystem, type OperatingSystem } from './operating-systems.js';
 
 /** JSON bodies in the API's shapes, built from stored objects at the request's instant. */
@@ -23,8 +30,10 @@ export function resourceGroupView(cloud: Cloud, id: string) {
   };
 }
 
-export const volumeCrn = (cloud: Cloud, id: string) => `crn:v1:bluemix:public:is:${cloud.region}-1:a/${cloud.accountId}::volume:${id}`;
-export const imageCrn = (cloud: Cloud, id: string) => `crn:v1:bluemix:public:is:${cloud.region}:a/${cloud.accountId}::image:${id}`;
+export const volumeCrn = (cloud: Cloud, id: string) =>
+  `crn:v1:bluemix:public:is:${cloud.region}-1:a/${cloud.accountId}::volume:${id}`;
+export const imageCrn = (cloud: Cloud, id: string) =>
+  `crn:v1:bluemix:public:is:${cloud.region}:a/${cloud.accountId}::image:${id}`;
 
 export function volumeReference(cloud: Cloud, volumeId: string, request: Pick<ApiRequest, 'baseUrl'>) {
   const volume = cloud.volumes.get(volumeId);
@@ -61,7 +70,10 @@ export function imageView(image: StoredImage, request: Pick<ApiRequest, 'baseUrl
   const inZones = status === 'available' || status === 'deprecated';
   const view: Record<string, unknown> = {
     allowed_use: image.allowed_use,
-    catalog_offering: { managed: image.catalog_managed, ...(image.catalog_version_crn ? { version: { crn: image.catalog_version_crn } } : {}) },
+    catalog_offering: {
+      managed: image.catalog_managed,
+      ...(image.catalog_version_crn ? { version: { crn: image.catalog_version_crn } } : {}),
+    },
     created_at: iso(image.created_at),
     crn: imageCrn(cloud, image.id),
   };
@@ -83,7 +95,12 @@ export function imageView(image: StoredImage, request: Pick<ApiRequest, 'baseUrl
   view.status_reasons = imageStatusReasons(image, now);
   view.user_data_format = system.user_data_format;
   view.visibility = 'private';
-  view.zones = inZones ? [1, 2, 3].map((n) => ({ href: `${request.baseUrl}/v1/regions/${cloud.region}/zones/${cloud.region}-${n}`, name: `${cloud.region}-${n}` })) : [];
+  view.zones = inZones
+    ? [1, 2, 3].map((n) => ({
+        href: `${request.baseUrl}/v1/regions/${cloud.region}/zones/${cloud.region}-${n}`,
+        name: `${cloud.region}-${n}`,
+      }))
+    : [];
   return view;
 }
 
@@ -91,14 +108,16 @@ export const bucketCrn = (cloud: Cloud, bucket: string) =>
   `crn:v1:bluemix:public:cloud-object-storage:global:a/${cloud.accountId}:imageform-emulator-cos::bucket:${bucket}`;
 
 /** A stand-in for the data key wrapped by the image's root key: base64, stable per job, never a real secret. */
-const fakeWrappedKey = (job: StoredExportJob) => createHmac('sha256', 'imageform-emulator-export').update(job.id).digest('base64');
+const fakeWrappedKey = (job: StoredExportJob) =>
+  createHmac('sha256', 'imageform-emulator-export').update(job.id).digest('base64');
 
 export function exportJobView(job: StoredExportJob, request: Pick<ApiRequest, 'baseUrl' | 'now' | 'cloud'>) {
   const { cloud, now } = request;
   const status = exportJobStatus(job, now);
   const image = cloud.images.get(job.image_id);
   const view: Record<string, unknown> = {};
-  if (now >= job.complete_due && !(job.deleting_at !== undefined && job.deleting_at < job.complete_due)) view.completed_at = iso(job.complete_due);
+  if (now >= job.complete_due && !(job.deleting_at !== undefined && job.deleting_at < job.complete_due))
+    view.completed_at = iso(job.complete_due);
   view.created_at = iso(job.created_at);
   if (image?.encryption_key_crn) view.encrypted_data_key = fakeWrappedKey(job);
   view.format = job.format;
@@ -106,7 +125,8 @@ export function exportJobView(job: StoredExportJob, request: Pick<ApiRequest, 'b
   view.id = job.id;
   view.name = job.name;
   view.resource_type = 'image_export_job';
-  if (now >= job.start_due && !(job.deleting_at !== undefined && job.deleting_at < job.start_due)) view.started_at = iso(job.start_due);
+  if (now >= job.start_due && !(job.deleting_at !== undefined && job.deleting_at < job.start_due))
+    view.started_at = iso(job.start_due);
   view.status = status;
   view.status_reasons =
     status === 'failed'

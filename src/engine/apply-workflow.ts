@@ -71,12 +71,21 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
 
     if (planOptions.refreshOnly) {
       await applyRefreshOnly(snapshot, session.backend, state, result.documents);
-      host.notify({ type: 'notice', level: 'info', message: 'State now records the cloud as refreshed; nothing in the cloud was changed.' });
+      host.notify({
+        type: 'notice',
+        level: 'info',
+        message: 'State now records the cloud as refreshed; nothing in the cloud was changed.',
+      });
       return { plan: result.plan, failed: 0 };
     }
     if (!result.plan.changes.length) {
       await applyRefreshOnly(snapshot, session.backend, state, result.documents);
-      host.notify({ type: 'apply-finished', counts: { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 }, failed: 0, operation });
+      host.notify({
+        type: 'apply-finished',
+        counts: { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 },
+        failed: 0,
+        operation,
+      });
       return { plan: result.plan, failed: 0 };
     }
     if (!saved && !options.autoApprove) {

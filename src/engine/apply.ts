@@ -48,7 +48,8 @@ const DEFAULT_TIMEOUTS = { createMs: 10 * 60_000, deleteMs: 10 * 60_000, exportM
  * writes the (growing) document a fraction as often, instead of once per record.
  */
 class StateWriter {
-  private queued: { update: (resources: Record<string, ResourceState>) => boolean; settle: (err?: unknown) => void }[] = [];
+  private queued: { update: (resources: Record<string, ResourceState>) => boolean; settle: (err?: unknown) => void }[] =
+    [];
   private writing = false;
 
   constructor(
@@ -84,7 +85,11 @@ class StateWriter {
       if (changed && sameResources(this.current.resources, resources)) changed = false;
       try {
         if (changed) {
-          const next: StateDocument = { ...this.current, serial: this.current.serial + 1, resources: sortByAddress(resources) };
+          const next: StateDocument = {
+            ...this.current,
+            serial: this.current.serial + 1,
+            resources: sortByAddress(resources),
+          };
           await this.backend.write(next);
           this.current = next;
         }
@@ -143,7 +148,9 @@ export function refreshedResources(resources: Record<string, ResourceState>, sna
       }
     } else if (entry.kind === 'image_export_job') {
       const imageId = (entry.attributes.image_id as string | undefined) ?? entry.intent?.parent_id;
-      const job = imageId ? snapshot.exportJobs.get(imageId)?.find((candidate) => candidate.id === entry.id) : undefined;
+      const job = imageId
+        ? snapshot.exportJobs.get(imageId)?.find((candidate) => candidate.id === entry.id)
+        : undefined;
       if (!job || !imageId) continue;
       const { encrypted_data_key: _secret, ...rest } = job;
       const next = { ...rest, image_id: imageId };
@@ -164,7 +171,10 @@ export function refreshedResources(resources: Record<string, ResourceState>, sna
 }
 
 /** An imported image has no record of its write-only inputs: the first apply adopts the files' values. */
-function adoptImportedInputs(resources: Record<string, ResourceState>, documents: ReadonlyMap<string, ResourceDocument>): boolean {
+function adoptImportedInputs(
+  resources: Record<string, ResourceState>,
+  documents: ReadonlyMap<string, ResourceDocument>,
+): boolean {
   let changed = false;
   for (const [address, entry] of Object.entries(resources)) {
     const document = documents.get(address);
@@ -184,14 +194,23 @@ interface Step {
   aside?: string;
 }
 
-function buildSteps(changes: readonly ResourceChange[], state: StateDocument, documents: ReadonlyMap<string, ResourceDocument>) {
+function buildSteps(
+  changes: readonly ResourceChange[],
+  state: StateDocument,
+  documents: ReadonlyMap<string, ResourceDocument>,
+) {
   const removals = new Map<string, Step>();
   const makes = new Map<string, Step>();
   for (const change of changes) {
     if (change.action === 'delete' || change.action === 'forget' || change.action === 'replace') {
       removals.set(change.address, { change, phase: 'remove', after: new Set() });
     }
-    if (change.action === 'create' || change.action === 'update' || change.action === 'replace' || change.action === 'await') {
+    if (
+      change.action === 'create' ||
+      change.action === 'update' ||
+      change.action === 'replace' ||
+      change.action === 'await'
+    ) {
       makes.set(change.address, { change, phase: 'make', after: new Set() });
     }
   }
@@ -209,7 +228,12 @@ function buildSteps(changes: readonly ResourceChange[], state: StateDocument, do
   // Names are unique: the rename that frees a name goes before whatever takes it; a swap goes through a temporary name.
   const names = nameOrder(changes, state);
   for (const [address, temporary] of names.aside) {
-    makes.set(asideStep(address), { change: makes.get(address)!.change, phase: 'make', after: new Set(), aside: temporary });
+    makes.set(asideStep(address), {
+      change: makes.get(address)!.change,
+      phase: 'make',
+      after: new Set(),
+      aside: temporary,
+    });
   }
   for (const [address, first] of names.after) makes.get(address)?.after.add(first);
   return { removals, makes };
@@ -265,7 +289,11 @@ function oneLine(err: unknown): string {
   return message.split('\n')[0]!;
 }
 
-export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, options: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlan(
+  result: PlanResult,
+  snapshot: CloudSnapshot,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
   const { host } = options;
   // Export jobs beyond the cloud's active limits wait for a free place instead of being refused.
   const provider = queueExports(options.provider, snapshot);
@@ -275,7 +303,9 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
   const counts: ApplyCounts = { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 };
   const failures: { address: string; message: string }[] = [];
   const changes = result.plan.changes;
-  const deleting = new Set(changes.filter((c) => c.action === 'delete' || c.action === 'replace').map((c) => c.address));
+  const deleting = new Set(
+    changes.filter((c) => c.action === 'delete' || c.action === 'replace').map((c) => c.address),
+  );
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const { removals, makes } = buildSteps(changes, writer.current, result.documents);
   const started = new Map<string, number>();
@@ -289,14 +319,20 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
     // Dependencies are recorded from the document, so removal order survives the document's deletion.
     record: (entry) => {
       const document = result.documents.get(address);
-      return writer.record(address, entry && document ? { ...entry, dependencies: documentDependencies(document) } : entry);
+      return writer.record(
+        address,
+        entry && document ? { ...entry, dependencies: documentDependencies(document) } : entry,
+      );
     },
     recordImage: (image) =>
       writer.recordAll((resources) => {
         const owner = Object.entries(resources).find(([, entry]) => entry.kind === 'image' && entry.id === image.id);
         if (!owner) return false;
         const [imageAddress, entry] = owner;
-        resources[imageAddress] = { ...entry, attributes: stateAttributes(image, entry.attributes.inputs as ImageInputs | undefined) };
+        resources[imageAddress] = {
+          ...entry,
+          attributes: stateAttributes(image, entry.attributes.inputs as ImageInputs | undefined),
+        };
         return true;
       }),
     progress: (message, fraction) =>
@@ -309,11 +345,18 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
     if (!started.has(change.address)) started.set(change.address, performance.now());
     host.notify({ type: 'resource-started', address: change.address, action, ...(change.id ? { id: change.id } : {}) });
   };
-  const elapsed = (address: string): number => Math.round(performance.now() - (started.get(address) ?? performance.now()));
+  const elapsed = (address: string): number =>
+    Math.round(performance.now() - (started.get(address) ?? performance.now()));
   const fail = (change: ResourceChange, err: unknown): false => {
     const message = oneLine(err);
     failures.push({ address: change.address, message });
-    host.notify({ type: 'resource-failed', address: change.address, action: change.action, message, elapsedMs: elapsed(change.address) });
+    host.notify({
+      type: 'resource-failed',
+      address: change.address,
+      action: change.action,
+      message,
+      elapsedMs: elapsed(change.address),
+    });
     return false;
   };
 
@@ -323,7 +366,8 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
     options.parallelism,
     async ({ change }) => {
       const entry = writer.current.resources[change.address];
-      const orphan = (result.documents.get(change.address)?.lifecycle ?? entry?.lifecycle)?.deletion_policy === 'orphan';
+      const orphan =
+        (result.documents.get(change.address)?.lifecycle ?? entry?.lifecycle)?.deletion_policy === 'orphan';
       const forgetOnly = change.action === 'forget' || (orphan && change.action !== 'delete') || !entry?.id;
       begin(change, change.action === 'replace' ? 'replace' : forgetOnly ? 'forget' : 'delete');
       try {
@@ -336,7 +380,12 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
         if (change.action === 'replace') return true;
         if (forgetOnly) counts.forgotten++;
         else counts.destroyed++;
-        host.notify({ type: 'resource-finished', address: change.address, action: change.action, elapsedMs: elapsed(change.address) });
+        host.notify({
+          type: 'resource-finished',
+          address: change.address,
+          action: change.action,
+          elapsedMs: elapsed(change.address),
+        });
         return true;
       } catch (err) {
         return fail(change, err);
@@ -356,7 +405,11 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
         begin(change, change.action);
         try {
           await KIND_HANDLERS[change.kind].renameAside!(context(change.address), aside);
-          host.notify({ type: 'resource-progress', address: change.address, message: `renamed to the temporary name "${aside}"` });
+          host.notify({
+            type: 'resource-progress',
+            address: change.address,
+            message: `renamed to the temporary name "${aside}"`,
+          });
           return true;
         } catch (err) {
           return fail(change, err);
@@ -414,13 +467,23 @@ export async function applyPlan(result: PlanResult, snapshot: CloudSnapshot, opt
  * prevent_destroy and deletion_policy are recorded at every apply (DESIGN.md §2), even one that changes nothing in
  * the cloud: that is how "apply it with prevent_destroy: false first" unprotects a resource before its removal.
  */
-function recordLifecycle(resources: Record<string, ResourceState>, documents: ReadonlyMap<string, ResourceDocument>): boolean {
+function recordLifecycle(
+  resources: Record<string, ResourceState>,
+  documents: ReadonlyMap<string, ResourceDocument>,
+): boolean {
   let changed = false;
   for (const [address, entry] of Object.entries(resources)) {
     const document = documents.get(address);
     if (!document) continue;
-    const lifecycle = { prevent_destroy: document.lifecycle.prevent_destroy, deletion_policy: document.lifecycle.deletion_policy };
-    if (entry.lifecycle?.prevent_destroy === lifecycle.prevent_destroy && entry.lifecycle?.deletion_policy === lifecycle.deletion_policy) continue;
+    const lifecycle = {
+      prevent_destroy: document.lifecycle.prevent_destroy,
+      deletion_policy: document.lifecycle.deletion_policy,
+    };
+    if (
+      entry.lifecycle?.prevent_destroy === lifecycle.prevent_destroy &&
+      entry.lifecycle?.deletion_policy === lifecycle.deletion_policy
+    )
+      continue;
     entry.lifecycle = lifecycle;
     changed = true;
   }

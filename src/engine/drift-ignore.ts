@@ -62,23 +62,43 @@ export function parseIgnoreRules(text: string, file: string = DRIFT_IGNORE_FILE)
     const tokens = [...body.matchAll(/\S+/g)].map((match) => ({ text: match[0], col: (match.index ?? 0) + 1 }));
     const [address, field, ...options] = tokens;
     if (!address || !field) {
-      problem('syntax', 'a rule needs an address and a field', (address?.col ?? 1), 'write e.g. "image.web  name  # reason: renamed by the ops team"');
+      problem(
+        'syntax',
+        'a rule needs an address and a field',
+        address?.col ?? 1,
+        'write e.g. "image.web  name  # reason: renamed by the ops team"',
+      );
       return;
     }
     let valid = true;
     if (!ADDRESS_PATTERN.test(address.text)) {
-      problem('address', `"${address.text}" is not a resource address`, address.col, 'write KIND.NAME, e.g. image.web, with * as a wildcard');
+      problem(
+        'address',
+        `"${address.text}" is not a resource address`,
+        address.col,
+        'write KIND.NAME, e.g. image.web, with * as a wildcard',
+      );
       valid = false;
     } else {
       const kind = address.text.split('.')[0]!;
       if (address.text !== '*' && !kind.includes('*') && !(KINDS as readonly string[]).includes(kind)) {
         const guess = didYouMean(kind, KINDS);
-        problem('address', `unknown kind "${kind}" in "${address.text}"`, address.col, guess ? `did you mean "${guess}"?` : `kinds are ${KINDS.join(', ')}`);
+        problem(
+          'address',
+          `unknown kind "${kind}" in "${address.text}"`,
+          address.col,
+          guess ? `did you mean "${guess}"?` : `kinds are ${KINDS.join(', ')}`,
+        );
         valid = false;
       }
     }
     if (!FIELD_PATTERN.test(field.text)) {
-      problem('field', `"${field.text}" is not a field path`, field.col, 'write a spec field such as deprecation_at, "gone" or *');
+      problem(
+        'field',
+        `"${field.text}" is not a field path`,
+        field.col,
+        'write a spec field such as deprecation_at, "gone" or *',
+      );
       valid = false;
     }
     let expires: string | undefined;
@@ -86,17 +106,32 @@ export function parseIgnoreRules(text: string, file: string = DRIFT_IGNORE_FILE)
       const [key, value] = option.text.split('=', 2) as [string, string | undefined];
       if (key !== 'until' || value === undefined) {
         const guess = didYouMean(key, OPTIONS);
-        problem('option', `unknown option "${option.text}"`, option.col, guess ? `did you mean "${guess}=YYYY-MM-DD"?` : 'the only option is until=YYYY-MM-DD');
+        problem(
+          'option',
+          `unknown option "${option.text}"`,
+          option.col,
+          guess ? `did you mean "${guess}=YYYY-MM-DD"?` : 'the only option is until=YYYY-MM-DD',
+        );
         valid = false;
       } else if (expiryInstant(value) === undefined) {
-        problem('until', `"${value}" is not a date`, option.col + key.length + 1, 'write until=YYYY-MM-DD or a full ISO 8601 timestamp with offset');
+        problem(
+          'until',
+          `"${value}" is not a date`,
+          option.col + key.length + 1,
+          'write until=YYYY-MM-DD or a full ISO 8601 timestamp with offset',
+        );
         valid = false;
       } else {
         expires = value;
       }
     }
     if (reason === '') {
-      problem('missing-reason', 'every ignore rule needs a reason', raw.trimEnd().length + 1, 'end the line with "# reason: why this drift is accepted"');
+      problem(
+        'missing-reason',
+        'every ignore rule needs a reason',
+        raw.trimEnd().length + 1,
+        'end the line with "# reason: why this drift is accepted"',
+      );
       valid = false;
     }
     if (valid) rules.push({ address: address.text, field: field.text, reason, ...(expires ? { expires } : {}), line });
@@ -167,7 +202,8 @@ export function baselineRules(
   const fieldWidth = Math.max(0, ...rows.map(([, field]) => field.length));
   const until = options.expires ? `  until=${options.expires}` : '';
   const lines = rows.map(
-    ([address, field]) => `${address.padEnd(addressWidth)}  ${field.padEnd(fieldWidth)}${until}  # reason: ${cleanReason}`,
+    ([address, field]) =>
+      `${address.padEnd(addressWidth)}  ${field.padEnd(fieldWidth)}${until}  # reason: ${cleanReason}`,
   );
   const header =
     options.header === false

@@ -13,7 +13,9 @@ export interface DriftReportResult {
 
 /** A change seen as drift-shaped entries, so one set of rules filters both. Field-less changes match `gone`. */
 function changeAsEntry(change: ResourceChange): DriftEntry {
-  return change.fields.length ? { address: change.address, fields: change.fields } : { address: change.address, fields: [], gone: true };
+  return change.fields.length
+    ? { address: change.address, fields: change.fields }
+    : { address: change.address, fields: [], gone: true };
 }
 
 export function driftReport(plan: Plan, rules: readonly IgnoreRule[], now: Date): DriftReportResult {

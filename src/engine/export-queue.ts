@@ -40,7 +40,8 @@ function referencedImage(document: ResourceDocument | undefined): string | undef
 export function planExportQueue(input: ExportQueueInput): { diagnostics: Diagnostic[]; notes: string[] } {
   const leaving = new Set<string>();
   for (const result of input.planned.values()) {
-    if (result.kind === 'image_export_job' && (result.action === 'delete' || result.action === 'replace') && result.id) leaving.add(result.id);
+    if (result.kind === 'image_export_job' && (result.action === 'delete' || result.action === 'replace') && result.id)
+      leaving.add(result.id);
   }
   const account: Group = { active: 0, waited: [], unwaited: [] };
   const images = new Map<string, Group & { label: string }>();
@@ -125,7 +126,11 @@ export function queueExports(provider: Provider, snapshot: CloudSnapshot): Provi
       if (key === 'listExportJobs') {
         return async (imageId: string) => {
           const jobs = await target.listExportJobs(imageId);
-          for (const jobId of places.activeOn(imageId)) places.seen(jobId, jobs.find((job) => job.id === jobId));
+          for (const jobId of places.activeOn(imageId))
+            places.seen(
+              jobId,
+              jobs.find((job) => job.id === jobId),
+            );
           return jobs;
         };
       }
@@ -173,7 +178,9 @@ class ExportPlaces {
 
   /** The jobs of one image counted as active (reservations aside). */
   activeOn(imageId: string): string[] {
-    return [...this.active].filter(([id, image]) => image === imageId && !id.startsWith('reservation ')).map(([id]) => id);
+    return [...this.active]
+      .filter(([id, image]) => image === imageId && !id.startsWith('reservation '))
+      .map(([id]) => id);
   }
 
   private hasRoom(imageId: string): boolean {

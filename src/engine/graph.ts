@@ -43,7 +43,10 @@ export class DependencyGraph {
   topologicalOrder(): string[] {
     const remaining = new Map<string, number>();
     for (const [address, targets] of this.dependencies) remaining.set(address, targets.length);
-    const ready = [...remaining].filter(([, count]) => count === 0).map(([address]) => address).sort();
+    const ready = [...remaining]
+      .filter(([, count]) => count === 0)
+      .map(([address]) => address)
+      .sort();
     const order: string[] = [];
     while (ready.length > 0) {
       const address = ready.shift()!;

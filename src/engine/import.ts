@@ -22,16 +22,30 @@ export interface ImportOptions {
   id: string;
 }
 
-async function readObject(provider: Provider, kind: Kind, id: string, address: string): Promise<Pick<ResourceState, 'id' | 'attributes'>> {
+async function readObject(
+  provider: Provider,
+  kind: Kind,
+  id: string,
+  address: string,
+): Promise<Pick<ResourceState, 'id' | 'attributes'>> {
   if (kind === 'image') {
     const image = await provider.getImage(id);
-    if (!image) throw UserError.of('import.not-found', `no image with ID ${id} can be read`, 'check the ID with the cloud\'s image list');
+    if (!image)
+      throw UserError.of(
+        'import.not-found',
+        `no image with ID ${id} can be read`,
+        "check the ID with the cloud's image list",
+      );
     return { id: image.id, attributes: stateAttributes(image, undefined) };
   }
   if (kind === 'image_export_job') {
     const [imageId, jobId] = id.split('/');
     if (!imageId || !jobId) {
-      throw UserError.of('import.bad-id', `an export job is imported as IMAGE_ID/JOB_ID, got "${id}"`, `e.g. imageform import ${address} r006-aaa/r006-bbb`);
+      throw UserError.of(
+        'import.bad-id',
+        `an export job is imported as IMAGE_ID/JOB_ID, got "${id}"`,
+        `e.g. imageform import ${address} r006-aaa/r006-bbb`,
+      );
     }
     const job = await provider.getExportJob(imageId, jobId);
     if (!job) throw UserError.of('import.not-found', `no export job ${jobId} on image ${imageId} can be read`);
@@ -42,7 +56,11 @@ async function readObject(provider: Provider, kind: Kind, id: string, address: s
   if (!image) throw UserError.of('import.not-found', `no image with ID ${id} can be read`);
   const wanted = kind === 'image_deprecate' ? ['deprecated', 'obsolete'] : ['obsolete'];
   if (!wanted.includes(image.status)) {
-    throw UserError.of('import.wrong-status', `image ${id} is ${image.status}, so there is no ${kind === 'image_deprecate' ? 'deprecation' : 'obsolescence'} to import`, `apply ${address} to make the change instead`);
+    throw UserError.of(
+      'import.wrong-status',
+      `image ${id} is ${image.status}, so there is no ${kind === 'image_deprecate' ? 'deprecation' : 'obsolescence'} to import`,
+      `apply ${address} to make the change instead`,
+    );
   }
   const field = kind === 'image_deprecate' ? 'deprecation_at' : 'obsolescence_at';
   return { id: image.id, attributes: { image: image.id, status: image.status, [field]: image[field] ?? null } };
@@ -51,11 +69,16 @@ async function readObject(provider: Provider, kind: Kind, id: string, address: s
 function documentFor(documents: readonly ResourceDocument[], address: string): ResourceDocument {
   const document = documents.find((candidate) => candidate.address === address);
   if (document) return document;
-  const suggestion = didYouMean(address, documents.map((candidate) => candidate.address));
+  const suggestion = didYouMean(
+    address,
+    documents.map((candidate) => candidate.address),
+  );
   throw UserError.of(
     'import.no-document',
     `there is no document for ${address} in the files`,
-    suggestion ? `did you mean ${suggestion}?` : 'write its document first (kind and name), then import the object into it',
+    suggestion
+      ? `did you mean ${suggestion}?`
+      : 'write its document first (kind and name), then import the object into it',
   );
 }
 
@@ -74,15 +97,24 @@ export async function importResource(options: ImportOptions): Promise<ResourceSt
     }
     const provider = await session.provider();
     const object = await readObject(provider, document.kind, options.id, options.address);
-    const owner = Object.entries(state.resources).find(([, entry]) => entry.kind === document.kind && entry.id === object.id);
+    const owner = Object.entries(state.resources).find(
+      ([, entry]) => entry.kind === document.kind && entry.id === object.id,
+    );
     if (owner) throw UserError.of('import.already-managed', `${object.id} is already managed as ${owner[0]}`);
     const entry: ResourceState = {
       kind: document.kind,
       ...object,
       dependencies: documentDependencies(document),
-      lifecycle: { prevent_destroy: document.lifecycle.prevent_destroy, deletion_policy: document.lifecycle.deletion_policy },
+      lifecycle: {
+        prevent_destroy: document.lifecycle.prevent_destroy,
+        deletion_policy: document.lifecycle.deletion_policy,
+      },
     };
-    await session.backend.write({ ...state, serial: state.serial + 1, resources: { ...state.resources, [options.address]: entry } });
+    await session.backend.write({
+      ...state,
+      serial: state.serial + 1,
+      resources: { ...state.resources, [options.address]: entry },
+    });
     return entry;
   });
 }

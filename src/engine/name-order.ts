@@ -105,7 +105,8 @@ export function nameOrder(changes: readonly ResourceChange[], state: StateDocume
     const name = temporaryName(id);
     aside.set(first, name);
     // Whoever takes first's old name now waits only for first to move aside.
-    for (const [address, freer] of after) if (freer === first && ring.includes(address)) after.set(address, asideStep(first));
+    for (const [address, freer] of after)
+      if (freer === first && ring.includes(address)) after.set(address, asideStep(first));
     const others = ring.slice(1);
     notes.push(
       `${ring.length === 2 ? `${first} and ${others[0]} swap names` : `${ring.join(', ')} trade names in a ring`}: ` +

@@ -84,7 +84,8 @@ function namesTaken(input: RuleInput): Diagnostic[] {
       );
     }
     wanted.set(name, result.address);
-    const needsName = result.action === 'create' || result.action === 'replace' || result.fields.some((f) => f.path === 'name');
+    const needsName =
+      result.action === 'create' || result.action === 'replace' || result.fields.some((f) => f.path === 'name');
     if (!needsName) continue;
     const holderId = input.snapshot.imageIdsByName.get(name);
     if (!holderId) continue;
@@ -92,7 +93,8 @@ function namesTaken(input: RuleInput): Diagnostic[] {
     if (holder === result.address && result.action === 'replace' && removesObject(input, result)) continue;
     if (holder && holder !== result.address) {
       const other = input.planned.get(holder);
-      if (other && (removesObject(input, other) || (other.action === 'update' && desiredImageName(other) !== name))) continue;
+      if (other && (removesObject(input, other) || (other.action === 'update' && desiredImageName(other) !== name)))
+        continue;
       found.push(
         error(
           'plan.name-taken',
@@ -103,9 +105,17 @@ function namesTaken(input: RuleInput): Diagnostic[] {
       );
       continue;
     }
-    const location = where(input, result.address, input.documents.get(result.address)?.spec.name !== undefined ? ['spec', 'name'] : ['name']);
+    const location = where(
+      input,
+      result.address,
+      input.documents.get(result.address)?.spec.name !== undefined ? ['spec', 'name'] : ['name'],
+    );
     const key = input.state.resources[result.address]?.intent?.key;
-    if (result.id && key !== undefined && result.fields.some((field) => field.path === 'name' && field.before === key)) {
+    if (
+      result.id &&
+      key !== undefined &&
+      result.fields.some((field) => field.path === 'name' && field.before === key)
+    ) {
       // An interrupted create left the image under its create key, and the name went to an image held elsewhere.
       found.push(
         error(
@@ -147,7 +157,12 @@ function immediateWhileScheduled(input: RuleInput): Diagnostic[] {
     const managed = imageAddress ? input.planned.get(imageAddress) : undefined;
     const image = result.imageId ? input.snapshot.images.get(result.imageId) : undefined;
     // Already done (an apply cut off after the cloud acted): the create only records it, nothing is scheduled.
-    if (image && result.action === 'create' && (image.status === 'obsolete' || (result.kind === 'image_deprecate' && image.status === 'deprecated'))) continue;
+    if (
+      image &&
+      result.action === 'create' &&
+      (image.status === 'obsolete' || (result.kind === 'image_deprecate' && image.status === 'deprecated'))
+    )
+      continue;
     const dates = managed?.effectiveDates ?? {
       deprecation_at: (image?.deprecation_at as string | undefined) ?? null,
       obsolescence_at: (image?.obsolescence_at as string | undefined) ?? null,
@@ -240,4 +255,3 @@ export function checkPlanRules(input: RuleInput): Diagnostic[] {
     ...(input.destroy ? [] : [...namesTaken(input), ...immediateWhileScheduled(input), ...exportRules(input)]),
   ];
 }
-

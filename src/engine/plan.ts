@@ -121,7 +121,9 @@ export function makePlan(
     diagnostics.push(...result.diagnostics);
     notes.push(...(result.notes ?? []));
   }
-  diagnostics.push(...checkPlanRules({ planned, documents: byAddress, state, snapshot, destroy: options.destroy ?? false }));
+  diagnostics.push(
+    ...checkPlanRules({ planned, documents: byAddress, state, snapshot, destroy: options.destroy ?? false }),
+  );
   if (!options.destroy) {
     const exports = planExportQueue({ planned, documents: byAddress, snapshot });
     diagnostics.push(...exports.diagnostics);
@@ -138,7 +140,9 @@ export function makePlan(
         'plan.unknown-target',
         `--target ${target}: no resource with this address in the files or in state`,
         undefined,
-        suggestion ? `did you mean ${suggestion}?` : 'addresses are KIND.NAME, e.g. image.web; "imageform state list" shows those in state',
+        suggestion
+          ? `did you mean ${suggestion}?`
+          : 'addresses are KIND.NAME, e.g. image.web; "imageform state list" shows those in state',
       ),
     );
   }
@@ -146,11 +150,14 @@ export function makePlan(
     // A rename or create waits for the rename that frees its name: the target brings that along like a reference.
     const withNames = new Map([...dependencies].map(([address, targets]) => [address, [...targets]]));
     const changing = selected.filter((result) => result.action !== 'none').map((result) => toChange(result, []));
-    for (const [address, freer] of nameDependencies(changing, state)) withNames.set(address, [...(withNames.get(address) ?? []), freer]);
+    for (const [address, freer] of nameDependencies(changing, state))
+      withNames.set(address, [...(withNames.get(address) ?? []), freer]);
     const graph = new DependencyGraph(withNames);
     const wanted = graph.withDependencies(options.targets);
     selected = selected.filter((result) => wanted.has(result.address));
-    notes.push(`targeting is in effect: only ${[...options.targets].join(', ')} and what they depend on are planned; the plan may be incomplete`);
+    notes.push(
+      `targeting is in effect: only ${[...options.targets].join(', ')} and what they depend on are planned; the plan may be incomplete`,
+    );
   }
 
   const changes: ResourceChange[] = options.refreshOnly
@@ -158,7 +165,14 @@ export function makePlan(
     : selected
         .filter((result) => result.action !== 'none')
         .sort((a, b) => (a.address < b.address ? -1 : 1))
-        .map((result) => toChange(result, byAddress.get(result.address) ? dependencies.get(result.address)! : (state.resources[result.address]?.dependencies ?? [])));
+        .map((result) =>
+          toChange(
+            result,
+            byAddress.get(result.address)
+              ? dependencies.get(result.address)!
+              : (state.resources[result.address]?.dependencies ?? []),
+          ),
+        );
 
   if (!options.refreshOnly) notes.push(...nameOrder(changes, state).notes);
 
@@ -171,7 +185,9 @@ export function makePlan(
     prior_state: {
       lineage: state.lineage,
       serial: state.serial,
-      resources: Object.fromEntries(Object.entries(state.resources).map(([address, entry]) => [address, fingerprint(entry)])),
+      resources: Object.fromEntries(
+        Object.entries(state.resources).map(([address, entry]) => [address, fingerprint(entry)]),
+      ),
     },
     cloud_time: now.toISOString(),
     ...(options.refreshOnly ? { refresh_only: true } : {}),
@@ -199,14 +215,25 @@ function fieldsOwnedByStatusActions(state: StateDocument): Map<string, Set<strin
  */
 function predictReverts(planned: Map<string, PlannedResource>, state: StateDocument, snapshot: CloudSnapshot): void {
   for (const result of planned.values()) {
-    if (result.action !== 'delete' || (result.kind !== 'image_deprecate' && result.kind !== 'image_obsolete') || !result.id) continue;
-    const imageAddress = state.resources[result.address]?.dependencies.find((dependency) => dependency.startsWith('image.'));
+    if (
+      result.action !== 'delete' ||
+      (result.kind !== 'image_deprecate' && result.kind !== 'image_obsolete') ||
+      !result.id
+    )
+      continue;
+    const imageAddress = state.resources[result.address]?.dependencies.find((dependency) =>
+      dependency.startsWith('image.'),
+    );
     const imageAction = imageAddress ? planned.get(imageAddress)?.action : undefined;
     if (imageAction === 'delete' || imageAction === 'replace') continue;
     const image = snapshot.images.get(result.id);
     if (!image) continue;
     const field = result.kind === 'image_deprecate' ? 'deprecation_at' : 'obsolescence_at';
-    const after = predictStatus(image.status, { deprecation_at: image.deprecation_at ?? null, obsolescence_at: image.obsolescence_at ?? null, [field]: null }, snapshot.now);
+    const after = predictStatus(
+      image.status,
+      { deprecation_at: image.deprecation_at ?? null, obsolescence_at: image.obsolescence_at ?? null, [field]: null },
+      snapshot.now,
+    );
     if (after !== image.status) result.status = { before: image.status, after };
   }
 }

@@ -19,7 +19,8 @@ function literalImageIds(documents: readonly ResourceDocument[]): string[] {
   const ids: string[] = [];
   for (const document of documents) {
     const value = document.spec.image;
-    if (document.kind !== 'image' && typeof value === 'string' && !parseReference(value) && !value.includes('${')) ids.push(value);
+    if (document.kind !== 'image' && typeof value === 'string' && !parseReference(value) && !value.includes('${'))
+      ids.push(value);
   }
   return ids;
 }
@@ -105,7 +106,9 @@ export async function refresh(
   for (const [address, entry] of Object.entries(state.resources)) {
     if (entry.id || !entry.intent || entry.kind !== 'image_export_job' || !entry.intent.parent_id) continue;
     if (!ownedImages.has(entry.intent.parent_id)) continue;
-    const job = snapshot.exportJobs.get(entry.intent.parent_id)?.find((candidate) => candidate.name === entry.intent!.name);
+    const job = snapshot.exportJobs
+      .get(entry.intent.parent_id)
+      ?.find((candidate) => candidate.name === entry.intent!.name);
     if (job) snapshot.adoptedIntents.set(address, job.id);
   }
 

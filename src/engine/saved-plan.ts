@@ -27,7 +27,9 @@ export interface SavedPlan {
 export function documentDigests(documents: Iterable<ResourceDocument>): Record<string, string> {
   const digests: Record<string, string> = {};
   for (const document of documents) {
-    digests[document.address] = createHash('sha256').update(stableJson({ spec: document.spec, lifecycle: document.lifecycle })).digest('hex');
+    digests[document.address] = createHash('sha256')
+      .update(stableJson({ spec: document.spec, lifecycle: document.lifecycle }))
+      .digest('hex');
   }
   return digests;
 }
@@ -67,11 +69,19 @@ export async function readSavedPlan(file: string): Promise<SavedPlan | undefined
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw UserError.of('plan.saved-unreadable', `${file} is not a saved plan (not JSON)`, 'pass a directory, or a file written by "imageform plan --out FILE"');
+    throw UserError.of(
+      'plan.saved-unreadable',
+      `${file} is not a saved plan (not JSON)`,
+      'pass a directory, or a file written by "imageform plan --out FILE"',
+    );
   }
   const saved = parsed as Partial<SavedPlan>;
   if (saved?.format !== SAVED_PLAN_FORMAT || !saved.plan?.prior_state || !saved.plan.dir || !saved.files) {
-    throw UserError.of('plan.saved-unreadable', `${file} is not a saved plan of this imageform version`, 'make a new one with "imageform plan --out FILE"');
+    throw UserError.of(
+      'plan.saved-unreadable',
+      `${file} is not a saved plan of this imageform version`,
+      'make a new one with "imageform plan --out FILE"',
+    );
   }
   return saved as SavedPlan;
 }
@@ -105,14 +115,20 @@ export function checkNotStale(saved: SavedPlan, state: StateDocument): void {
 }
 
 function comparable(change: ResourceChange): string {
-  return JSON.stringify({ address: change.address, action: change.action, fields: change.fields.map((f) => [f.path, f.before, f.after]) });
+  return JSON.stringify({
+    address: change.address,
+    action: change.action,
+    fields: change.fields.map((f) => [f.path, f.before, f.after]),
+  });
 }
 
 /** Refuse to apply anything other than what was reviewed: the fresh plan must equal the saved one. */
 export function checkSamePlan(saved: Plan, fresh: Plan): void {
   const before = new Map(saved.changes.map((change) => [change.address, comparable(change)]));
   const after = new Map(fresh.changes.map((change) => [change.address, comparable(change)]));
-  const differing = [...new Set([...before.keys(), ...after.keys()])].filter((address) => before.get(address) !== after.get(address)).sort();
+  const differing = [...new Set([...before.keys(), ...after.keys()])]
+    .filter((address) => before.get(address) !== after.get(address))
+    .sort();
   if (!differing.length) return;
   throw UserError.of(
     'plan.saved-outdated',

@@ -70,7 +70,11 @@ export async function openSession(dirArgument: string, options: SessionOptions):
   };
 }
 
-export async function withSession<T>(dir: string, options: SessionOptions, work: (session: Session) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  dir: string,
+  options: SessionOptions,
+  work: (session: Session) => Promise<T>,
+): Promise<T> {
   const session = await openSession(dir, options);
   try {
     return await work(session);
@@ -91,7 +95,11 @@ export async function refreshAndPlan(session: Session, host: EngineHost, options
   const provider = await session.provider();
   host.notify({ type: 'refresh-started', resources: Object.keys(state.resources).length });
   const snapshot = await refresh(provider, state, session.configuration.documents);
-  host.notify({ type: 'refresh-finished', resources: Object.keys(state.resources).length, requests: snapshot.requests });
+  host.notify({
+    type: 'refresh-finished',
+    resources: Object.keys(state.resources).length,
+    requests: snapshot.requests,
+  });
   const result = makePlan(session.configuration.documents, state, snapshot, { ...options, dir: session.dir });
   throwOnErrors(result.diagnostics);
   return { state, snapshot, result };

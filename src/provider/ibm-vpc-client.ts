@@ -68,7 +68,13 @@ class IbmVpcProvider implements Provider {
     const timeoutMs = options.requestTimeoutMs ?? 30_000;
     const redactor = new SecretRedactor(options.apiKey);
     this.authenticator = new RenewableIamAuthenticator(options.apiKey, iamEndpoint, redactor, timeoutMs);
-    this.transport = new VpcTransport(endpoint, options.version ?? DEFAULT_API_VERSION, this.authenticator, redactor, timeoutMs);
+    this.transport = new VpcTransport(
+      endpoint,
+      options.version ?? DEFAULT_API_VERSION,
+      this.authenticator,
+      redactor,
+      timeoutMs,
+    );
     this.policy = {
       ...DEFAULT_RETRY_POLICY,
       maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
@@ -107,11 +113,21 @@ class IbmVpcProvider implements Provider {
     const seenTokens = new Set<string>();
     let start: string | undefined;
     do {
-      const page = await this.call<ImageCollection>('list images', { method: 'GET', path: '/images', query: { ...query, start } });
+      const page = await this.call<ImageCollection>('list images', {
+        method: 'GET',
+        path: '/images',
+        query: { ...query, start },
+      });
       images.push(...(page.images ?? []));
       start = startToken(page.next?.href);
       if (start !== undefined) {
-        if (seenTokens.has(start)) throw new CloudError(`list images: the cloud returned page token "${start}" twice`, 0, 'pagination_loop', 'list images');
+        if (seenTokens.has(start))
+          throw new CloudError(
+            `list images: the cloud returned page token "${start}" twice`,
+            0,
+            'pagination_loop',
+            'list images',
+          );
         seenTokens.add(start);
       }
     } while (start !== undefined);
@@ -141,12 +157,16 @@ class IbmVpcProvider implements Provider {
   async deleteImage(id: string): Promise<void> {
     const operation = `delete image ${id}`;
     await this.ignoreNotFound(
-      this.call<unknown>(operation, { method: 'DELETE', path: `/images/${enc(id)}` }, {
-        settle: async () => {
-          const image = await this.getImage(id);
-          return image === undefined || image.status === 'deleting' ? true : undefined;
+      this.call<unknown>(
+        operation,
+        { method: 'DELETE', path: `/images/${enc(id)}` },
+        {
+          settle: async () => {
+            const image = await this.getImage(id);
+            return image === undefined || image.status === 'deleting' ? true : undefined;
+          },
         },
-      }),
+      ),
     );
   }
 
@@ -174,9 +194,15 @@ class IbmVpcProvider implements Provider {
     return job && withoutDataKey(job);
   }
 
-  async createExportJob(imageId: string, prototype: ExportJobPrototype, options: CreateOptions = {}): Promise<CloudExportJob> {
+  async createExportJob(
+    imageId: string,
+    prototype: ExportJobPrototype,
+    options: CreateOptions = {},
+  ): Promise<CloudExportJob> {
     const name = prototype.name;
-    const operation = options.describe ?? (name ? `create export job "${name}" of image ${imageId}` : `create export job of image ${imageId}`);
+    const operation =
+      options.describe ??
+      (name ? `create export job "${name}" of image ${imageId}` : `create export job of image ${imageId}`);
     // Job names are unique within their image; whether a job found by name is this call's is the caller's to say.
     const hooks: RetryHooks<CloudExportJob> = name
       ? {
@@ -241,15 +267,20 @@ class IbmVpcProvider implements Provider {
     dateField: 'deprecation_at' | 'obsolescence_at',
   ): Promise<void> {
     const before = this.transport.cloudNow(Number.POSITIVE_INFINITY);
-    await this.call<unknown>(`${action} image ${id}`, { method: 'POST', path: `/images/${enc(id)}/${action}` }, {
-      settle: async () => {
-        const image = await this.getImage(id);
-        if (!image || image.status !== status) return undefined;
-        const date = image[dateField];
-        if (before && typeof date === 'string' && Date.parse(date) < before.getTime() - LIFECYCLE_SETTLE_SLACK_MS) return undefined;
-        return true;
+    await this.call<unknown>(
+      `${action} image ${id}`,
+      { method: 'POST', path: `/images/${enc(id)}/${action}` },
+      {
+        settle: async () => {
+          const image = await this.getImage(id);
+          if (!image || image.status !== status) return undefined;
+          const date = image[dateField];
+          if (before && typeof date === 'string' && Date.parse(date) < before.getTime() - LIFECYCLE_SETTLE_SLACK_MS)
+            return undefined;
+          return true;
+        },
       },
-    });
+    );
   }
 
   /** A lookup that settles a lost answer fails as the call it settles: "create image.web: ...", not "list images: ...". */
@@ -259,8 +290,15 @@ class IbmVpcProvider implements Provider {
         return await find();
       } catch (error) {
         if (!(error instanceof CloudError) || error.operation === operation) throw error;
-        const detail = error.message.startsWith(`${error.operation}: `) ? error.message.slice(error.operation.length + 2) : error.message;
-        throw new CloudError(`${operation}: its answer was lost, and looking up what it did failed: ${detail}`, error.status, error.code, operation);
+        const detail = error.message.startsWith(`${error.operation}: `)
+          ? error.message.slice(error.operation.length + 2)
+          : error.message;
+        throw new CloudError(
+          `${operation}: its answer was lost, and looking up what it did failed: ${detail}`,
+          error.status,
+          error.code,
+          operation,
+        );
       }
     };
   }
@@ -311,7 +349,9 @@ class IbmVpcProvider implements Provider {
   private toCloudError(operation: string, failure: RequestFailure): CloudError {
     let message = `${operation}: ${failure.message}`;
     const credentialProblem =
-      failure.status === 401 || failure.status === 403 || (failure.source === 'iam' && failure.status >= 400 && failure.status < 500);
+      failure.status === 401 ||
+      failure.status === 403 ||
+      (failure.source === 'iam' && failure.status >= 400 && failure.status < 500);
     if (credentialProblem) {
       message += `; ${this.credentialHint}`;
     } else if (failure.abandonedUnchecked) {

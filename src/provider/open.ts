@@ -74,7 +74,11 @@ function readTimeScale(env: NodeJS.ProcessEnv): number | undefined {
   const value = Number(raw);
   // 0 is allowed: every emulated delay vanishes.
   if (!Number.isFinite(value) || value < 0) {
-    throw UserError.of('provider.time-scale-invalid', `${TIME_SCALE_ENV} must be a number >= 0, got "${raw}"`, `e.g. ${TIME_SCALE_ENV}=0.1 makes the emulator 10 times faster`);
+    throw UserError.of(
+      'provider.time-scale-invalid',
+      `${TIME_SCALE_ENV} must be a number >= 0, got "${raw}"`,
+      `e.g. ${TIME_SCALE_ENV}=0.1 makes the emulator 10 times faster`,
+    );
   }
   return value;
 }

@@ -47,12 +47,17 @@ export class RenewableIamAuthenticator implements AuthenticatorInterface {
     // Extra options reach the token request's axios instance: no redirect follower (it logs request bodies, with the
     // key, under DEBUG) and a timeout.
     const axiosOptions = { maxRedirects: 0, timeout: this.timeoutMs };
-    const authenticator = new IamAuthenticator({ apikey: this.apiKey, url: this.iamEndpoint, ...axiosOptions } as ConstructorParameters<
-      typeof IamAuthenticator
-    >[0]);
+    const authenticator = new IamAuthenticator({
+      apikey: this.apiKey,
+      url: this.iamEndpoint,
+      ...axiosOptions,
+    } as ConstructorParameters<typeof IamAuthenticator>[0]);
     // Count token exchanges and bound them in time; the core's token request has no timeout of its own.
-    const manager = (authenticator as unknown as { tokenManager: { requestToken: () => Promise<unknown>; requestWrapperInstance?: unknown } })
-      .tokenManager;
+    const manager = (
+      authenticator as unknown as {
+        tokenManager: { requestToken: () => Promise<unknown>; requestWrapperInstance?: unknown };
+      }
+    ).tokenManager;
     const requestToken = manager.requestToken.bind(manager);
     manager.requestToken = () => {
       this.tokenRequests++;
@@ -84,8 +89,16 @@ export class RenewableIamAuthenticator implements AuthenticatorInterface {
           ? (raw.message ?? 'no response')
           : 'the token exchange was refused';
     const suffix = status === 0 ? `(${code})` : `(${code}, HTTP ${status})`;
-    const message = this.redactor.redact(`IAM token request to ${this.iamEndpoint}/identity/token failed: ${detail} ${suffix}`);
-    return new RequestFailure(message, status, String(code), 'iam', parseRetryAfter(raw.headers?.['retry-after'], raw.headers?.date));
+    const message = this.redactor.redact(
+      `IAM token request to ${this.iamEndpoint}/identity/token failed: ${detail} ${suffix}`,
+    );
+    return new RequestFailure(
+      message,
+      status,
+      String(code),
+      'iam',
+      parseRetryAfter(raw.headers?.['retry-after'], raw.headers?.date),
+    );
   }
 }
 

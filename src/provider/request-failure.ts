@@ -71,6 +71,7 @@ export function parseRetryAfter(value: unknown, responseDate: unknown): number |
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
-  const reference = typeof responseDate === 'string' && !Number.isNaN(Date.parse(responseDate)) ? Date.parse(responseDate) : Date.now();
+  const reference =
+    typeof responseDate === 'string' && !Number.isNaN(Date.parse(responseDate)) ? Date.parse(responseDate) : Date.now();
   return Math.max(0, at - reference);
 }

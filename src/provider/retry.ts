@@ -45,7 +45,11 @@ export function sleep(ms: number): Promise<void> {
  * Runs `attempt` until it succeeds, a failure is final, or the attempts run out. Non-RequestFailure errors are bugs
  * or local problems and pass straight through.
  */
-export async function withRetries<T>(policy: RetryPolicy, attempt: () => Promise<T>, hooks: RetryHooks<T> = {}): Promise<T> {
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  attempt: () => Promise<T>,
+  hooks: RetryHooks<T> = {},
+): Promise<T> {
   let ambiguousSeen = false;
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {

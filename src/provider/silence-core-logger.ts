@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 export function silenceCoreLogger(): void {
   try {
     const require = createRequire(import.meta.url);
-    const logger = (require('ibm-cloud-sdk-core/lib/logger.js') as { default?: Record<string, { enabled: boolean }> }).default;
+    const logger = (require('ibm-cloud-sdk-core/lib/logger.js') as { default?: Record<string, { enabled: boolean }> })
+      .default;
     for (const level of Object.values(logger ?? {})) level.enabled = false;
   } catch {
     // A future core may move its logger; losing the safeguard must not break the client.

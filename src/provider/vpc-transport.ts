@@ -112,7 +112,12 @@ export class VpcTransport {
           body,
           headers,
           // maxRedirects 0: the API never redirects, and axios's redirect follower logs whole requests under DEBUG.
-          axiosOptions: { timeout: this.timeoutMs, maxRedirects: 0, httpAgent: this.httpAgent, httpsAgent: this.httpsAgent },
+          axiosOptions: {
+            timeout: this.timeoutMs,
+            maxRedirects: 0,
+            httpAgent: this.httpAgent,
+            httpsAgent: this.httpsAgent,
+          },
         },
         defaultOptions: { serviceUrl: `${this.endpoint}/v1`, headers: {} },
       });
@@ -139,7 +144,13 @@ export class VpcTransport {
       this.recordClock(error.headers);
       const { code, message } = readIbmError(error.result, error.status, error.message);
       const text = this.redactor.redact(`${message} (${code}, HTTP ${error.status})`);
-      return new RequestFailure(text, error.status, code, 'api', parseRetryAfter(error.headers?.['retry-after'], error.headers?.date));
+      return new RequestFailure(
+        text,
+        error.status,
+        code,
+        'api',
+        parseRetryAfter(error.headers?.['retry-after'], error.headers?.date),
+      );
     }
     const code = error.statusText ?? 'ERR_REQUEST';
     const reason = this.redactor.redact(error.message ?? 'no response');
@@ -152,7 +163,8 @@ export class VpcTransport {
 function readIbmError(body: unknown, status: number, fallback: string | undefined): { code: string; message: string } {
   const parsed = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const first = Array.isArray(parsed.errors) ? (parsed.errors[0] as Record<string, unknown> | undefined) : undefined;
-  const code = typeof first?.code === 'string' ? first.code : typeof parsed.code === 'string' ? parsed.code : `http_${status}`;
+  const code =
+    typeof first?.code === 'string' ? first.code : typeof parsed.code === 'string' ? parsed.code : `http_${status}`;
   const message =
     typeof first?.message === 'string'
       ? first.message

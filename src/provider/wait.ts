@@ -33,7 +33,11 @@ export class WaitTimeoutError extends Error {
  * provider has already retried what deserves a retry). The pause starts at `intervalMs` and backs off to about 2 s,
  * so short operations finish quickly and long ones do not flood the API.
  */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, options: WaitOptions<T>): Promise<T> {
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: WaitOptions<T>,
+): Promise<T> {
   const started = performance.now();
   const maxInterval = Math.max(options.maxIntervalMs ?? 2_000, options.intervalMs);
   let interval = Math.max(1, options.intervalMs);
@@ -45,7 +49,10 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
     const remaining = options.timeoutMs - elapsed;
     if (remaining <= 0) {
       const last = options.summarize ? ` (last seen: ${options.summarize(value)})` : '';
-      throw new WaitTimeoutError(`timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.describe}${last}`, options.describe);
+      throw new WaitTimeoutError(
+        `timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.describe}${last}`,
+        options.describe,
+      );
     }
     if (options.signal?.aborted) throw new Error(`stopped waiting for ${options.describe}`);
     // One last read right at the deadline rather than sleeping past it.

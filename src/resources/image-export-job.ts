@@ -13,7 +13,13 @@ import type { DriftInput, KindHandler, OperationContext, PlannedResource, PlanRe
  * Only `name` updates in place; image, format, bucket, or a job that ended `failed` replace it.
  * Unlike Terraform's provider, a failed job fails the apply instead of passing silently.
  */
-export const EXPORTABLE_IMAGE_STATUSES = new Set(['available', 'deprecated', 'obsolete', 'unusable', 'partially_available']);
+export const EXPORTABLE_IMAGE_STATUSES = new Set([
+  'available',
+  'deprecated',
+  'obsolete',
+  'unusable',
+  'partially_available',
+]);
 export const ACTIVE_JOB_STATUSES = new Set(['queued', 'running']);
 const FINISHED = new Set(['succeeded', 'failed']);
 
@@ -75,7 +81,8 @@ function planExportJob(input: PlanResourceInput): PlannedResource {
   const actual = jobId && previousImageId ? findJob(snapshot.exportJobs.get(previousImageId), jobId) : undefined;
   const base = { address, kind: 'image_export_job' as const, diagnostics: [], ...(imageId ? { imageId } : {}) };
   const notes: string[] = [];
-  if (jobId && !entry?.id) notes.push(`${address}: found export job ${jobId} ("${name}"), started by an interrupted apply; it is adopted`);
+  if (jobId && !entry?.id)
+    notes.push(`${address}: found export job ${jobId} ("${name}"), started by an interrupted apply; it is adopted`);
 
   const imageField = (before: string | null): FieldChange =>
     imageId
@@ -107,7 +114,8 @@ function planExportJob(input: PlanResourceInput): PlannedResource {
   let reason: string | undefined;
   if (actual.status === 'failed') reason = `the export job ended "failed" (${describeReasons(actual)})`;
   if (imageId !== previousImageId) fields.push({ ...imageField(previousImageId ?? null), forces_replacement: true });
-  if (format !== actual.format) fields.push({ path: 'format', before: actual.format, after: format, forces_replacement: true });
+  if (format !== actual.format)
+    fields.push({ path: 'format', before: actual.format, after: format, forces_replacement: true });
   if (!sameBucket(bucket, actual.storage_bucket)) {
     fields.push({ path: 'storage_bucket', before: actual.storage_bucket, after: bucket, forces_replacement: true });
   }
@@ -163,7 +171,8 @@ function exportJobDrift(input: DriftInput): { fields: FieldChange[]; gone?: bool
     fields.push({ path: 'name', before: entry.attributes.name, after: actual.name });
   }
   const previous = entry.attributes.status;
-  if (previous === 'succeeded' && actual.status !== 'succeeded') fields.push({ path: 'status', before: previous, after: actual.status });
+  if (previous === 'succeeded' && actual.status !== 'succeeded')
+    fields.push({ path: 'status', before: previous, after: actual.status });
   return fields.length ? { fields } : undefined;
 }
 
@@ -176,7 +185,10 @@ async function createExportJob(context: OperationContext): Promise<void> {
   const base = {
     kind: 'image_export_job' as const,
     dependencies: context.entry?.dependencies ?? [],
-    lifecycle: { prevent_destroy: document.lifecycle.prevent_destroy, deletion_policy: document.lifecycle.deletion_policy },
+    lifecycle: {
+      prevent_destroy: document.lifecycle.prevent_destroy,
+      deletion_policy: document.lifecycle.deletion_policy,
+    },
   };
   await context.record({
     ...base,
@@ -187,7 +199,8 @@ async function createExportJob(context: OperationContext): Promise<void> {
   // The cloud exports only images that are ready; a freshly created one may still be settling.
   const image = await waitFor(
     () => context.provider.getImage(imageId),
-    (found: CloudImage | undefined) => !found || EXPORTABLE_IMAGE_STATUSES.has(found.status) || found.status === 'failed',
+    (found: CloudImage | undefined) =>
+      !found || EXPORTABLE_IMAGE_STATUSES.has(found.status) || found.status === 'failed',
     { timeoutMs: context.timeouts.createMs, intervalMs: 200, describe: `image ${imageId} to be ready for export` },
   );
   if (!image) throw new Error(`image ${imageId} can no longer be read (404)`);
@@ -213,20 +226,28 @@ async function createExportJob(context: OperationContext): Promise<void> {
 }
 
 function throwIfFailed(job: CloudExportJob, name: string): void {
-  if (job.status === 'failed') throw new Error(`export job "${name}" (${job.id}) ended "failed": ${describeReasons(job)}`);
+  if (job.status === 'failed')
+    throw new Error(`export job "${name}" (${job.id}) ended "failed": ${describeReasons(job)}`);
 }
 
 /** A job an interrupted apply (or a wait that gave up) left queued or running: wait for it, fail if it failed. */
 async function awaitExportJob(context: OperationContext): Promise<void> {
   const entry = context.entry!;
   const imageId = recordedImageId(entry)!;
-  const name = context.document ? exportJobName(context.document, context.spec ?? {}) : String(entry.attributes.name ?? entry.id);
+  const name = context.document
+    ? exportJobName(context.document, context.spec ?? {})
+    : String(entry.attributes.name ?? entry.id);
   const finished = await waitUntilFinished(context, imageId, entry.id!, name);
   await context.record({ ...entry, attributes: jobAttributes(finished, imageId) });
   throwIfFailed(finished, name);
 }
 
-async function waitUntilFinished(context: OperationContext, imageId: string, jobId: string, name: string): Promise<CloudExportJob> {
+async function waitUntilFinished(
+  context: OperationContext,
+  imageId: string,
+  jobId: string,
+  name: string,
+): Promise<CloudExportJob> {
   context.progress('queued', 0);
   const started = Date.now();
   const finished = await waitFor(
@@ -276,11 +297,15 @@ async function deleteExportJob(context: OperationContext): Promise<void> {
   const imageId = recordedImageId(entry);
   if (!entry?.id || !imageId) return;
   await context.provider.deleteExportJob(imageId, entry.id);
-  await waitFor(() => context.provider.getExportJob(imageId, entry.id!), (job) => job === undefined, {
-    timeoutMs: context.timeouts.deleteMs,
-    intervalMs: 200,
-    describe: `export job ${entry.id} to be deleted`,
-  });
+  await waitFor(
+    () => context.provider.getExportJob(imageId, entry.id!),
+    (job) => job === undefined,
+    {
+      timeoutMs: context.timeouts.deleteMs,
+      intervalMs: 200,
+      describe: `export job ${entry.id} to be deleted`,
+    },
+  );
 }
 
 export const imageExportJobKind: KindHandler = {

@@ -36,11 +36,22 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
     const imageId = targetImageId(spec);
     const known = imageId !== KNOWN_AFTER_APPLY;
     const image = known ? snapshot.images.get(imageId) : undefined;
-    const base = { address, kind: action.kind, diagnostics: [], attributes: known ? { id: imageId, image: imageId } : {} };
+    const base = {
+      address,
+      kind: action.kind,
+      diagnostics: [],
+      attributes: known ? { id: imageId, image: imageId } : {},
+    };
     const imageField = (before: string | null): FieldChange =>
       known
         ? { path: 'image', before, after: imageId, ...(before ? { forces_replacement: true } : {}) }
-        : { path: 'image', before, after: KNOWN_AFTER_APPLY, known_after_apply: true, ...(before ? { forces_replacement: true } : {}) };
+        : {
+            path: 'image',
+            before,
+            after: KNOWN_AFTER_APPLY,
+            known_after_apply: true,
+            ...(before ? { forces_replacement: true } : {}),
+          };
 
     if (!entry?.id) {
       return {
@@ -98,7 +109,8 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
   async function create(context: OperationContext): Promise<void> {
     const document = context.document!;
     const imageId = idOf(context.spec!.image);
-    if (typeof imageId !== 'string' || isUnknown(imageId)) throw new Error(`${context.address}: the image ID is not known`);
+    if (typeof imageId !== 'string' || isUnknown(imageId))
+      throw new Error(`${context.address}: the image ID is not known`);
     // A new image may still be settling, and the cloud only changes the status of an image that is ready.
     const image = await waitFor(
       () => context.provider.getImage(imageId),
@@ -120,7 +132,10 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
       id: imageId,
       attributes: { image: imageId, status: final.status, [action.dateField]: final[action.dateField] ?? null },
       dependencies: context.entry?.dependencies ?? [],
-      lifecycle: { prevent_destroy: document.lifecycle.prevent_destroy, deletion_policy: document.lifecycle.deletion_policy },
+      lifecycle: {
+        prevent_destroy: document.lifecycle.prevent_destroy,
+        deletion_policy: document.lifecycle.deletion_policy,
+      },
     });
   }
 

@@ -34,7 +34,8 @@ export function imageInputs(spec: Record<string, unknown>): ImageInputs {
   const inputs: ImageInputs = {};
   const file = fileHref(spec.file);
   if (file) inputs.file = file;
-  if (spec.source_volume !== undefined && spec.source_volume !== null) inputs.source_volume = stableJson(idOf(spec.source_volume));
+  if (spec.source_volume !== undefined && spec.source_volume !== null)
+    inputs.source_volume = stableJson(idOf(spec.source_volume));
   const key = stringOf(spec.encrypted_data_key);
   if (key) inputs.encrypted_data_key = secretHash(key);
   return inputs;
@@ -95,13 +96,17 @@ function checkNewDate(
         'plan.date-not-future',
         `${input.document.address}: spec.${field} (${value}) must be later than the cloud's current time (${input.now.toISOString()})`,
         input.document.locate(['spec', field]),
-        'a date being set must lie in the future by the cloud\'s clock; choose a later date, or null to remove it',
+        "a date being set must lie in the future by the cloud's clock; choose a later date, or null to remove it",
       ),
     );
   }
 }
 
-function checkDateOrder(input: PlanResourceInput, dates: Record<DateField, string | null>, diagnostics: Diagnostic[]): void {
+function checkDateOrder(
+  input: PlanResourceInput,
+  dates: Record<DateField, string | null>,
+  diagnostics: Diagnostic[],
+): void {
   const deprecation = toInstant(dates.deprecation_at);
   const obsolescence = toInstant(dates.obsolescence_at);
   if (deprecation !== undefined && obsolescence !== undefined && obsolescence <= deprecation) {
@@ -109,7 +114,10 @@ function checkDateOrder(input: PlanResourceInput, dates: Record<DateField, strin
       error(
         'plan.date-order',
         `${input.document.address}: spec.obsolescence_at must be after deprecation_at (${dates.deprecation_at})`,
-        input.document.locate(['spec', Object.hasOwn(input.spec, 'deprecation_at') ? 'deprecation_at' : 'obsolescence_at']),
+        input.document.locate([
+          'spec',
+          Object.hasOwn(input.spec, 'deprecation_at') ? 'deprecation_at' : 'obsolescence_at',
+        ]),
         'the cloud requires deprecation before obsolescence',
       ),
     );
@@ -127,13 +135,19 @@ function planImage(input: PlanResourceInput): PlannedResource {
   const notes: string[] = [];
   if (id && snapshot.adoptedIntents.get(address) === id && !entry?.id) {
     const key = entry?.intent?.key;
-    notes.push(`${address}: found ${id}${key ? ` ("${key}", its create key)` : ''}, created by an interrupted apply; it is adopted, not created again`);
+    notes.push(
+      `${address}: found ${id}${key ? ` ("${key}", its create key)` : ''}, created by an interrupted apply; it is adopted, not created again`,
+    );
   }
 
   const desiredDates = {} as Record<DateField, string | null>;
   for (const field of DATE_FIELDS) {
     // ignore_changes does not apply to a create: a new image gets every value the files give.
-    desiredDates[field] = manages(spec, field, actual ? ignored : []) ? dateValue(spec[field]) : actual ? dateValue(actual[field]) : null;
+    desiredDates[field] = manages(spec, field, actual ? ignored : [])
+      ? dateValue(spec[field])
+      : actual
+        ? dateValue(actual[field])
+        : null;
   }
 
   if (!actual) {
@@ -165,7 +179,9 @@ function planImage(input: PlanResourceInput): PlannedResource {
   if (!recorded) {
     const adopted = (['file', 'source_volume', 'encrypted_data_key'] as const).filter((f) => manages(spec, f, ignored));
     if (adopted.length) {
-      notes.push(`${address}: no record of ${adopted.join(', ')} from an earlier apply (imported); the files' values are adopted without replacing the image`);
+      notes.push(
+        `${address}: no record of ${adopted.join(', ')} from an earlier apply (imported); the files' values are adopted without replacing the image`,
+      );
     }
   } else {
     for (const field of ['file', 'source_volume', 'encrypted_data_key'] as const) {
@@ -175,9 +191,20 @@ function planImage(input: PlanResourceInput): PlannedResource {
       if (field === 'encrypted_data_key') {
         fields.push({ path: field, before: SENSITIVE, after: SENSITIVE, sensitive: true, forces_replacement: true });
       } else if (field === 'source_volume' && isUnknown(idOf(spec.source_volume))) {
-        fields.push({ path: field, before: recorded[field] ?? null, after: KNOWN_AFTER_APPLY, known_after_apply: true, forces_replacement: true });
+        fields.push({
+          path: field,
+          before: recorded[field] ?? null,
+          after: KNOWN_AFTER_APPLY,
+          known_after_apply: true,
+          forces_replacement: true,
+        });
       } else {
-        fields.push({ path: field, before: recorded[field] ?? null, after: field === 'file' ? (wanted.file ?? null) : (spec[field] ?? null), forces_replacement: true });
+        fields.push({
+          path: field,
+          before: recorded[field] ?? null,
+          after: field === 'file' ? (wanted.file ?? null) : (spec[field] ?? null),
+          forces_replacement: true,
+        });
       }
     }
   }
@@ -186,7 +213,13 @@ function planImage(input: PlanResourceInput): PlannedResource {
   const compareCloud = (field: string, desired: unknown, current: unknown): void => {
     if (!manages(spec, field, ignored)) return;
     if (isUnknown(desired)) {
-      fields.push({ path: field, before: current ?? null, after: KNOWN_AFTER_APPLY, known_after_apply: true, forces_replacement: true });
+      fields.push({
+        path: field,
+        before: current ?? null,
+        after: KNOWN_AFTER_APPLY,
+        known_after_apply: true,
+        forces_replacement: true,
+      });
     } else if (desired !== (current ?? undefined)) {
       fields.push({ path: field, before: current ?? null, after: desired ?? null, forces_replacement: true });
     }
@@ -210,7 +243,8 @@ function planImage(input: PlanResourceInput): PlannedResource {
     const desired = desiredDates[field];
     if (replacing) {
       checkNewDate(input, field, desired, diagnostics);
-      if (desired !== null && !sameDate(current, desired)) dateChanges.push({ path: field, before: current, after: desired });
+      if (desired !== null && !sameDate(current, desired))
+        dateChanges.push({ path: field, before: current, after: desired });
       continue;
     }
     if (sameDate(current, desired)) continue;
@@ -232,7 +266,7 @@ function planImage(input: PlanResourceInput): PlannedResource {
           'plan.catalog-managed',
           `${address}: ${actual.id} is in a private catalog; its lifecycle dates cannot be changed`,
           document.locate(['spec', field]),
-          'manage the image\'s lifecycle from the catalog, or remove the field from the document',
+          "manage the image's lifecycle from the catalog, or remove the field from the document",
         ),
       );
     }
@@ -250,13 +284,17 @@ function planImage(input: PlanResourceInput): PlannedResource {
   const unfinished = !replacing && UNFINISHED.has(actual.status);
   const action = replacing ? 'replace' : fields.length ? 'update' : unfinished ? 'await' : 'none';
   const awaitedStatus = unfinished && after === actual.status ? 'available' : after;
-  const reason = replaceReason ?? (action === 'await' ? `its creation has not finished (status ${actual.status}): apply waits for it` : undefined);
+  const reason =
+    replaceReason ??
+    (action === 'await' ? `its creation has not finished (status ${actual.status}): apply waits for it` : undefined);
   return {
     address,
     kind: 'image',
     action,
     fields,
-    ...(action !== 'none' && awaitedStatus !== actual.status ? { status: { before: actual.status, after: awaitedStatus } } : {}),
+    ...(action !== 'none' && awaitedStatus !== actual.status
+      ? { status: { before: actual.status, after: awaitedStatus } }
+      : {}),
     ...(reason ? { reason } : {}),
     id: actual.id,
     attributes: replacing ? { name } : imageAttributes({ ...actual, name }),
@@ -292,7 +330,11 @@ function imageDrift(input: DriftInput): { fields: FieldChange[]; gone?: boolean 
     const explained =
       (previous === 'pending' || previous === 'partially_available' || isLifecycleStatus(previous)) &&
       isLifecycleStatus(actual.status) &&
-      actual.status === statusForDates({ deprecation_at: dateValue(actual.deprecation_at), obsolescence_at: dateValue(actual.obsolescence_at) }, snapshot.now);
+      actual.status ===
+        statusForDates(
+          { deprecation_at: dateValue(actual.deprecation_at), obsolescence_at: dateValue(actual.obsolescence_at) },
+          snapshot.now,
+        );
     if (!explained) fields.push({ path: 'status', before: previous, after: actual.status });
   }
   return fields.length ? { fields } : undefined;
@@ -365,7 +407,12 @@ async function createImage(context: OperationContext): Promise<void> {
 
   const created = await createUnderKey(context, prototype, key);
   // The id is recorded before the rename: from here on the id, not a name, says which image is ours.
-  await context.record({ ...base, id: created.id, attributes: stateAttributes(created, inputs), intent: { ...intent, action: 'rename' } });
+  await context.record({
+    ...base,
+    id: created.id,
+    attributes: stateAttributes(created, inputs),
+    intent: { ...intent, action: 'rename' },
+  });
   const renamed = await renameFromKey(context, created, name);
   await context.record({ ...base, id: created.id, attributes: stateAttributes(renamed, inputs) });
   const settled = await waitUntilSettled(context, created.id, name);
@@ -398,7 +445,9 @@ async function renameFromKey(context: OperationContext, created: CloudImage, nam
     return await context.provider.updateImage(created.id, { name });
   } catch (err) {
     if (!(err instanceof CloudError) || err.code !== 'validation_unique_failed') throw err;
-    const holder = (await context.provider.listImages({ name })).find((image) => image.name === name && image.id !== created.id);
+    const holder = (await context.provider.listImages({ name })).find(
+      (image) => image.name === name && image.id !== created.id,
+    );
     const holderId = holder ? holder.id : 'another image';
     throw new Error(
       `the image name "${name}" is held by ${holderId}, which this state does not manage (another checkout may have created it); ` +
@@ -413,7 +462,9 @@ async function renameFromKey(context: OperationContext, created: CloudImage, nam
 async function awaitImage(context: OperationContext): Promise<void> {
   const entry = context.entry!;
   const id = entry.id!;
-  const name = context.document ? desiredName({ document: context.document, spec: context.spec ?? {} }) : String(entry.attributes.name ?? id);
+  const name = context.document
+    ? desiredName({ document: context.document, spec: context.spec ?? {} })
+    : String(entry.attributes.name ?? id);
   const settled = await waitUntilSettled(context, id, name);
   await context.record({ ...entry, attributes: stateAttributes(settled, recordedInputs(entry)) });
   throwIfFailed(settled, name);
@@ -450,7 +501,10 @@ async function updateImage(context: OperationContext): Promise<void> {
   // A successful update finishes any rename in flight: the create key's or a swap's temporary name.
   const recorded: ResourceState = {
     ...withoutRenameIntent(entry),
-    lifecycle: { prevent_destroy: document.lifecycle.prevent_destroy, deletion_policy: document.lifecycle.deletion_policy },
+    lifecycle: {
+      prevent_destroy: document.lifecycle.prevent_destroy,
+      deletion_policy: document.lifecycle.deletion_policy,
+    },
     attributes: stateAttributes(updated, inputs),
   };
   await context.record(recorded);
@@ -477,12 +531,16 @@ async function deleteImage(context: OperationContext): Promise<void> {
   // An image already being deleted (outside imageform) refuses a second DELETE with 409: wait for it instead.
   const current = await context.provider.getImage(id);
   if (current && current.status !== 'deleting') await context.provider.deleteImage(id);
-  await waitFor(() => context.provider.getImage(id), (image) => image === undefined, {
-    timeoutMs: context.timeouts.deleteMs,
-    intervalMs: 200,
-    describe: `image ${id} to be deleted`,
-    onProgress: () => context.progress('deleting'),
-  });
+  await waitFor(
+    () => context.provider.getImage(id),
+    (image) => image === undefined,
+    {
+      timeoutMs: context.timeouts.deleteMs,
+      intervalMs: 200,
+      describe: `image ${id} to be deleted`,
+      onProgress: () => context.progress('deleting'),
+    },
+  );
 }
 
 export const imageKind: KindHandler = {

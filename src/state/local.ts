@@ -131,7 +131,11 @@ export class LocalStateBackend implements StateBackend {
     }
     const holder = await this.readLockInfo();
     if (holder) throw lockedError(holder);
-    throw UserError.of('state.lock-contended', `could not take the lock ${displayFilePath(this.lockPath, this.displayCwd)}`, 'try again');
+    throw UserError.of(
+      'state.lock-contended',
+      `could not take the lock ${displayFilePath(this.lockPath, this.displayCwd)}`,
+      'try again',
+    );
   }
 
   async readLockInfo(): Promise<LockInfo | undefined> {
@@ -199,7 +203,11 @@ export class LocalStateBackend implements StateBackend {
       text = await readFile(this.statePath, 'utf8');
     } catch (err) {
       if (isCode(err, 'ENOENT')) return undefined;
-      throw UserError.of('state.unreadable', `${this.description}: cannot read the state file (${errorCode(err)})`, 'check its permissions');
+      throw UserError.of(
+        'state.unreadable',
+        `${this.description}: cannot read the state file (${errorCode(err)})`,
+        'check its permissions',
+      );
     }
     return parseStateDocument(text, this.description);
   }

@@ -20,7 +20,8 @@ export function parseStateDocument(text: string, source: string): StateDocument 
 export function checkStateDocument(value: unknown, source: string): StateDocument {
   if (!isObject(value)) throw corrupt(source, 'the document must be a JSON object');
   const { version, lineage, serial, resources } = value;
-  if (!Number.isInteger(version) || (version as number) < 1) throw corrupt(source, '"version" must be a positive integer');
+  if (!Number.isInteger(version) || (version as number) < 1)
+    throw corrupt(source, '"version" must be a positive integer');
   if ((version as number) > STATE_VERSION) {
     throw UserError.of(
       'state.newer-version',
@@ -29,7 +30,8 @@ export function checkStateDocument(value: unknown, source: string): StateDocumen
     );
   }
   if (typeof lineage !== 'string' || lineage === '') throw corrupt(source, '"lineage" must be a non-empty string');
-  if (!Number.isInteger(serial) || (serial as number) < 0) throw corrupt(source, '"serial" must be a non-negative integer');
+  if (!Number.isInteger(serial) || (serial as number) < 0)
+    throw corrupt(source, '"serial" must be a non-negative integer');
   if (!isObject(resources)) throw corrupt(source, '"resources" must be an object keyed by address');
   const checked: Record<string, ResourceState> = {};
   for (const [address, resource] of Object.entries(resources)) {
@@ -61,7 +63,14 @@ function checkResource(value: unknown, where: string): ResourceState {
     }
     checkedLifecycle = { prevent_destroy: lifecycle.prevent_destroy, deletion_policy: lifecycle.deletion_policy };
   }
-  return { ...(value as object), kind: kind as Kind, id, attributes, dependencies, lifecycle: checkedLifecycle } as ResourceState;
+  return {
+    ...(value as object),
+    kind: kind as Kind,
+    id,
+    attributes,
+    dependencies,
+    lifecycle: checkedLifecycle,
+  } as ResourceState;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -251,7 +251,10 @@ export class PostgresStateBackend implements StateBackend {
   }
 
   private async unlockOwn(client: pg.Client, lockId: string): Promise<void> {
-    await client.query(`DELETE FROM ${this.tables.locks} WHERE workspace = $1 AND lock_id = $2`, [this.workspace, lockId]);
+    await client.query(`DELETE FROM ${this.tables.locks} WHERE workspace = $1 AND lock_id = $2`, [
+      this.workspace,
+      lockId,
+    ]);
     await client.query('SELECT pg_advisory_unlock($1::bigint)', [this.lockKey]);
     this.heldLock = undefined;
   }
@@ -333,7 +336,9 @@ export class PostgresStateBackend implements StateBackend {
     try {
       await client.connect();
       // A holder that vanishes from the network (not just exits) frees the lock within about a minute, not hours.
-      await client.query('SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3');
+      await client.query(
+        'SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3',
+      );
       await this.createTables(client);
     } catch (err) {
       await client.end().catch(() => undefined);
@@ -387,7 +392,9 @@ export class PostgresStateBackend implements StateBackend {
     if (!this.heldLock || !this.lockLost || this.lockLost.signal.aborted) return;
     const message = scrubSecrets(err.message.split('\n')[0]!, this.target);
     const where = this.target.display;
-    this.lockLost.abort(new Error(`lost the state lock: the PostgreSQL session holding it at ${where} ended (${message})`));
+    this.lockLost.abort(
+      new Error(`lost the state lock: the PostgreSQL session holding it at ${where} ended (${message})`),
+    );
   }
 
   /** One line for the user: where (host and database, never the URL), what went wrong, what to do. */
@@ -405,10 +412,18 @@ export class PostgresStateBackend implements StateBackend {
       );
     }
     if (typeof code === 'string' && code.startsWith('28')) {
-      throw UserError.of('state.postgres-auth', `PostgreSQL at ${where} refused the login: ${message}`, 'check the user and password in the URL');
+      throw UserError.of(
+        'state.postgres-auth',
+        `PostgreSQL at ${where} refused the login: ${message}`,
+        'check the user and password in the URL',
+      );
     }
     if (code === '3D000') {
-      throw UserError.of('state.postgres-no-database', `PostgreSQL at ${where}: ${message}`, 'create the database, or fix the URL');
+      throw UserError.of(
+        'state.postgres-no-database',
+        `PostgreSQL at ${where}: ${message}`,
+        'create the database, or fix the URL',
+      );
     }
     if (code === '57014' || /timeout/i.test(message)) {
       throw UserError.of(
@@ -425,7 +440,11 @@ export class PostgresStateBackend implements StateBackend {
         'check that the server is running and the host and port in the URL',
       );
     }
-    throw UserError.of('state.postgres-error', `PostgreSQL at ${where}: ${message}`, 'nothing was written; fix the cause and run the command again');
+    throw UserError.of(
+      'state.postgres-error',
+      `PostgreSQL at ${where}: ${message}`,
+      'nothing was written; fix the cause and run the command again',
+    );
   }
 }
 

@@ -10,11 +10,7 @@ export interface ExpectedState {
  * The compare step of every backend's compare-and-swap. Nothing stored counts as serial 0 of any lineage, so the
  * first write of a fresh state (serial 1) is accepted whatever lineage it was given.
  */
-export function checkExpectedState(
-  stored: ExpectedState | undefined,
-  expected: ExpectedState,
-  where: string,
-): void {
+export function checkExpectedState(stored: ExpectedState | undefined, expected: ExpectedState, where: string): void {
   if (stored === undefined) {
     if (expected.serial === 0) return;
     throw serialMismatchError(where, `expected serial ${expected.serial} but nothing is stored`);

@@ -12,5 +12,11 @@ export async function pauseForTest(point: string): Promise<void> {
   if (wanted !== point || !dir) return;
   await writeFile(join(dir, `paused-${point}-${process.pid}`), '');
   const resume = join(dir, `resume-${process.pid}`);
-  while (!(await stat(resume).then(() => true, () => false))) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (
+    !(await stat(resume).then(
+      () => true,
+      () => false,
+    ))
+  )
+    await new Promise((resolve) => setTimeout(resolve, 20));
 }

@@ -58,26 +58,45 @@ export function reduceApply(state: ApplyState, event: EngineEvent, now: number):
         ...(event.fraction !== undefined ? { fraction: event.fraction } : {}),
       }));
     case 'resource-finished':
-      return updateRow(state, event.address, (row) => ({
-        ...row,
-        status: 'done',
-        elapsedMs: event.elapsedMs,
-        ...(event.id ? { id: event.id } : {}),
-      }), { action: event.action, now });
+      return updateRow(
+        state,
+        event.address,
+        (row) => ({
+          ...row,
+          status: 'done',
+          elapsedMs: event.elapsedMs,
+          ...(event.id ? { id: event.id } : {}),
+        }),
+        { action: event.action, now },
+      );
     case 'resource-failed':
-      return updateRow(state, event.address, (row) => ({
-        ...row,
-        status: 'failed',
-        elapsedMs: event.elapsedMs,
-        error: oneLine(event.message),
-      }), { action: event.action, now });
+      return updateRow(
+        state,
+        event.address,
+        (row) => ({
+          ...row,
+          status: 'failed',
+          elapsedMs: event.elapsedMs,
+          error: oneLine(event.message),
+        }),
+        { action: event.action, now },
+      );
     case 'apply-finished': {
       const succeeded = Object.values(event.counts).reduce((sum, count) => sum + count, 0);
       const errors = state.rows
         .filter((row) => row.status === 'failed')
         .map((row) => ({ address: row.address, message: row.error ?? 'failed' }));
       const total = Math.max(state.planned ?? 0, succeeded + event.failed);
-      return { ...state, outcome: { counts: event.counts, failed: event.failed, total, errors, ...(event.operation ? { operation: event.operation } : {}) } };
+      return {
+        ...state,
+        outcome: {
+          counts: event.counts,
+          failed: event.failed,
+          total,
+          errors,
+          ...(event.operation ? { operation: event.operation } : {}),
+        },
+      };
     }
     default:
       return state;

@@ -8,7 +8,9 @@ export function outcomeLines(outcome: ApplyOutcome): string[] {
     const { added, changed, replaced, destroyed, forgotten } = outcome.counts;
     const forgot = forgotten > 0 ? `, ${forgotten} forgotten` : '';
     if (outcome.operation === 'destroy') return [`Destroy complete! Resources: ${destroyed} destroyed${forgot}.`];
-    return [`Apply complete! Resources: ${added} added, ${changed} changed, ${replaced} replaced, ${destroyed} destroyed${forgot}.`];
+    return [
+      `Apply complete! Resources: ${added} added, ${changed} changed, ${replaced} replaced, ${destroyed} destroyed${forgot}.`,
+    ];
   }
   return [
     `${outcome.operation === 'destroy' ? 'Destroy' : 'Apply'} failed: ${outcome.failed} of ${outcome.total} operations failed.`,

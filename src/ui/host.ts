@@ -24,5 +24,8 @@ export interface HostOptions extends HostStreams {
 export function createHost(options: HostOptions): Host {
   if (options.json) return createJsonHost(options);
   if (options.interactive) return createInkHost(options);
-  return createPlainHost({ ...options, ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}) });
+  return createPlainHost({
+    ...options,
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
 }

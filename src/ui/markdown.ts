@@ -77,7 +77,16 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   const text = [...head, '', ...body];
   const planText = renderPlanText(plan, { color: false });
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(planText) + 1));
-  const details = ['', '<details><summary>Full plan</summary>', '', `${fence}text`, planText.trimEnd(), fence, '', '</details>'];
+  const details = [
+    '',
+    '<details><summary>Full plan</summary>',
+    '',
+    `${fence}text`,
+    planText.trimEnd(),
+    fence,
+    '',
+    '</details>',
+  ];
   if (joined([...text, ...details]).length + 1 <= maxChars) text.push(...details);
   else text.push('', '_The full plan text is too long for one comment; run `imageform plan` to read it._');
   return finish(text, maxChars);
@@ -108,7 +117,10 @@ function fitTables(tables: readonly Table[], budget: number): string[] {
   tables.forEach((table, index) => {
     const later = fullSizes.slice(index + 1);
     // Leave each later table at least a fair share so one huge section cannot hide the others entirely.
-    const reserveForLater = later.reduce((sum, size) => sum + Math.min(size, Math.floor(budget / (tables.length + 1))), 0);
+    const reserveForLater = later.reduce(
+      (sum, size) => sum + Math.min(size, Math.floor(budget / (tables.length + 1))),
+      0,
+    );
     const allowance = Math.max(0, remaining - reserveForLater);
     const lines = renderTable(table, rendered[index]!, allowance);
     const size = joined(lines).length + 2;
@@ -152,7 +164,6 @@ interface DriftGroup {
   addresses: string[];
 }
 
-
 /** One row per group of identical drift: field, before, after, the first few addresses, and how many. */
 function driftGroupsTable(title: string, groups: DriftGroup[], fullListHint: string): Table {
   return {
@@ -178,7 +189,8 @@ export function groupDrift(drift: readonly DriftEntry[]): DriftGroup[] {
   };
   for (const entry of drift) {
     if (entry.gone) add('(whole object)', '—', 'could no longer be read (404)', entry.address);
-    for (const field of entry.fields) add(code(field.path), code(displayBefore(field)), code(displayAfter(field)), entry.address);
+    for (const field of entry.fields)
+      add(code(field.path), code(displayBefore(field)), code(displayAfter(field)), entry.address);
   }
   return sortGroups([...groups.values()]);
 }
@@ -212,7 +224,8 @@ function driftSummary(report: DriftReport): string {
   if (drifted === 0 && differing === 0) return 'No drift: the cloud matches the last apply and the files.';
   const parts: string[] = [];
   if (drifted > 0) parts.push(`**${drifted} ${drifted === 1 ? 'resource' : 'resources'}** changed outside imageform`);
-  if (differing > 0) parts.push(`**${differing} ${differing === 1 ? 'resource differs' : 'resources differ'}** from the files`);
+  if (differing > 0)
+    parts.push(`**${differing} ${differing === 1 ? 'resource differs' : 'resources differ'}** from the files`);
   return `${parts.join('; ')}.`;
 }
 
@@ -229,13 +242,19 @@ function actionCell(change: ResourceChange): string {
   return ACTION_LABEL[change.action];
 }
 
-function fieldsCell(fields: readonly FieldChange[], reason: string | undefined, action: ResourceChange['action']): string {
+function fieldsCell(
+  fields: readonly FieldChange[],
+  reason: string | undefined,
+  action: ResourceChange['action'],
+): string {
   const parts = fields.slice(0, FIELDS_PER_CELL).map((field) => {
     const status = field.status ? ` (status ${field.status.before} → ${field.status.after})` : '';
     const forces = field.forces_replacement ? ' **forces replacement**' : '';
     // A create has nothing before it: its fields read as values, not as changes from null.
     const values =
-      field.before === undefined || action === 'create' ? code(displayAfter(field)) : `${code(displayBefore(field))} → ${code(displayAfter(field))}`;
+      field.before === undefined || action === 'create'
+        ? code(displayAfter(field))
+        : `${code(displayBefore(field))} → ${code(displayAfter(field))}`;
     return `${code(field.path)}: ${values}${status}${forces}`;
   });
   if (fields.length > FIELDS_PER_CELL) parts.push(`and ${fields.length - FIELDS_PER_CELL} more fields`);
@@ -283,7 +302,9 @@ function joined(lines: readonly string[]): string {
 
 /** Last guard: whatever happened above, never hand back more than the cap. */
 function finish(lines: readonly string[], maxChars: number): string {
-  const text = `${joined(lines).replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  const text = `${joined(lines)
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
   if (text.length <= maxChars) return text;
   const notice = '\n\n_(cut to fit one comment)_\n';
   return `${text.slice(0, Math.max(0, maxChars - notice.length))}${notice}`;

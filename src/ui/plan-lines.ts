@@ -8,7 +8,14 @@ export type Block = StyledLine[];
 
 export const NO_CHANGES = 'No changes. The cloud matches the files.';
 
-const SYMBOL: Record<Action, string> = { create: '  +', update: '  ~', replace: '-/+', delete: '  -', forget: 'forget', await: 'await' };
+const SYMBOL: Record<Action, string> = {
+  create: '  +',
+  update: '  ~',
+  replace: '-/+',
+  delete: '  -',
+  forget: 'forget',
+  await: 'await',
+};
 const TONE: Record<Action, Tone> = {
   create: 'create',
   update: 'update',
@@ -38,15 +45,27 @@ const ACTION_ORDER: Action[] = ['create', 'update', 'replace', 'delete', 'forget
 /** The whole plan as blocks: drift first, then notes, then the actions and the closing count. */
 export function planBlocks(plan: Plan): Block[] {
   const blocks: Block[] = [...driftBlocks(plan.drift)];
-  if (plan.notes && plan.notes.length > 0) blocks.push(plan.notes.map((note) => [segment('Note: ', 'warning'), segment(note)]));
+  if (plan.notes && plan.notes.length > 0)
+    blocks.push(plan.notes.map((note) => [segment('Note: ', 'warning'), segment(note)]));
   if (plan.changes.length === 0) {
     if (plan.refresh_only && plan.drift.length > 0) {
       blocks.push([
-        [segment('This is a refresh-only plan: applying it records the changes above in state; the cloud is not touched.')],
+        [
+          segment(
+            'This is a refresh-only plan: applying it records the changes above in state; the cloud is not touched.',
+          ),
+        ],
       ]);
     } else if (plan.refresh_only) {
       // A refresh-only plan never compares with the files, so it cannot say they match.
-      blocks.push([[segment('No drift. The cloud is as the last apply left it (refresh-only: the files were not compared).', 'heading')]]);
+      blocks.push([
+        [
+          segment(
+            'No drift. The cloud is as the last apply left it (refresh-only: the files were not compared).',
+            'heading',
+          ),
+        ],
+      ]);
     } else {
       blocks.push([[segment(NO_CHANGES, 'heading')]]);
     }
@@ -104,7 +123,11 @@ function changeBlock(change: ResourceChange): Block {
   const reason = change.reason ? ` (${change.reason})` : '';
   const lines: Block = [
     [segment('  # '), segment(change.address, 'heading'), segment(` ${WILL[change.action]}${reason}`)],
-    [segment(SYMBOL[change.action], tone), segment(` ${change.address}`), segment(change.id ? `  id=${change.id}` : '', 'muted')],
+    [
+      segment(SYMBOL[change.action], tone),
+      segment(` ${change.address}`),
+      segment(change.id ? `  id=${change.id}` : '', 'muted'),
+    ],
   ];
   lines.push(...fieldsLines(change.fields, change.action));
   const status = change.status;
@@ -148,7 +171,8 @@ export function fieldLines(field: FieldChange, action: Action, nameWidth = 0): S
 }
 
 function fieldSymbol(field: FieldChange, action: Action): Mark {
-  if (action === 'create' || (field.before === undefined && action !== 'delete')) return { symbol: '+', tone: 'create' };
+  if (action === 'create' || (field.before === undefined && action !== 'delete'))
+    return { symbol: '+', tone: 'create' };
   if (action === 'delete' || action === 'forget' || field.after === undefined) return { symbol: '-', tone: 'delete' };
   return { symbol: '~', tone: 'update' };
 }

@@ -22,5 +22,12 @@ export function renderDriftText(drift: readonly DriftEntry[], options: TextOptio
 
 export function blocksToText(blocks: readonly Block[], color: boolean, width?: number): string {
   if (blocks.length === 0) return '';
-  return `${blocks.map((block) => linesToText(block.flatMap((line) => wrapLine(line, width)), color)).join('\n\n')}\n`;
+  return `${blocks
+    .map((block) =>
+      linesToText(
+        block.flatMap((line) => wrapLine(line, width)),
+        color,
+      ),
+    )
+    .join('\n\n')}\n`;
 }

@@ -7,7 +7,8 @@ describe('create, apply, clean plan', () => {
   it('applies two images and an export job, then plans no changes', async () => {
     const dir = await workspace(cloud, {
       'images.yaml': `${imageDoc('basic-web')}---\n${imageDoc('basic-db', { deprecation_at: '2040-01-01T00:00:00Z' })}`,
-      'export.yaml': 'kind: image_export_job\nname: basic-web-export\nspec:\n  image: ${image.basic-web.id}\n  storage_bucket:\n    name: e2e-exports\n',
+      'export.yaml':
+        'kind: image_export_job\nname: basic-web-export\nspec:\n  image: ${image.basic-web.id}\n  storage_bucket:\n    name: e2e-exports\n',
     });
     try {
       const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
@@ -21,7 +22,11 @@ describe('create, apply, clean plan', () => {
         ['basic-web', 'available'],
       ]);
       const state = await readState(dir);
-      expect(Object.keys(state.resources)).toEqual(['image.basic-db', 'image.basic-web', 'image_export_job.basic-web-export']);
+      expect(Object.keys(state.resources)).toEqual([
+        'image.basic-db',
+        'image.basic-web',
+        'image_export_job.basic-web-export',
+      ]);
       expect(state.resources['image_export_job.basic-web-export'].attributes.status).toBe('succeeded');
 
       const plan = await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud });

@@ -27,7 +27,10 @@ interface MarkdownTable {
 
 /** Cells of one table line, split on pipes that are not escaped (GitHub's rule, code spans included). */
 function tableCells(line: string): string[] {
-  const inner = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  const inner = line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '');
   return inner.split(/(?<!\\)\|/).map((cell) => cell.trim());
 }
 
@@ -71,7 +74,8 @@ async function renameInCloud(target: Cloud, from: string, to: string): Promise<v
   expect(reply.status).toBe(200);
 }
 
-const drift = (dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) => runCli(['drift', ...args], { cwd: dir, cloud, env });
+const drift = (dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) =>
+  runCli(['drift', ...args], { cwd: dir, cloud, env });
 
 describe('drift against the emulator', () => {
   it('exits 0 right after apply, in every format', async () => {
@@ -99,7 +103,9 @@ describe('drift against the emulator', () => {
     await renameInCloud(cloud, 'hand-web', 'hand-web-by-hand');
     expect((await cloud.api('DELETE', `/images/${deleted.id}`)).status).toBe(202);
     // The emulator removes the image after a short "deleting" phase; drift must not depend on catching it mid-way.
-    await waitFor(async () => (await cloud.api('GET', `/images/${deleted.id}`)).status === 404, { what: 'the deleted image to be gone' });
+    await waitFor(async () => (await cloud.api('GET', `/images/${deleted.id}`)).status === 404, {
+      what: 'the deleted image to be gone',
+    });
 
     const text = await drift(dir);
     expect(text.stderr).toBe('');
@@ -119,7 +125,10 @@ describe('drift against the emulator', () => {
     expect(report.format_version).toBe('1');
     expect(report.drift).toEqual(
       expect.arrayContaining([
-        { address: 'image.hand-web', fields: [expect.objectContaining({ path: 'name', before: 'hand-web', after: 'hand-web-by-hand' })] },
+        {
+          address: 'image.hand-web',
+          fields: [expect.objectContaining({ path: 'name', before: 'hand-web', after: 'hand-web-by-hand' })],
+        },
         expect.objectContaining({ address: 'image.hand-db', gone: true }),
       ]),
     );
@@ -159,7 +168,7 @@ describe('drift against the emulator', () => {
     expect(after.stdout).toContain('No drift');
   });
 
-  it('--baseline accepts today\'s drift, then drift exits 0 until something new drifts', async () => {
+  it("--baseline accepts today's drift, then drift exits 0 until something new drifts", async () => {
     const dir = await appliedWorkspace(cloud, ['base-web', 'base-db']);
     await renameInCloud(cloud, 'base-web', 'base-web-by-hand');
     expect((await drift(dir)).code).toBe(2);
@@ -206,7 +215,10 @@ describe('an ignore rule with an expiry', () => {
     const dir = await appliedWorkspace(clockCloud, ['expiry-web']);
     await renameInCloud(clockCloud, 'expiry-web', 'expiry-web-by-hand');
     const until = (await cloudDate(clockCloud, 2)).slice(0, 10);
-    await writeFile(join(dir, '.imageform-driftignore'), `image.expiry-web  name  until=${until}  # reason: ops renamed it during the migration\n`);
+    await writeFile(
+      join(dir, '.imageform-driftignore'),
+      `image.expiry-web  name  until=${until}  # reason: ops renamed it during the migration\n`,
+    );
     const run = () => runCli(['drift'], { cwd: dir, cloud: clockCloud });
 
     const silenced = await run();
@@ -222,13 +234,17 @@ describe('an ignore rule with an expiry', () => {
     const expired = await run();
     expect(expired.code).toBe(2);
     expect(expired.stdout).toContain('name: "expiry-web" -> "expiry-web-by-hand"');
-    expect(expired.stderr).toContain(`.imageform-driftignore:1:1: ignore rule "image.expiry-web name" expired (until=${until})`);
+    expect(expired.stderr).toContain(
+      `.imageform-driftignore:1:1: ignore rule "image.expiry-web name" expired (until=${until})`,
+    );
     expect(expired.stderr).toContain('ops renamed it during the migration');
 
     // The markdown report (for an issue or the job summary) says so too.
     const markdown = await runCli(['drift', '--format', 'markdown'], { cwd: dir, cloud: clockCloud });
     expect(markdown.code).toBe(2);
-    expect(markdown.stdout).toContain(`> **Warning:** .imageform-driftignore:1:1: ignore rule "image.expiry-web name" expired (until=${until})`);
+    expect(markdown.stdout).toContain(
+      `> **Warning:** .imageform-driftignore:1:1: ignore rule "image.expiry-web name" expired (until=${until})`,
+    );
     markdownTables(markdown.stdout);
   });
 });
@@ -244,7 +260,11 @@ describe('drift on 2,000 images', () => {
   async function adoptedFleet(names: string[]): Promise<string> {
     const file = (name: string) => `cos://us-south/e2e/${name}.qcow2`;
     await inBatches(names, async (name) => {
-      const reply = await bigCloud.api('POST', '/images', { name, file: { href: file(name) }, operating_system: { name: 'ubuntu-24-04-amd64' } });
+      const reply = await bigCloud.api('POST', '/images', {
+        name,
+        file: { href: file(name) },
+        operating_system: { name: 'ubuntu-24-04-amd64' },
+      });
       expect(reply.status).toBe(201);
     });
     const images = await until(async () => {
@@ -254,11 +274,20 @@ describe('drift on 2,000 images', () => {
     const resources = Object.fromEntries(
       images.map((image) => [
         `image.${image.name}`,
-        { kind: 'image', id: image.id, attributes: stateAttributes(image, { file: file(image.name) }), dependencies: [], lifecycle: { prevent_destroy: false, deletion_policy: 'delete' } },
+        {
+          kind: 'image',
+          id: image.id,
+          attributes: stateAttributes(image, { file: file(image.name) }),
+          dependencies: [],
+          lifecycle: { prevent_destroy: false, deletion_policy: 'delete' },
+        },
       ]),
     );
     const dir = await space({ 'images.yaml': names.map((name) => imageDoc(name)).join('---\n') }, { via: bigCloud });
-    await writeFile(join(dir, 'fleet-state.json'), JSON.stringify({ version: 1, lineage: randomUUID(), serial: 1, resources }));
+    await writeFile(
+      join(dir, 'fleet-state.json'),
+      JSON.stringify({ version: 1, lineage: randomUUID(), serial: 1, resources }),
+    );
     succeeded(await runCli(['state', 'push', 'fleet-state.json'], { cwd: dir, cloud: bigCloud }));
     return dir;
   }
@@ -289,7 +318,9 @@ describe('drift on 2,000 images', () => {
       expect(shown).toBeGreaterThan(50);
       expect(shown).toBeLessThan(2_000);
     }
-    const omitted = [...markdown.stdout.matchAll(/…and (\d+) more rows? \((\d+) resources\) not shown/g)].map((match) => Number(match[2]));
+    const omitted = [...markdown.stdout.matchAll(/…and (\d+) more rows? \((\d+) resources\) not shown/g)].map((match) =>
+      Number(match[2]),
+    );
     expect(omitted).toHaveLength(2);
     tables.forEach((table, index) => {
       expect(table.rows.reduce((sum, row) => sum + Number(row.at(-1)), 0) + omitted[index]!).toBe(2_000);
@@ -302,5 +333,6 @@ describe('drift on 2,000 images', () => {
 });
 
 async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void>, size = 100): Promise<void> {
-  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(work));
+  for (let start = 0; start < items.length; start += size)
+    await Promise.all(items.slice(start, start + size).map(work));
 }

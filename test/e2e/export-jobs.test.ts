@@ -25,7 +25,14 @@ async function expectClean(dir: string): Promise<void> {
 }
 
 function exportDoc(name: string, image: string, bucket: string, extra: Record<string, string> = {}): string {
-  const lines = [`kind: image_export_job`, `name: ${name}`, `spec:`, `  image: ${image}`, `  storage_bucket:`, `    name: ${bucket}`];
+  const lines = [
+    `kind: image_export_job`,
+    `name: ${name}`,
+    `spec:`,
+    `  image: ${image}`,
+    `  storage_bucket:`,
+    `    name: ${bucket}`,
+  ];
   for (const [key, value] of Object.entries(extra)) lines.push(`  ${key}: ${value}`);
   return `${lines.join('\n')}\n`;
 }
@@ -63,11 +70,16 @@ describe.concurrent('export jobs', { timeout: 240_000 }, () => {
     const firstId = jobs[0].id;
     expect((await bucketObjects('ex-bucket')).map((object) => object.name)).toEqual(['ex-web-export.qcow2']);
     const state = await readState(dir);
-    expect(state.resources['image_export_job.ex-web-export']).toMatchObject({ id: firstId, attributes: { status: 'succeeded', image_id: image.id } });
+    expect(state.resources['image_export_job.ex-web-export']).toMatchObject({
+      id: firstId,
+      attributes: { status: 'succeeded', image_id: image.id },
+    });
     await expectClean(dir);
 
     // Rename: the same job, a new name; nothing is exported again.
-    await writeFiles(dir, { 'export.yaml': exportDoc('ex-web-export', '${image.ex-web.id}', 'ex-bucket', { name: 'ex-web-renamed' }) });
+    await writeFiles(dir, {
+      'export.yaml': exportDoc('ex-web-export', '${image.ex-web.id}', 'ex-bucket', { name: 'ex-web-renamed' }),
+    });
     const renamed = await planJson(dir, cloud);
     expect(renamed.plan.changes).toEqual([
       {
@@ -86,18 +98,31 @@ describe.concurrent('export jobs', { timeout: 240_000 }, () => {
     await expectClean(dir);
 
     // Format: the job is replaced; the old job goes, its exported object stays in the bucket.
-    await writeFiles(dir, { 'export.yaml': exportDoc('ex-web-export', '${image.ex-web.id}', 'ex-bucket', { name: 'ex-web-renamed', format: 'vhd' }) });
+    await writeFiles(dir, {
+      'export.yaml': exportDoc('ex-web-export', '${image.ex-web.id}', 'ex-bucket', {
+        name: 'ex-web-renamed',
+        format: 'vhd',
+      }),
+    });
     const replaced = await planJson(dir, cloud);
     expect(replaced.plan.summary).toEqual({ add: 0, change: 0, replace: 1, destroy: 0 });
     expect(replaced.plan.changes[0]).toMatchObject({ action: 'replace', id: firstId });
-    expect(replaced.plan.changes[0].fields).toContainEqual({ path: 'format', before: 'qcow2', after: 'vhd', forces_replacement: true });
+    expect(replaced.plan.changes[0].fields).toContainEqual({
+      path: 'format',
+      before: 'qcow2',
+      after: 'vhd',
+      forces_replacement: true,
+    });
     await applyOk(dir, cloud);
     jobs = await jobsOf(image.id);
     expect(jobs).toHaveLength(1);
     expect(jobs[0].id).not.toBe(firstId);
     expect([jobs[0].name, jobs[0].status, jobs[0].format]).toEqual(['ex-web-renamed', 'succeeded', 'vhd']);
     expect((await cloud.api('GET', `/images/${image.id}/export_jobs/${firstId}`)).status).toBe(404);
-    expect((await bucketObjects('ex-bucket')).map((object) => object.name).sort()).toEqual(['ex-web-export.qcow2', 'ex-web-renamed.vhd']);
+    expect((await bucketObjects('ex-bucket')).map((object) => object.name).sort()).toEqual([
+      'ex-web-export.qcow2',
+      'ex-web-renamed.vhd',
+    ]);
     await expectClean(dir);
   });
 
@@ -110,7 +135,9 @@ describe.concurrent('export jobs', { timeout: 240_000 }, () => {
     expect(made.status).toBe(201);
     const imageId: string = made.body.id;
     const docs = (from: number, count: number) =>
-      Array.from({ length: count }, (_, n) => exportDoc(`ex-many-${from + n}`, imageId, 'ex-many-bucket')).join('---\n');
+      Array.from({ length: count }, (_, n) => exportDoc(`ex-many-${from + n}`, imageId, 'ex-many-bucket')).join(
+        '---\n',
+      );
 
     // Eleven in the files alone: refused before the cloud is asked anything.
     const dir = await space({ 'exports.yaml': docs(1, 11) });
@@ -122,14 +149,19 @@ describe.concurrent('export jobs', { timeout: 240_000 }, () => {
     await waitUntilReady(imageId);
     for (let n = 1; n <= 8; n++) {
       if (n === 6) await waitUntilFinished(imageId);
-      const job = await cloud.api('POST', `/images/${imageId}/export_jobs`, { name: `ex-outside-${n}`, storage_bucket: { name: 'ex-many-bucket' } });
+      const job = await cloud.api('POST', `/images/${imageId}/export_jobs`, {
+        name: `ex-outside-${n}`,
+        storage_bucket: { name: 'ex-many-bucket' },
+      });
       expect(job.status).toBe(201);
     }
     await waitUntilFinished(imageId);
     await writeFiles(dir, { 'exports.yaml': docs(1, 3) });
     const refused = await runCli(['plan'], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/exports\.yaml:\d+:\d+: image_export_job\.ex-many-3: image \S+ would have 11 export jobs \(8 in the cloud, 3 planned\); the cloud allows 10 per image/);
+    expect(refused.stderr).toMatch(
+      /exports\.yaml:\d+:\d+: image_export_job\.ex-many-3: image \S+ would have 11 export jobs \(8 in the cloud, 3 planned\); the cloud allows 10 per image/,
+    );
     expect(await jobsOf(imageId)).toHaveLength(8);
 
     // Six at once on a fresh image that apply would not wait for (wait: false): they cannot be queued.
@@ -138,22 +170,28 @@ describe.concurrent('export jobs', { timeout: 240_000 }, () => {
       file: { href: 'cos://us-south/e2e/ex-many-active.qcow2' },
       operating_system: { name: 'ubuntu-24-04-amd64' },
     });
-    const six = Array.from({ length: 6 }, (_, n) => exportDoc(`ex-active-${n + 1}`, other.body.id, 'ex-many-bucket', { wait: 'false' })).join('---\n');
+    const six = Array.from({ length: 6 }, (_, n) =>
+      exportDoc(`ex-active-${n + 1}`, other.body.id, 'ex-many-bucket', { wait: 'false' }),
+    ).join('---\n');
     await writeFiles(dir, { 'exports.yaml': six });
     const active = await runCli(['plan'], { cwd: dir, cloud });
     expect(active.code).toBe(1);
-    expect(active.stderr).toMatch(/image_export_job\.ex-active-6: image \S+ would have 6 active export jobs \(0 already active, 6 planned with wait: false\); the cloud allows 5 at a time per image/);
+    expect(active.stderr).toMatch(
+      /image_export_job\.ex-active-6: image \S+ would have 6 active export jobs \(0 already active, 6 planned with wait: false\); the cloud allows 5 at a time per image/,
+    );
     expect(await jobsOf(other.body.id)).toEqual([]);
   });
 
-  it('a failed export fails the apply with the cloud\'s status_reasons; the next plan replaces it', async () => {
+  it("a failed export fails the apply with the cloud's status_reasons; the next plan replaces it", async () => {
     const dir = await space({
       'image.yaml': imageDoc('ex-denied'),
       'export.yaml': exportDoc('ex-denied-export', '${image.ex-denied.id}', 'ex-forbidden-bucket'),
     });
     const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
     expect(applied.code).toBe(1);
-    expect(`${applied.stdout}${applied.stderr}`).toContain('cannot_access_storage_bucket: The image service cannot write to bucket ex-forbidden-bucket');
+    expect(`${applied.stdout}${applied.stderr}`).toContain(
+      'cannot_access_storage_bucket: The image service cannot write to bucket ex-forbidden-bucket',
+    );
     const image = await imageByName(cloud, 'ex-denied');
     expect(image.status).toBe('available');
     const [failed] = await jobsOf(image.id);
@@ -163,14 +201,22 @@ describe.concurrent('export jobs', { timeout: 240_000 }, () => {
     const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
     expect(result.code).toBe(2);
     expect(plan.changes).toHaveLength(1);
-    expect(plan.changes[0]).toMatchObject({ address: 'image_export_job.ex-denied-export', action: 'replace', id: failed.id });
+    expect(plan.changes[0]).toMatchObject({
+      address: 'image_export_job.ex-denied-export',
+      action: 'replace',
+      id: failed.id,
+    });
     expect(plan.changes[0].reason).toContain('cannot_access_storage_bucket');
 
     // Fixed bucket: the failed job is replaced by one that succeeds.
-    await writeFiles(dir, { 'export.yaml': exportDoc('ex-denied-export', '${image.ex-denied.id}', 'ex-allowed-bucket') });
+    await writeFiles(dir, {
+      'export.yaml': exportDoc('ex-denied-export', '${image.ex-denied.id}', 'ex-allowed-bucket'),
+    });
     await applyOk(dir, cloud);
     const jobs = await jobsOf(image.id);
-    expect(jobs.map((job) => [job.name, job.status, job.storage_bucket.name])).toEqual([['ex-denied-export', 'succeeded', 'ex-allowed-bucket']]);
+    expect(jobs.map((job) => [job.name, job.status, job.storage_bucket.name])).toEqual([
+      ['ex-denied-export', 'succeeded', 'ex-allowed-bucket'],
+    ]);
     expect(jobs[0].id).not.toBe(failed.id);
     await expectClean(dir);
   });
@@ -214,7 +260,13 @@ describe.concurrent('export jobs', { timeout: 240_000 }, () => {
       ['image.ex-swap', 'replace'],
       ['image_export_job.ex-swap-export', 'replace'],
     ]);
-    expect(plan.changes[1].fields).toContainEqual({ path: 'image', before: old.id, after: '(known after apply)', known_after_apply: true, forces_replacement: true });
+    expect(plan.changes[1].fields).toContainEqual({
+      path: 'image',
+      before: old.id,
+      after: '(known after apply)',
+      known_after_apply: true,
+      forces_replacement: true,
+    });
     await applyOk(dir, cloud);
     const fresh = await imageByName(cloud, 'ex-swap');
     expect(fresh.id).not.toBe(old.id);
@@ -223,7 +275,10 @@ describe.concurrent('export jobs', { timeout: 240_000 }, () => {
     expect(jobs.map((job) => [job.name, job.status])).toEqual([['ex-swap-export', 'succeeded']]);
     expect(jobs[0].id).not.toBe(oldJob.id);
     const state = await readState(dir);
-    expect(state.resources['image_export_job.ex-swap-export']).toMatchObject({ id: jobs[0].id, attributes: { image_id: fresh.id } });
+    expect(state.resources['image_export_job.ex-swap-export']).toMatchObject({
+      id: jobs[0].id,
+      attributes: { image_id: fresh.id },
+    });
     await expectClean(dir);
   });
 });
@@ -233,31 +288,43 @@ describe('more export jobs than the cloud runs at once', () => {
   // Exports at the emulator's default speed (a few seconds) overlap enough that both limits are reached.
   const { cloud: own, space: ownSpace } = useCloud({ timeScale: 1 });
 
-  it('30 jobs over 5 images are queued, at most 20 active and 5 per image, and all succeed', { timeout: 300_000 }, async () => {
-    // Six per image: both limits bind (5 images x 5 would be 25 at once; the account allows 20).
-    const images = ['ex-q-1', 'ex-q-2', 'ex-q-3', 'ex-q-4', 'ex-q-5'];
-    const files: Record<string, string> = {};
-    for (const image of images) {
-      files[`${image}.yaml`] = [imageDoc(image), ...Array.from({ length: 6 }, (_, n) => exportDoc(`${image}-job-${n}`, `\${image.${image}.id}`, 'ex-q-bucket'))].join('---\n');
-    }
-    const dir = await ownSpace(files);
-    const { result, plan } = await planJson(dir, own);
-    expect(result.code, result.stderr).toBe(0);
-    expect(plan.summary).toEqual({ add: 35, change: 0, replace: 0, destroy: 0 });
-    expect(plan.notes).toEqual([
-      ...images.map((image) => `image.${image}: 6 export jobs: at most 5 run at once (the cloud allows 5 active per image); the rest wait`),
-      '30 export jobs: at most 20 run at once (the cloud allows 20 active per account and region); the rest wait',
-    ]);
+  it(
+    '30 jobs over 5 images are queued, at most 20 active and 5 per image, and all succeed',
+    { timeout: 300_000 },
+    async () => {
+      // Six per image: both limits bind (5 images x 5 would be 25 at once; the account allows 20).
+      const images = ['ex-q-1', 'ex-q-2', 'ex-q-3', 'ex-q-4', 'ex-q-5'];
+      const files: Record<string, string> = {};
+      for (const image of images) {
+        files[`${image}.yaml`] = [
+          imageDoc(image),
+          ...Array.from({ length: 6 }, (_, n) =>
+            exportDoc(`${image}-job-${n}`, `\${image.${image}.id}`, 'ex-q-bucket'),
+          ),
+        ].join('---\n');
+      }
+      const dir = await ownSpace(files);
+      const { result, plan } = await planJson(dir, own);
+      expect(result.code, result.stderr).toBe(0);
+      expect(plan.summary).toEqual({ add: 35, change: 0, replace: 0, destroy: 0 });
+      expect(plan.notes).toEqual([
+        ...images.map(
+          (image) =>
+            `image.${image}: 6 export jobs: at most 5 run at once (the cloud allows 5 active per image); the rest wait`,
+        ),
+        '30 export jobs: at most 20 run at once (the cloud allows 20 active per account and region); the rest wait',
+      ]);
 
-    // Parallelism above the limit: only the queue keeps the cloud (which refuses a 21st active job) from refusing.
-    const applied = await runCli(['apply', '--auto-approve', '--parallelism', '40'], { cwd: dir, cloud: own });
-    expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toContain('35 added');
-    for (const image of images) {
-      const id = (await imageByName(own, image)).id;
-      const reply = await own.api('GET', `/images/${id}/export_jobs`);
-      expect(reply.body.export_jobs.map((job: any) => job.status)).toEqual(Array(6).fill('succeeded'));
-    }
-    succeeded(await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud: own }));
-  });
+      // Parallelism above the limit: only the queue keeps the cloud (which refuses a 21st active job) from refusing.
+      const applied = await runCli(['apply', '--auto-approve', '--parallelism', '40'], { cwd: dir, cloud: own });
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.stdout).toContain('35 added');
+      for (const image of images) {
+        const id = (await imageByName(own, image)).id;
+        const reply = await own.api('GET', `/images/${id}/export_jobs`);
+        expect(reply.body.export_jobs.map((job: any) => job.status)).toEqual(Array(6).fill('succeeded'));
+      }
+      succeeded(await runCli(['plan', '--detailed-exitcode'], { cwd: dir, cloud: own }));
+    },
+  );
 });

@@ -2,7 +2,18 @@ import { spawn } from 'node:child_process';
 import { chmod, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { API_KEY_ENV, CLI, applyOk, collect, imageByName, imageDoc, readState, runCli, useCloud, type CliResult } from '../helpers/e2e.js';
+import {
+  API_KEY_ENV,
+  CLI,
+  applyOk,
+  collect,
+  imageByName,
+  imageDoc,
+  readState,
+  runCli,
+  useCloud,
+  type CliResult,
+} from '../helpers/e2e.js';
 
 /**
  * Plans and state are private (mode 0600) however they come to be written: over an existing file of another
@@ -49,7 +60,9 @@ describe.concurrent('file modes', () => {
     await writeFile(join(dir, 'image.yaml'), imageDoc('fm-state', { deprecation_at: '2099-01-01T00:00:00Z' }));
     const changed = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
     expect(changed.code).toBe(0);
-    expect(Date.parse((await readState(dir)).resources['image.fm-state'].attributes.deprecation_at)).toBe(Date.parse('2099-01-01T00:00:00Z'));
+    expect(Date.parse((await readState(dir)).resources['image.fm-state'].attributes.deprecation_at)).toBe(
+      Date.parse('2099-01-01T00:00:00Z'),
+    );
     expect(await mode(statePath)).toBe(0o600);
   });
 });

@@ -40,23 +40,31 @@ describe.concurrent('import', () => {
   it('an imported image, export job and deprecation plan clean; the first apply adopts the write-only inputs', async () => {
     const date = await cloudDate(cloud, 200);
     const image = await makeImage('im-web', { deprecation_at: date });
-    const job = await cloud.api('POST', `/images/${image.id}/export_jobs`, { name: 'im-web-export', storage_bucket: { name: 'im-bucket' } });
+    const job = await cloud.api('POST', `/images/${image.id}/export_jobs`, {
+      name: 'im-web-export',
+      storage_bucket: { name: 'im-bucket' },
+    });
     expect(job.status).toBe(201);
     const old = await makeImage('im-old');
     expect((await cloud.api('POST', `/images/${old.id}/deprecate`)).status).toBe(204);
 
     const dir = await space({
       'web.yaml': imageDoc('im-web', { deprecation_at: date }),
-      'export.yaml': 'kind: image_export_job\nname: im-web-export\nspec:\n  image: ${image.im-web.id}\n  storage_bucket:\n    name: im-bucket\n',
+      'export.yaml':
+        'kind: image_export_job\nname: im-web-export\nspec:\n  image: ${image.im-web.id}\n  storage_bucket:\n    name: im-bucket\n',
       'old.yaml': `kind: image_deprecate\nname: im-old\nspec:\n  image: ${old.id}\n`,
     });
     const imported = await runCli(['import', 'image.im-web', image.id], { cwd: dir, cloud });
     succeeded(imported);
     expect(imported.stdout).toContain(`Imported image.im-web (${image.id}).`);
-    succeeded(await runCli(['import', 'image_export_job.im-web-export', `${image.id}/${job.body.id}`], { cwd: dir, cloud }));
+    succeeded(
+      await runCli(['import', 'image_export_job.im-web-export', `${image.id}/${job.body.id}`], { cwd: dir, cloud }),
+    );
     succeeded(await runCli(['import', 'image_deprecate.im-old', old.id], { cwd: dir, cloud }));
     const state = await readState(dir);
-    expect(Object.fromEntries(Object.entries(state.resources).map(([address, entry]: [string, any]) => [address, entry.id]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(state.resources).map(([address, entry]: [string, any]) => [address, entry.id])),
+    ).toEqual({
       'image.im-web': image.id,
       'image_deprecate.im-old': old.id,
       'image_export_job.im-web-export': job.body.id,
@@ -70,14 +78,18 @@ describe.concurrent('import', () => {
     expect(plan.notes.join('\n')).toContain('image.im-web: no record of file');
 
     succeeded(await runCli(['apply', '--auto-approve'], { cwd: dir, cloud }));
-    expect((await readState(dir)).resources['image.im-web'].attributes.inputs).toEqual({ file: 'cos://us-south/e2e/im-web.qcow2' });
+    expect((await readState(dir)).resources['image.im-web'].attributes.inputs).toEqual({
+      file: 'cos://us-south/e2e/im-web.qcow2',
+    });
     expect((await imageByName(cloud, 'im-web')).id).toBe(image.id);
     const after = await planJson(dir, cloud, ['--detailed-exitcode']);
     expect(after.result.code).toBe(0);
     expect(after.plan.notes).toBeUndefined();
 
     // Now the file is on record: changing it replaces the image.
-    await writeFiles(dir, { 'web.yaml': imageDoc('im-web', { deprecation_at: date }).replace('im-web.qcow2', 'im-web-2.qcow2') });
+    await writeFiles(dir, {
+      'web.yaml': imageDoc('im-web', { deprecation_at: date }).replace('im-web.qcow2', 'im-web-2.qcow2'),
+    });
     const replace = await planJson(dir, cloud);
     expect(replace.result.stderr).toBe('');
     expect(replace.plan.changes[0]).toMatchObject({ address: 'image.im-web', action: 'replace' });
@@ -94,8 +106,13 @@ describe.concurrent('import', () => {
     const dir = await space({ 'errors.yaml': imageDoc('im-errors') });
     const noDocument = await runCli(['import', 'image.im-eror', image.id], { cwd: dir, cloud });
     expect(noDocument.code).toBe(1);
-    expect(noDocument.stderr).toContain('there is no document for image.im-eror in the files (did you mean image.im-errors?)');
-    const missing = await runCli(['import', 'image.im-errors', 'r006-00000000-0000-0000-0000-000000000000'], { cwd: dir, cloud });
+    expect(noDocument.stderr).toContain(
+      'there is no document for image.im-eror in the files (did you mean image.im-errors?)',
+    );
+    const missing = await runCli(['import', 'image.im-errors', 'r006-00000000-0000-0000-0000-000000000000'], {
+      cwd: dir,
+      cloud,
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no image with ID r006-00000000-0000-0000-0000-000000000000 can be read');
     succeeded(await runCli(['import', 'image.im-errors', image.id], { cwd: dir, cloud }));

@@ -53,7 +53,12 @@ function inTerminal(args: string[], options: { cwd: string; cloud: Cloud }) {
   const command = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
   const child = spawn('script', ['-qfec', `exec ${command}`, '/dev/null'], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', [API_KEY_ENV]: options.cloud.apiKey },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TERM: 'xterm-256color',
+      [API_KEY_ENV]: options.cloud.apiKey,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
@@ -72,47 +77,51 @@ function inTerminal(args: string[], options: { cwd: string; cloud: Cloud }) {
 }
 
 describe('an interrupt during apply', () => {
-  it.skipIf(!hasScript)('Ctrl-C in a terminal: says so, finishes and records what is in flight, frees the lock, exits 130', async () => {
-    const proxy = await startLossyProxy(cloud.url);
-    const viaProxy = { ...cloud, url: proxy.url };
-    const dir = await workspace(viaProxy, { 'images.yaml': imagesFile('ctrlc', 6) });
-    let release = (): void => undefined;
-    const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
-    const terminal = inTerminal(['apply', '--auto-approve', '--parallelism', '2'], { cwd: dir, cloud: viaProxy });
-    try {
-      // Two creates are in flight: the cloud has acted, their answers are held.
-      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
-      await until(async () => postsSeen(proxy.seen) === 2, 'two creates in flight');
-      terminal.type('\x03');
-      await until(async () => MESSAGE.test(terminal.output()), 'the interrupt to be announced');
-      expect(MESSAGE.exec(terminal.output())![1]).toBe('2');
+  it.skipIf(!hasScript)(
+    'Ctrl-C in a terminal: says so, finishes and records what is in flight, frees the lock, exits 130',
+    async () => {
+      const proxy = await startLossyProxy(cloud.url);
+      const viaProxy = { ...cloud, url: proxy.url };
+      const dir = await workspace(viaProxy, { 'images.yaml': imagesFile('ctrlc', 6) });
+      let release = (): void => undefined;
+      const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
+      const terminal = inTerminal(['apply', '--auto-approve', '--parallelism', '2'], { cwd: dir, cloud: viaProxy });
+      try {
+        // Two creates are in flight: the cloud has acted, their answers are held.
+        proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
+        await until(async () => postsSeen(proxy.seen) === 2, 'two creates in flight');
+        terminal.type('\x03');
+        await until(async () => MESSAGE.test(terminal.output()), 'the interrupt to be announced');
+        expect(MESSAGE.exec(terminal.output())![1]).toBe('2');
 
-      release();
-      expect(await terminal.exited, terminal.output()).toBe(130);
-      // Nothing new was started after the interrupt; the two in flight finished and are recorded.
-      expect(postsSeen(proxy.seen)).toBe(2);
-      expect((await imageCountsByName(cloud, 'ctrlc-')).size).toBe(2);
-      const state = await readState(dir);
-      const recorded = Object.values<any>(state.resources);
-      expect(recorded).toHaveLength(2);
-      for (const entry of recorded) {
-        expect(entry.id).toMatch(/^r\d{3}-/);
-        expect(entry.intent).toBeUndefined();
+        release();
+        expect(await terminal.exited, terminal.output()).toBe(130);
+        // Nothing new was started after the interrupt; the two in flight finished and are recorded.
+        expect(postsSeen(proxy.seen)).toBe(2);
+        expect((await imageCountsByName(cloud, 'ctrlc-')).size).toBe(2);
+        const state = await readState(dir);
+        const recorded = Object.values<any>(state.resources);
+        expect(recorded).toHaveLength(2);
+        for (const entry of recorded) {
+          expect(entry.id).toMatch(/^r\d{3}-/);
+          expect(entry.intent).toBeUndefined();
+        }
+        expect(await leftovers(dir)).toEqual([]);
+
+        const again = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
+        expect(again.code, again.stderr).toBe(0);
+        expect(again.stdout).toContain('4 added');
+        expect([...(await imageCountsByName(cloud, 'ctrlc-')).values()]).toEqual([1, 1, 1, 1, 1, 1]);
+        await expectCleanPlan(dir, cloud);
+      } finally {
+        release();
+        terminal.kill();
+        await proxy.stop();
+        await removeDir(dir);
       }
-      expect(await leftovers(dir)).toEqual([]);
-
-      const again = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
-      expect(again.code, again.stderr).toBe(0);
-      expect(again.stdout).toContain('4 added');
-      expect([...(await imageCountsByName(cloud, 'ctrlc-')).values()]).toEqual([1, 1, 1, 1, 1, 1]);
-      await expectCleanPlan(dir, cloud);
-    } finally {
-      release();
-      terminal.kill();
-      await proxy.stop();
-      await removeDir(dir);
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 
   it('a second interrupt stops at once: exit 130, no lock, no temp file, and the next apply settles', async () => {
     const proxy = await startLossyProxy(cloud.url);
@@ -134,7 +143,10 @@ describe('an interrupt during apply', () => {
       expect(stopped.stderr).toContain('Stopped at once; the next apply settles the operations that were in flight');
       expect(await leftovers(dir)).toEqual([]);
       // State is valid and records both creates as intents.
-      expect(Object.values<any>((await readState(dir)).resources).map((entry) => entry.intent?.action)).toEqual(['create', 'create']);
+      expect(Object.values<any>((await readState(dir)).resources).map((entry) => entry.intent?.action)).toEqual([
+        'create',
+        'create',
+      ]);
 
       const again = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
       expect(again.code, again.stderr).toBe(0);
@@ -150,12 +162,19 @@ describe('an interrupt during apply', () => {
     const dir = await workspace(cloud, { 'images.yaml': imagesFile('midwrite', 2) });
     const pauseDir = await mkdtemp(join(tmpdir(), 'imageform-pause-'));
     try {
-      const child = spawnCli(['apply', '--auto-approve'], { cwd: dir, cloud, env: { IMAGEFORM_TEST_PAUSE: `state-write:${pauseDir}` } });
+      const child = spawnCli(['apply', '--auto-approve'], {
+        cwd: dir,
+        cloud,
+        env: { IMAGEFORM_TEST_PAUSE: `state-write:${pauseDir}` },
+      });
       let stdout = '';
       child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       const done = collect(child);
       // Stopped between writing the temp file and renaming it over state.json.
-      await until(async () => (await readdir(pauseDir)).includes(`paused-state-write-${child.pid}`), 'the first state write');
+      await until(
+        async () => (await readdir(pauseDir)).includes(`paused-state-write-${child.pid}`),
+        'the first state write',
+      );
       expect((await leftovers(dir)).filter((name) => name.startsWith('state.json.tmp-'))).toHaveLength(1);
       child.kill('SIGINT');
       await until(async () => MESSAGE.test(stdout), 'the interrupt to be announced');

@@ -60,7 +60,9 @@ describe.concurrent('tri-state dates', () => {
     await writeFiles(dir, { 'images.yaml': imageDoc('lc-sched', { deprecation_at: null }) });
     const cancelled = await planJson(dir, cloud);
     expect(cancelled.plan.changes).toHaveLength(1);
-    expect(cancelled.plan.changes[0].fields).toEqual([{ path: 'deprecation_at', before: image.deprecation_at, after: null }]);
+    expect(cancelled.plan.changes[0].fields).toEqual([
+      { path: 'deprecation_at', before: image.deprecation_at, after: null },
+    ]);
     // Cancelling a schedule changes no status: none is predicted.
     expect(cancelled.plan.changes[0].status).toBeUndefined();
     await applyOk(dir, cloud);
@@ -75,7 +77,10 @@ describe.concurrent('tri-state dates', () => {
     await applyOk(dir, cloud);
     const image = await imageByName(cloud, 'lc-absent');
     const date = await cloudDate(cloud, 500);
-    const patched = await cloud.api('PATCH', `/images/${image.id}`, { deprecation_at: date, obsolescence_at: await cloudDate(cloud, 600) });
+    const patched = await cloud.api('PATCH', `/images/${image.id}`, {
+      deprecation_at: date,
+      obsolescence_at: await cloudDate(cloud, 600),
+    });
     expect(patched.status).toBe(200);
 
     const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
@@ -192,7 +197,9 @@ describe.concurrent('immediate status changes', () => {
     await writeFiles(dir, { 'now.yaml': statusDoc('image_obsolete', 'lc-imm-sched', '${image.lc-imm-sched.id}') });
     const refused = await runCli(['plan'], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/now\.yaml:\d+:\d+: image_obsolete\.lc-imm-sched: an immediate obsolescence is refused while image\.lc-imm-sched has deprecation_at scheduled/);
+    expect(refused.stderr).toMatch(
+      /now\.yaml:\d+:\d+: image_obsolete\.lc-imm-sched: an immediate obsolescence is refused while image\.lc-imm-sched has deprecation_at scheduled/,
+    );
     expect((await imageByName(cloud, 'lc-imm-sched')).status).toBe('available');
 
     await writeFiles(dir, { 'images.yaml': imageDoc('lc-imm-sched', { deprecation_at: null }) });
@@ -216,7 +223,9 @@ describe.concurrent('protection, failures and vanished objects', () => {
     await rm(join(dir, 'images.yaml'));
     const refused = await runCli(['plan'], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('image.lc-protected has lifecycle.prevent_destroy set, and this plan would delete it');
+    expect(refused.stderr).toContain(
+      'image.lc-protected has lifecycle.prevent_destroy set, and this plan would delete it',
+    );
     const destroyed = await runCli(['destroy', '--auto-approve'], { cwd: dir, cloud });
     expect(destroyed.code).toBe(1);
     expect((await imageByName(cloud, 'lc-protected'))?.id).toBe(id);
@@ -229,8 +238,9 @@ describe.concurrent('protection, failures and vanished objects', () => {
     expect(await imageByName(cloud, 'lc-protected')).toBeUndefined();
   });
 
-  it('a failed image fails the apply with the cloud\'s status_reasons; the next plan replaces it', async () => {
-    const corrupt = (file: string) => `kind: image\nname: lc-failed\nspec:\n  file: cos://us-south/e2e/${file}\n  operating_system: ubuntu-24-04-amd64\n`;
+  it("a failed image fails the apply with the cloud's status_reasons; the next plan replaces it", async () => {
+    const corrupt = (file: string) =>
+      `kind: image\nname: lc-failed\nspec:\n  file: cos://us-south/e2e/${file}\n  operating_system: ubuntu-24-04-amd64\n`;
     const dir = await space({ 'images.yaml': corrupt('lc-corrupt.qcow2') });
     const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
     expect(applied.code).toBe(1);
@@ -276,7 +286,9 @@ describe.concurrent('protection, failures and vanished objects', () => {
       // The cloud's clock stands still until the apply has seen the images deleting, however slowly it starts.
       expect((await slow.hook('POST', '/clock', { frozen: true })).status).toBe(200);
       for (const id of [before.id, unmanaged.body.id]) {
-        expect((await slow.api('POST', `/images/${id}/export_jobs`, { storage_bucket: { name: 'lc-held' } })).status).toBe(201);
+        expect(
+          (await slow.api('POST', `/images/${id}/export_jobs`, { storage_bucket: { name: 'lc-held' } })).status,
+        ).toBe(201);
         expect((await slow.api('DELETE', `/images/${id}`)).status).toBe(202);
         expect((await slow.api('GET', `/images/${id}`)).body.status).toBe('deleting');
       }
@@ -306,7 +318,9 @@ describe.concurrent('protection, failures and vanished objects', () => {
     await applyOk(dir, cloud);
     const before = await imageByName(cloud, 'lc-gone');
     expect((await cloud.api('DELETE', `/images/${before.id}`)).status).toBe(202);
-    await waitFor(async () => (await cloud.api('GET', `/images/${before.id}`)).status === 404, { what: 'the deleted image to be gone' });
+    await waitFor(async () => (await cloud.api('GET', `/images/${before.id}`)).status === 404, {
+      what: 'the deleted image to be gone',
+    });
 
     const { result, plan } = await planJson(dir, cloud, ['--detailed-exitcode']);
     expect(result.code).toBe(2);
@@ -330,7 +344,9 @@ describe('the cloud clock', () => {
   it('a scheduled date taking effect changes the status and leaves the plan clean; a date in effect cannot move', async () => {
     const deprecation = await cloudDate(cloud, 1);
     const obsolescence = await cloudDate(cloud, 2);
-    const dir = await space({ 'images.yaml': imageDoc('lc-clock', { deprecation_at: deprecation, obsolescence_at: obsolescence }) });
+    const dir = await space({
+      'images.yaml': imageDoc('lc-clock', { deprecation_at: deprecation, obsolescence_at: obsolescence }),
+    });
     await applyOk(dir, cloud);
     expect((await imageByName(cloud, 'lc-clock')).status).toBe('available');
 
@@ -346,7 +362,12 @@ describe('the cloud clock', () => {
     await expectCleanPlan(dir, cloud);
 
     // Moving a date already in effect is refused before any API call.
-    await writeFiles(dir, { 'images.yaml': imageDoc('lc-clock', { deprecation_at: await cloudDate(cloud, 5), obsolescence_at: await cloudDate(cloud, 6) }) });
+    await writeFiles(dir, {
+      'images.yaml': imageDoc('lc-clock', {
+        deprecation_at: await cloudDate(cloud, 5),
+        obsolescence_at: await cloudDate(cloud, 6),
+      }),
+    });
     const refused = await runCli(['plan'], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/images\.yaml:\d+:\d+: .*deprecation_at cannot move from .*already in effect/);
@@ -355,7 +376,7 @@ describe('the cloud clock', () => {
     expect(image.status).toBe('obsolete');
   });
 
-  it('a new date in the cloud\'s past but the local clock\'s future is refused at plan time', async () => {
+  it("a new date in the cloud's past but the local clock's future is refused at plan time", async () => {
     const dir = await space({ 'images.yaml': imageDoc('lc-past') });
     await applyOk(dir, cloud);
     await cloud.advanceClock(20 * 86_400);
@@ -363,7 +384,9 @@ describe('the cloud clock', () => {
     await writeFiles(dir, { 'images.yaml': imageDoc('lc-past', { deprecation_at: localFuture }) });
     const refused = await runCli(['plan'], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/images\.yaml:\d+:\d+: .*deprecation_at \(.*\) must be later than the cloud's current time/);
+    expect(refused.stderr).toMatch(
+      /images\.yaml:\d+:\d+: .*deprecation_at \(.*\) must be later than the cloud's current time/,
+    );
     expect((await imageByName(cloud, 'lc-past')).deprecation_at).toBeUndefined();
   });
 });
@@ -398,7 +421,12 @@ describe('reverts (seed 000)', () => {
     expect(byAddress['image.lc-rev-obs-dep'].status).toEqual({ before: 'obsolete', after: 'deprecated' });
     expect(byAddress['image.lc-rev-obs-av'].status).toEqual({ before: 'obsolete', after: 'available' });
     expect(byAddress['image.lc-rev-obs-dep'].fields).toEqual([
-      { path: 'obsolescence_at', before: expect.any(String), after: null, status: { before: 'obsolete', after: 'deprecated' } },
+      {
+        path: 'obsolescence_at',
+        before: expect.any(String),
+        after: null,
+        status: { before: 'obsolete', after: 'deprecated' },
+      },
     ]);
     const text = await runCli(['plan', '--no-color'], { cwd: dir, cloud });
     expect(text.stdout).toMatch(/obsolescence_at: "[^"]+" -> null\s+\(status obsolete -> deprecated\)/);
@@ -407,7 +435,11 @@ describe('reverts (seed 000)', () => {
     const dep = await imageByName(cloud, 'lc-rev-dep');
     expect([dep.status, dep.deprecation_at]).toEqual(['available', undefined]);
     const obsDep = await imageByName(cloud, 'lc-rev-obs-dep');
-    expect([obsDep.status, instant(obsDep.deprecation_at), obsDep.obsolescence_at]).toEqual(['deprecated', Date.parse(deprecation), undefined]);
+    expect([obsDep.status, instant(obsDep.deprecation_at), obsDep.obsolescence_at]).toEqual([
+      'deprecated',
+      Date.parse(deprecation),
+      undefined,
+    ]);
     const obsAv = await imageByName(cloud, 'lc-rev-obs-av');
     expect([obsAv.status, obsAv.deprecation_at, obsAv.obsolescence_at]).toEqual(['available', undefined, undefined]);
     await expectCleanPlan(dir, cloud);

@@ -43,7 +43,10 @@ async function lockHolder(dir: string): Promise<any | undefined> {
 
 /** A process paused by the hook at `point` (it created the marker file) and the function that lets it go on. */
 async function pausedAt(pauseDir: string, point: string, pid: number): Promise<() => Promise<void>> {
-  await until(async () => (await readdir(pauseDir)).includes(`paused-${point}-${pid}`), `pid ${pid} to pause at ${point}`);
+  await until(
+    async () => (await readdir(pauseDir)).includes(`paused-${point}-${pid}`),
+    `pid ${pid} to pause at ${point}`,
+  );
   return () => writeFile(join(pauseDir, `resume-${pid}`), '');
 }
 
@@ -61,7 +64,11 @@ describe('the local lock under a stalled holder', () => {
       await dead.kill();
 
       // C finds the stale lock and stalls just before removing it.
-      const stalled = spawnCli(['apply', '--auto-approve'], { cwd: dir, cloud, env: { IMAGEFORM_TEST_PAUSE: `lock-break:${pauseDir}` } });
+      const stalled = spawnCli(['apply', '--auto-approve'], {
+        cwd: dir,
+        cloud,
+        env: { IMAGEFORM_TEST_PAUSE: `lock-break:${pauseDir}` },
+      });
       const stalledDone = collect(stalled);
       const resumeStalled = await pausedAt(pauseDir, 'lock-break', stalled.pid!);
 
@@ -69,7 +76,10 @@ describe('the local lock under a stalled holder', () => {
       proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
       const taker = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy });
       const takerDone = collect(taker);
-      await until(async () => proxy.seen.includes('POST /v1/images') && (await lockHolder(dir))?.pid === taker.pid, 'D to hold the lock');
+      await until(
+        async () => proxy.seen.includes('POST /v1/images') && (await lockHolder(dir))?.pid === taker.pid,
+        'D to hold the lock',
+      );
 
       // C goes on: it must not remove D's lock, and must be refused naming D.
       await resumeStalled();
@@ -106,7 +116,11 @@ describe('the local lock under a stalled holder', () => {
     const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
     try {
       // X applies and stalls between removing its own holder file and removing the lock directory.
-      const releasing = spawnCli(['apply', '--auto-approve'], { cwd: dir, cloud, env: { IMAGEFORM_TEST_PAUSE: `lock-rmdir:${pauseDir}` } });
+      const releasing = spawnCli(['apply', '--auto-approve'], {
+        cwd: dir,
+        cloud,
+        env: { IMAGEFORM_TEST_PAUSE: `lock-rmdir:${pauseDir}` },
+      });
       const releasingDone = collect(releasing);
       const resumeReleasing = await pausedAt(pauseDir, 'lock-rmdir', releasing.pid!);
 
@@ -115,7 +129,10 @@ describe('the local lock under a stalled holder', () => {
       proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
       const next = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy });
       const nextDone = collect(next);
-      await until(async () => proxy.seen.includes('POST /v1/images') && (await lockHolder(dir))?.pid === next.pid, 'Y to hold the lock');
+      await until(
+        async () => proxy.seen.includes('POST /v1/images') && (await lockHolder(dir))?.pid === next.pid,
+        'Y to hold the lock',
+      );
 
       await resumeReleasing();
       const first = await releasingDone;
@@ -131,7 +148,11 @@ describe('the local lock under a stalled holder', () => {
       expect(second.stdout).toContain('1 added');
       expect(await lockHolder(dir)).toBeUndefined();
       expect(await imageCountsByName(cloud, 'release-')).toEqual(
-        new Map([['release-0', 1], ['release-1', 1], ['release-extra', 1]]),
+        new Map([
+          ['release-0', 1],
+          ['release-1', 1],
+          ['release-extra', 1],
+        ]),
       );
     } finally {
       release();
@@ -160,7 +181,9 @@ describe('the local lock under a stalled holder', () => {
       release();
       const stopped = await applyDone;
       expect(stopped.code, stopped.stdout).toBe(1);
-      expect(stopped.stderr).toContain(`apply stopped: lost the state lock: .imageform/state.lock no longer holds this run's lock ID ${holder.id}`);
+      expect(stopped.stderr).toContain(
+        `apply stopped: lost the state lock: .imageform/state.lock no longer holds this run's lock ID ${holder.id}`,
+      );
       // The create in flight finished and is recorded; no other was started.
       expect((await imageCountsByName(cloud, 'takenaway-')).size).toBe(1);
       const recorded = Object.values<any>((await readState(dir)).resources).filter((entry) => entry.id);

@@ -102,7 +102,9 @@ describe('a second apply while one runs', () => {
     try {
       // Whoever wins the lock is held at its first create until the other has been answered.
       proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
-      const runs = [0, 1].map(() => collect(spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy })));
+      const runs = [0, 1].map(() =>
+        collect(spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy })),
+      );
       await Promise.race(runs);
       release();
       const results = await Promise.all(runs);
@@ -137,10 +139,15 @@ describe('a lock held elsewhere', () => {
       await writeFile(join(dir, '.imageform', 'state.lock'), JSON.stringify(foreign));
       const refused = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain(`state is locked by ci@build-7 (pid 4242) since 2026-03-01T10:00:00Z for "apply"; lock ID ${foreign.id}`);
+      expect(refused.stderr).toContain(
+        `state is locked by ci@build-7 (pid 4242) since 2026-03-01T10:00:00Z for "apply"; lock ID ${foreign.id}`,
+      );
       expect(await imageCountsByName(cloud, 'held-elsewhere')).toEqual(new Map());
 
-      const wrongId = await runCli(['force-unlock', '11111111-2222-4333-8444-555555555555', '--force'], { cwd: dir, cloud });
+      const wrongId = await runCli(['force-unlock', '11111111-2222-4333-8444-555555555555', '--force'], {
+        cwd: dir,
+        cloud,
+      });
       expect(wrongId.code).toBe(1);
       expect(wrongId.stderr).toContain(`its ID is ${foreign.id}`);
       expect(await lockFile(dir)).toEqual(foreign);

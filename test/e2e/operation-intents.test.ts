@@ -34,7 +34,9 @@ describe('an update whose answer is lost', () => {
       proxy.policy = (method) => (method === 'PATCH' ? 'lose' : 'pass');
       const lost = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
       expect(lost.code, lost.stdout + lost.stderr).toBe(1);
-      expect(new Date((await imageByName(cloud, 'opint-a')).deprecation_at).toISOString()).toBe(new Date(date).toISOString());
+      expect(new Date((await imageByName(cloud, 'opint-a')).deprecation_at).toISOString()).toBe(
+        new Date(date).toISOString(),
+      );
       expect((await readState(dir)).resources['image.opint-a'].operation).toMatchObject({ action: 'update' });
 
       proxy.policy = () => 'pass';

@@ -36,7 +36,7 @@ async function statusOf(id: string): Promise<string | undefined> {
 }
 
 describe('two checkouts of the same files against one cloud', () => {
-  it('never adopt the same image under faults and lost responses, and destroy in one leaves the other\'s images', async () => {
+  it("never adopt the same image under faults and lost responses, and destroy in one leaves the other's images", async () => {
     const imageNames = Array.from({ length: 10 }, (_, i) => `twin-${String(i).padStart(2, '0')}`);
     const files = { 'images.yaml': imageNames.map((name) => imageDoc(name)).join('---\n') };
     // Each checkout talks through its own proxy, which holds its creates back until both have planned and started
@@ -59,12 +59,18 @@ describe('two checkouts of the same files against one cloud', () => {
     try {
       await setFaults(cloud, { error_rate: 0.3, statuses: [500, 503, 0], seed: 21, lost_response_rate: 0.2 });
       const results = await Promise.all(
-        [first, second].map((dir, i) => runCli(['apply', '--auto-approve', '--parallelism', '10'], { cwd: dir, cloud: clouds[i] })),
+        [first, second].map((dir, i) =>
+          runCli(['apply', '--auto-approve', '--parallelism', '10'], { cwd: dir, cloud: clouds[i] }),
+        ),
       );
       await setFaults(cloud, {});
       for (const result of results) expect([0, 1], output(result)).toContain(result.code);
       // Whoever lost a name says so, names the holder and how to resolve it.
-      const refused = results.map(output).join('\n').split('\n').filter((line) => /is held by r\d{3}-|already exists in the cloud/.test(line));
+      const refused = results
+        .map(output)
+        .join('\n')
+        .split('\n')
+        .filter((line) => /is held by r\d{3}-|already exists in the cloud/.test(line));
       expect(refused.length).toBeGreaterThan(0);
       for (const line of refused) expect(line).toMatch(/imageform import image\.twin-\d\d r\d{3}-/);
 
@@ -87,7 +93,9 @@ describe('two checkouts of the same files against one cloud', () => {
       // And the other's destroy leaves nothing: no image was made that neither state knew of.
       const rest = await runCli(['destroy', '--auto-approve'], { cwd: second, cloud: clouds[1] });
       expect(rest.code, output(rest)).toBe(0);
-      const left = (await cloud.images()).filter((image) => /^twin-/.test(image.name) || image.name.startsWith(KEY_PREFIX));
+      const left = (await cloud.images()).filter(
+        (image) => /^twin-/.test(image.name) || image.name.startsWith(KEY_PREFIX),
+      );
       expect(left).toEqual([]);
     } finally {
       await setFaults(cloud, {});
@@ -110,7 +118,10 @@ describe('an intent found after a crash', () => {
       await until(async () => proxy.seen.includes('POST /v1/images'), 'the create to be sent');
       child.kill('SIGKILL');
       await done;
-      expect((await readState(crashed)).resources['image.taken-after-crash']).toMatchObject({ id: null, intent: { action: 'create' } });
+      expect((await readState(crashed)).resources['image.taken-after-crash']).toMatchObject({
+        id: null,
+        intent: { action: 'create' },
+      });
 
       // Another checkout creates the name.
       const created = await runCli(['apply', '--auto-approve'], { cwd: other, cloud });
@@ -147,7 +158,9 @@ describe('an intent found after a crash', () => {
       const child = spawnCli(['apply', '--auto-approve'], { cwd: crashed, cloud: viaProxy });
       const done = collect(child);
       const key = await until(async () => {
-        const intentKey: string | undefined = (await readState(crashed).catch(() => undefined))?.resources['image.key-then-taken']?.intent?.key;
+        const intentKey: string | undefined = (await readState(crashed).catch(() => undefined))?.resources[
+          'image.key-then-taken'
+        ]?.intent?.key;
         return intentKey && (await imageCountsByName(cloud, intentKey)).get(intentKey) === 1 ? intentKey : undefined;
       }, 'the image under its create key');
       expect(key).toMatch(/^imageform-creating-[0-9a-f]{20}$/);
@@ -193,7 +206,9 @@ describe('a lost create answer whose lookup fails', () => {
       };
       const failed = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       expect(failed.code, output(failed)).toBe(1);
-      expect(output(failed)).toContain('create image.lookup-fails: its answer was lost, and looking up what it did failed');
+      expect(output(failed)).toContain(
+        'create image.lookup-fails: its answer was lost, and looking up what it did failed',
+      );
       expect(output(failed)).not.toContain('list images');
 
       proxy.policy = () => 'pass';
@@ -219,7 +234,9 @@ describe('an export job of an image this state does not manage', () => {
     const proxy = await startLossyProxy(cloud.url);
     const viaProxy = { ...cloud, url: proxy.url };
     const dir = await space(
-      { 'export.yaml': `kind: image_export_job\nname: shared-job\nspec:\n  image: ${image.body.id}\n  storage_bucket:\n    name: e2e-shared\n` },
+      {
+        'export.yaml': `kind: image_export_job\nname: shared-job\nspec:\n  image: ${image.body.id}\n  storage_bucket:\n    name: e2e-shared\n`,
+      },
       { via: viaProxy },
     );
     try {
@@ -233,7 +250,9 @@ describe('an export job of an image this state does not manage', () => {
       expect(applied.code, output(applied)).toBe(1);
       const jobs = (await cloud.api('GET', `/images/${image.body.id}/export_jobs`)).body.export_jobs;
       expect(jobs.map((job: any) => job.name)).toEqual(['shared-job']);
-      expect(output(applied)).toContain(`create image_export_job.shared-job: its answer was lost, and export job "shared-job" (${jobs[0].id})`);
+      expect(output(applied)).toContain(
+        `create image_export_job.shared-job: its answer was lost, and export job "shared-job" (${jobs[0].id})`,
+      );
       expect(output(applied)).toContain(`imageform import image_export_job.shared-job ${image.body.id}/${jobs[0].id}`);
       expect((await readState(dir)).resources['image_export_job.shared-job'].id).toBeNull();
 

@@ -23,7 +23,11 @@ import {
  */
 const { cloud, space } = useCloud();
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 describe.concurrent('plan --json', () => {
   it('matches DESIGN.md §4: a create, then drift made by hand and the update that reverts it', async () => {
@@ -69,7 +73,14 @@ describe.concurrent('plan --json', () => {
           kind: 'image',
           action: 'update',
           actions: ['update'],
-          fields: [{ path: 'deprecation_at', before: deprecatedAt, after: null, status: { before: 'deprecated', after: 'available' } }],
+          fields: [
+            {
+              path: 'deprecation_at',
+              before: deprecatedAt,
+              after: null,
+              status: { before: 'deprecated', after: 'available' },
+            },
+          ],
           status: { before: 'deprecated', after: 'available' },
           id: image.id,
         },
@@ -80,7 +91,12 @@ describe.concurrent('plan --json', () => {
     expect([reverted.status, reverted.deprecation_at]).toEqual(['available', undefined]);
     const clean = await planJson(dir, cloud, ['--detailed-exitcode']);
     expect(clean.result.code).toBe(0);
-    expect(clean.plan).toEqual({ format_version: '1', summary: { add: 0, change: 0, replace: 0, destroy: 0 }, drift: [], changes: [] });
+    expect(clean.plan).toEqual({
+      format_version: '1',
+      summary: { add: 0, change: 0, replace: 0, destroy: 0 },
+      drift: [],
+      changes: [],
+    });
   });
 });
 
@@ -98,7 +114,10 @@ describe.concurrent('saved plans and approval', () => {
     const stalePlan = join(dir, 'stale.plan');
     succeeded(await runCli(['plan', '--out', stalePlan], { cwd: dir, cloud }));
     // Someone applies a change to b in between (from files where a is unchanged).
-    await writeFiles(dir, { 'a.yaml': imageDoc('pl-saved-a'), 'b.yaml': imageDoc('pl-saved-b', { name: 'pl-saved-b2' }) });
+    await writeFiles(dir, {
+      'a.yaml': imageDoc('pl-saved-a'),
+      'b.yaml': imageDoc('pl-saved-b', { name: 'pl-saved-b2' }),
+    });
     await applyOk(dir, cloud);
     expect((await imageByName(cloud, 'pl-saved-b2'))?.status).toBe('available');
     await writeFiles(dir, { 'a.yaml': imageDoc('pl-saved-a', { deprecation_at: later }) });
@@ -106,7 +125,9 @@ describe.concurrent('saved plans and approval', () => {
 
     const refused = await runCli(['apply', stalePlan], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/the saved plan is stale: state moved from serial \d+ to \d+ since it was made; moved: .*image\.pl-saved-b \(changed\)/);
+    expect(refused.stderr).toMatch(
+      /the saved plan is stale: state moved from serial \d+ to \d+ since it was made; moved: .*image\.pl-saved-b \(changed\)/,
+    );
     expect(refused.stderr).not.toContain('pl-saved-a (changed)');
     expect((await imageByName(cloud, 'pl-saved-a')).deprecation_at).toBeUndefined();
     expect((await readState(dir)).serial).toBe(serial);
@@ -123,7 +144,9 @@ describe.concurrent('saved plans and approval', () => {
 
     const refused = await runCli(['apply', planFile], { cwd: dir, cloud });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('the cloud changed since the plan was saved; it would now do something else for image.pl-outdated');
+    expect(refused.stderr).toContain(
+      'the cloud changed since the plan was saved; it would now do something else for image.pl-outdated',
+    );
     const after = await imageByName(cloud, 'pl-outdated-by-hand');
     expect([after.id, after.deprecation_at]).toEqual([image.id, undefined]);
   });
@@ -132,7 +155,9 @@ describe.concurrent('saved plans and approval', () => {
     const dir = await space({ 'images.yaml': imageDoc('pl-unapproved') });
     const refused = await runCli(['apply'], { cwd: dir, cloud, input: 'yes\n' });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^error: apply needs approval, and stdin is not a terminal \(.*--auto-approve.*\)\n$/);
+    expect(refused.stderr).toMatch(
+      /^error: apply needs approval, and stdin is not a terminal \(.*--auto-approve.*\)\n$/,
+    );
     expect(await imageByName(cloud, 'pl-unapproved')).toBeUndefined();
     expect(await exists(join(dir, '.imageform', 'state.json'))).toBe(false);
 
@@ -150,10 +175,14 @@ describe.concurrent('--target, --refresh-only, destroy', () => {
   it('--target plans only the target and what it depends on', async () => {
     const dir = await space({
       'images.yaml': `${imageDoc('pl-tgt-a')}---\n${imageDoc('pl-tgt-b')}`,
-      'export.yaml': 'kind: image_export_job\nname: pl-tgt-a-export\nspec:\n  image: ${image.pl-tgt-a.id}\n  storage_bucket:\n    name: pl-bucket\n',
+      'export.yaml':
+        'kind: image_export_job\nname: pl-tgt-a-export\nspec:\n  image: ${image.pl-tgt-a.id}\n  storage_bucket:\n    name: pl-bucket\n',
     });
     const { plan } = await planJson(dir, cloud, ['--target', 'image_export_job.pl-tgt-a-export']);
-    expect(plan.changes.map((change: any) => change.address)).toEqual(['image.pl-tgt-a', 'image_export_job.pl-tgt-a-export']);
+    expect(plan.changes.map((change: any) => change.address)).toEqual([
+      'image.pl-tgt-a',
+      'image_export_job.pl-tgt-a-export',
+    ]);
     expect(plan.notes.join('\n')).toContain('targeting is in effect');
     const planFile = join(dir, 'target.plan');
     succeeded(await runCli(['plan', '--target', 'image.pl-tgt-b', '--out', planFile], { cwd: dir, cloud }));
@@ -164,7 +193,9 @@ describe.concurrent('--target, --refresh-only, destroy', () => {
 
     const unknown = await runCli(['plan', '--target', 'image.pl-tgt-c'], { cwd: dir, cloud });
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('--target image.pl-tgt-c: no resource with this address in the files or in state (did you mean image.pl-tgt-a?)');
+    expect(unknown.stderr).toContain(
+      '--target image.pl-tgt-c: no resource with this address in the files or in state (did you mean image.pl-tgt-a?)',
+    );
   });
 
   it('--refresh-only reports drift without proposing changes, and its saved plan records the cloud in state', async () => {
@@ -176,7 +207,9 @@ describe.concurrent('--target, --refresh-only, destroy', () => {
     const { result, plan } = await planJson(dir, cloud, ['--refresh-only', '--detailed-exitcode']);
     expect(result.code).toBe(2);
     expect(plan.changes).toEqual([]);
-    expect(plan.drift).toEqual([{ address: 'image.pl-refresh', fields: [{ path: 'name', before: 'pl-refresh', after: 'pl-refresh-by-hand' }] }]);
+    expect(plan.drift).toEqual([
+      { address: 'image.pl-refresh', fields: [{ path: 'name', before: 'pl-refresh', after: 'pl-refresh-by-hand' }] },
+    ]);
     const planFile = join(dir, 'refresh.plan');
     succeeded(await runCli(['plan', '--refresh-only', '--out', planFile], { cwd: dir, cloud }));
     await applyOk(dir, cloud, [planFile]);
@@ -194,7 +227,8 @@ describe.concurrent('--target, --refresh-only, destroy', () => {
   it('destroy deletes what state holds, keeps exported objects, and only forgets an orphan', async () => {
     const dir = await space({
       'images.yaml': `${imageDoc('pl-destroy')}---\n${imageDoc('pl-destroy-kept', {}, 'lifecycle:\n  deletion_policy: orphan\n')}`,
-      'export.yaml': 'kind: image_export_job\nname: pl-destroy-export\nspec:\n  image: ${image.pl-destroy.id}\n  storage_bucket:\n    name: pl-destroy-bucket\n',
+      'export.yaml':
+        'kind: image_export_job\nname: pl-destroy-export\nspec:\n  image: ${image.pl-destroy.id}\n  storage_bucket:\n    name: pl-destroy-bucket\n',
     });
     await applyOk(dir, cloud);
     const image = await imageByName(cloud, 'pl-destroy');
@@ -224,39 +258,43 @@ afterAll(() => Promise.all(embeddedDirs.map(removeDir)));
 describe.concurrent('an apply with nothing to do', () => {
   for (const provider of ['emulator server', 'embedded'] as const) {
     // Nine CLI runs: on a loaded machine that can take more than the default minute.
-    it(`keeps the serial, so a saved plan made before it is still accepted (${provider} provider)`, { timeout: 240_000 }, async () => {
-      const prefix = provider === 'embedded' ? 'pl-noop-emb' : 'pl-noop-srv';
-      const files = {
-        'web.yaml': imageDoc(prefix),
-        'export.yaml': `kind: image_export_job\nname: ${prefix}-export\nspec:\n  image: \${image.${prefix}.id}\n  storage_bucket:\n    name: pl-noop-bucket\n`,
-      };
-      const dir = provider === 'embedded' ? await embeddedSpace(files) : await space(files);
-      const stateFile = join(dir, '.imageform', 'state.json');
-      await applyOk(dir, cloud);
-      const applied = await readFile(stateFile, 'utf8');
-      const { serial } = JSON.parse(applied);
+    it(
+      `keeps the serial, so a saved plan made before it is still accepted (${provider} provider)`,
+      { timeout: 240_000 },
+      async () => {
+        const prefix = provider === 'embedded' ? 'pl-noop-emb' : 'pl-noop-srv';
+        const files = {
+          'web.yaml': imageDoc(prefix),
+          'export.yaml': `kind: image_export_job\nname: ${prefix}-export\nspec:\n  image: \${image.${prefix}.id}\n  storage_bucket:\n    name: pl-noop-bucket\n`,
+        };
+        const dir = provider === 'embedded' ? await embeddedSpace(files) : await space(files);
+        const stateFile = join(dir, '.imageform', 'state.json');
+        await applyOk(dir, cloud);
+        const applied = await readFile(stateFile, 'utf8');
+        const { serial } = JSON.parse(applied);
 
-      const empty = join(dir, 'empty.plan');
-      succeeded(await runCli(['plan', '--out', empty], { cwd: dir, cloud }));
-      await applyOk(dir, cloud);
-      expect(await readFile(stateFile, 'utf8')).toBe(applied);
-      await applyOk(dir, cloud, [empty]);
-      expect((await readState(dir)).serial).toBe(serial);
+        const empty = join(dir, 'empty.plan');
+        succeeded(await runCli(['plan', '--out', empty], { cwd: dir, cloud }));
+        await applyOk(dir, cloud);
+        expect(await readFile(stateFile, 'utf8')).toBe(applied);
+        await applyOk(dir, cloud, [empty]);
+        expect((await readState(dir)).serial).toBe(serial);
 
-      // A reviewed change survives a refresh-only apply that found nothing new, and then applies as reviewed.
-      const later = provider === 'embedded' ? '2099-01-01T00:00:00Z' : await cloudDate(cloud, 100);
-      await writeFiles(dir, { 'web.yaml': imageDoc(prefix, { deprecation_at: later }) });
-      const reviewed = join(dir, 'reviewed.plan');
-      succeeded(await runCli(['plan', '--out', reviewed], { cwd: dir, cloud }));
-      const refreshOnly = join(dir, 'refresh.plan');
-      succeeded(await runCli(['plan', '--refresh-only', '--out', refreshOnly], { cwd: dir, cloud }));
-      await applyOk(dir, cloud, [refreshOnly]);
-      expect((await readState(dir)).serial).toBe(serial);
-      await applyOk(dir, cloud, [reviewed]);
-      const after = await readState(dir);
-      expect(after.serial).toBeGreaterThan(serial);
-      expect(Date.parse(after.resources[`image.${prefix}`].attributes.deprecation_at)).toBe(Date.parse(later));
-      await expectCleanPlan(dir, cloud);
-    });
+        // A reviewed change survives a refresh-only apply that found nothing new, and then applies as reviewed.
+        const later = provider === 'embedded' ? '2099-01-01T00:00:00Z' : await cloudDate(cloud, 100);
+        await writeFiles(dir, { 'web.yaml': imageDoc(prefix, { deprecation_at: later }) });
+        const reviewed = join(dir, 'reviewed.plan');
+        succeeded(await runCli(['plan', '--out', reviewed], { cwd: dir, cloud }));
+        const refreshOnly = join(dir, 'refresh.plan');
+        succeeded(await runCli(['plan', '--refresh-only', '--out', refreshOnly], { cwd: dir, cloud }));
+        await applyOk(dir, cloud, [refreshOnly]);
+        expect((await readState(dir)).serial).toBe(serial);
+        await applyOk(dir, cloud, [reviewed]);
+        const after = await readState(dir);
+        expect(after.serial).toBeGreaterThan(serial);
+        expect(Date.parse(after.resources[`image.${prefix}`].attributes.deprecation_at)).toBe(Date.parse(later));
+        await expectCleanPlan(dir, cloud);
+      },
+    );
   }
 });

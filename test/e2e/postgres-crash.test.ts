@@ -41,7 +41,11 @@ function names(prefix: string, count: number): string[] {
 }
 
 function postgresWorkspace(files: Record<string, string>, name: string, endpoint = cloud.url): Promise<string> {
-  return workspace({ ...cloud, url: endpoint }, files, `state:\n  backend: postgres\n  url_env: ${URL_ENV}\n  workspace: ${name}\n`);
+  return workspace(
+    { ...cloud, url: endpoint },
+    files,
+    `state:\n  backend: postgres\n  url_env: ${URL_ENV}\n  workspace: ${name}\n`,
+  );
 }
 
 const cli = (dir: string, args: string[]): Promise<CliResult> => runCli(args, { cwd: dir, cloud, env });
@@ -63,24 +67,37 @@ function expectExit(result: CliResult, code: number): void {
 describe('PostgreSQL backend: kill -9 mid-apply', () => {
   it('leaves exactly 20 images, 20 settled state entries and a clean plan after a second apply', async () => {
     const imageNames = names('pgkill', 20);
-    const dir = await postgresWorkspace({ 'images.yaml': imageNames.map((name) => imageDoc(name)).join('---\n') }, 'crash');
+    const dir = await postgresWorkspace(
+      { 'images.yaml': imageNames.map((name) => imageDoc(name)).join('---\n') },
+      'crash',
+    );
     try {
       await setFaults(cloud, { latency_ms: 40 });
       const postsBefore = await postsOfImages();
       const child = spawnCli(['apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, cloud, env });
       const done = collect(child);
-      await until(async () => (await postsOfImages()) - postsBefore >= 6, 'six creates to reach the cloud', undefined, 5);
+      await until(
+        async () => (await postsOfImages()) - postsBefore >= 6,
+        'six creates to reach the cloud',
+        undefined,
+        5,
+      );
       child.kill('SIGKILL');
       expect((await done).signal).toBe('SIGKILL');
       await setFaults(cloud, {});
       // Requests already inside the cloud finish on their own: count the images once they have.
-      await until(async () => (await cloud.hook('GET', '/stats')).body.in_flight === 0, 'the killed apply\'s requests to finish in the cloud');
+      await until(
+        async () => (await cloud.hook('GET', '/stats')).body.in_flight === 0,
+        "the killed apply's requests to finish in the cloud",
+      );
       const partial = await imageCountsByName(cloud, 'pgkill-');
       expect(partial.size).toBeGreaterThan(0);
       expect(partial.size).toBeLessThan(20);
       // Nothing was lost: every image the cloud made is in state, by id or as the intent written before its create.
       const crashed = await pulledState(dir);
-      const recorded = Object.values<any>(crashed.resources).map((entry) => entry.intent?.name ?? entry.attributes?.name);
+      const recorded = Object.values<any>(crashed.resources).map(
+        (entry) => entry.intent?.name ?? entry.attributes?.name,
+      );
       expect(recorded).toEqual(expect.arrayContaining([...partial.keys()]));
 
       // The dead session's advisory lock went with its connection: the next apply is not refused.

@@ -72,13 +72,19 @@ describe('PostgreSQL backend: the session holding the lock is terminated mid-des
       await setFaults(cloud, { latency_ms: 40 });
       const child = spawnCli(['destroy', '--auto-approve', '--parallelism', '3'], { cwd: dir, cloud, env });
       const done = collect(child);
-      await until(async () => count - (await imageCountsByName(cloud, 'pglost-')).size >= 6, 'six images to be deleted', 60_000);
+      await until(
+        async () => count - (await imageCountsByName(cloud, 'pglost-')).size >= 6,
+        'six images to be deleted',
+        60_000,
+      );
       expect(await terminateImageformSessions()).toBe(1);
       const stopped = await done;
       await setFaults(cloud, {});
 
       expectExit(stopped, 1);
-      expect(stopped.stderr).toMatch(/destroy stopped: lost the state lock: the PostgreSQL session holding it at \S+ ended/);
+      expect(stopped.stderr).toMatch(
+        /destroy stopped: lost the state lock: the PostgreSQL session holding it at \S+ ended/,
+      );
       expect(stopped.stderr).not.toMatch(/\n\s+at /);
       expect(stopped.stdout).not.toContain('Destroy complete');
       // It stopped: most images are still there (today's code went on deleting all 40, unrecorded).
@@ -97,7 +103,8 @@ describe('PostgreSQL backend: the session holding the lock is terminated mid-des
       expectExit(again, 0);
       expect(await imageCountsByName(cloud, 'pglost-')).toEqual(new Map(names.map((name) => [name, 1])));
       const settled = await pulledState(dir);
-      for (const [address, entry] of Object.entries<any>(settled.resources)) expect(entry.operation, address).toBeUndefined();
+      for (const [address, entry] of Object.entries<any>(settled.resources))
+        expect(entry.operation, address).toBeUndefined();
       expectExit(await cli(dir, ['plan', '--detailed-exitcode']), 0);
       expectExit(await cli(dir, ['destroy', '--auto-approve']), 0);
       expect(await imageCountsByName(cloud, 'pglost-')).toEqual(new Map());

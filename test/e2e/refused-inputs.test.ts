@@ -19,17 +19,20 @@ const DEADLINE_MS = 30_000;
 const image = (spec: string) =>
   `kind: image\nname: web\nspec:\n  file: cos://us-south/e2e/web.qcow2\n  operating_system: ubuntu-24-04-amd64\n${spec}`;
 
-const TAG_HINT = '(remove the tag; imageform reads only the core tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq)';
+const TAG_HINT =
+  '(remove the tag; imageform reads only the core tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq)';
 const cases: Array<{ name: string; text: string; error: string }> = [
   {
     name: 'an alias inside its own anchor (a list that contains itself)',
     text: image('  user_tags: &tags [a, *tags]\n'),
-    error: 'images.yaml:6:24: alias *tags is inside its own anchor, so the value would contain itself (an alias can repeat a value only after that value ends)',
+    error:
+      'images.yaml:6:24: alias *tags is inside its own anchor, so the value would contain itself (an alias can repeat a value only after that value ends)',
   },
   {
     name: 'a mapping that contains its own anchor',
     text: 'kind: image\nname: web\nspec: &spec\n  file: cos://us-south/e2e/web.qcow2\n  copy: *spec\n',
-    error: 'images.yaml:5:9: alias *spec is inside its own anchor, so the value would contain itself (an alias can repeat a value only after that value ends)',
+    error:
+      'images.yaml:5:9: alias *spec is inside its own anchor, so the value would contain itself (an alias can repeat a value only after that value ends)',
   },
   {
     name: 'an undefined alias',
@@ -94,7 +97,10 @@ describe('refused inputs', () => {
     const dir = await space({ 'images.yaml': image('') });
     await rm(join(dir, 'imageform.yaml'));
     await mkfifo(join(dir, 'imageform.yaml'));
-    await expectRefused(dir, 'imageform.yaml:1:1: is a named pipe, not a regular file (replace it with a regular file)');
+    await expectRefused(
+      dir,
+      'imageform.yaml:1:1: is a named pipe, not a regular file (replace it with a regular file)',
+    );
   });
 
   it('a resource file that is a named pipe', async () => {
@@ -106,6 +112,10 @@ describe('refused inputs', () => {
   it("drift's ignore file as a named pipe", async () => {
     const dir = await space({ 'images.yaml': image('') });
     await mkfifo(join(dir, '.imageform-driftignore'));
-    await expectRefused(dir, '.imageform-driftignore:1:1: is a named pipe, not a regular file (replace it with a regular file)', ['drift']);
+    await expectRefused(
+      dir,
+      '.imageform-driftignore:1:1: is a named pipe, not a regular file (replace it with a regular file)',
+      ['drift'],
+    );
   });
 });

@@ -27,7 +27,10 @@ function names(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
 }
 
-function imagesFile(imageNames: string[], spec: (name: string, index: number) => Record<string, unknown> = () => ({})): string {
+function imagesFile(
+  imageNames: string[],
+  spec: (name: string, index: number) => Record<string, unknown> = () => ({}),
+): string {
   return imageNames.map((name, i) => imageDoc(name, spec(name, i))).join('---\n');
 }
 
@@ -73,7 +76,8 @@ describe('apply under injected faults', () => {
     const imageNames = names('flt', 12);
     const dir = await workspace(cloud, {
       'images.yaml': imagesFile(imageNames, (_, i) => (i % 3 === 0 ? { deprecation_at: '2040-01-01T00:00:00Z' } : {})),
-      'export.yaml': 'kind: image_export_job\nname: flt-export\nspec:\n  image: ${image.flt-00.id}\n  storage_bucket:\n    name: e2e-faults\n',
+      'export.yaml':
+        'kind: image_export_job\nname: flt-export\nspec:\n  image: ${image.flt-00.id}\n  storage_bucket:\n    name: e2e-faults\n',
     });
     try {
       await setFaults(cloud, { error_rate: 0.3, statuses: [429, 500, 503, 0], seed: 7, lost_response_rate: 0.1 });
@@ -86,7 +90,9 @@ describe('apply under injected faults', () => {
         'images.yaml': imagesFile(
           imageNames.filter((name) => name !== 'flt-11'),
           (name, i) => ({
-            ...(i % 3 === 0 ? { deprecation_at: name === 'flt-03' ? '2041-06-01T00:00:00Z' : '2040-01-01T00:00:00Z' } : {}),
+            ...(i % 3 === 0
+              ? { deprecation_at: name === 'flt-03' ? '2041-06-01T00:00:00Z' : '2040-01-01T00:00:00Z' }
+              : {}),
             ...(name === 'flt-05' ? { name: 'flt-05-renamed' } : {}),
           }),
         ),
@@ -108,7 +114,9 @@ describe('apply under injected faults', () => {
       expect(stats.body.faults.lost_responses).toBeGreaterThan(0);
 
       const counts = await imageCountsByName(cloud, 'flt-');
-      const expected = new Map(imageNames.filter((name) => name !== 'flt-11').map((name) => [name === 'flt-05' ? 'flt-05-renamed' : name, 1]));
+      const expected = new Map(
+        imageNames.filter((name) => name !== 'flt-11').map((name) => [name === 'flt-05' ? 'flt-05-renamed' : name, 1]),
+      );
       expect(counts).toEqual(expected);
       const byName = new Map((await cloud.images()).map((image) => [image.name, image]));
       expect(Date.parse(byName.get('flt-03')!.deprecation_at)).toBe(Date.parse('2041-06-01T00:00:00Z'));
@@ -137,8 +145,10 @@ describe('apply under injected faults', () => {
     const viaProxy = { ...cloud, url: proxy.url };
     const dir = await workspace(viaProxy, {
       'images.yaml': `${imageDoc('lost-answer')}---\n${imageDoc('lost-answer-old')}`,
-      'export.yaml': 'kind: image_export_job\nname: lost-answer-job\nspec:\n  image: ${image.lost-answer.id}\n  storage_bucket:\n    name: e2e-lost\n',
-      'deprecate.yaml': 'kind: image_deprecate\nname: lost-answer-old-now\nspec:\n  image: ${image.lost-answer-old.id}\n',
+      'export.yaml':
+        'kind: image_export_job\nname: lost-answer-job\nspec:\n  image: ${image.lost-answer.id}\n  storage_bucket:\n    name: e2e-lost\n',
+      'deprecate.yaml':
+        'kind: image_deprecate\nname: lost-answer-old-now\nspec:\n  image: ${image.lost-answer-old.id}\n',
     });
     const writes = (request: string) => /^(POST|DELETE|PATCH) \/v1\//.test(request);
     try {
@@ -162,11 +172,18 @@ describe('apply under injected faults', () => {
         'POST /v1/images/ID/deprecate',
         'POST /v1/images/ID/export_jobs',
       ]);
-      expect(await imageCountsByName(cloud, 'lost-answer')).toEqual(new Map([['lost-answer', 1], ['lost-answer-old', 1]]));
+      expect(await imageCountsByName(cloud, 'lost-answer')).toEqual(
+        new Map([
+          ['lost-answer', 1],
+          ['lost-answer-old', 1],
+        ]),
+      );
       const state = await readState(dir);
       const jobs = await cloud.api('GET', `/images/${state.resources['image.lost-answer'].id}/export_jobs`);
       expect(jobs.body.export_jobs.map((job: any) => job.name)).toEqual(['lost-answer-job']);
-      expect((await cloud.api('GET', `/images/${state.resources['image.lost-answer-old'].id}`)).body.status).toBe('deprecated');
+      expect((await cloud.api('GET', `/images/${state.resources['image.lost-answer-old'].id}`)).body.status).toBe(
+        'deprecated',
+      );
       expect(await expectSettledState(dir)).toHaveLength(4);
       await expectCleanPlan(dir, viaProxy);
 
@@ -202,7 +219,10 @@ describe('kill -9 during an apply', () => {
 
       // The crash left exactly the dangerous record: an intent without an id, and the object in the cloud.
       const crashed = await readState(dir);
-      expect(crashed.resources['image.crash-window']).toMatchObject({ id: null, intent: { action: 'create', name: 'crash-window' } });
+      expect(crashed.resources['image.crash-window']).toMatchObject({
+        id: null,
+        intent: { action: 'create', name: 'crash-window' },
+      });
 
       proxy.policy = () => 'pass';
       const plan = await runCli(['plan'], { cwd: dir, cloud: viaProxy });
@@ -226,19 +246,27 @@ describe('kill -9 during an apply', () => {
     const viaProxy = { ...cloud, url: proxy.url };
     const dir = await workspace(viaProxy, {
       'images.yaml': imageDoc('crash-export'),
-      'export.yaml': 'kind: image_export_job\nname: crash-export-job\nspec:\n  image: ${image.crash-export.id}\n  storage_bucket:\n    name: e2e-crash\n',
+      'export.yaml':
+        'kind: image_export_job\nname: crash-export-job\nspec:\n  image: ${image.crash-export.id}\n  storage_bucket:\n    name: e2e-crash\n',
     });
-    const isJobCreate = (method: string, path: string) => method === 'POST' && /^\/v1\/images\/[^/]+\/export_jobs$/.test(path);
+    const isJobCreate = (method: string, path: string) =>
+      method === 'POST' && /^\/v1\/images\/[^/]+\/export_jobs$/.test(path);
     try {
       proxy.policy = (method, path) => (isJobCreate(method, path) ? 'hold' : 'pass');
       const child = spawnCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       const done = collect(child);
       // The cloud has answered the held create, so the job exists now.
-      await until(async () => proxy.answered.some((request) => isJobCreate(...(request.split(' ') as [string, string]))), 'the cloud to answer the export job create');
+      await until(
+        async () => proxy.answered.some((request) => isJobCreate(...(request.split(' ') as [string, string]))),
+        'the cloud to answer the export job create',
+      );
       child.kill('SIGKILL');
       await done;
       const crashed = await readState(dir);
-      expect(crashed.resources['image_export_job.crash-export-job']).toMatchObject({ id: null, intent: { name: 'crash-export-job' } });
+      expect(crashed.resources['image_export_job.crash-export-job']).toMatchObject({
+        id: null,
+        intent: { name: 'crash-export-job' },
+      });
 
       proxy.policy = () => 'pass';
       const again = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
@@ -250,10 +278,14 @@ describe('kill -9 during an apply', () => {
       await expectCleanPlan(dir, viaProxy);
 
       // Destroy dies while the cloud deletes the image (its DELETE answered, the wait cut short).
-      proxy.policy = (method, path) => (method === 'DELETE' && path.startsWith('/v1/images/') && !path.includes('export_jobs') ? 'hold' : 'pass');
+      proxy.policy = (method, path) =>
+        method === 'DELETE' && path.startsWith('/v1/images/') && !path.includes('export_jobs') ? 'hold' : 'pass';
       const destroying = spawnCli(['destroy', '--auto-approve'], { cwd: dir, cloud: viaProxy });
       const destroyDone = collect(destroying);
-      await until(async () => proxy.answered.includes(`DELETE /v1/images/${imageId}`), 'the cloud to answer the image delete');
+      await until(
+        async () => proxy.answered.includes(`DELETE /v1/images/${imageId}`),
+        'the cloud to answer the image delete',
+      );
       destroying.kill('SIGKILL');
       await destroyDone;
       expect((await readState(dir)).resources['image.crash-export']).toBeDefined();
@@ -278,13 +310,21 @@ describe('kill -9 during an apply', () => {
       const postsBefore = await postsOfImages();
       const child = spawnCli(['apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, cloud });
       const done = collect(child);
-      await until(async () => (await postsOfImages()) - postsBefore >= 6, 'six creates to reach the cloud', undefined, 5);
+      await until(
+        async () => (await postsOfImages()) - postsBefore >= 6,
+        'six creates to reach the cloud',
+        undefined,
+        5,
+      );
       child.kill('SIGKILL');
       const killed = await done;
       expect(killed.signal).toBe('SIGKILL');
       await setFaults(cloud, {});
       // Requests already inside the cloud finish on their own: count the images once they have.
-      await until(async () => (await cloud.hook('GET', '/stats')).body.in_flight === 0, 'the killed apply\'s requests to finish in the cloud');
+      await until(
+        async () => (await cloud.hook('GET', '/stats')).body.in_flight === 0,
+        "the killed apply's requests to finish in the cloud",
+      );
       const partial = await imageCountsByName(cloud, 'kill-');
       expect(partial.size).toBeGreaterThan(0);
       expect(partial.size).toBeLessThan(20);
@@ -307,8 +347,13 @@ describe('kill -9 during an apply', () => {
   });
 
   it('converges after repeated kill -9 at varied moments under faults, export jobs and a deprecation included', async () => {
-    const images = Array.from({ length: 8 }, (_, i) => imageDoc(`chaos-${i}`, i % 4 === 0 ? { deprecation_at: '2040-01-01T00:00:00Z' } : {}));
-    const jobs = [0, 1].map((i) => `kind: image_export_job\nname: chaos-job-${i}\nspec:\n  image: \${image.chaos-${i}.id}\n  storage_bucket:\n    name: e2e-chaos\n`);
+    const images = Array.from({ length: 8 }, (_, i) =>
+      imageDoc(`chaos-${i}`, i % 4 === 0 ? { deprecation_at: '2040-01-01T00:00:00Z' } : {}),
+    );
+    const jobs = [0, 1].map(
+      (i) =>
+        `kind: image_export_job\nname: chaos-job-${i}\nspec:\n  image: \${image.chaos-${i}.id}\n  storage_bucket:\n    name: e2e-chaos\n`,
+    );
     const dir = await workspace(cloud, {
       'images.yaml': images.join('---\n'),
       'jobs.yaml': jobs.join('---\n'),
@@ -323,7 +368,12 @@ describe('kill -9 during an apply', () => {
         const done = collect(child);
         let exited = false;
         void done.then(() => (exited = true));
-        await until(async () => exited || (await cloudApiRequests()) - before >= requests, `the apply to make ${requests} requests`, undefined, 5);
+        await until(
+          async () => exited || (await cloudApiRequests()) - before >= requests,
+          `the apply to make ${requests} requests`,
+          undefined,
+          5,
+        );
         child.kill('SIGKILL');
         const result = await done;
         if (result.code === 0) break;
@@ -333,7 +383,9 @@ describe('kill -9 during an apply', () => {
       const final = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
       expectExit(final, 0);
 
-      expect(await imageCountsByName(cloud, 'chaos-')).toEqual(new Map(Array.from({ length: 8 }, (_, i) => [`chaos-${i}`, 1])));
+      expect(await imageCountsByName(cloud, 'chaos-')).toEqual(
+        new Map(Array.from({ length: 8 }, (_, i) => [`chaos-${i}`, 1])),
+      );
       expect(await expectSettledState(dir)).toHaveLength(11);
       const state = await readState(dir);
       for (const i of [0, 1]) {

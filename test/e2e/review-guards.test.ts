@@ -29,7 +29,8 @@ describe.concurrent('reviewed guards', () => {
 
   it('refuses a saved plan when the files changed after it, even only a secret', async () => {
     const encrypted = (key: string) =>
-      imageDoc('rg-enc', { encrypted_data_key: key }) + '  encryption_key:\n    crn: crn:v1:bluemix:public:kms:us-south:a/acct:key:k1\n';
+      imageDoc('rg-enc', { encrypted_data_key: key }) +
+      '  encryption_key:\n    crn: crn:v1:bluemix:public:kms:us-south:a/acct:key:k1\n';
     const dir = await space({ 'image.yaml': encrypted('a2V5LW9uZQ==') });
     const planned = await runCli(['plan', '--out', 'reviewed.plan'], { cwd: dir, cloud });
     expect(planned.code).toBe(0);
@@ -64,7 +65,10 @@ describe.concurrent('reviewed guards', () => {
   it('never reads YAML below node_modules', async () => {
     const dir = await space({ 'image.yaml': imageDoc('rg-modules') });
     await mkdir(join(dir, 'node_modules', 'some-dependency'), { recursive: true });
-    await writeFile(join(dir, 'node_modules', 'some-dependency', 'opslevel.yml'), 'version: 1\nrepository:\n  owner: someone\n');
+    await writeFile(
+      join(dir, 'node_modules', 'some-dependency', 'opslevel.yml'),
+      'version: 1\nrepository:\n  owner: someone\n',
+    );
     const result = await runCli(['validate'], { cwd: dir });
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('1 resources valid\n');

@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 
 const DATA_KEY = Buffer.from('imageform-e2e wrapped data key 7f3a9c51e0').toString('base64');
-const ROOT_KEY = 'crn:v1:bluemix:public:kms:us-south:a/e2e0account:4f1a0b2c-0000-4000-8000-000000000001:key:9d8c7b6a-0000-4000-8000-000000000002';
+const ROOT_KEY =
+  'crn:v1:bluemix:public:kms:us-south:a/e2e0account:4f1a0b2c-0000-4000-8000-000000000001:key:9d8c7b6a-0000-4000-8000-000000000002';
 /** Any JWT: three base64url parts, the first two JSON objects. */
 const JWT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/;
 
@@ -45,10 +46,15 @@ describe('secrets', () => {
     const viaProxy = { ...cloud, url: proxy.url };
     const dir = await workspace(viaProxy, {
       'images.yaml': imageDoc('secret-image', { encrypted_data_key: DATA_KEY, encryption_key: { crn: ROOT_KEY } }),
-      'export.yaml': 'kind: image_export_job\nname: secret-export\nspec:\n  image: ${image.secret-image.id}\n  storage_bucket:\n    name: e2e-secrets\n',
+      'export.yaml':
+        'kind: image_export_job\nname: secret-export\nspec:\n  image: ${image.secret-image.id}\n  storage_bucket:\n    name: e2e-secrets\n',
     });
     const outputs: { command: string; result: CliResult }[] = [];
-    const run = async (args: string[], expectedCode: number | number[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
+    const run = async (
+      args: string[],
+      expectedCode: number | number[],
+      env: NodeJS.ProcessEnv = {},
+    ): Promise<CliResult> => {
       const result = await runCli(args, { cwd: dir, cloud: viaProxy, env });
       outputs.push({ command: args.join(' '), result });
       expect([expectedCode].flat(), `${args.join(' ')}: ${result.stderr}`).toContain(result.code);
@@ -59,8 +65,12 @@ describe('secrets', () => {
       await run(['plan'], 0);
       await run(['plan', '--no-color'], 0, { IMAGEFORM_DEBUG: '1' });
       const planJson = await run(['plan', '--json'], 0);
-      const created = JSON.parse(planJson.stdout).changes.find((change: any) => change.address === 'image.secret-image');
-      expect(created.fields.find((field: any) => field.path === 'encrypted_data_key')).toMatchObject({ after: '(sensitive)' });
+      const created = JSON.parse(planJson.stdout).changes.find(
+        (change: any) => change.address === 'image.secret-image',
+      );
+      expect(created.fields.find((field: any) => field.path === 'encrypted_data_key')).toMatchObject({
+        after: '(sensitive)',
+      });
       await run(['plan', '--out', 'saved.plan'], 0);
       await run(['apply', 'saved.plan'], 0);
 
@@ -122,7 +132,9 @@ describe('secrets', () => {
         { where: `stderr of "${command}"`, text: result.stderr },
       ]);
       const files = [...(await filesBelow(join(dir, '.imageform'))), join(dir, 'saved.plan')];
-      expect(files.map((file) => file.slice(dir.length + 1))).toEqual(expect.arrayContaining(['.imageform/state.json', 'saved.plan']));
+      expect(files.map((file) => file.slice(dir.length + 1))).toEqual(
+        expect.arrayContaining(['.imageform/state.json', 'saved.plan']),
+      );
       for (const file of files) texts.push({ where: file.slice(dir.length + 1), text: await readFile(file, 'utf8') });
 
       const leaks: string[] = [];

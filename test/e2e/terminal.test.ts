@@ -27,7 +27,13 @@ function visible(text: string): string {
 
 /** A terminal session's environment: no CI variable (CI forces plain output), a colour terminal. */
 function terminalEnv(cloud: Cloud, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', [API_KEY_ENV]: cloud.apiKey, ...extra };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TERM: 'xterm-256color',
+    [API_KEY_ENV]: cloud.apiKey,
+    ...extra,
+  };
 }
 
 function shellQuote(word: string): string {
@@ -97,7 +103,9 @@ function screenRows(raw: string): string[] {
 
 /** The plan's own lines (from the legend to the closing count), as printed. */
 function planLines(text: string): string[] {
-  const lines = visible(text).split('\n').map((line) => line.trimEnd());
+  const lines = visible(text)
+    .split('\n')
+    .map((line) => line.trimEnd());
   const start = lines.findIndex((line) => line.startsWith('Resource actions are indicated'));
   const end = lines.findIndex((line) => line.startsWith('Plan: '));
   expect(start, 'the plan legend').toBeGreaterThanOrEqual(0);
@@ -127,7 +135,12 @@ describe.skipIf(!hasScript)('in a pseudo-terminal', () => {
 
   it('apply asks, shows each resource live, and ends with Apply complete!', async () => {
     const dir = await newWorkspace('tty-apply');
-    const terminal = await runInTerminal(['apply'], { cwd: dir, cloud, answer: 'yes\r', size: { columns: 150, rows: 40 } });
+    const terminal = await runInTerminal(['apply'], {
+      cwd: dir,
+      cloud,
+      answer: 'yes\r',
+      size: { columns: 150, rows: 40 },
+    });
     const text = visible(terminal.output);
     expect(terminal.code, text).toBe(0);
     expect(text).toContain('Do you want to perform these actions?');
@@ -136,9 +149,15 @@ describe.skipIf(!hasScript)('in a pseudo-terminal', () => {
     expect(text).toMatch(/image\.tty-apply-web: creating\.\.\..*\[\d+\.\ds\]/);
     expect(text).toMatch(/image\.tty-apply-db: creating\.\.\..*\[\d+\.\ds\]/);
     // ...then one final line per resource, a green tick before it, and the coloured closing line.
-    expect(terminal.output).toMatch(/\x1b\[32m✔\x1b\[39m image\.tty-apply-web: created \(r006-[0-9a-f-]+\) \[\d+\.\ds\]/);
-    expect(terminal.output).toMatch(/\x1b\[32m✔\x1b\[39m image\.tty-apply-db: created \(r006-[0-9a-f-]+\) \[\d+\.\ds\]/);
-    expect(terminal.output).toMatch(/\x1b\[1m\x1b\[32mApply complete! Resources: 2 added, 0 changed, 0 replaced, 0 destroyed\.\x1b\[39m\x1b\[22m/);
+    expect(terminal.output).toMatch(
+      /\x1b\[32m✔\x1b\[39m image\.tty-apply-web: created \(r006-[0-9a-f-]+\) \[\d+\.\ds\]/,
+    );
+    expect(terminal.output).toMatch(
+      /\x1b\[32m✔\x1b\[39m image\.tty-apply-db: created \(r006-[0-9a-f-]+\) \[\d+\.\ds\]/,
+    );
+    expect(terminal.output).toMatch(
+      /\x1b\[1m\x1b\[32mApply complete! Resources: 2 added, 0 changed, 0 replaced, 0 destroyed\.\x1b\[39m\x1b\[22m/,
+    );
     expect(terminal.output).not.toContain('\x1b[2J');
     expect((await imageByName(cloud, 'tty-apply-web'))?.status).toBe('available');
     expect((await imageByName(cloud, 'tty-apply-db'))?.status).toBe('available');
@@ -157,7 +176,13 @@ describe.skipIf(!hasScript)('in a pseudo-terminal', () => {
 
   it('with NO_COLOR a terminal is still asked, and yes applies', async () => {
     const dir = await newWorkspace('tty-nocolor');
-    const terminal = await runInTerminal(['apply'], { cwd: dir, cloud, answer: 'yes\r', env: { NO_COLOR: '1' }, size: { columns: 60, rows: 20 } });
+    const terminal = await runInTerminal(['apply'], {
+      cwd: dir,
+      cloud,
+      answer: 'yes\r',
+      env: { NO_COLOR: '1' },
+      size: { columns: 60, rows: 20 },
+    });
     const text = visible(terminal.output);
     expect(terminal.code, text).toBe(0);
     expect(terminal.output).not.toMatch(/\x1b\[3\dm/);
@@ -186,7 +211,8 @@ describe.skipIf(!hasScript)('in a pseudo-terminal', () => {
     const longFile = `cos://us-south/a-bucket-with-a-rather-long-name-for-images/nightly/tty-narrow-web-2404-server-amd64.qcow2`;
     const dir = await space({
       'images.yaml': imageDoc('tty-narrow-web').replace(/file: .*/, `file: ${longFile}`),
-      'export.yaml': 'kind: image_export_job\nname: tty-narrow-export\nspec:\n  image: ${image.tty-narrow-web.id}\n  storage_bucket:\n    name: tty-narrow-bucket\n',
+      'export.yaml':
+        'kind: image_export_job\nname: tty-narrow-export\nspec:\n  image: ${image.tty-narrow-web.id}\n  storage_bucket:\n    name: tty-narrow-bucket\n',
     });
     const size = { columns: 60, rows: 20 };
     const terminal = await runInTerminal(['apply'], { cwd: dir, cloud, answer: 'yes\r', size, timeoutMs: 90_000 });
@@ -202,11 +228,17 @@ describe.skipIf(!hasScript)('in a pseudo-terminal', () => {
     // The map is nested lines, not inline JSON.
     expect(resourceRows.join('\n')).toMatch(/\+ storage_bucket: \{\n +\+ name: "tty-narrow-bucket"\n +\}/);
     // The export's live row keeps its spinner and its bar on one line.
-    expect(rows.some((row) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] image_export_job\.tty-narrow-export: .*\[\d+(\.\d)?s\] \[[█░]+\] \d+%$/.test(row))).toBe(true);
+    expect(
+      rows.some((row) =>
+        /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] image_export_job\.tty-narrow-export: .*\[\d+(\.\d)?s\] \[[█░]+\] \d+%$/.test(row),
+      ),
+    ).toBe(true);
     expect(visible(terminal.output)).toContain('Apply complete!');
 
     const image = await imageByName(cloud, 'tty-narrow-web');
-    expect((await cloud.api('PATCH', `/images/${image.id}`, { name: 'tty-narrow-web-renamed-by-hand' })).status).toBe(200);
+    expect((await cloud.api('PATCH', `/images/${image.id}`, { name: 'tty-narrow-web-renamed-by-hand' })).status).toBe(
+      200,
+    );
     const drift = await runInTerminal(['drift'], { cwd: dir, cloud, size });
     expect(drift.code, visible(drift.output)).toBe(2);
     const driftRows = screenRows(drift.output);
@@ -245,7 +277,9 @@ describe.skipIf(!hasScript)('in a pseudo-terminal', () => {
       const lines = text.split('\n');
       const at = lines.findIndex((line) => /^images\.yaml:6:19: /.test(line));
       expect(at, text).toBeGreaterThanOrEqual(0);
-      const source = lines.findIndex((line, index) => index > at && /^ +6 \| {3}deprecation_at: "2026-13-45"$/.test(line));
+      const source = lines.findIndex(
+        (line, index) => index > at && /^ +6 \| {3}deprecation_at: "2026-13-45"$/.test(line),
+      );
       expect(source, text).toBeGreaterThan(at);
       const caret = lines[source + 1]!;
       expect(caret.indexOf('^') - caret.indexOf('|')).toBe(lines[source]!.indexOf('"') - lines[source]!.indexOf('|'));

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { collect, expectCleanPlan, imageDoc, planJson, readState, runCli, spawnCli, until, useCloud, type CliResult } from '../helpers/e2e.js';
+import {
+  collect,
+  expectCleanPlan,
+  imageDoc,
+  planJson,
+  readState,
+  runCli,
+  spawnCli,
+  until,
+  useCloud,
+  type CliResult,
+} from '../helpers/e2e.js';
 
 /**
  * Unfinished objects (DESIGN.md §5, issue 9 defect 2): an image left `pending` or an export job left `queued` by an
@@ -45,14 +56,18 @@ async function applyAwaiting(dir: string, address: string): Promise<CliResult> {
 }
 
 describe('an object an interrupted apply left unfinished', () => {
-  it('an export job killed while queued is awaited by the next apply, which fails with the cloud\'s reason', async () => {
-    const dir = await space({ 'images.yaml': imageDoc('uf-source'), 'export.yaml': exportDoc('uf-export', 'uf-source', 'uf-forbidden') });
+  it("an export job killed while queued is awaited by the next apply, which fails with the cloud's reason", async () => {
+    const dir = await space({
+      'images.yaml': imageDoc('uf-source'),
+      'export.yaml': exportDoc('uf-export', 'uf-source', 'uf-forbidden'),
+    });
     // The image becomes available only when the clock moves; then the job is created, and stays queued.
     await applyKilledWhen(
       dir,
       async () => {
         const image = await entryOf(dir, 'image.uf-source');
-        if (image?.attributes?.name === 'uf-source' && image.attributes.status === 'pending') await cloud.advanceClock(600);
+        if (image?.attributes?.name === 'uf-source' && image.attributes.status === 'pending')
+          await cloud.advanceClock(600);
         return (await entryOf(dir, 'image_export_job.uf-export'))?.id;
       },
       'the export job to be recorded',
@@ -64,7 +79,12 @@ describe('an object an interrupted apply left unfinished', () => {
     expect(result.code, output(result)).toBe(2);
     expect(plan.summary).toEqual({ add: 0, change: 0, replace: 0, destroy: 0, await: 1 });
     expect(plan.changes).toEqual([
-      expect.objectContaining({ address: 'image_export_job.uf-export', action: 'await', id: jobEntry.id, reason: expect.stringContaining('queued') }),
+      expect.objectContaining({
+        address: 'image_export_job.uf-export',
+        action: 'await',
+        id: jobEntry.id,
+        reason: expect.stringContaining('queued'),
+      }),
     ]);
     const text = await runCli(['plan', '--no-color'], { cwd: dir, cloud });
     expect(text.stdout).toContain('# image_export_job.uf-export will be awaited');
@@ -72,12 +92,16 @@ describe('an object an interrupted apply left unfinished', () => {
 
     const applied = await applyAwaiting(dir, 'image_export_job.uf-export');
     expect(applied.code, output(applied)).toBe(1);
-    expect(output(applied)).toContain(`export job "uf-export" (${jobEntry.id}) ended "failed": cannot_access_storage_bucket`);
+    expect(output(applied)).toContain(
+      `export job "uf-export" (${jobEntry.id}) ended "failed": cannot_access_storage_bucket`,
+    );
     expect((await entryOf(dir, 'image_export_job.uf-export')).attributes.status).toBe('failed');
 
     // Now the failure is known: the next plan proposes to replace the job.
     const { plan: after } = await planJson(dir, cloud);
-    expect(after.changes).toEqual([expect.objectContaining({ address: 'image_export_job.uf-export', action: 'replace' })]);
+    expect(after.changes).toEqual([
+      expect.objectContaining({ address: 'image_export_job.uf-export', action: 'replace' }),
+    ]);
   }, 180_000);
 
   it('an image killed while pending is awaited by the next apply, which finishes once it is available', async () => {
@@ -86,7 +110,9 @@ describe('an object an interrupted apply left unfinished', () => {
       dir,
       async () => {
         const entry = await entryOf(dir, 'image.uf-pending');
-        return entry?.id && !entry.intent && entry.attributes.name === 'uf-pending' && entry.attributes.status === 'pending';
+        return (
+          entry?.id && !entry.intent && entry.attributes.name === 'uf-pending' && entry.attributes.status === 'pending'
+        );
       },
       'the renamed image to be recorded as pending',
     );
@@ -96,13 +122,21 @@ describe('an object an interrupted apply left unfinished', () => {
     expect(result.code, output(result)).toBe(0);
     expect(plan.summary).toEqual({ add: 0, change: 0, replace: 0, destroy: 0, await: 1 });
     expect(plan.changes).toEqual([
-      expect.objectContaining({ address: 'image.uf-pending', action: 'await', id, status: { before: 'pending', after: 'available' } }),
+      expect.objectContaining({
+        address: 'image.uf-pending',
+        action: 'await',
+        id,
+        status: { before: 'pending', after: 'available' },
+      }),
     ]);
 
     const applied = await applyAwaiting(dir, 'image.uf-pending');
     expect(applied.code, output(applied)).toBe(0);
     expect(applied.stdout).toContain(`image.uf-pending: finished (${id})`);
-    expect(await entryOf(dir, 'image.uf-pending')).toMatchObject({ id, attributes: { status: 'available', name: 'uf-pending' } });
+    expect(await entryOf(dir, 'image.uf-pending')).toMatchObject({
+      id,
+      attributes: { status: 'available', name: 'uf-pending' },
+    });
     await expectCleanPlan(dir, cloud);
   }, 180_000);
 });

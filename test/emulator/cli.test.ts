@@ -15,7 +15,9 @@ const mainModule = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.ur
 /** Runs `imageform emulator ...` in a child process (real signals), resolving once it printed its URL. */
 async function launch(args: string[], lines = 1) {
   const script = `import(${JSON.stringify(mainModule)}).then(async (m) => { process.exitCode = await m.main(${JSON.stringify(['emulator', ...args])}); })`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -37,21 +39,33 @@ function inProcess(argv: string[]) {
   let err = '';
   stdout.on('data', (chunk) => (out += chunk));
   stderr.on('data', (chunk) => (err += chunk));
-  return run({ argv: ['emulator', ...argv], cwd: process.cwd(), env: {}, stdin: new PassThrough(), stdout, stderr }).then((code) => ({ code, out, err }));
+  return run({
+    argv: ['emulator', ...argv],
+    cwd: process.cwd(),
+    env: {},
+    stdin: new PassThrough(),
+    stdout,
+    stderr,
+  }).then((code) => ({ code, out, err }));
 }
 
 describe('imageform emulator', () => {
   it('prints its URL (and the generated key), serves IAM and /v1, and stops cleanly on SIGTERM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'imageform-cli-'));
     try {
-      const { child, output } = await launch(['--port', '0', '--data', join(dir, 'cloud.json'), '--time-scale', '0.1', '--token-ttl', '120'], 2);
+      const { child, output } = await launch(
+        ['--port', '0', '--data', join(dir, 'cloud.json'), '--time-scale', '0.1', '--token-ttl', '120'],
+        2,
+      );
       const [first, second] = output().trim().split('\n');
       expect(first).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
       const url = first!.replace('listening on ', '');
       const apiKey = second!.replace(/^api key: /, '');
       const token = await fetchToken(url, apiKey);
       expect(token.body.expires_in).toBe(120);
-      const images = await fetch(`${url}/v1/images?version=2026-03-24&generation=2`, { headers: { Authorization: `Bearer ${token.body.access_token}` } });
+      const images = await fetch(`${url}/v1/images?version=2026-03-24&generation=2`, {
+        headers: { Authorization: `Bearer ${token.body.access_token}` },
+      });
       expect(images.status).toBe(200);
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
@@ -97,7 +111,11 @@ describe('a killed emulator', () => {
         const response = await fetch(`${url}/v1/images?version=2026-03-24&generation=2`, {
           method: 'POST',
           headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ name, file: { href: 'cos://us-south/b/x.qcow2' }, operating_system: { name: 'debian-12-amd64' } }),
+          body: JSON.stringify({
+            name,
+            file: { href: 'cos://us-south/b/x.qcow2' },
+            operating_system: { name: 'debian-12-amd64' },
+          }),
         }).catch(() => undefined);
         if (response?.status === 201) {
           acknowledged.push(((await response.json()) as { id: string }).id);
@@ -114,8 +132,12 @@ describe('a killed emulator', () => {
       const restarted = await startEmulator({ dataFile, apiKey: 'kill-key' });
       try {
         const fresh = (await fetchToken(restarted.url, 'kill-key')).body.access_token;
-        const listed = await fetch(`${restarted.url}/v1/images?version=2026-03-24&generation=2&limit=100`, { headers: { Authorization: `Bearer ${fresh}` } });
-        const ids = new Set(((await listed.json()) as { images: Array<{ id: string }> }).images.map((image) => image.id));
+        const listed = await fetch(`${restarted.url}/v1/images?version=2026-03-24&generation=2&limit=100`, {
+          headers: { Authorization: `Bearer ${fresh}` },
+        });
+        const ids = new Set(
+          ((await listed.json()) as { images: Array<{ id: string }> }).images.map((image) => image.id),
+        );
         for (const id of acknowledged) expect(ids.has(id)).toBe(true);
       } finally {
         await restarted.stop();

@@ -14,7 +14,12 @@ export interface TestCloud {
   emulator: RunningEmulator;
   token: string;
   /** Calls `/v1${path}` with version and generation added. */
-  api<T = any>(method: string, path: string, body?: unknown, options?: { query?: Record<string, string>; token?: string | null; contentType?: string }): Promise<Reply<T>>;
+  api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { query?: Record<string, string>; token?: string | null; contentType?: string },
+  ): Promise<Reply<T>>;
   /** Calls `/emulator/v1${path}`. */
   hook<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>>;
   advance(seconds: number): Promise<void>;
@@ -28,12 +33,22 @@ export async function fetchToken(url: string, apiKey: string): Promise<Reply> {
   const response = await fetch(`${url}/identity/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: apiKey, response_type: 'cloud_iam' }),
+    body: new URLSearchParams({
+      grant_type: 'urn:ibm:params:oauth:grant-type:apikey',
+      apikey: apiKey,
+      response_type: 'cloud_iam',
+    }),
   });
   return { status: response.status, body: await response.json(), headers: response.headers };
 }
 
-async function call(url: string, method: string, token: string | null, body: unknown, contentType = 'application/json'): Promise<Reply> {
+async function call(
+  url: string,
+  method: string,
+  token: string | null,
+  body: unknown,
+  contentType = 'application/json',
+): Promise<Reply> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = contentType;
@@ -54,7 +69,13 @@ export async function connect(emulator: RunningEmulator): Promise<TestCloud> {
     api(method, path, body, options = {}) {
       const query = new URLSearchParams({ version: apiVersion, generation: '2', ...options.query });
       const separator = path.includes('?') ? '&' : '?';
-      return call(`${emulator.url}/v1${path}${separator}${query}`, method, options.token === undefined ? token : options.token, body, options.contentType);
+      return call(
+        `${emulator.url}/v1${path}${separator}${query}`,
+        method,
+        options.token === undefined ? token : options.token,
+        body,
+        options.contentType,
+      );
     },
     hook(method, path, body) {
       return call(`${emulator.url}/emulator/v1${path}`, method, token, body);

@@ -9,7 +9,8 @@ afterAll(() => cloud.stop());
 
 const exportJob = (imageId: string, body: Record<string, unknown> = {}) =>
   cloud.api('POST', `/images/${imageId}/export_jobs`, { storage_bucket: { name: 'exports' }, ...body });
-const objects = async (bucket: string) => (await cloud.hook('GET', `/buckets/${bucket}/objects`)).body.objects as Array<{ name: string }>;
+const objects = async (bucket: string) =>
+  (await cloud.hook('GET', `/buckets/${bucket}/objects`)).body.objects as Array<{ name: string }>;
 
 describe('export job progression', () => {
   it('goes queued -> running -> succeeded with started_at / completed_at, and writes the object', async () => {
@@ -26,7 +27,9 @@ describe('export job progression', () => {
       storage_href: 'cos://us-south/progress-bucket/nightly.qcow2',
       status_reasons: [],
     });
-    expect(created.body.storage_bucket.crn).toMatch(/^crn:v1:bluemix:public:cloud-object-storage:global:a\/\w+:.*:bucket:progress-bucket$/);
+    expect(created.body.storage_bucket.crn).toMatch(
+      /^crn:v1:bluemix:public:cloud-object-storage:global:a\/\w+:.*:bucket:progress-bucket$/,
+    );
     expect(created.body.href).toBe(`${cloud.emulator.url}/v1/images/${image.id}/export_jobs/${created.body.id}`);
     expect(created.body).not.toHaveProperty('started_at');
     expect(created.body).not.toHaveProperty('encrypted_data_key');
@@ -43,7 +46,9 @@ describe('export job progression', () => {
     const done = (await cloud.api('GET', url)).body;
     expect(done.status).toBe('succeeded');
     expect(Date.parse(done.completed_at)).toBeGreaterThan(Date.parse(done.started_at));
-    expect(await objects('progress-bucket')).toMatchObject([{ name: 'nightly.qcow2', format: 'qcow2', image_id: image.id, export_job_id: created.body.id }]);
+    expect(await objects('progress-bucket')).toMatchObject([
+      { name: 'nightly.qcow2', format: 'qcow2', image_id: image.id, export_job_id: created.body.id },
+    ]);
   });
 
   it('fails with cannot_access_storage_bucket when the bucket refuses writes, leaving no object', async () => {
@@ -110,7 +115,12 @@ describe('export job rules', () => {
     const image = await cloud.availableImage();
     const job = await exportJob(image.id, { name: 'one' });
     expect((await exportJob(image.id, { name: 'one' })).status).toBe(400);
-    const renamed = await cloud.api('PATCH', `/images/${image.id}/export_jobs/${job.body.id}`, { name: '2nd-name' }, { contentType: 'application/merge-patch+json' });
+    const renamed = await cloud.api(
+      'PATCH',
+      `/images/${image.id}/export_jobs/${job.body.id}`,
+      { name: '2nd-name' },
+      { contentType: 'application/merge-patch+json' },
+    );
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ name: '2nd-name', storage_object: { name: 'one.qcow2' } });
   });
@@ -203,10 +213,14 @@ describe('export job limits', () => {
       for (let i = 0; i < 5; i++) images.push(await fresh.createImage());
       await fresh.advance(2);
       for (let i = 0; i < 20; i++) {
-        const reply = await fresh.api('POST', `/images/${images[i % 5].id}/export_jobs`, { storage_bucket: { name: 'region-bucket' } });
+        const reply = await fresh.api('POST', `/images/${images[i % 5].id}/export_jobs`, {
+          storage_bucket: { name: 'region-bucket' },
+        });
         expect(reply.status).toBe(201);
       }
-      const over = await fresh.api('POST', `/images/${images[0].id}/export_jobs`, { storage_bucket: { name: 'region-bucket' } });
+      const over = await fresh.api('POST', `/images/${images[0].id}/export_jobs`, {
+        storage_bucket: { name: 'region-bucket' },
+      });
       expect(over.status).toBe(400);
       expect(over.body.errors[0].message).toMatch(/20 active export jobs/);
       const bucket = await fresh.hook('GET', '/buckets/region-bucket/objects');

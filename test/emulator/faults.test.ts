@@ -11,12 +11,18 @@ afterEach(() => cloud.stop());
 
 /** One request on a fresh connection: its status, or 'reset' when the socket closed without an answer. */
 function rawCall(method: string, path: string, body?: unknown): Promise<number | 'reset'> {
-  const url = new URL(`${cloud.emulator.url}/v1${path}${path.includes('?') ? '&' : '?'}version=2026-03-24&generation=2`);
+  const url = new URL(
+    `${cloud.emulator.url}/v1${path}${path.includes('?') ? '&' : '?'}version=2026-03-24&generation=2`,
+  );
   return new Promise((resolve) => {
-    const req = httpRequest(url, { method, agent: false, headers: { Authorization: `Bearer ${cloud.token}`, 'Content-Type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode!));
-    });
+    const req = httpRequest(
+      url,
+      { method, agent: false, headers: { Authorization: `Bearer ${cloud.token}`, 'Content-Type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      },
+    );
     req.on('error', () => resolve('reset'));
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -47,7 +53,10 @@ describe('fault injection', () => {
     const unauthenticated = async (authorization?: string) => {
       const headers: Record<string, string> = authorization ? { Authorization: authorization } : {};
       const response = await fetch(`${cloud.emulator.url}/v1/images?version=2026-03-24&generation=2`, { headers });
-      return { status: response.status, code: ((await response.json()) as { errors: { code: string }[] }).errors[0]!.code };
+      return {
+        status: response.status,
+        code: ((await response.json()) as { errors: { code: string }[] }).errors[0]!.code,
+      };
     };
     await cloud.hook('POST', '/faults', { error_rate: 1, statuses: [500] });
     expect(await unauthenticated()).toEqual({ status: 401, code: 'token_missing' });
@@ -97,7 +106,10 @@ describe('fault injection', () => {
     const token = await fetch(`${cloud.emulator.url}/identity/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: cloud.emulator.apiKey }),
+      body: new URLSearchParams({
+        grant_type: 'urn:ibm:params:oauth:grant-type:apikey',
+        apikey: cloud.emulator.apiKey,
+      }),
     });
     expect(token.status).toBe(200);
     expect((await cloud.api('GET', '/images')).status).toBe(500);
@@ -135,8 +147,20 @@ describe('stats', () => {
     expect(await inFlight()).toBe(0);
     // A create whose body has not all arrived stays in the emulator's hands until it has.
     const url = new URL(`${cloud.emulator.url}/v1/images?version=2026-03-24&generation=2`);
-    const body = JSON.stringify({ name: 'half-sent', file: { href: 'cos://us-south/b/x.qcow2' }, operating_system: { name: 'debian-12-amd64' } });
-    const req = httpRequest(url, { method: 'POST', agent: false, headers: { Authorization: `Bearer ${cloud.token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } });
+    const body = JSON.stringify({
+      name: 'half-sent',
+      file: { href: 'cos://us-south/b/x.qcow2' },
+      operating_system: { name: 'debian-12-amd64' },
+    });
+    const req = httpRequest(url, {
+      method: 'POST',
+      agent: false,
+      headers: {
+        Authorization: `Bearer ${cloud.token}`,
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+      },
+    });
     const answered = new Promise<number>((resolve, reject) => {
       req.on('response', (res) => {
         res.resume();

@@ -24,7 +24,10 @@ describe('IAM token exchange', () => {
     expect(reply.body.expiration).toBe(claims.exp);
     expect(claims.iat).toBeGreaterThanOrEqual(askedAt);
     expect(claims.iat).toBeLessThanOrEqual(answeredAt);
-    expect(JSON.parse(Buffer.from(reply.body.access_token.split('.')[0], 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(JSON.parse(Buffer.from(reply.body.access_token.split('.')[0], 'base64url').toString())).toEqual({
+      alg: 'HS256',
+      typ: 'JWT',
+    });
   });
 
   it('refuses a wrong API key with IAM error BXNIM0415E and a 400', async () => {
@@ -68,11 +71,20 @@ describe('IAM token exchange', () => {
     const authenticator = new IamAuthenticator({ apikey: 'test-key', url: emulator.url });
     const service = new BaseService({ authenticator, serviceUrl: `${emulator.url}/v1` });
     const response = await (service as any).createRequest({
-      options: { url: '/operating_systems/{name}', method: 'GET', qs: { version: apiVersion, generation: 2 }, path: { name: 'debian-12-amd64' } },
+      options: {
+        url: '/operating_systems/{name}',
+        method: 'GET',
+        qs: { version: apiVersion, generation: 2 },
+        path: { name: 'debian-12-amd64' },
+      },
       defaultOptions: { serviceUrl: `${emulator.url}/v1`, headers: { Accept: 'application/json' } },
     });
     expect(response.status).toBe(200);
-    expect(response.result).toMatchObject({ name: 'debian-12-amd64', user_data_format: 'cloud_init', architecture: 'amd64' });
+    expect(response.result).toMatchObject({
+      name: 'debian-12-amd64',
+      user_data_format: 'cloud_init',
+      architecture: 'amd64',
+    });
   });
 });
 

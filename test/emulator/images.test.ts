@@ -37,10 +37,18 @@ describe('create from a COS file', () => {
   it('is 201 pending (queued, then in progress), then available about a second later', async () => {
     const created = await cloud.api('POST', '/images', image());
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'pending', resource_type: 'image', visibility: 'private', encryption: 'none', catalog_offering: { managed: false } });
+    expect(created.body).toMatchObject({
+      status: 'pending',
+      resource_type: 'image',
+      visibility: 'private',
+      encryption: 'none',
+      catalog_offering: { managed: false },
+    });
     expect(created.body.status_reasons[0].code).toBe('image_request_queued');
     expect(created.body.id).toMatch(/^r006-[0-9a-f-]{36}$/);
-    expect(created.body.crn).toBe(`crn:v1:bluemix:public:is:us-south:a/${created.body.crn.split('/')[1].split(':')[0]}::image:${created.body.id}`);
+    expect(created.body.crn).toBe(
+      `crn:v1:bluemix:public:is:us-south:a/${created.body.crn.split('/')[1].split(':')[0]}::image:${created.body.id}`,
+    );
     expect(created.body.href).toBe(`${cloud.emulator.url}/v1/images/${created.body.id}`);
     expect(created.body.file).toEqual({});
     expect(created.body).not.toHaveProperty('owner_type');
@@ -83,7 +91,11 @@ describe('create from a COS file', () => {
 
   it('imports an encrypted image as user_managed and never echoes encrypted_data_key', async () => {
     const key = 'crn:v1:bluemix:public:kms:us-south:a/abc:1234::key:5678';
-    const created = await cloud.api('POST', '/images', image({ encrypted_data_key: 'c2VjcmV0LWRhdGEta2V5', encryption_key: { crn: key } }));
+    const created = await cloud.api(
+      'POST',
+      '/images',
+      image({ encrypted_data_key: 'c2VjcmV0LWRhdGEta2V5', encryption_key: { crn: key } }),
+    );
     expect(created.status).toBe(201);
     expect(created.body.encryption).toBe('user_managed');
     expect(created.body.encryption_key).toEqual({ crn: key });
@@ -106,14 +118,39 @@ describe('create from a COS file', () => {
     ['a 64-character name', { name: `a${'b'.repeat(63)}` }, 'validation_invalid_name', 'name'],
     ['the reserved ibm- prefix', { name: 'ibm-mine' }, 'validation_invalid_name', 'name'],
     ['no operating system', { operating_system: undefined }, 'validation_required_field', 'operating_system'],
-    ['an unknown operating system', { operating_system: { name: 'beos-5' } }, 'validation_failure', 'operating_system.name'],
-    ['a file that is not qcow2 or vhd', { file: { href: 'cos://us-south/images/disk.iso' } }, 'cos_invalid_file_extension', 'file.href'],
-    ['a file that is not a cos:// URL', { file: { href: 'https://example.com/disk.qcow2' } }, 'cos_scheme_uri_invalid', 'file.href'],
+    [
+      'an unknown operating system',
+      { operating_system: { name: 'beos-5' } },
+      'validation_failure',
+      'operating_system.name',
+    ],
+    [
+      'a file that is not qcow2 or vhd',
+      { file: { href: 'cos://us-south/images/disk.iso' } },
+      'cos_invalid_file_extension',
+      'file.href',
+    ],
+    [
+      'a file that is not a cos:// URL',
+      { file: { href: 'https://example.com/disk.qcow2' } },
+      'cos_scheme_uri_invalid',
+      'file.href',
+    ],
     ['neither file nor volume', { file: undefined }, 'validation_required_field', 'file'],
     ['both file and volume', { source_volume: { id: 'r006-x' } }, 'validation_only_one', 'file'],
     ['a past deprecation_at', { deprecation_at: '2020-01-01T00:00:00Z' }, 'validation_failure', 'deprecation_at'],
-    ['a date without an offset', { deprecation_at: '2099-01-01T00:00:00' }, 'validation_invalid_field_type', 'deprecation_at'],
-    ['obsolescence before deprecation', { deprecation_at: '2099-02-01T00:00:00Z', obsolescence_at: '2099-01-01T00:00:00Z' }, 'validation_failure', 'obsolescence_at'],
+    [
+      'a date without an offset',
+      { deprecation_at: '2099-01-01T00:00:00' },
+      'validation_invalid_field_type',
+      'deprecation_at',
+    ],
+    [
+      'obsolescence before deprecation',
+      { deprecation_at: '2099-02-01T00:00:00Z', obsolescence_at: '2099-01-01T00:00:00Z' },
+      'validation_failure',
+      'obsolescence_at',
+    ],
   ])('refuses %s with 400 %s', async (_label, fields, code, target) => {
     const reply = await cloud.api('POST', '/images', image(fields));
     expect(reply.status).toBe(400);
@@ -157,7 +194,12 @@ describe('create from a COS file', () => {
 describe('create from a source volume', () => {
   it('takes the operating system, size and root key from the boot volume', async () => {
     const key = 'crn:v1:bluemix:public:kms:us-south:a/abc:1234::key:volume';
-    const volume = await cloud.hook('POST', '/volumes', { name: 'boot-1', operating_system: 'debian-12-amd64', capacity: 120, encryption_key: { crn: key } });
+    const volume = await cloud.hook('POST', '/volumes', {
+      name: 'boot-1',
+      operating_system: 'debian-12-amd64',
+      capacity: 120,
+      encryption_key: { crn: key },
+    });
     expect(volume.status).toBe(201);
     const created = await cloud.api('POST', '/images', { name: uniqueName(), source_volume: { id: volume.body.id } });
     expect(created.status).toBe(201);
@@ -166,7 +208,11 @@ describe('create from a source volume', () => {
     expect(created.body.encryption).toBe('user_managed');
     await cloud.advance(2);
     const done = await cloud.api('GET', `/images/${created.body.id}`);
-    expect(done.body).toMatchObject({ status: 'available', operating_system: { name: 'debian-12-amd64' }, file: { size: 120 } });
+    expect(done.body).toMatchObject({
+      status: 'available',
+      operating_system: { name: 'debian-12-amd64' },
+      file: { size: 120 },
+    });
     const byCrn = await cloud.api('POST', '/images', { name: uniqueName(), source_volume: { crn: volume.body.crn } });
     expect(byCrn.status).toBe(201);
   });
@@ -174,7 +220,10 @@ describe('create from a source volume', () => {
   it('refuses an unknown volume (404) and the boot volume of a running instance (409)', async () => {
     const unknown = await cloud.api('POST', '/images', { name: uniqueName(), source_volume: { id: 'r006-nope' } });
     expect(unknown.status).toBe(404);
-    const running = await cloud.hook('POST', '/volumes', { operating_system: 'rhel-9-amd64', attached_to_running_instance: true });
+    const running = await cloud.hook('POST', '/volumes', {
+      operating_system: 'rhel-9-amd64',
+      attached_to_running_instance: true,
+    });
     const busy = await cloud.api('POST', '/images', { name: uniqueName(), source_volume: { id: running.body.id } });
     expect(busy.status).toBe(409);
     expect(errorCode(busy)).toBe('invalid_state');
@@ -185,10 +234,20 @@ describe('rename and delete', () => {
   it('renames with a merge patch, keeping names unique', async () => {
     const a = await cloud.availableImage();
     const b = await cloud.createImage();
-    const renamed = await cloud.api('PATCH', `/images/${a.id}`, { name: `${a.name}-new` }, { contentType: 'application/merge-patch+json' });
+    const renamed = await cloud.api(
+      'PATCH',
+      `/images/${a.id}`,
+      { name: `${a.name}-new` },
+      { contentType: 'application/merge-patch+json' },
+    );
     expect(renamed.status).toBe(200);
     expect(renamed.body.name).toBe(`${a.name}-new`);
-    const clash = await cloud.api('PATCH', `/images/${b.id}`, { name: `${a.name}-new` }, { contentType: 'application/merge-patch+json' });
+    const clash = await cloud.api(
+      'PATCH',
+      `/images/${b.id}`,
+      { name: `${a.name}-new` },
+      { contentType: 'application/merge-patch+json' },
+    );
     expect(clash.status).toBe(400);
     expect(errorCode(clash)).toBe('validation_unique_failed');
     // the old name is free again

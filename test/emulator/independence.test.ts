@@ -11,7 +11,9 @@ describe('the emulator is an independent model of the cloud', () => {
     expect(files.length).toBeGreaterThan(5);
     for (const file of files) {
       const text = await readFile(join(emulatorDir, file), 'utf8');
-      const specifiers = [...text.matchAll(/from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((match) => match[1] ?? match[2]!);
+      const specifiers = [...text.matchAll(/from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map(
+        (match) => match[1] ?? match[2]!,
+      );
       for (const specifier of specifiers) {
         const allowed = specifier.startsWith('node:') || (specifier.startsWith('./') && !specifier.includes('..'));
         expect(allowed, `${file} imports ${specifier}`).toBe(true);

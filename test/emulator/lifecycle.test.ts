@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.stop());
 
-const patch = (id: string, body: Record<string, unknown>) => cloud.api('PATCH', `/images/${id}`, body, { contentType: 'application/merge-patch+json' });
+const patch = (id: string, body: Record<string, unknown>) =>
+  cloud.api('PATCH', `/images/${id}`, body, { contentType: 'application/merge-patch+json' });
 const get = async (id: string) => (await cloud.api('GET', `/images/${id}`)).body;
 const cloudTime = async () => Date.parse((await cloud.hook('GET', '/clock')).body.now);
 const inHours = async (hours: number) => new Date((await cloudTime()) + hours * 3600_000).toISOString();
@@ -21,7 +22,11 @@ describe('scheduled changes', () => {
     const obsolescence = await inHours(2);
     const scheduled = await patch(image.id, { deprecation_at: deprecation, obsolescence_at: obsolescence });
     expect(scheduled.status).toBe(200);
-    expect(scheduled.body).toMatchObject({ status: 'available', deprecation_at: deprecation, obsolescence_at: obsolescence });
+    expect(scheduled.body).toMatchObject({
+      status: 'available',
+      deprecation_at: deprecation,
+      obsolescence_at: obsolescence,
+    });
     await cloud.advance(3601);
     expect((await get(image.id)).status).toBe('deprecated');
     await cloud.advance(3600);
@@ -54,22 +59,43 @@ describe('scheduled changes', () => {
 
 describe('date rules', () => {
   it.each([
-    ['a date in the past', (now: number) => ({ deprecation_at: new Date(now - 60_000).toISOString() }), 400, 'validation_failure'],
-    ['the current instant', (now: number) => ({ obsolescence_at: new Date(now - 500).toISOString() }), 400, 'validation_failure'],
+    [
+      'a date in the past',
+      (now: number) => ({ deprecation_at: new Date(now - 60_000).toISOString() }),
+      400,
+      'validation_failure',
+    ],
+    [
+      'the current instant',
+      (now: number) => ({ obsolescence_at: new Date(now - 500).toISOString() }),
+      400,
+      'validation_failure',
+    ],
     [
       'obsolescence before deprecation',
-      (now: number) => ({ deprecation_at: new Date(now + 7200_000).toISOString(), obsolescence_at: new Date(now + 3600_000).toISOString() }),
+      (now: number) => ({
+        deprecation_at: new Date(now + 7200_000).toISOString(),
+        obsolescence_at: new Date(now + 3600_000).toISOString(),
+      }),
       400,
       'validation_failure',
     ],
     [
       'obsolescence equal to deprecation',
-      (now: number) => ({ deprecation_at: new Date(now + 3600_000).toISOString(), obsolescence_at: new Date(now + 3600_000).toISOString() }),
+      (now: number) => ({
+        deprecation_at: new Date(now + 3600_000).toISOString(),
+        obsolescence_at: new Date(now + 3600_000).toISOString(),
+      }),
       400,
       'validation_failure',
     ],
     ['a malformed date', () => ({ deprecation_at: 'next tuesday' }), 400, 'validation_invalid_field_type'],
-    ['a day that does not exist', () => ({ deprecation_at: '2099-02-30T00:00:00Z' }), 400, 'validation_invalid_field_type'],
+    [
+      'a day that does not exist',
+      () => ({ deprecation_at: '2099-02-30T00:00:00Z' }),
+      400,
+      'validation_invalid_field_type',
+    ],
     ['a number instead of a date', () => ({ obsolescence_at: 4102444800 }), 400, 'validation_invalid_field_type'],
   ])('refuses %s', async (_label, body, status, code) => {
     const image = await cloud.availableImage();

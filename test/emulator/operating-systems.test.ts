@@ -12,7 +12,9 @@ async function allNames(): Promise<string[]> {
   const names: string[] = [];
   let start: string | undefined;
   for (;;) {
-    const page = await cloud.api('GET', '/operating_systems', undefined, { query: { limit: '10', ...(start ? { start } : {}) } });
+    const page = await cloud.api('GET', '/operating_systems', undefined, {
+      query: { limit: '10', ...(start ? { start } : {}) },
+    });
     expect(page.status).toBe(200);
     names.push(...page.body.operating_systems.map((system: { name: string }) => system.name));
     const next: string | undefined = page.body.next?.href;
@@ -62,7 +64,13 @@ describe('operating-system catalogue', () => {
     expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(new Set(names).size).toBe(names.length);
     const rhel7 = await cloud.api('GET', '/operating_systems/red-7-amd64');
-    expect(rhel7.body).toMatchObject({ family: 'Red Hat Enterprise Linux', vendor: 'Red Hat', version: '7.x - Minimal Install' });
-    expect((await cloud.api('GET', '/operating_systems/windows-2016-amd64')).body.display_name).toBe('Windows Server 2016 Standard Edition (amd64)');
+    expect(rhel7.body).toMatchObject({
+      family: 'Red Hat Enterprise Linux',
+      vendor: 'Red Hat',
+      version: '7.x - Minimal Install',
+    });
+    expect((await cloud.api('GET', '/operating_systems/windows-2016-amd64')).body.display_name).toBe(
+      'Windows Server 2016 Standard Edition (amd64)',
+    );
   });
 });

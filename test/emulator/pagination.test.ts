@@ -8,7 +8,9 @@ beforeAll(async () => {
   cloud = await startCloud();
   for (let batch = 0; batch < 5; batch++) {
     const images = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => cloud.createImage({ name: `page-${String(batch * 50 + i).padStart(3, '0')}` })),
+      Array.from({ length: 50 }, (_, i) =>
+        cloud.createImage({ name: `page-${String(batch * 50 + i).padStart(3, '0')}` }),
+      ),
     );
     created.push(...images.map((image) => image.id));
   }
@@ -34,7 +36,9 @@ describe('listing images', () => {
     const ids = pages.flatMap((page) => page.images.map((image: { id: string }) => image.id));
     expect(new Set(ids).size).toBe(250);
     expect(new Set(ids)).toEqual(new Set(created));
-    const createdAt = pages.flatMap((page) => page.images.map((image: { created_at: string }) => Date.parse(image.created_at)));
+    const createdAt = pages.flatMap((page) =>
+      page.images.map((image: { created_at: string }) => Date.parse(image.created_at)),
+    );
     expect(createdAt).toEqual([...createdAt].sort((x, y) => x - y));
     // next.href keeps version, generation and limit
     const next = new URL(first.body.next.href);
@@ -47,7 +51,11 @@ describe('listing images', () => {
     const page = await cloud.api('GET', '/images');
     expect(page.body.images).toHaveLength(50);
     expect(page.body.limit).toBe(50);
-    for (const [limit, code] of [['101', 'validation_max_value'], ['0', 'validation_min_value'], ['ten', 'validation_invalid_field_type']] as const) {
+    for (const [limit, code] of [
+      ['101', 'validation_max_value'],
+      ['0', 'validation_min_value'],
+      ['ten', 'validation_invalid_field_type'],
+    ] as const) {
       const reply = await cloud.api('GET', '/images', undefined, { query: { limit } });
       expect(reply.status).toBe(400);
       expect(errorCode(reply)).toBe(code);
@@ -78,17 +86,27 @@ describe('listing images', () => {
     await cloud.api('POST', `/images/${created[200]}/deprecate`);
     await cloud.api('POST', `/images/${created[201]}/obsolete`);
     const lifecycle = await cloud.api('GET', '/images', undefined, { query: { status: 'deprecated,obsolete' } });
-    expect(lifecycle.body.images.map((image: { id: string }) => image.id).sort()).toEqual([created[200], created[201]].sort());
+    expect(lifecycle.body.images.map((image: { id: string }) => image.id).sort()).toEqual(
+      [created[200], created[201]].sort(),
+    );
     const available = await cloud.api('GET', '/images', undefined, { query: { status: 'available', limit: '100' } });
     expect(available.body.total_count).toBe(247);
     expect(new URL(available.body.next.href).searchParams.get('status')).toBe('available');
     const rest = await follow(available.body.next.href);
     expect(rest.images.every((image: { status: string }) => image.status === 'available')).toBe(true);
 
-    expect((await cloud.api('GET', '/images', undefined, { query: { visibility: 'public' } })).body.total_count).toBe(0);
-    expect((await cloud.api('GET', '/images', undefined, { query: { visibility: 'private' } })).body.total_count).toBe(249);
+    expect((await cloud.api('GET', '/images', undefined, { query: { visibility: 'public' } })).body.total_count).toBe(
+      0,
+    );
+    expect((await cloud.api('GET', '/images', undefined, { query: { visibility: 'private' } })).body.total_count).toBe(
+      249,
+    );
     expect((await cloud.api('GET', '/images', undefined, { query: { visibility: 'shared' } })).status).toBe(400);
-    expect((await cloud.api('GET', '/images', undefined, { query: { 'remote.account.id': 'not:null' } })).body.total_count).toBe(0);
-    expect((await cloud.api('GET', '/images', undefined, { query: { 'remote.account.id': 'null' } })).body.total_count).toBe(249);
+    expect(
+      (await cloud.api('GET', '/images', undefined, { query: { 'remote.account.id': 'not:null' } })).body.total_count,
+    ).toBe(0);
+    expect(
+      (await cloud.api('GET', '/images', undefined, { query: { 'remote.account.id': 'null' } })).body.total_count,
+    ).toBe(249);
   });
 });

@@ -22,7 +22,10 @@ describe('persistence', () => {
     const image = await first.availableImage({ name: 'kept' });
     const deprecation = new Date(Date.parse((await first.hook('GET', '/clock')).body.now) + 3600_000).toISOString();
     await first.api('PATCH', `/images/${image.id}`, { deprecation_at: deprecation });
-    const job = await first.api('POST', `/images/${image.id}/export_jobs`, { storage_bucket: { name: 'kept-bucket' }, name: 'kept-job' });
+    const job = await first.api('POST', `/images/${image.id}/export_jobs`, {
+      storage_bucket: { name: 'kept-bucket' },
+      name: 'kept-job',
+    });
     await first.advance(10);
     await first.hook('POST', '/volumes', { name: 'kept-volume', operating_system: 'debian-12-amd64' });
     const askedBefore = Date.now();
@@ -34,19 +37,36 @@ describe('persistence', () => {
       // the old token still works: tokens are signed with a key derived from the API key
       expect((await again.api('GET', '/images', undefined, { token: first.token })).status).toBe(200);
       const reloaded = await again.api('GET', `/images/${image.id}`);
-      expect(reloaded.body).toMatchObject({ name: 'kept', status: 'available', deprecation_at: deprecation, crn: image.crn });
+      expect(reloaded.body).toMatchObject({
+        name: 'kept',
+        status: 'available',
+        deprecation_at: deprecation,
+        crn: image.crn,
+      });
       const clockAfter = Date.parse((await again.hook('GET', '/clock')).body.now);
       const answeredAfter = Date.now();
       expect(clockAfter).toBeGreaterThanOrEqual(clockBefore);
       // The moved clock kept its offset: it went on by no more than the real time between the two readings.
       expect(clockAfter - clockBefore).toBeLessThanOrEqual(answeredAfter - askedBefore);
       expect((await again.api('GET', `/images/${image.id}/export_jobs/${job.body.id}`)).body.status).toBe('succeeded');
-      expect((await again.hook('GET', '/buckets/kept-bucket/objects')).body.objects.map((o: { name: string }) => o.name)).toEqual(['kept-job.qcow2']);
-      expect((await again.hook('GET', '/volumes')).body.volumes.map((v: { name: string }) => v.name)).toEqual(['kept-volume']);
+      expect(
+        (await again.hook('GET', '/buckets/kept-bucket/objects')).body.objects.map((o: { name: string }) => o.name),
+      ).toEqual(['kept-job.qcow2']);
+      expect((await again.hook('GET', '/volumes')).body.volumes.map((v: { name: string }) => v.name)).toEqual([
+        'kept-volume',
+      ]);
       // and the schedule still runs
       await again.advance(3600);
       expect((await again.api('GET', `/images/${image.id}`)).body.status).toBe('deprecated');
-      expect((await again.api('POST', '/images', { name: 'kept', file: { href: 'cos://us-south/b/x.qcow2' }, operating_system: { name: 'debian-12-amd64' } })).status).toBe(400);
+      expect(
+        (
+          await again.api('POST', '/images', {
+            name: 'kept',
+            file: { href: 'cos://us-south/b/x.qcow2' },
+            operating_system: { name: 'debian-12-amd64' },
+          })
+        ).status,
+      ).toBe(400);
     } finally {
       await again.stop();
     }
@@ -91,7 +111,10 @@ describe('persistence', () => {
     const dataFile = join(dir, 'cloud.json');
     const cloud = await startCloud({ dataFile, frozenClock: false });
     try {
-      await cloud.createImage({ encrypted_data_key: 'dG9wLXNlY3JldC1rZXk=', encryption_key: { crn: 'crn:v1:bluemix:public:kms:us-south:a/1:2::key:3' } });
+      await cloud.createImage({
+        encrypted_data_key: 'dG9wLXNlY3JldC1rZXk=',
+        encryption_key: { crn: 'crn:v1:bluemix:public:kms:us-south:a/1:2::key:3' },
+      });
       expect(await readFile(dataFile, 'utf8')).not.toContain('dG9wLXNlY3JldC1rZXk=');
     } finally {
       await cloud.stop();
@@ -111,12 +134,24 @@ describe('concurrency', () => {
     const cloud = await startCloud({ dataFile, frozenClock: false });
     const names = Array.from({ length: 50 }, (_, i) => `concurrent-${i}`);
     const replies = await Promise.all(
-      names.map((name) => cloud.api('POST', '/images', { name, file: { href: 'cos://us-south/b/x.qcow2' }, operating_system: { name: 'rhel-9-amd64' } })),
+      names.map((name) =>
+        cloud.api('POST', '/images', {
+          name,
+          file: { href: 'cos://us-south/b/x.qcow2' },
+          operating_system: { name: 'rhel-9-amd64' },
+        }),
+      ),
     );
     expect(replies.map((reply) => reply.status)).toEqual(names.map(() => 201));
     // and 20 concurrent attempts at one name: exactly one wins
     const racers = await Promise.all(
-      Array.from({ length: 20 }, () => cloud.api('POST', '/images', { name: 'contested', file: { href: 'cos://us-south/b/x.qcow2' }, operating_system: { name: 'rhel-9-amd64' } })),
+      Array.from({ length: 20 }, () =>
+        cloud.api('POST', '/images', {
+          name: 'contested',
+          file: { href: 'cos://us-south/b/x.qcow2' },
+          operating_system: { name: 'rhel-9-amd64' },
+        }),
+      ),
     );
     expect(racers.filter((reply) => reply.status === 201)).toHaveLength(1);
     expect(racers.filter((reply) => reply.status === 400)).toHaveLength(19);

@@ -38,7 +38,9 @@ export interface Cloud {
   stop(): Promise<void>;
 }
 
-export async function startCloud(options: { timeScale?: number; dataFile?: string; tokenTtlSeconds?: number } = {}): Promise<Cloud> {
+export async function startCloud(
+  options: { timeScale?: number; dataFile?: string; tokenTtlSeconds?: number } = {},
+): Promise<Cloud> {
   const emulator = await startEmulator({
     port: 0,
     timeScale: options.timeScale ?? 0.1,
@@ -63,7 +65,9 @@ export async function startCloud(options: { timeScale?: number; dataFile?: strin
       headers: {
         Authorization: await authorization(),
         Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' }),
+        ...(body === undefined
+          ? {}
+          : { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
@@ -122,7 +126,8 @@ export function useCloud(options: Parameters<typeof startCloud>[0] = {}): CloudS
     await running?.stop();
   });
   const started = (): Cloud => {
-    if (!running) throw new Error('useCloud: the cloud exists only inside tests and hooks, once beforeAll has started it');
+    if (!running)
+      throw new Error('useCloud: the cloud exists only inside tests and hooks, once beforeAll has started it');
     return running;
   };
   const cloud: Cloud = {
@@ -193,7 +198,10 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-export function spawnCli(args: string[], options: { cwd: string; cloud?: Cloud; env?: NodeJS.ProcessEnv; input?: string }): ChildProcess {
+export function spawnCli(
+  args: string[],
+  options: { cwd: string; cloud?: Cloud; env?: NodeJS.ProcessEnv; input?: string },
+): ChildProcess {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
     env: {
@@ -209,7 +217,10 @@ export function spawnCli(args: string[], options: { cwd: string; cloud?: Cloud; 
 }
 
 /** Run the CLI to completion (stdin is not a terminal). */
-export async function runCli(args: string[], options: { cwd: string; cloud?: Cloud; env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  options: { cwd: string; cloud?: Cloud; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<CliResult> {
   const { code, stdout, stderr } = await collect(spawnCli(args, options));
   return { code, stdout, stderr };
 }
@@ -220,8 +231,15 @@ export async function readState(dir: string): Promise<any> {
 
 /** A YAML image document. */
 export function imageDoc(name: string, spec: Record<string, unknown> = {}, lifecycle = ''): string {
-  const lines = [`kind: image`, `name: ${name}`, `spec:`, `  file: cos://us-south/e2e/${name}.qcow2`, `  operating_system: ubuntu-24-04-amd64`];
-  for (const [key, value] of Object.entries(spec)) lines.push(`  ${key}: ${value === null ? 'null' : JSON.stringify(value)}`);
+  const lines = [
+    `kind: image`,
+    `name: ${name}`,
+    `spec:`,
+    `  file: cos://us-south/e2e/${name}.qcow2`,
+    `  operating_system: ubuntu-24-04-amd64`,
+  ];
+  for (const [key, value] of Object.entries(spec))
+    lines.push(`  ${key}: ${value === null ? 'null' : JSON.stringify(value)}`);
   return `${lines.join('\n')}\n${lifecycle}`;
 }
 
@@ -238,7 +256,11 @@ export async function cloudDate(cloud: Cloud, days: number): Promise<string> {
 }
 
 /** `plan --json` (plus extra args), parsed; the raw result too, for exit codes and stderr. */
-export async function planJson(cwd: string, cloud: Cloud, extra: string[] = []): Promise<{ result: CliResult; plan: any }> {
+export async function planJson(
+  cwd: string,
+  cloud: Cloud,
+  extra: string[] = [],
+): Promise<{ result: CliResult; plan: any }> {
   const result = await runCli(['plan', '--json', ...extra], { cwd, cloud });
   let plan: any;
   try {
@@ -258,7 +280,13 @@ export async function imageByName(cloud: Cloud, name: string): Promise<any | und
 /** Inject faults into the cloud's /v1 requests (DESIGN.md §6); `{}` clears them. */
 export async function setFaults(
   cloud: Cloud,
-  settings: { error_rate?: number; statuses?: number[]; seed?: number; lost_response_rate?: number; latency_ms?: number },
+  settings: {
+    error_rate?: number;
+    statuses?: number[];
+    seed?: number;
+    lost_response_rate?: number;
+    latency_ms?: number;
+  },
 ): Promise<void> {
   const reply = await cloud.hook('POST', '/faults', settings);
   if (reply.status !== 200) throw new Error(`faults: ${JSON.stringify(reply.body)}`);
@@ -277,7 +305,12 @@ export function collect(child: ChildProcess): Promise<CliResult & { signal: Node
 }
 
 /** `waitFor` (test/helpers/wait.ts) in the older positional form the e2e files use. */
-export function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs?: number, intervalMs?: number): Promise<T> {
+export function until<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs?: number,
+  intervalMs?: number,
+): Promise<T> {
   return waitFor(check, { what, timeoutMs, intervalMs });
 }
 
@@ -285,7 +318,8 @@ export function until<T>(check: () => Promise<T | undefined | false>, what: stri
 export async function imageCountsByName(cloud: Cloud, prefix: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const image of await cloud.images()) {
-    if (typeof image.name === 'string' && image.name.startsWith(prefix)) counts.set(image.name, (counts.get(image.name) ?? 0) + 1);
+    if (typeof image.name === 'string' && image.name.startsWith(prefix))
+      counts.set(image.name, (counts.get(image.name) ?? 0) + 1);
   }
   return counts;
 }
@@ -323,7 +357,14 @@ export interface LossyProxy {
 export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
   const target = new URL(upstream);
   const held: ServerResponse[] = [];
-  const proxy: LossyProxy = { url: '', policy: () => 'pass', seen: [], answered: [], bearerTokens: new Set(), stop: async () => undefined };
+  const proxy: LossyProxy = {
+    url: '',
+    policy: () => 'pass',
+    seen: [],
+    answered: [],
+    bearerTokens: new Set(),
+    stop: async () => undefined,
+  };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     proxy.seen.push(`${req.method} ${path}`);
@@ -337,7 +378,13 @@ export async function startLossyProxy(upstream: string): Promise<LossyProxy> {
     }
     const forward = (): void => {
       const outgoing = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: target.host },
+        },
         (answer) => {
           const chunks: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => chunks.push(chunk));

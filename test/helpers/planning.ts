@@ -11,7 +11,8 @@ export function documents(yaml: string, file = 'images.yaml'): ResourceDocument[
   if (parsed.diagnostics.length) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'));
   return parsed.documents.map((source) => {
     const { document, diagnostics } = toResourceDocument(source);
-    if (!document || diagnostics.some((d) => d.severity === 'error')) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+    if (!document || diagnostics.some((d) => d.severity === 'error'))
+      throw new Error(diagnostics.map((d) => d.message).join('\n'));
     return document;
   });
 }
@@ -45,21 +46,30 @@ export function exportJob(fields: Partial<CloudExportJob> & { name: string }): C
     status_reasons: [],
     format: 'qcow2',
     created_at: '2030-01-01T00:00:00Z',
-    storage_bucket: { name: 'exports', crn: 'crn:v1:bluemix:public:cloud-object-storage:global:a/acct::bucket:exports' },
+    storage_bucket: {
+      name: 'exports',
+      crn: 'crn:v1:bluemix:public:cloud-object-storage:global:a/acct::bucket:exports',
+    },
     storage_href: `cos://us-south/exports/${fields.name}.qcow2`,
     storage_object: { name: `${fields.name}.qcow2` },
     ...fields,
   };
 }
 
-export function snapshot(now: string, images: CloudImage[] = [], jobs: Record<string, CloudExportJob[]> = {}): CloudSnapshot {
+export function snapshot(
+  now: string,
+  images: CloudImage[] = [],
+  jobs: Record<string, CloudExportJob[]> = {},
+): CloudSnapshot {
   const result = emptySnapshot(new Date(now));
   for (const image of images) addImage(result, image);
   for (const [imageId, list] of Object.entries(jobs)) result.exportJobs.set(imageId, list);
   return result;
 }
 
-export function state(resources: Record<string, Partial<ResourceState> & Pick<ResourceState, 'kind' | 'id'>> = {}): StateDocument {
+export function state(
+  resources: Record<string, Partial<ResourceState> & Pick<ResourceState, 'kind' | 'id'>> = {},
+): StateDocument {
   return {
     version: 1,
     lineage: 'lineage-1',
@@ -67,13 +77,21 @@ export function state(resources: Record<string, Partial<ResourceState> & Pick<Re
     resources: Object.fromEntries(
       Object.entries(resources).map(([address, entry]) => [
         address,
-        { attributes: {}, dependencies: [], lifecycle: { prevent_destroy: false, deletion_policy: 'delete' }, ...entry } as ResourceState,
+        {
+          attributes: {},
+          dependencies: [],
+          lifecycle: { prevent_destroy: false, deletion_policy: 'delete' },
+          ...entry,
+        } as ResourceState,
       ]),
     ),
   };
 }
 
 /** The state entry an apply would have written for a managed image created from `file`. */
-export function managedImage(image: CloudImage, file: string): Partial<ResourceState> & Pick<ResourceState, 'kind' | 'id'> {
+export function managedImage(
+  image: CloudImage,
+  file: string,
+): Partial<ResourceState> & Pick<ResourceState, 'kind' | 'id'> {
   return { kind: 'image', id: image.id, attributes: { ...image, inputs: { file } } };
 }

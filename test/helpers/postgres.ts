@@ -46,19 +46,23 @@ export async function startPostgres(): Promise<StartedPostgres> {
   const env = { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' };
   let server: ChildProcess | undefined;
   try {
-    await runToEnd(join(native, 'bin', 'initdb'), [
-      `--pgdata=${dataDir}`,
-      '--auth=password',
-      '--username=postgres',
-      `--pwfile=${passwordFile}`,
-      '--encoding=UTF8',
-      '--locale=C',
-    ], { ...ids, env });
-    server = spawn(
-      join(native, 'bin', 'postgres'),
-      ['-D', dataDir, '-p', String(port), ...SERVER_FLAGS],
-      { ...ids, env, stdio: ['ignore', 'ignore', 'pipe'] },
+    await runToEnd(
+      join(native, 'bin', 'initdb'),
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=password',
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      { ...ids, env },
     );
+    server = spawn(join(native, 'bin', 'postgres'), ['-D', dataDir, '-p', String(port), ...SERVER_FLAGS], {
+      ...ids,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     await readyToAccept(server);
     // A test process that dies without stop() must not leave a server behind (SIGQUIT: immediate shutdown).
     const orphaned = server;
@@ -90,7 +94,8 @@ async function nativeDirectory(): Promise<string> {
   const native = join(packageRoot, 'native');
   await ensureNativeLibraryLinks(packageRoot);
   if (!isRoot()) return native;
-  const version = (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string })
+    .version;
   const shared = join(tmpdir(), `imageform-pg-binaries-${process.platform}-${process.arch}-${version}`);
   if (await exists(join(shared, 'bin', 'postgres'))) return shared;
   // Copied aside and renamed into place: a folder under that name is always complete, and test files starting
@@ -167,12 +172,17 @@ function readyToAccept(server: ChildProcess): Promise<void> {
       if (log.includes('database system is ready to accept connections')) resolve();
     });
     server.on('error', reject);
-    server.on('exit', (code, signal) => reject(new Error(`postgres exited (${code ?? signal}) before it was ready: ${log}`)));
+    server.on('exit', (code, signal) =>
+      reject(new Error(`postgres exited (${code ?? signal}) before it was ready: ${log}`)),
+    );
   });
 }
 
 function exists(path: string): Promise<boolean> {
-  return lstat(path).then(() => true, () => false);
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function isRoot(): boolean {

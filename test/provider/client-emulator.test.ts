@@ -22,13 +22,20 @@ describe('IBM VPC client against the emulator', () => {
   const providers: Provider[] = [];
 
   const open = (extra: Partial<IbmVpcProviderOptions> = {}): Provider => {
-    const provider = createIbmVpcProvider({ endpoint: emulator.url, iamEndpoint: emulator.url, apiKey: API_KEY, retryBaseMs: 10, ...extra });
+    const provider = createIbmVpcProvider({
+      endpoint: emulator.url,
+      iamEndpoint: emulator.url,
+      apiKey: API_KEY,
+      retryBaseMs: 10,
+      ...extra,
+    });
     providers.push(provider);
     return provider;
   };
 
   const faultCounts = async () =>
-    ((await admin.get('/emulator/v1/stats')) as { faults: { failed: number; reset: number; lost_responses: number } }).faults;
+    ((await admin.get('/emulator/v1/stats')) as { faults: { failed: number; reset: number; lost_responses: number } })
+      .faults;
 
   const available = (provider: Provider, image: CloudImage) =>
     waitFor(
@@ -39,7 +46,13 @@ describe('IBM VPC client against the emulator', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'imageform-provider-'));
-    emulator = await startEmulator({ port: 0, host: '127.0.0.1', dataFile: join(dir, 'cloud.json'), apiKey: API_KEY, timeScale: 0.05 });
+    emulator = await startEmulator({
+      port: 0,
+      host: '127.0.0.1',
+      dataFile: join(dir, 'cloud.json'),
+      apiKey: API_KEY,
+      timeScale: 0.05,
+    });
     admin = new EmulatorAdmin(emulator.url, API_KEY);
   });
 
@@ -55,7 +68,11 @@ describe('IBM VPC client against the emulator', () => {
 
   it('drives every method through an image lifecycle and an export job', async () => {
     const provider = open();
-    const created = await provider.createImage({ name: 'every-method', file: { href: file('every') }, operating_system: { name: OS } });
+    const created = await provider.createImage({
+      name: 'every-method',
+      file: { href: file('every') },
+      operating_system: { name: OS },
+    });
     expect(created).toMatchObject({ name: 'every-method', status: 'pending' });
     const image = await available(provider, created);
     expect(image.status).toBe('available');
@@ -65,13 +82,20 @@ describe('IBM VPC client against the emulator', () => {
     expect(await provider.getImage('r006-00000000-0000-0000-0000-000000000000')).toBeUndefined();
 
     const now = await provider.now();
-    const renamed = await provider.updateImage(image.id, { name: 'every-method-2', deprecation_at: inDays(10, now.getTime()) });
+    const renamed = await provider.updateImage(image.id, {
+      name: 'every-method-2',
+      deprecation_at: inDays(10, now.getTime()),
+    });
     expect(renamed.name).toBe('every-method-2');
     expect(Date.parse(renamed.deprecation_at!)).toBe(Date.parse(inDays(10, now.getTime())));
     const cleared = await provider.updateImage(image.id, { deprecation_at: null });
     expect(cleared.deprecation_at).toBeUndefined();
 
-    const job = await provider.createExportJob(image.id, { name: 'every-job', storage_bucket: { name: 'bucket-a' }, format: 'qcow2' });
+    const job = await provider.createExportJob(image.id, {
+      name: 'every-job',
+      storage_bucket: { name: 'bucket-a' },
+      format: 'qcow2',
+    });
     expect(job).toMatchObject({ name: 'every-job', format: 'qcow2' });
     const finished = await waitFor(
       async () => (await provider.getExportJob(image.id, job.id))!,
@@ -82,7 +106,11 @@ describe('IBM VPC client against the emulator', () => {
     expect((await provider.listExportJobs(image.id)).map((j) => j.id)).toEqual([job.id]);
     expect((await provider.updateExportJob(image.id, job.id, { name: 'every-job-2' })).name).toBe('every-job-2');
     await provider.deleteExportJob(image.id, job.id);
-    await waitFor(() => provider.getExportJob(image.id, job.id), (j) => j === undefined, { timeoutMs: 120_000, intervalMs: 20, describe: 'job gone' });
+    await waitFor(
+      () => provider.getExportJob(image.id, job.id),
+      (j) => j === undefined,
+      { timeoutMs: 120_000, intervalMs: 20, describe: 'job gone' },
+    );
     await provider.deleteExportJob(image.id, job.id); // already gone: done
 
     await provider.deprecateImage(image.id);
@@ -91,7 +119,11 @@ describe('IBM VPC client against the emulator', () => {
     expect((await provider.getImage(image.id))!.status).toBe('obsolete');
 
     await provider.deleteImage(image.id);
-    await waitFor(() => provider.getImage(image.id), (i) => i === undefined, { timeoutMs: 120_000, intervalMs: 20, describe: 'image gone' });
+    await waitFor(
+      () => provider.getImage(image.id),
+      (i) => i === undefined,
+      { timeoutMs: 120_000, intervalMs: 20, describe: 'image gone' },
+    );
     await provider.deleteImage(image.id); // already gone: done
   });
 
@@ -104,7 +136,9 @@ describe('IBM VPC client against the emulator', () => {
     expect(error).toBeInstanceOf(CloudError);
     expect(error.status).toBe(400);
     expect(error.code).toBe('validation_unique_failed');
-    expect(error.message).toMatch(/^create image "duplicate-name": .*duplicate-name.* \(validation_unique_failed, HTTP 400\)$/);
+    expect(error.message).toMatch(
+      /^create image "duplicate-name": .*duplicate-name.* \(validation_unique_failed, HTTP 400\)$/,
+    );
     expect(error.message).not.toContain('\n');
   });
 
@@ -115,10 +149,15 @@ describe('IBM VPC client against the emulator', () => {
       file: { href: file('encrypted') },
       operating_system: { name: OS },
       encrypted_data_key: Buffer.from('wrapped-data-key-material').toString('base64'),
-      encryption_key: { crn: 'crn:v1:bluemix:public:kms:us-south:a/123456:0a1b2c3d-0000-4000-8000-000000000001:key:0a1b2c3d-0000-4000-8000-000000000002' },
+      encryption_key: {
+        crn: 'crn:v1:bluemix:public:kms:us-south:a/123456:0a1b2c3d-0000-4000-8000-000000000001:key:0a1b2c3d-0000-4000-8000-000000000002',
+      },
     });
     const image = await available(provider, created);
-    const job = await provider.createExportJob(image.id, { name: 'encrypted-job', storage_bucket: { name: 'bucket-a' } });
+    const job = await provider.createExportJob(image.id, {
+      name: 'encrypted-job',
+      storage_bucket: { name: 'bucket-a' },
+    });
     const all = [job, await provider.getExportJob(image.id, job.id), ...(await provider.listExportJobs(image.id))];
     for (const each of all) expect(each && 'encrypted_data_key' in each).toBe(false);
   });
@@ -128,7 +167,11 @@ describe('IBM VPC client against the emulator', () => {
     const before = (await provider.listImages()).length;
     const names = Array.from({ length: 250 }, (_, i) => `page-image-${String(i).padStart(3, '0')}`);
     for (let i = 0; i < names.length; i += 25) {
-      await Promise.all(names.slice(i, i + 25).map((name) => provider.createImage({ name, file: { href: file(name) }, operating_system: { name: OS } })));
+      await Promise.all(
+        names
+          .slice(i, i + 25)
+          .map((name) => provider.createImage({ name, file: { href: file(name) }, operating_system: { name: OS } })),
+      );
     }
     const start = provider.requestCount;
     const images = await provider.listImages();
@@ -142,7 +185,14 @@ describe('IBM VPC client against the emulator', () => {
     const provider = open();
     const before = await faultCounts();
     await admin.faults({ error_rate: 0.3, statuses: [429, 500, 503, 0], seed: 7 });
-    const image = await available(provider, await provider.createImage({ name: 'faulty-image', file: { href: file('faulty') }, operating_system: { name: OS } }));
+    const image = await available(
+      provider,
+      await provider.createImage({
+        name: 'faulty-image',
+        file: { href: file('faulty') },
+        operating_system: { name: OS },
+      }),
+    );
     for (let i = 0; i < 30; i++) await provider.listImages();
     for (let i = 0; i < 30; i++) expect((await provider.getImage(image.id))!.id).toBe(image.id);
     const now = await provider.now();
@@ -156,7 +206,11 @@ describe('IBM VPC client against the emulator', () => {
     expect((await provider.getImage(image.id))!.status).toBe('obsolete');
     await provider.deleteExportJob(image.id, job.id);
     await provider.deleteImage(image.id);
-    await waitFor(() => provider.getImage(image.id), (i) => i === undefined, { timeoutMs: 120_000, intervalMs: 20, describe: 'image gone' });
+    await waitFor(
+      () => provider.getImage(image.id),
+      (i) => i === undefined,
+      { timeoutMs: 120_000, intervalMs: 20, describe: 'image gone' },
+    );
     // The faults really happened, of both kinds (an error status, a reset connection).
     const after = await faultCounts();
     expect(after.failed - before.failed).toBeGreaterThan(8);
@@ -169,7 +223,8 @@ describe('IBM VPC client against the emulator', () => {
     await admin.faults({ lost_response_rate: 0.3, seed: 3 });
     const names = Array.from({ length: 20 }, (_, i) => `lost-${i}`);
     const results = [];
-    for (const name of names) results.push(await provider.createImage({ name, file: { href: file(name) }, operating_system: { name: OS } }));
+    for (const name of names)
+      results.push(await provider.createImage({ name, file: { href: file(name) }, operating_system: { name: OS } }));
     expect(results.map((image) => image.name)).toEqual(names);
     const images = (await provider.listImages()).filter((image) => image.name.startsWith('lost-'));
     expect(images).toHaveLength(20);
@@ -177,7 +232,10 @@ describe('IBM VPC client against the emulator', () => {
 
     const image = await available(provider, results[0]!);
     const jobs = [];
-    for (let i = 0; i < 5; i++) jobs.push(await provider.createExportJob(image.id, { name: `lost-job-${i}`, storage_bucket: { name: 'bucket-l' } }));
+    for (let i = 0; i < 5; i++)
+      jobs.push(
+        await provider.createExportJob(image.id, { name: `lost-job-${i}`, storage_bucket: { name: 'bucket-l' } }),
+      );
     const listed = await provider.listExportJobs(image.id);
     expect(listed.map((job) => job.name).sort()).toEqual(jobs.map((job) => job.name).sort());
 
@@ -221,7 +279,9 @@ describe('IBM VPC client against the emulator', () => {
     const right = open();
     const failures = await Promise.all([
       right.updateImage('r006-missing', { name: 'x' }).catch((e: unknown) => e),
-      right.createImage({ name: 'Bad Name!', file: { href: file('bad') }, operating_system: { name: OS } }).catch((e: unknown) => e),
+      right
+        .createImage({ name: 'Bad Name!', file: { href: file('bad') }, operating_system: { name: OS } })
+        .catch((e: unknown) => e),
       right.createExportJob('r006-missing', { name: 'j', storage_bucket: { name: 'b' } }).catch((e: unknown) => e),
     ]);
     const token = await admin.token();
@@ -239,10 +299,26 @@ describe('IBM VPC client against the emulator', () => {
 describe('token expiry during a long wait', () => {
   it('renews the IAM token before it runs out', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'imageform-token-'));
-    const emulator = await startEmulator({ port: 0, host: '127.0.0.1', dataFile: join(dir, 'cloud.json'), apiKey: API_KEY, tokenTtlSeconds: 15, timeScale: 0.05 });
-    const provider = createIbmVpcProvider({ endpoint: emulator.url, iamEndpoint: emulator.url, apiKey: API_KEY, retryBaseMs: 10 });
+    const emulator = await startEmulator({
+      port: 0,
+      host: '127.0.0.1',
+      dataFile: join(dir, 'cloud.json'),
+      apiKey: API_KEY,
+      tokenTtlSeconds: 15,
+      timeScale: 0.05,
+    });
+    const provider = createIbmVpcProvider({
+      endpoint: emulator.url,
+      iamEndpoint: emulator.url,
+      apiKey: API_KEY,
+      retryBaseMs: 10,
+    });
     try {
-      const image = await provider.createImage({ name: 'long-wait', file: { href: file('long') }, operating_system: { name: OS } });
+      const image = await provider.createImage({
+        name: 'long-wait',
+        file: { href: file('long') },
+        operating_system: { name: OS },
+      });
       const started = performance.now();
       const readAt: number[] = [];
       await waitFor(
@@ -259,7 +335,9 @@ describe('token expiry during a long wait', () => {
       const tokens = (provider as unknown as { tokenRequestCount: number }).tokenRequestCount;
       expect(tokens).toBeGreaterThanOrEqual(2);
       // The emulator agrees: it issued more than one token (the admin's own request adds one).
-      const stats = (await new EmulatorAdmin(emulator.url, API_KEY).get('/emulator/v1/stats')) as { requests: Record<string, number> };
+      const stats = (await new EmulatorAdmin(emulator.url, API_KEY).get('/emulator/v1/stats')) as {
+        requests: Record<string, number>;
+      };
       expect(stats.requests['POST /identity/token']).toBeGreaterThanOrEqual(tokens + 1);
     } finally {
       await provider.close();

@@ -5,7 +5,13 @@ import { ScriptedServer, sendJson } from './scripted-server.js';
 
 const API_KEY = 'scripted-secret-api-key-0123456789';
 
-const image = (id: string, name: string) => ({ id, name, status: 'available', crn: `crn:${id}`, href: `/v1/images/${id}` });
+const image = (id: string, name: string) => ({
+  id,
+  name,
+  status: 'available',
+  crn: `crn:${id}`,
+  href: `/v1/images/${id}`,
+});
 
 describe('IBM VPC client transport (scripted server)', () => {
   let server: ScriptedServer;
@@ -15,7 +21,13 @@ describe('IBM VPC client transport (scripted server)', () => {
   beforeEach(async () => {
     server = new ScriptedServer();
     url = await server.start();
-    provider = createIbmVpcProvider({ endpoint: url, iamEndpoint: url, apiKey: API_KEY, apiKeyEnv: 'MY_CLOUD_KEY', retryBaseMs: 5 });
+    provider = createIbmVpcProvider({
+      endpoint: url,
+      iamEndpoint: url,
+      apiKey: API_KEY,
+      apiKeyEnv: 'MY_CLOUD_KEY',
+      retryBaseMs: 5,
+    });
   });
 
   afterEach(async () => {
@@ -46,7 +58,13 @@ describe('IBM VPC client transport (scripted server)', () => {
     let calls = 0;
     server.apiHandler = (_request, response) => {
       calls++;
-      if (calls === 1) return sendJson(response, 429, { errors: [{ code: 'rate_limit_exceeded', message: 'slow down' }] }, { 'Retry-After': '1' });
+      if (calls === 1)
+        return sendJson(
+          response,
+          429,
+          { errors: [{ code: 'rate_limit_exceeded', message: 'slow down' }] },
+          { 'Retry-After': '1' },
+        );
       sendJson(response, 200, { images: [] });
     };
     await provider.listImages();
@@ -75,7 +93,13 @@ describe('IBM VPC client transport (scripted server)', () => {
 
   it('finds a create whose answer timed out instead of sending it again', async () => {
     // The timeout bounds every request, the token exchange and the lookup too: long enough for them on a loaded machine.
-    const slow = createIbmVpcProvider({ endpoint: url, iamEndpoint: url, apiKey: API_KEY, retryBaseMs: 5, requestTimeoutMs: 3_000 });
+    const slow = createIbmVpcProvider({
+      endpoint: url,
+      iamEndpoint: url,
+      apiKey: API_KEY,
+      retryBaseMs: 5,
+      requestTimeoutMs: 3_000,
+    });
     const created: Record<string, unknown>[] = [];
     server.apiHandler = (request, response) => {
       if (request.method === 'POST') {
@@ -86,7 +110,11 @@ describe('IBM VPC client transport (scripted server)', () => {
       sendJson(response, 200, { images: created });
     };
     try {
-      const result = await slow.createImage({ name: 'slow-one', file: { href: 'cos://us-south/b/slow.qcow2' }, operating_system: { name: 'x' } });
+      const result = await slow.createImage({
+        name: 'slow-one',
+        file: { href: 'cos://us-south/b/slow.qcow2' },
+        operating_system: { name: 'x' },
+      });
       expect(result.id).toBe('r006-slow');
       expect(server.apiRequests().map((r) => r.method)).toEqual(['POST', 'GET']);
     } finally {
@@ -110,16 +138,28 @@ describe('IBM VPC client transport (scripted server)', () => {
 
   it('says which variable to check when credentials are refused, and never shows key or token', async () => {
     server.apiHandler = (request, response) =>
-      sendJson(response, 401, { errors: [{ code: 'token_invalid', message: `Token ${request.headers.authorization} is not valid` }] });
+      sendJson(response, 401, {
+        errors: [{ code: 'token_invalid', message: `Token ${request.headers.authorization} is not valid` }],
+      });
     const error = (await provider.getImage('r006-1').catch((e: unknown) => e)) as CloudError;
     expect(error).toBeInstanceOf(CloudError);
     expect(error.status).toBe(401);
-    expect(error.message).toMatch(/^get image r006-1: Token Bearer \(redacted\) is not valid \(token_invalid, HTTP 401\); check the API key in MY_CLOUD_KEY$/);
+    expect(error.message).toMatch(
+      /^get image r006-1: Token Bearer \(redacted\) is not valid \(token_invalid, HTTP 401\); check the API key in MY_CLOUD_KEY$/,
+    );
     for (const token of server.tokensIssued) expect(error.message).not.toContain(token);
 
     server.iamHandler = (request, response) =>
-      sendJson(response, 400, { errorCode: 'BXNIM0415E', errorMessage: `Provided API key could not be found: ${new URLSearchParams(request.body).get('apikey')}` });
-    const fresh = createIbmVpcProvider({ endpoint: url, iamEndpoint: `${url}/identity/token`, apiKey: API_KEY, apiKeyEnv: 'MY_CLOUD_KEY' });
+      sendJson(response, 400, {
+        errorCode: 'BXNIM0415E',
+        errorMessage: `Provided API key could not be found: ${new URLSearchParams(request.body).get('apikey')}`,
+      });
+    const fresh = createIbmVpcProvider({
+      endpoint: url,
+      iamEndpoint: `${url}/identity/token`,
+      apiKey: API_KEY,
+      apiKeyEnv: 'MY_CLOUD_KEY',
+    });
     try {
       const iamError = (await fresh.listImages().catch((e: unknown) => e)) as CloudError;
       expect(iamError.message).toBe(

@@ -23,7 +23,8 @@ it('keeps the API key and tokens out of the core library debug output', async ()
   let iamCalls = 0;
   server.iamHandler = (_request, response) => {
     iamCalls++;
-    if (iamCalls === 1) return sendJson(response, 400, { errorCode: 'BXNIM0415E', errorMessage: 'Provided API key could not be found' });
+    if (iamCalls === 1)
+      return sendJson(response, 400, { errorCode: 'BXNIM0415E', errorMessage: 'Provided API key could not be found' });
     server.issueToken(response);
   };
   server.apiHandler = (_request, response) => sendJson(response, 200, { images: [] });

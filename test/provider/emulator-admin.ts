@@ -9,7 +9,10 @@ export class EmulatorAdmin {
     const response = await fetch(`${this.url}/identity/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: this.apiKey }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'urn:ibm:params:oauth:grant-type:apikey',
+        apikey: this.apiKey,
+      }).toString(),
     });
     if (!response.ok) throw new Error(`token: HTTP ${response.status}`);
     return ((await response.json()) as { access_token: string }).access_token;

@@ -25,7 +25,11 @@ describe('openProvider', () => {
     const provider = await openProvider(dir, embedded, { IMAGEFORM_EMULATOR_TIME_SCALE: '0.05' });
     let closed = false;
     try {
-      const image = await provider.createImage({ name: 'embedded-one', file: { href: 'cos://us-south/b/one.qcow2' }, operating_system: { name: OS } });
+      const image = await provider.createImage({
+        name: 'embedded-one',
+        file: { href: 'cos://us-south/b/one.qcow2' },
+        operating_system: { name: OS },
+      });
       expect(image.name).toBe('embedded-one');
       expect(await readFile(join(dir, '.imageform', '.gitignore'), 'utf8')).toBe('*\n');
       await provider.close();
@@ -58,9 +62,20 @@ describe('openProvider', () => {
   });
 
   it('talks to any endpoint for ibm-vpc, with the key from the environment', async () => {
-    const emulator = await startEmulator({ port: 0, host: '127.0.0.1', dataFile: join(dir, 'remote.json'), apiKey: 'remote-key-0123456789' });
+    const emulator = await startEmulator({
+      port: 0,
+      host: '127.0.0.1',
+      dataFile: join(dir, 'remote.json'),
+      apiKey: 'remote-key-0123456789',
+    });
     try {
-      const settings: ProviderSettings = { type: 'ibm-vpc', region: 'us-south', endpoint: emulator.url, iam_endpoint: emulator.url, api_key_env: 'REMOTE_KEY' };
+      const settings: ProviderSettings = {
+        type: 'ibm-vpc',
+        region: 'us-south',
+        endpoint: emulator.url,
+        iam_endpoint: emulator.url,
+        api_key_env: 'REMOTE_KEY',
+      };
       const provider = await openProvider(dir, settings, { REMOTE_KEY: 'remote-key-0123456789' });
       try {
         expect(await provider.listImages({ name: 'nothing-here' })).toEqual([]);

@@ -20,7 +20,12 @@ export function fakeJwt(ttlSeconds: number, subject = 'tester'): string {
   return `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: subject, iat: now, exp: now + ttlSeconds, n: Math.random() })}.c2lnbmF0dXJl`;
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
@@ -33,7 +38,8 @@ export class ScriptedServer {
   readonly seen: SeenRequest[] = [];
   tokensIssued: string[] = [];
   iamHandler: Handler | undefined;
-  apiHandler: Handler = (_request, response) => sendJson(response, 404, { errors: [{ code: 'not_found', message: 'no route' }] });
+  apiHandler: Handler = (_request, response) =>
+    sendJson(response, 404, { errors: [{ code: 'not_found', message: 'no route' }] });
   private server: Server | undefined;
 
   async start(): Promise<string> {
@@ -67,7 +73,13 @@ export class ScriptedServer {
   issueToken(response: ServerResponse, ttlSeconds = 3600): void {
     const token = fakeJwt(ttlSeconds);
     this.tokensIssued.push(token);
-    sendJson(response, 200, { access_token: token, refresh_token: 'not_supported', token_type: 'Bearer', expires_in: ttlSeconds, expiration: Math.floor(Date.now() / 1000) + ttlSeconds });
+    sendJson(response, 200, {
+      access_token: token,
+      refresh_token: 'not_supported',
+      token_type: 'Bearer',
+      expires_in: ttlSeconds,
+      expiration: Math.floor(Date.now() / 1000) + ttlSeconds,
+    });
   }
 
   apiRequests(): SeenRequest[] {

@@ -40,12 +40,19 @@ describe('waitFor', () => {
       const waited = waitFor(
         async () => (readAt.push(performance.now() - started), 'pending'),
         () => false,
-        { timeoutMs: 120, intervalMs: 20, describe: 'image "web" to become available', summarize: (s) => `status ${s}` },
+        {
+          timeoutMs: 120,
+          intervalMs: 20,
+          describe: 'image "web" to become available',
+          summarize: (s) => `status ${s}`,
+        },
       ).catch((e: unknown) => e);
       await vi.runAllTimersAsync();
       const error = await waited;
       expect(error).toBeInstanceOf(WaitTimeoutError);
-      expect((error as Error).message).toBe('timed out after 120ms waiting for image "web" to become available (last seen: status pending)');
+      expect((error as Error).message).toBe(
+        'timed out after 120ms waiting for image "web" to become available (last seen: status pending)',
+      );
       expect(readAt).toEqual([0, 20, 50, 95, 120]);
     } finally {
       vi.useRealTimers();
@@ -54,7 +61,13 @@ describe('waitFor', () => {
 
   it('lets errors from the read end the wait', async () => {
     await expect(
-      waitFor(async () => { throw new Error('image disappeared'); }, () => true, { timeoutMs: 1_000, intervalMs: 5, describe: 'x' }),
+      waitFor(
+        async () => {
+          throw new Error('image disappeared');
+        },
+        () => true,
+        { timeoutMs: 1_000, intervalMs: 5, describe: 'x' },
+      ),
     ).rejects.toThrow('image disappeared');
   });
 

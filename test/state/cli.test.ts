@@ -39,7 +39,8 @@ async function seed(serial = 1): Promise<StateDocument> {
   return document;
 }
 
-const cli = (argv: string[], extra: { stdin?: string; stdinIsTTY?: boolean } = {}) => runCli(argv, { cwd: temp.dir, ...extra });
+const cli = (argv: string[], extra: { stdin?: string; stdinIsTTY?: boolean } = {}) =>
+  runCli(argv, { cwd: temp.dir, ...extra });
 
 beforeEach(async () => {
   temp = await makeTempDir();
@@ -54,7 +55,11 @@ afterEach(async () => {
 describe('imageform state', () => {
   it('lists addresses sorted, one per line, for . or a given DIR', async () => {
     await seed();
-    expect(await cli(['state', 'list'])).toEqual({ code: 0, stdout: 'image.web\nimage_export_job.web-backup\n', stderr: '' });
+    expect(await cli(['state', 'list'])).toEqual({
+      code: 0,
+      stdout: 'image.web\nimage_export_job.web-backup\n',
+      stderr: '',
+    });
     const elsewhere = await runCli(['state', 'list', temp.dir], { cwd: '/' });
     expect(elsewhere.stdout).toBe('image.web\nimage_export_job.web-backup\n');
   });
@@ -148,7 +153,9 @@ describe('imageform state', () => {
     await writeFile(join(temp.dir, 'foreign.json'), serializeState(foreign));
     const refused = await cli(['state', 'push', 'foreign.json']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`foreign.json is lineage another-lineage but .imageform/state.json holds lineage ${stored.lineage} with 2 resources`);
+    expect(refused.stderr).toContain(
+      `foreign.json is lineage another-lineage but .imageform/state.json holds lineage ${stored.lineage} with 2 resources`,
+    );
     expect((await local().read()).lineage).toBe(stored.lineage);
 
     expect((await cli(['state', 'push', 'foreign.json', '--force'])).code).toBe(0);
@@ -158,15 +165,23 @@ describe('imageform state', () => {
   it('push into an empty target takes the document as it is, also from stdin', async () => {
     const foreign = twoResources('another-lineage', 7);
     const pushed = await cli(['state', 'push', '-'], { stdin: serializeState(foreign) });
-    expect(pushed).toMatchObject({ code: 0, stdout: 'Pushed stdin to .imageform/state.json (lineage another-lineage, serial 7).\n' });
+    expect(pushed).toMatchObject({
+      code: 0,
+      stdout: 'Pushed stdin to .imageform/state.json (lineage another-lineage, serial 7).\n',
+    });
     expect(await readFile(join(temp.dir, '.imageform', 'state.json'), 'utf8')).toBe(serializeState(foreign));
   });
 
   it('push rejects a file that is not a state document, naming it', async () => {
-    await writeFile(join(temp.dir, 'broken.json'), '{"version": 1, "lineage": "x", "serial": 1, "resources": {"image.a": {"kind": "vm"}}}');
+    await writeFile(
+      join(temp.dir, 'broken.json'),
+      '{"version": 1, "lineage": "x", "serial": 1, "resources": {"image.a": {"kind": "vm"}}}',
+    );
     const broken = await cli(['state', 'push', 'broken.json']);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toContain('broken.json: resources["image.a"]: not a valid imageform state document: "kind" must be one of');
+    expect(broken.stderr).toContain(
+      'broken.json: resources["image.a"]: not a valid imageform state document: "kind" must be one of',
+    );
     expect((await cli(['state', 'push', 'absent.json'])).stderr).toContain('cannot read absent.json (ENOENT)');
   });
 });
@@ -180,7 +195,10 @@ describe('imageform force-unlock', () => {
     expect((await local().readLockInfo())?.id).toBe(held.info.id);
 
     const forced = await cli(['force-unlock', held.info.id, temp.dir, '--force']);
-    expect(forced).toMatchObject({ code: 0, stdout: `Lock ${held.info.id} released: .imageform/state.json is unlocked.\n` });
+    expect(forced).toMatchObject({
+      code: 0,
+      stdout: `Lock ${held.info.id} released: .imageform/state.json is unlocked.\n`,
+    });
     expect(await local().readLockInfo()).toBeUndefined();
   });
 

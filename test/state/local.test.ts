@@ -104,7 +104,10 @@ describe('local state file', () => {
     expect(corrupt.code).toBe('state.corrupt');
     expect(corrupt.message).toMatch(/state\.json: not a valid imageform state document: not valid JSON/);
 
-    await writeFile(join(temp.dir, '.imageform', 'state.json'), JSON.stringify({ version: 1, lineage: 'x', serial: -1, resources: {} }));
+    await writeFile(
+      join(temp.dir, '.imageform', 'state.json'),
+      JSON.stringify({ version: 1, lineage: 'x', serial: -1, resources: {} }),
+    );
     expect((await userErrorOf(backend().read())).message).toContain('"serial" must be a non-negative integer');
   });
 
@@ -170,10 +173,20 @@ describe('local lock', () => {
 
   it('never takes over a lock held from another host', async () => {
     await mkdir(join(temp.dir, '.imageform'));
-    const foreign = { id: 'f00d', operation: 'apply', who: 'ci@runner-7', host: 'runner-7', pid: 999_999, created: '2026-11-24T02:50:00Z', version: '0.1.0' };
+    const foreign = {
+      id: 'f00d',
+      operation: 'apply',
+      who: 'ci@runner-7',
+      host: 'runner-7',
+      pid: 999_999,
+      created: '2026-11-24T02:50:00Z',
+      version: '0.1.0',
+    };
     await writeFile(join(temp.dir, '.imageform', 'state.lock'), JSON.stringify(foreign));
     const refused = await userErrorOf(backend().lock('apply'));
-    expect(refused.message).toBe('state is locked by ci@runner-7 (pid 999999) since 2026-11-24T02:50:00Z for "apply"; lock ID f00d');
+    expect(refused.message).toBe(
+      'state is locked by ci@runner-7 (pid 999999) since 2026-11-24T02:50:00Z for "apply"; lock ID f00d',
+    );
   });
 
   it('force-unlocks only with the matching lock ID', async () => {

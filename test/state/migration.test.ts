@@ -15,7 +15,10 @@ let temp: Awaited<ReturnType<typeof makeTempDir>>;
 async function postgresDir(name: string, workspace: string): Promise<string> {
   const dir = join(temp.dir, name);
   await mkdir(dir);
-  await writeFile(join(dir, 'imageform.yaml'), `state:\n  backend: postgres\n  url_env: TEAM_PG_URL\n  workspace: ${workspace}\n`);
+  await writeFile(
+    join(dir, 'imageform.yaml'),
+    `state:\n  backend: postgres\n  url_env: TEAM_PG_URL\n  workspace: ${workspace}\n`,
+  );
   return dir;
 }
 
@@ -62,7 +65,9 @@ describe('moving state between backends', () => {
     await postgresDir('shared', 'migrated');
     const pushed = await cli(['state', 'push', 'exported.json', 'shared']);
     expect(pushed.stderr).toBe('');
-    expect(pushed.stdout).toMatch(/^Pushed exported\.json to postgres workspace "migrated" at 127\.0\.0\.1:\d+\/postgres \(lineage [0-9a-f-]+, serial 2\)\.\n$/);
+    expect(pushed.stdout).toMatch(
+      /^Pushed exported\.json to postgres workspace "migrated" at 127\.0\.0\.1:\d+\/postgres \(lineage [0-9a-f-]+, serial 2\)\.\n$/,
+    );
     expect(pushed.stdout).not.toContain(new URL(server.url).password);
 
     const pulledBack = await cli(['state', 'pull', 'shared']);
@@ -77,7 +82,10 @@ describe('moving state between backends', () => {
 
   it('pulls earlier serials from the postgres history', async () => {
     const dir = await postgresDir('history', 'with-history');
-    const backend = await openPostgresBackend({ backend: 'postgres', url_env: 'TEAM_PG_URL', workspace: 'with-history' }, env);
+    const backend = await openPostgresBackend(
+      { backend: 'postgres', url_env: 'TEAM_PG_URL', workspace: 'with-history' },
+      env,
+    );
     try {
       const { lineage } = await backend.read();
       for (let serial = 1; serial <= 3; serial++) await backend.write(sampleState(lineage, serial, { step: serial }));
@@ -93,7 +101,11 @@ describe('moving state between backends', () => {
 
   it('force-unlocks a PostgreSQL lock held by a process that hangs', async () => {
     const dir = await postgresDir('locked', 'hung');
-    const holder = await spawnLockHolder(dir, { backend: 'postgres', url_env: 'TEAM_PG_URL', workspace: 'hung' }, { ...process.env, ...env });
+    const holder = await spawnLockHolder(
+      dir,
+      { backend: 'postgres', url_env: 'TEAM_PG_URL', workspace: 'hung' },
+      { ...process.env, ...env },
+    );
     try {
       const refused = await cli(['state', 'rm', 'image.web', dir]);
       expect(refused.stderr).toContain(`lock ID ${holder.info.id}`);

@@ -71,7 +71,9 @@ describe('postgres state', () => {
 
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
-    const row = await client.query('SELECT lineage, serial, document FROM imageform_state WHERE workspace = $1', ['basics']);
+    const row = await client.query('SELECT lineage, serial, document FROM imageform_state WHERE workspace = $1', [
+      'basics',
+    ]);
     await client.end();
     expect(row.rows[0]).toEqual({ lineage: fresh.lineage, serial: '1', document: serializeState(next) });
   });
@@ -88,7 +90,9 @@ describe('postgres state', () => {
     const fulfilled = results.filter((r) => r.status === 'fulfilled');
     expect(fulfilled).toHaveLength(1);
     const winner = results[0]!.status === 'fulfilled' ? 'first' : 'second';
-    const refused = await userErrorOf(Promise.reject((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason));
+    const refused = await userErrorOf(
+      Promise.reject((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason),
+    );
     expect(refused.code).toBe('state.serial-mismatch');
     expect((await (await open('race')).read()).resources['image.web']!.attributes.by).toBe(winner);
   });
@@ -131,7 +135,7 @@ describe('postgres lock', () => {
       `state is locked by ${holder.info.who} (pid ${holder.info.pid}) since ${holder.info.created} for "apply"; lock ID ${holder.info.id}`,
     );
     expect(refused.hint).toContain(`imageform force-unlock ${holder.info.id}`);
-    expect((await (await open('locked')).readLockInfo())).toEqual(holder.info);
+    expect(await (await open('locked')).readLockInfo()).toEqual(holder.info);
 
     const elsewhere = await (await open('not-locked')).lock('apply');
     expect(elsewhere.info.id).toBeTruthy();
@@ -189,7 +193,9 @@ describe('postgres connection problems', () => {
     const missing = await userErrorOf(openPostgresBackend(settings('x'), {}));
     expect(missing.code).toBe('state.postgres-url-missing');
     expect(missing.message).toContain('IMAGEFORM_PG_URL');
-    const invalid = await userErrorOf(openPostgresBackend(settings('x'), { IMAGEFORM_PG_URL: 'mysql://u:hunter22@h/db' }));
+    const invalid = await userErrorOf(
+      openPostgresBackend(settings('x'), { IMAGEFORM_PG_URL: 'mysql://u:hunter22@h/db' }),
+    );
     expect(invalid.code).toBe('state.postgres-url-invalid');
     expect(invalid.message).not.toContain('hunter22');
   });
@@ -210,7 +216,11 @@ describe('postgres connection problems', () => {
     try {
       const url = new URL(server.url);
       url.port = String(portOf(silent));
-      const backend = await openPostgresBackend(settings('x'), { IMAGEFORM_PG_URL: url.toString() }, { connectTimeoutMs: 300 });
+      const backend = await openPostgresBackend(
+        settings('x'),
+        { IMAGEFORM_PG_URL: url.toString() },
+        { connectTimeoutMs: 300 },
+      );
       opened.push(backend);
       const failure = await userErrorOf(backend.read());
       expect(failure.code).toBe('state.postgres-timeout');

@@ -72,7 +72,11 @@ describe('PlanView', () => {
         action: 'create',
         fields: [
           { path: 'image', before: undefined, after: '(known after apply)', known_after_apply: true },
-          { path: 'storage_bucket', before: undefined, after: { name: 'exports', crn: 'crn:v1:bluemix:public:cloud-object-storage:global:a/1234:bucket:exports' } },
+          {
+            path: 'storage_bucket',
+            before: undefined,
+            after: { name: 'exports', crn: 'crn:v1:bluemix:public:cloud-object-storage:global:a/1234:bucket:exports' },
+          },
           { path: 'tags', before: undefined, after: ['nightly', 'qcow2'] },
         ],
       },
@@ -82,7 +86,11 @@ describe('PlanView', () => {
         action: 'update',
         id: 'r006-1111',
         fields: [
-          { path: 'properties', before: { os: 'ubuntu', arch: 'amd64', owner: 'a' }, after: { os: 'debian', arch: 'amd64', team: 'b' } },
+          {
+            path: 'properties',
+            before: { os: 'ubuntu', arch: 'amd64', owner: 'a' },
+            after: { os: 'debian', arch: 'amd64', team: 'b' },
+          },
           { path: 'name', before: 'web', after: 'web-2' },
         ],
       },
@@ -126,7 +134,9 @@ describe('PlanView', () => {
   });
 
   it('says so when there is nothing to do', () => {
-    expect(renderFrame(<PlanView plan={emptyPlan} />)).toMatchInlineSnapshot(`"No changes. The cloud matches the files."`);
+    expect(renderFrame(<PlanView plan={emptyPlan} />)).toMatchInlineSnapshot(
+      `"No changes. The cloud matches the files."`,
+    );
   });
 });
 
@@ -134,8 +144,22 @@ describe('ApplyProgress', () => {
   const started = 1_000_000;
   const rows: ResourceRowState[] = [
     { address: 'image.web', action: 'create', id: 'r006-aaaa', startedAt: started, status: 'done', elapsedMs: 1234 },
-    { address: 'image.legacy', action: 'replace', startedAt: started, status: 'failed', elapsedMs: 2500, error: 'image ended failed: encrypted_data_key could not be unwrapped' },
-    { address: 'image_export_job.nightly', action: 'create', startedAt: started, status: 'running', message: 'exporting', fraction: 0.45 },
+    {
+      address: 'image.legacy',
+      action: 'replace',
+      startedAt: started,
+      status: 'failed',
+      elapsedMs: 2500,
+      error: 'image ended failed: encrypted_data_key could not be unwrapped',
+    },
+    {
+      address: 'image_export_job.nightly',
+      action: 'create',
+      startedAt: started,
+      status: 'running',
+      message: 'exporting',
+      fraction: 0.45,
+    },
     { address: 'image.base', action: 'update', startedAt: started + 2000, status: 'running' },
   ];
 
@@ -181,8 +205,14 @@ describe('ApplyProgress', () => {
   it('counts the time of a replace from its first start, not from when its create began', () => {
     let state = emptyApplyState();
     state = reduceApply(state, { type: 'resource-started', address: 'image.legacy', action: 'replace' }, started);
-    state = reduceApply(state, { type: 'resource-started', address: 'image.legacy', action: 'replace' }, started + 5_000);
-    expect(renderFrame(<ApplyProgress rows={state.rows} now={started + 6_000} />)).toBe('⠋ image.legacy: replacing... [6.0s]');
+    state = reduceApply(
+      state,
+      { type: 'resource-started', address: 'image.legacy', action: 'replace' },
+      started + 5_000,
+    );
+    expect(renderFrame(<ApplyProgress rows={state.rows} now={started + 6_000} />)).toBe(
+      '⠋ image.legacy: replacing... [6.0s]',
+    );
   });
 
   it('ends with the failure count and the errors', () => {
@@ -192,7 +222,9 @@ describe('ApplyProgress', () => {
       total: 4,
       errors: [{ address: 'image.legacy', message: 'image ended failed: encrypted_data_key could not be unwrapped' }],
     };
-    const done = rows.map((row): ResourceRowState => (row.status === 'running' ? { ...row, status: 'done', elapsedMs: 9000 } : row));
+    const done = rows.map((row): ResourceRowState =>
+      row.status === 'running' ? { ...row, status: 'done', elapsedMs: 9000 } : row,
+    );
     expect(renderFrame(<ApplyProgress rows={done} now={started + 12_000} outcome={outcome} />)).toMatchInlineSnapshot(`
       "✔ image.web: created (r006-aaaa) [1.2s]
       ✘ image.legacy: failed: image ended failed: encrypted_data_key could not be unwrapped [2.5s]
@@ -228,7 +260,9 @@ describe('ConfirmPrompt', () => {
   /** Types `keys` one at a time, as a person would: each waits for its echo (or, for Enter or Escape, the answer). */
   async function answer(keys: string[]): Promise<{ approved: boolean | undefined; frame: string }> {
     let approved: boolean | undefined;
-    const instance = render(<ConfirmPrompt question="Do you want to perform these actions?" onAnswer={(value) => (approved = value)} />);
+    const instance = render(
+      <ConfirmPrompt question="Do you want to perform these actions?" onAnswer={(value) => (approved = value)} />,
+    );
     const frame = () => unstyled(instance.lastFrame() ?? '');
     await listening(instance);
     let echo = '';
@@ -239,7 +273,10 @@ describe('ConfirmPrompt', () => {
         continue;
       }
       echo = key === '\u007f' ? echo.slice(0, -1) : echo + key;
-      await waitFor(() => frame().endsWith(`Enter a value: ${echo}`), { what: `the prompt to show "${echo}"`, detail: frame });
+      await waitFor(() => frame().endsWith(`Enter a value: ${echo}`), {
+        what: `the prompt to show "${echo}"`,
+        detail: frame,
+      });
     }
     const shown = frame();
     instance.unmount();

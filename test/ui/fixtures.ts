@@ -73,7 +73,9 @@ export const everyKindPlan: Plan = {
   summary: summarize(everyKindChanges),
   drift: driftEntries,
   changes: everyKindChanges,
-  notes: ['image.catalog could no longer be read (404); it may be held by a private catalog, so the plan does not create it again.'],
+  notes: [
+    'image.catalog could no longer be read (404); it may be held by a private catalog, so the plan does not create it again.',
+  ],
 };
 
 export const emptyPlan: Plan = { format_version: '1', summary: summarize([]), drift: [], changes: [] };

@@ -48,7 +48,10 @@ const applyEvents = (clock: { now: number }): Array<() => EngineEvent> => [
   () => ({ type: 'resource-progress', address: 'image_export_job.nightly', message: 'exporting', fraction: 0.41 }),
   () => ({ type: 'resource-progress', address: 'image_export_job.nightly', message: 'exporting', fraction: 0.47 }),
   () => ({ type: 'resource-progress', address: 'image_export_job.nightly', message: 'exporting', fraction: 0.52 }),
-  () => ((clock.now += 1200), { type: 'resource-finished', address: 'image.web', action: 'create', id: 'r006-aaaa', elapsedMs: 1200 }),
+  () => (
+    (clock.now += 1200),
+    { type: 'resource-finished', address: 'image.web', action: 'create', id: 'r006-aaaa', elapsedMs: 1200 }
+  ),
   () => ({
     type: 'resource-failed',
     address: 'image_export_job.nightly',
@@ -57,7 +60,11 @@ const applyEvents = (clock: { now: number }): Array<() => EngineEvent> => [
     elapsedMs: 3400,
   }),
   () => ({ type: 'notice', level: 'warning', message: 'image.base is deprecated; new instances can still use it' }),
-  () => ({ type: 'apply-finished', counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 }, failed: 1 }),
+  () => ({
+    type: 'apply-finished',
+    counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 },
+    failed: 1,
+  }),
 ];
 
 let hosts: Host[] = [];
@@ -123,10 +130,16 @@ describe('plain host', () => {
       host.notify({ type: 'resource-started', address: 'image.web', action: 'create' });
       vi.advanceTimersByTime(100);
       host.notify({ type: 'resource-finished', address: 'image.web', action: 'create', id: 'r006-a', elapsedMs: 100 });
-      host.notify({ type: 'apply-finished', counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 }, failed: 0 });
+      host.notify({
+        type: 'apply-finished',
+        counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 },
+        failed: 0,
+      });
       const lines = stdout.text().trim().split('\n');
       expect(lines[0]).toBe('image.web: creating...');
-      expect(lines.filter((line) => /^image\.web: still creating\.\.\. \[\d\.\ds elapsed\]$/.test(line))).toHaveLength(2);
+      expect(lines.filter((line) => /^image\.web: still creating\.\.\. \[\d\.\ds elapsed\]$/.test(line))).toHaveLength(
+        2,
+      );
       expect(lines.at(-1)).toBe('Apply complete! Resources: 1 added, 0 changed, 0 replaced, 0 destroyed.');
       // No heartbeat after the apply has finished.
       const count = stdout.chunks.length;
@@ -143,10 +156,21 @@ describe('plain host', () => {
   });
 
   it('asks a keyboard on a terminal even with colours off, and reads the answer: only yes approves', async () => {
-    for (const [typed, approved] of [['yes\n', true], ['no\n', false], ['', false]] as const) {
+    for (const [typed, approved] of [
+      ['yes\n', true],
+      ['no\n', false],
+      ['', false],
+    ] as const) {
       const stdout = new CapturingStream(true);
       const stdin = Object.assign(new PassThrough(), { isTTY: true });
-      const host = createHost({ stdout, stderr: new CapturingStream(true), stdin, interactive: false, color: false, json: false });
+      const host = createHost({
+        stdout,
+        stderr: new CapturingStream(true),
+        stdin,
+        interactive: false,
+        color: false,
+        json: false,
+      });
       hosts.push(host);
       const answer = host.confirm('Do you want to perform these actions? Only "yes" will be accepted.', false);
       await waitFor(() => stdout.text().endsWith('Enter a value: '), { what: 'the prompt' });
@@ -170,12 +194,20 @@ describe('json host', () => {
     const { host, stdout, clock } = plainHost({ json: true });
     host.notify({ type: 'plan-ready', plan: everyKindPlan });
     for (const event of applyEvents(clock)) host.notify(event());
-    const lines = stdout.text().trim().split('\n').map((line) => JSON.parse(line));
+    const lines = stdout
+      .text()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(10);
     expect(lines[0].type).toBe('plan-ready');
     expect(lines[0].plan.summary).toEqual(everyKindPlan.summary);
     expect(stdout.text()).not.toContain('c2VjcmV0');
-    expect(lines.at(-1)).toEqual({ type: 'apply-finished', counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 }, failed: 1 });
+    expect(lines.at(-1)).toEqual({
+      type: 'apply-finished',
+      counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 },
+      failed: 1,
+    });
     await expect(host.confirm('?', false)).resolves.toBe(false);
   });
 });
@@ -184,7 +216,14 @@ describe('ink host', () => {
   function inkHost(keyboard: boolean) {
     const stdout = new CapturingStream(true);
     const stdin = keyboard ? new FakeKeyboard() : Object.assign(new PassThrough(), { isTTY: false });
-    const host = createHost({ stdout, stderr: new CapturingStream(true), stdin, interactive: true, color: true, json: false });
+    const host = createHost({
+      stdout,
+      stderr: new CapturingStream(true),
+      stdin,
+      interactive: true,
+      color: true,
+      json: false,
+    });
     hosts.push(host);
     return { host, stdout, stdin };
   }
@@ -211,7 +250,9 @@ describe('ink host', () => {
     expect(screen).toContain('Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy, 1 to forget.');
     expect(screen).toContain('Enter a value: yes');
     expect(screen).toContain('✔ image.web: created (r006-aaaa) [1.2s]');
-    expect(screen).toContain('✘ image_export_job.nightly: failed: export job ended failed: cos bucket not writable [3.4s]');
+    expect(screen).toContain(
+      '✘ image_export_job.nightly: failed: export job ended failed: cos bucket not writable [3.4s]',
+    );
     expect(screen).toContain('Warning: image.base is deprecated; new instances can still use it');
     expect(screen).toContain('Apply failed: 1 of 6 operations failed.');
     expect(screen).toContain('  image_export_job.nightly: export job ended failed: cos bucket not writable');

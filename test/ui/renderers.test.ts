@@ -22,15 +22,25 @@ describe('renderPlanText', () => {
     expect(coloured).toContain(`${ESC}[32m  +${ESC}[39m image.web`);
     expect(coloured).toContain(`${ESC}[35m-/+${ESC}[39m image.legacy`);
     expect(coloured).toContain(`${ESC}[31m  -${ESC}[39m image.old`);
-    expect(unstyled(coloured)).toBe(plain.trimEnd().split('\n').map((line) => line.trimEnd()).join('\n') + '\n');
+    expect(unstyled(coloured)).toBe(
+      plain
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.trimEnd())
+        .join('\n') + '\n',
+    );
   });
 
   it('shows the DESIGN field line with its predicted status, and marks replacements', () => {
     const text = renderPlanText(everyKindPlan, { color: false });
-    expect(text).toContain('      ~ obsolescence_at: "2026-03-01T00:00:00Z" -> null   (status obsolete -> deprecated)\n');
+    expect(text).toContain(
+      '      ~ obsolescence_at: "2026-03-01T00:00:00Z" -> null   (status obsolete -> deprecated)\n',
+    );
     expect(text).toContain('   # forces replacement\n');
     expect(text).toContain('~ image: "r006-2222" -> (known after apply)');
-    expect(text.trimEnd().split('\n').at(-1)).toBe('Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy, 1 to forget.');
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy, 1 to forget.',
+    );
   });
 
   it('never prints a secret, even when the engine forgot the sensitive flag', () => {
@@ -51,13 +61,17 @@ describe('renderPlanText', () => {
   it('omits "to forget" when nothing is forgotten and says "No changes" for an empty plan', () => {
     const changes = everyKindPlan.changes.filter((change) => change.action !== 'forget');
     const plan: Plan = { ...everyKindPlan, changes, summary: summarize(changes) };
-    expect(renderPlanText(plan, { color: false })).toContain('Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy.\n');
+    expect(renderPlanText(plan, { color: false })).toContain(
+      'Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy.\n',
+    );
     expect(renderPlanText(emptyPlan, { color: false })).toBe('No changes. The cloud matches the files.\n');
     expect(renderDriftText([])).toBe('');
   });
 
   it('escapes control characters that come from the cloud', () => {
-    const drift: DriftEntry[] = [{ address: 'image.web', fields: [{ path: 'name', before: 'web', after: `evil${ESC}[2Jname\nnext` }] }];
+    const drift: DriftEntry[] = [
+      { address: 'image.web', fields: [{ path: 'name', before: 'web', after: `evil${ESC}[2Jname\nnext` }] },
+    ];
     const text = renderDriftText(drift);
     expect(text).not.toContain(ESC);
     expect(text).toContain('~ name: "web" -> "evil\\u001b[2Jname\\nnext"');
@@ -77,7 +91,9 @@ describe('planToJson', () => {
     const plan: Plan = {
       format_version: '1',
       summary: { add: 1, change: 1, replace: 0, destroy: 0 },
-      drift: [{ address: 'image.web', fields: [{ path: 'deprecation_at', before: null, after: '2026-12-01T00:00:00Z' }] }],
+      drift: [
+        { address: 'image.web', fields: [{ path: 'deprecation_at', before: null, after: '2026-12-01T00:00:00Z' }] },
+      ],
       changes: [change],
       prior_state: { lineage: 'l', serial: 3, resources: {} },
       cloud_time: '2026-06-01T00:00:00Z',
@@ -86,7 +102,9 @@ describe('planToJson', () => {
     expect(JSON.parse(planToJson(plan))).toEqual({
       format_version: '1',
       summary: { add: 1, change: 1, replace: 0, destroy: 0 },
-      drift: [{ address: 'image.web', fields: [{ path: 'deprecation_at', before: null, after: '2026-12-01T00:00:00Z' }] }],
+      drift: [
+        { address: 'image.web', fields: [{ path: 'deprecation_at', before: null, after: '2026-12-01T00:00:00Z' }] },
+      ],
       changes: [
         {
           address: 'image.web',
@@ -107,7 +125,12 @@ describe('planToJson', () => {
     const json = JSON.parse(text);
     expect(json.summary).toEqual({ add: 1, change: 1, replace: 2, destroy: 1, forget: 1 });
     expect(json.drift[1]).toEqual({ address: 'image.catalog', fields: [], gone: true });
-    expect(json.changes[0].fields[2]).toEqual({ path: 'encrypted_data_key', before: null, after: '(sensitive)', sensitive: true });
+    expect(json.changes[0].fields[2]).toEqual({
+      path: 'encrypted_data_key',
+      before: null,
+      after: '(sensitive)',
+      sensitive: true,
+    });
     expect(json.changes[2].fields[1]).toEqual({
       path: 'encrypted_data_key',
       before: '(sensitive)',
@@ -115,8 +138,20 @@ describe('planToJson', () => {
       forces_replacement: true,
       sensitive: true,
     });
-    expect(json.changes[3].fields[0]).toEqual({ path: 'image', before: 'r006-2222', after: '(known after apply)', known_after_apply: true });
-    expect(json.changes.map((change: { action: string }) => change.action)).toEqual(['create', 'update', 'replace', 'replace', 'delete', 'forget']);
+    expect(json.changes[3].fields[0]).toEqual({
+      path: 'image',
+      before: 'r006-2222',
+      after: '(known after apply)',
+      known_after_apply: true,
+    });
+    expect(json.changes.map((change: { action: string }) => change.action)).toEqual([
+      'create',
+      'update',
+      'replace',
+      'replace',
+      'delete',
+      'forget',
+    ]);
     // Terraform's list form (DESIGN.md §4): a replace is a delete too; one provider, so no `provider` key.
     expect(json.changes.map((change: { actions: string[] }) => change.actions)).toEqual([
       ['create'],
@@ -205,9 +240,13 @@ describe('renderDriftMarkdown', () => {
     const markdown = renderDriftMarkdown(report);
     expect(markdown.length).toBeLessThanOrEqual(65_000);
     expect(assertValidTables(markdown)).toBe(2);
-    expect(markdown).toContain('**2000 resources** changed outside imageform; **2000 resources differ** from the files.');
+    expect(markdown).toContain(
+      '**2000 resources** changed outside imageform; **2000 resources differ** from the files.',
+    );
     // The 40 date groups of 50 images each come first, and everything not shown is counted.
-    expect(markdown).toContain('| `deprecation_at` | `null` | `"2026-12-01T00:00:00Z"` | `image.img-0`, `image.img-40`, `image.img-80` and 47 more | 50 |');
+    expect(markdown).toContain(
+      '| `deprecation_at` | `null` | `"2026-12-01T00:00:00Z"` | `image.img-0`, `image.img-40`, `image.img-80` and 47 more | 50 |',
+    );
     expect(markdown).toMatch(/_…and \d+ more rows \(\d+ resources\) not shown to fit one comment/);
     expect(markdown).toContain('`"renamed\\|by hand\\n1"`');
   });
@@ -263,14 +302,21 @@ describe('errors', () => {
   };
 
   it('is one line in plain mode; on a terminal the same line, the source line with a caret, and a count', () => {
-    expect(formatErrorLine(diagnostic)).toBe('images/base.yaml:7:19: spec.obsolescence_at must be after spec.deprecation_at (move it later)');
+    expect(formatErrorLine(diagnostic)).toBe(
+      'images/base.yaml:7:19: spec.obsolescence_at must be after spec.deprecation_at (move it later)',
+    );
     expect(renderErrorsText([diagnostic, { ...diagnostic, message: `two\nlines${ESC}[2J` }])).toBe(
       'images/base.yaml:7:19: spec.obsolescence_at must be after spec.deprecation_at (move it later)\n' +
         'images/base.yaml:7:19: two lines (move it later)\n',
     );
     expect(renderErrors([diagnostic], { interactive: false })).toBe(`${formatErrorLine(diagnostic)}\n`);
-    const source = 'kind: image\nname: base\nspec:\n  file: cos://x\n  deprecation_at: 2027-01-15\n  # later\n  obsolescence_at: 2026-01-01\n';
-    const unknownPlace = { code: 'cli.bad-arguments', severity: 'error' as const, message: 'plan: unexpected argument "x"' };
+    const source =
+      'kind: image\nname: base\nspec:\n  file: cos://x\n  deprecation_at: 2027-01-15\n  # later\n  obsolescence_at: 2026-01-01\n';
+    const unknownPlace = {
+      code: 'cli.bad-arguments',
+      severity: 'error' as const,
+      message: 'plan: unexpected argument "x"',
+    };
     const atValue = { ...diagnostic, location: { file: 'images/base.yaml', line: 7, col: 20 } };
     const report = renderErrors([atValue, unknownPlace], {
       interactive: true,
@@ -289,9 +335,9 @@ describe('errors', () => {
     // The place in bold, the caret in red: colour for a person, the same words as the CI line.
     expect(report).toContain(`${ESC}[1mimages/base.yaml:7:20${ESC}[22m: spec.obsolescence_at`);
     expect(report).toContain(`${ESC}[31m^${ESC}[39m`);
-    expect(renderErrors([diagnostic], { interactive: true, color: false, columns: 120, readSource: () => undefined })).toBe(
-      `${formatErrorLine(diagnostic)}\n1 error\n`,
-    );
+    expect(
+      renderErrors([diagnostic], { interactive: true, color: false, columns: 120, readSource: () => undefined }),
+    ).toBe(`${formatErrorLine(diagnostic)}\n1 error\n`);
   });
 
   it('cuts a source line wider than the terminal around the column, so the caret still points at it', () => {

@@ -55,7 +55,10 @@ export const cloudNamesAreUnique: ConfigurationRule = {
         continue;
       }
       if (earlier.address === document.address) continue; // the duplicate-address rule reports it
-      const rule = document.kind === 'image' ? 'image names are unique per account and region' : 'export job names are unique per image';
+      const rule =
+        document.kind === 'image'
+          ? 'image names are unique per account and region'
+          : 'export job names are unique per image';
       problems.push(
         error(
           'rule.duplicate-cloud-name',

@@ -28,7 +28,7 @@ export const encryptionFieldsMatchTheSource: DocumentRule = {
           'rule.encryption-volume-data-key',
           'spec.encrypted_data_key applies only to an image imported from a file, not from a source_volume',
           document.locate(['spec', 'encrypted_data_key']),
-          'remove encrypted_data_key; an image from a volume is encrypted with encryption_key, or the volume\'s own key',
+          "remove encrypted_data_key; an image from a volume is encrypted with encryption_key, or the volume's own key",
         ),
       );
     }

@@ -84,7 +84,9 @@ export const referencesResolve: ConfigurationRule = {
               'ref.wrong-target',
               `${field} must refer to an image's id, not ${text}`,
               location,
-              reference.kind === 'image' ? `write \${${reference.address}.id}` : 'write ${image.NAME.id} or an image ID',
+              reference.kind === 'image'
+                ? `write \${${reference.address}.id}`
+                : 'write ${image.NAME.id} or an image ID',
             ),
           );
         }

@@ -54,11 +54,13 @@ export function ApplyOutcomeView({ outcome, spaced = true }: { outcome: ApplyOut
             {line}
           </Text>
         ))}
-      {errors.flatMap((error) => wrapText(error, width, LOG_HANG).split('\n')).map((line, index) => (
-        <Text key={index} color="red">
-          {line}
-        </Text>
-      ))}
+      {errors
+        .flatMap((error) => wrapText(error, width, LOG_HANG).split('\n'))
+        .map((line, index) => (
+          <Text key={index} color="red">
+            {line}
+          </Text>
+        ))}
     </Box>
   );
 }

@@ -47,7 +47,9 @@ export function HostApp({ store, clock }: { store: HostStore; clock: () => numbe
       </Static>
       {/* Two rows kept free: ink redraws the whole screen once its live area reaches the terminal's height. */}
       {running.length > 0 ? <ApplyProgress rows={running} now={now} width={width} maxLines={height - 2} /> : null}
-      {view.prompt ? <ConfirmPrompt key={view.prompt.question} question={view.prompt.question} onAnswer={view.prompt.answer} /> : null}
+      {view.prompt ? (
+        <ConfirmPrompt key={view.prompt.question} question={view.prompt.question} onAnswer={view.prompt.answer} />
+      ) : null}
     </>
   );
 }

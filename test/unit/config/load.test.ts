@@ -23,7 +23,12 @@ describe('loadConfiguration', () => {
     const { configuration, diagnostics } = await loadConfiguration('infra', { cwd: root });
     expect(diagnostics).toEqual([]);
     expect(configuration.dir).toBe(join(root, 'infra'));
-    expect(configuration.documents.map((d) => d.address)).toEqual(['image.web', 'image.web2', 'image.bee', 'image.zed']);
+    expect(configuration.documents.map((d) => d.address)).toEqual([
+      'image.web',
+      'image.web2',
+      'image.bee',
+      'image.zed',
+    ]);
     expect(configuration.documents[1]!.location).toEqual({ file: 'infra/images/a.yaml', line: 7, col: 1 });
     expect(configuration.settings.file).toBe(join(root, 'infra/imageform.yaml'));
   });
@@ -75,7 +80,9 @@ describe('loadConfiguration', () => {
     // Parsed, this one long scalar would give a schema error instead of the size refusal.
     writeFileSync(join(root, 'huge.yaml'), Buffer.alloc(11 * 1024 * 1024, 0x61));
     const { diagnostics } = await loadConfiguration('.', { cwd: root });
-    expect(lines(diagnostics)).toEqual(['huge.yaml:1:1: file is 11.0 MiB; the limit is 1 MiB (split it into smaller files)']);
+    expect(lines(diagnostics)).toEqual([
+      'huge.yaml:1:1: file is 11.0 MiB; the limit is 1 MiB (split it into smaller files)',
+    ]);
   });
 
   it('says so when the directory does not exist', async () => {
@@ -102,13 +109,17 @@ describe('loadConfiguration', () => {
   it('loads and validates 1,000 documents', async () => {
     const jobs = Array.from(
       { length: 999 },
-      (_, i) => `kind: image_export_job\nname: job-${i}\nspec:\n  image: r006-1a2b3c4d-0000-4000-8000-${String(i).padStart(12, '0')}\n  storage_bucket: {name: b}\n`,
+      (_, i) =>
+        `kind: image_export_job\nname: job-${i}\nspec:\n  image: r006-1a2b3c4d-0000-4000-8000-${String(i).padStart(12, '0')}\n  storage_bucket: {name: b}\n`,
     );
     const root = tree({ 'images.yaml': IMAGE, 'jobs.yaml': jobs.join('---\n') });
     const { configuration, diagnostics } = await loadConfiguration('.', { cwd: root });
     expect(diagnostics).toEqual([]);
     expect(configuration.documents).toHaveLength(1000);
-    expect(configuration.documents.map((d) => d.address)).toEqual(['image.web', ...jobs.map((_, i) => `image_export_job.job-${i}`)]);
+    expect(configuration.documents.map((d) => d.address)).toEqual([
+      'image.web',
+      ...jobs.map((_, i) => `image_export_job.job-${i}`),
+    ]);
     expect(configuration.documents[999]!.location).toEqual({ file: 'jobs.yaml', line: 6 * 998 + 1, col: 1 });
   });
   it('follows symbolic links to files and folders, reading each real folder once', async () => {
@@ -121,9 +132,13 @@ describe('loadConfiguration', () => {
   });
 
   it('never repeats a value written where a variable name belongs (it may be the secret)', async () => {
-    const root = tree({ 'imageform.yaml': 'state:\n  backend: postgres\n  url_env: postgres://admin:hunter2@db/imageform\n' });
+    const root = tree({
+      'imageform.yaml': 'state:\n  backend: postgres\n  url_env: postgres://admin:hunter2@db/imageform\n',
+    });
     const { diagnostics } = await loadConfiguration('.', { cwd: root });
     expect(lines(diagnostics).join('\n')).not.toContain('hunter2');
-    expect(lines(diagnostics)).toContain('imageform.yaml:3:12: state.url_env must be the name of an environment variable, e.g. IMAGEFORM_PG_URL');
+    expect(lines(diagnostics)).toContain(
+      'imageform.yaml:3:12: state.url_env must be the name of an environment variable, e.g. IMAGEFORM_PG_URL',
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../../src/config/model.js';
-import { isMalformedReference, parseReference, REFERENCE_ATTRIBUTES, referencesIn } from '../../../src/config/references.js';
+import {
+  isMalformedReference,
+  parseReference,
+  REFERENCE_ATTRIBUTES,
+  referencesIn,
+} from '../../../src/config/references.js';
 
 describe('references', () => {
   it('parses a whole-string reference', () => {
@@ -12,12 +17,18 @@ describe('references', () => {
     });
   });
 
-  it.each(['prefix-${image.web.id}', '${image.web.id}-suffix', '${image.web}', '${image.web.id.x}', 'image.web.id', '${ image.web.id }', 42, null])(
-    'rejects %s',
-    (value) => {
-      expect(parseReference(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    'prefix-${image.web.id}',
+    '${image.web.id}-suffix',
+    '${image.web}',
+    '${image.web.id.x}',
+    'image.web.id',
+    '${ image.web.id }',
+    42,
+    null,
+  ])('rejects %s', (value) => {
+    expect(parseReference(value)).toBeUndefined();
+  });
 
   it('recognises malformed attempts but not plain strings', () => {
     expect(isMalformedReference('${image.web}')).toBe(true);

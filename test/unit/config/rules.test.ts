@@ -17,11 +17,24 @@ const job = (name: string, target = '${image.web.id}', extra = '') =>
 
 describe('rules', () => {
   it('dates: equal instants in different spellings are not "in the wrong order", later ones are fine', async () => {
-    expect(await check({ 'a.yaml': image('web', '  deprecation_at: "2035-01-15T00:00:00Z"\n  obsolescence_at: "2035-01-15T01:00:00+01:00"\n') })).toEqual([
+    expect(
+      await check({
+        'a.yaml': image(
+          'web',
+          '  deprecation_at: "2035-01-15T00:00:00Z"\n  obsolescence_at: "2035-01-15T01:00:00+01:00"\n',
+        ),
+      }),
+    ).toEqual([
       'rule.date-order a.yaml:6:19: spec.obsolescence_at must be after spec.deprecation_at (2035-01-15T00:00:00Z)',
     ]);
-    expect(await check({ 'a.yaml': image('web', '  deprecation_at: "2035-01-15T00:00:00Z"\n  obsolescence_at: "2035-01-15T00:00:01Z"\n') })).toEqual([]);
-    expect(await check({ 'a.yaml': image('web', '  deprecation_at: null\n  obsolescence_at: "2035-01-15T00:00:01Z"\n') })).toEqual([]);
+    expect(
+      await check({
+        'a.yaml': image('web', '  deprecation_at: "2035-01-15T00:00:00Z"\n  obsolescence_at: "2035-01-15T00:00:01Z"\n'),
+      }),
+    ).toEqual([]);
+    expect(
+      await check({ 'a.yaml': image('web', '  deprecation_at: null\n  obsolescence_at: "2035-01-15T00:00:01Z"\n') }),
+    ).toEqual([]);
   });
 
   it('names: an absent spec.name makes the logical name the cloud name', async () => {
@@ -44,13 +57,22 @@ describe('rules', () => {
   });
 
   it('references: spec.image must point at an image, not at another kind', async () => {
-    const lines = await check({ 'a.yaml': job('x', '${image_export_job.y.id}'), 'b.yaml': job('y', 'r006-1a2b3c4d-0000-4000-8000-0123456789ab') });
-    expect(lines).toEqual(["ref.wrong-target a.yaml:4:10: spec.image must refer to an image's id, not ${image_export_job.y.id} (write ${image.NAME.id} or an image ID)"]);
+    const lines = await check({
+      'a.yaml': job('x', '${image_export_job.y.id}'),
+      'b.yaml': job('y', 'r006-1a2b3c4d-0000-4000-8000-0123456789ab'),
+    });
+    expect(lines).toEqual([
+      "ref.wrong-target a.yaml:4:10: spec.image must refer to an image's id, not ${image_export_job.y.id} (write ${image.NAME.id} or an image ID)",
+    ]);
   });
 
   it('cycles: a self-reference is a cycle too', async () => {
-    const lines = await check({ 'a.yaml': 'kind: image\nname: loop\nspec:\n  source_volume: ${image.loop.id}\n  operating_system: x1\n' });
-    expect(lines).toEqual(['graph.cycle a.yaml:4:18: dependency cycle: image.loop -> image.loop (remove one of the references)']);
+    const lines = await check({
+      'a.yaml': 'kind: image\nname: loop\nspec:\n  source_volume: ${image.loop.id}\n  operating_system: x1\n',
+    });
+    expect(lines).toEqual([
+      'graph.cycle a.yaml:4:18: dependency cycle: image.loop -> image.loop (remove one of the references)',
+    ]);
   });
 
   it('ownership: image_obsolete against obsolescence_at; a null date is managing too', async () => {
@@ -67,7 +89,8 @@ describe('rules', () => {
     expect(
       await check({
         'a.yaml': image('web'),
-        'b.yaml': 'kind: image_deprecate\nname: d\nspec:\n  image: ${image.web.id}\n---\nkind: image_obsolete\nname: o\nspec:\n  image: ${image.web.id}\n',
+        'b.yaml':
+          'kind: image_deprecate\nname: d\nspec:\n  image: ${image.web.id}\n---\nkind: image_obsolete\nname: o\nspec:\n  image: ${image.web.id}\n',
       }),
     ).toEqual([]);
   });
@@ -75,13 +98,17 @@ describe('rules', () => {
   it('exports: ten jobs per image are fine, and jobs on different images count apart', async () => {
     const ten = Array.from({ length: 10 }, (_, i) => job(`j${i}`)).join('---\n');
     const other = Array.from({ length: 5 }, (_, i) => job(`k${i}`, '${image.app.id}')).join('---\n');
-    expect(await check({ 'a.yaml': `${image('web')}---\n${image('app')}`, 'jobs.yaml': `${ten}---\n${other}` })).toEqual([]);
+    expect(
+      await check({ 'a.yaml': `${image('web')}---\n${image('app')}`, 'jobs.yaml': `${ten}---\n${other}` }),
+    ).toEqual([]);
   });
 
   it('exports: an encrypted image exports as qcow2 (the default) without complaint', async () => {
     const secure = image('web', '  encrypted_data_key: a2V5\n  encryption_key: {crn: "crn:v1:k"}\n');
     expect(await check({ 'a.yaml': secure, 'b.yaml': job('x') })).toEqual([]);
-    expect(await check({ 'a.yaml': image('web'), 'b.yaml': job('x', '${image.web.id}', '  format: vhd\n') })).toEqual([]);
+    expect(await check({ 'a.yaml': image('web'), 'b.yaml': job('x', '${image.web.id}', '  format: vhd\n') })).toEqual(
+      [],
+    );
   });
 
   it('exports: job names are unique per image, not across images', async () => {
@@ -95,13 +122,19 @@ describe('rules', () => {
   });
 
   it('lifecycle: ignore_changes accepts real fields, with or without "spec."', async () => {
-    expect(await check({ 'a.yaml': image('web', 'lifecycle:\n  ignore_changes: [name, spec.deprecation_at]\n') })).toEqual([]);
+    expect(
+      await check({ 'a.yaml': image('web', 'lifecycle:\n  ignore_changes: [name, spec.deprecation_at]\n') }),
+    ).toEqual([]);
   });
 
   it('never repeats the value of encrypted_data_key', async () => {
-    const lines = await check({ 'a.yaml': image('web', '  encrypted_data_key: 12345\n  encryption_key: {crn: "crn:v1:k"}\n') });
+    const lines = await check({
+      'a.yaml': image('web', '  encrypted_data_key: 12345\n  encryption_key: {crn: "crn:v1:k"}\n'),
+    });
     expect(lines).toEqual(['schema.type a.yaml:6:23: spec.encrypted_data_key must be a string']);
-    const secret = await check({ 'a.yaml': image('web', '  encrypted_data_key: ""\n  encryption_key: {crn: "crn:v1:k"}\n') });
+    const secret = await check({
+      'a.yaml': image('web', '  encrypted_data_key: ""\n  encryption_key: {crn: "crn:v1:k"}\n'),
+    });
     expect(secret).toEqual(['schema.length a.yaml:6:23: spec.encrypted_data_key must not be empty']);
   });
 });

@@ -32,17 +32,43 @@ describe('schemas/', () => {
 
   it('accepts minimal documents of every kind', () => {
     const image = '${image.web.id}';
-    expect(validateAgainst('image', { kind: 'image', name: 'web', spec: { file: 'cos://us-south/b/x.qcow2', operating_system: 'debian-12-amd64' } })).toEqual([]);
+    expect(
+      validateAgainst('image', {
+        kind: 'image',
+        name: 'web',
+        spec: { file: 'cos://us-south/b/x.qcow2', operating_system: 'debian-12-amd64' },
+      }),
+    ).toEqual([]);
     expect(validateAgainst('image_deprecate', { kind: 'image_deprecate', name: 'd', spec: { image } })).toEqual([]);
-    expect(validateAgainst('image_obsolete', { kind: 'image_obsolete', name: 'o', spec: { image: 'r006-1a2b3c4d-0000-4000-8000-0123456789ab' } })).toEqual([]);
-    expect(validateAgainst('image_export_job', { kind: 'image_export_job', name: 'e', spec: { image, storage_bucket: { crn: 'crn:v1:x' } } })).toEqual([]);
+    expect(
+      validateAgainst('image_obsolete', {
+        kind: 'image_obsolete',
+        name: 'o',
+        spec: { image: 'r006-1a2b3c4d-0000-4000-8000-0123456789ab' },
+      }),
+    ).toEqual([]);
+    expect(
+      validateAgainst('image_export_job', {
+        kind: 'image_export_job',
+        name: 'e',
+        spec: { image, storage_bucket: { crn: 'crn:v1:x' } },
+      }),
+    ).toEqual([]);
     expect(validateAgainst('imageform', {})).toEqual([]);
   });
 
   it('the whole-document schema picks the kind schema', () => {
-    expect(validateAgainst('document', { kind: 'image_deprecate', name: 'd', spec: { image: '${image.web.id}' } })).toEqual([]);
-    const errors = validateAgainst('document', { kind: 'image_deprecate', name: 'd', spec: { image: '${image.web.id}', extra: 1 } });
-    expect(errors.some((e) => e.keyword === 'additionalProperties' && e.params.additionalProperty === 'extra')).toBe(true);
+    expect(
+      validateAgainst('document', { kind: 'image_deprecate', name: 'd', spec: { image: '${image.web.id}' } }),
+    ).toEqual([]);
+    const errors = validateAgainst('document', {
+      kind: 'image_deprecate',
+      name: 'd',
+      spec: { image: '${image.web.id}', extra: 1 },
+    });
+    expect(errors.some((e) => e.keyword === 'additionalProperties' && e.params.additionalProperty === 'extra')).toBe(
+      true,
+    );
     expect(validateAgainst('document', { kind: 'volume' }).some((e) => e.keyword === 'enum')).toBe(true);
   });
 
@@ -57,7 +83,12 @@ describe('schemas/', () => {
   });
 
   it('accepts null dates and leaves date syntax to the date rule', () => {
-    const spec = { source_volume: { id: 'v' }, operating_system: 'x1', deprecation_at: null, obsolescence_at: 'not a date' };
+    const spec = {
+      source_volume: { id: 'v' },
+      operating_system: 'x1',
+      deprecation_at: null,
+      obsolescence_at: 'not a date',
+    };
     expect(validateAgainst('image', { kind: 'image', name: 'web', spec })).toEqual([]);
   });
 });

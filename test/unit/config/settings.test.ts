@@ -29,12 +29,19 @@ describe('loadSettings', () => {
       iam_endpoint: 'http://127.0.0.1:8080',
       api_key_env: 'IBMCLOUD_API_KEY',
     });
-    expect(settings.state).toEqual({ backend: 'postgres', url_env: 'IMAGEFORM_PG_URL', workspace: 'staging', schema: 'imageform' });
+    expect(settings.state).toEqual({
+      backend: 'postgres',
+      url_env: 'IMAGEFORM_PG_URL',
+      workspace: 'staging',
+      schema: 'imageform',
+    });
     expect(settings.file).toMatch(/infra\/imageform\.yaml$/);
   });
 
   it('reports mistakes with positions and never echoes a secret', async () => {
-    const root = tree({ 'imageform.yaml': 'provider:\n  tpye: ibm-vpc\n  apikey: s3cr3t-value\n  endpoint: ftp://x\nstate: local\n' });
+    const root = tree({
+      'imageform.yaml': 'provider:\n  tpye: ibm-vpc\n  apikey: s3cr3t-value\n  endpoint: ftp://x\nstate: local\n',
+    });
     const { settings, diagnostics } = await loadSettings('.', { cwd: root });
     const lines = diagnostics.map(formatDiagnostic);
     expect(lines).toEqual([
@@ -50,6 +57,8 @@ describe('loadSettings', () => {
   it('refuses more than one document', async () => {
     const root = tree({ 'imageform.yaml': 'provider: {type: embedded}\n---\nstate: {backend: local}\n' });
     const { diagnostics } = await loadSettings('.', { cwd: root });
-    expect(diagnostics.map(formatDiagnostic)).toEqual(['imageform.yaml:3:1: imageform.yaml holds more than one document (keep one document)']);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      'imageform.yaml:3:1: imageform.yaml holds more than one document (keep one document)',
+    ]);
   });
 });

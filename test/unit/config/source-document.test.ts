@@ -23,7 +23,12 @@ kind: image_deprecate
     expect(documents[0]!.value).toEqual({
       kind: 'image',
       name: 'web',
-      spec: { operating_system: 'ubuntu-24-04-amd64', deprecation_at: '2035-01-15T00:00:00Z', empty: null, list: ['a', 'b'] },
+      spec: {
+        operating_system: 'ubuntu-24-04-amd64',
+        deprecation_at: '2035-01-15T00:00:00Z',
+        empty: null,
+        list: ['a', 'b'],
+      },
     });
   });
 
@@ -87,20 +92,29 @@ kind: image_deprecate
   });
 
   it('refuses an alias inside its own anchor (a value that contains itself), in a list or a mapping', () => {
-    const where = (text: string) => parseYamlText(text, 'r.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.col]);
+    const where = (text: string) =>
+      parseYamlText(text, 'r.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.col]);
     expect(where('a: &x [*x]\n')).toEqual([['yaml.recursive-alias', 1, 8]]);
     expect(where('a: &x\n  b:\n    c: [1, *x]\n')).toEqual([['yaml.recursive-alias', 3, 12]]);
     expect(where('&top\nself: *top\n')).toEqual([['yaml.recursive-alias', 2, 7]]);
   });
 
   it('refuses an alias to no anchor (or to one defined after it) at the alias, not as a bomb', () => {
-    const where = (text: string) => parseYamlText(text, 'u.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.col]);
+    const where = (text: string) =>
+      parseYamlText(text, 'u.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.col]);
     expect(where('a: 1\nb: *nope\n')).toEqual([['yaml.unknown-alias', 2, 4]]);
     expect(where('a: *later\nb: &later 1\n')).toEqual([['yaml.unknown-alias', 1, 4]]);
   });
 
   it('refuses every tag outside the core schema at the tag, and reads the core tags', () => {
-    const refused = ['!!js/function "f"', '!foo x', '!!binary aGk=', '!!set {a}', '!!timestamp 2035-01-15', '!<tag:x.org,1:y> z'];
+    const refused = [
+      '!!js/function "f"',
+      '!foo x',
+      '!!binary aGk=',
+      '!!set {a}',
+      '!!timestamp 2035-01-15',
+      '!<tag:x.org,1:y> z',
+    ];
     for (const value of refused) {
       const { documents, diagnostics } = parseYamlText(`a: 1\nb: ${value}\n`, 't.yaml');
       expect(documents).toEqual([]);
@@ -114,7 +128,9 @@ kind: image_deprecate
   it('refuses a core tag on a value it does not fit, saying so rather than "not supported"', () => {
     for (const value of ['!!int abc', '!!map x', '!!seq {b: 1}', '!!bool yes']) {
       const { diagnostics } = parseYamlText(`a: ${value}\n`, 't.yaml');
-      expect(diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([['yaml.tag-mismatch', 1, 4]]);
+      expect(diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([
+        ['yaml.tag-mismatch', 1, 4],
+      ]);
     }
   });
 
@@ -122,11 +138,14 @@ kind: image_deprecate
     const { documents, diagnostics } = parseYamlText('%YAML 1.1\n---\n<<: {x: 1}\nat: 2035-01-15\n', 'old.yaml');
     expect(diagnostics).toEqual([]);
     expect(documents[0]!.value).toEqual({ '<<': { x: 1 }, at: '2035-01-15' });
-    expect(parseYamlText('%YAML 1.1\n---\na: !!binary aGk=\n', 'old.yaml').diagnostics.map((d) => d.code)).toEqual(['yaml.unknown-tag']);
+    expect(parseYamlText('%YAML 1.1\n---\na: !!binary aGk=\n', 'old.yaml').diagnostics.map((d) => d.code)).toEqual([
+      'yaml.unknown-tag',
+    ]);
   });
 
   it('refuses a list or a mapping as a key, an alias to one included', () => {
-    const where = (text: string) => parseYamlText(text, 'k.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.col]);
+    const where = (text: string) =>
+      parseYamlText(text, 'k.yaml').diagnostics.map((d) => [d.code, d.location?.line, d.location?.col]);
     expect(where('? [a]\n: 1\n')).toEqual([['yaml.complex-key', 1, 3]]);
     expect(where('x: &k {a: 1}\n*k : 2\n')).toEqual([['yaml.complex-key', 2, 1]]);
   });

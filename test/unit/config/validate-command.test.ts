@@ -11,7 +11,11 @@ const tree = useTempTrees();
 describe('imageform validate', () => {
   it('prints "N resources valid" and exits 0', async () => {
     const root = tree({ 'infra/a.yaml': `${IMAGE}---\n${IMAGE.replace('name: web', 'name: app')}` });
-    expect(await runValidate(validate, ['infra'], root)).toEqual({ code: 0, stdout: '2 resources valid\n', stderr: '' });
+    expect(await runValidate(validate, ['infra'], root)).toEqual({
+      code: 0,
+      stdout: '2 resources valid\n',
+      stderr: '',
+    });
   });
 
   it('defaults to the current directory', async () => {
@@ -33,7 +37,8 @@ describe('imageform validate', () => {
     expect(await runValidate(validate, ['infra'], root)).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'infra/images/base.yaml:5:3: unknown field spec.operating_sytem in image (did you mean "operating_system"?)\n',
+      stderr:
+        'infra/images/base.yaml:5:3: unknown field spec.operating_sytem in image (did you mean "operating_system"?)\n',
     });
   });
 
@@ -41,7 +46,14 @@ describe('imageform validate', () => {
     let stderr = '';
     const err = new PassThrough();
     err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await run({ argv: ['validate', 'a', 'b'], cwd: tree({}), env: {}, stdin: new PassThrough(), stdout: new PassThrough(), stderr: err });
+    const code = await run({
+      argv: ['validate', 'a', 'b'],
+      cwd: tree({}),
+      env: {},
+      stdin: new PassThrough(),
+      stdout: new PassThrough(),
+      stderr: err,
+    });
     await new Promise((resolve) => setImmediate(resolve));
     expect(code).toBe(1);
     expect(stderr).toBe('error: validate: expected one directory, got 2 arguments (imageform validate [DIR])\n');

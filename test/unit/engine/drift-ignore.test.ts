@@ -56,7 +56,16 @@ describe('parseIgnoreRules', () => {
   });
 
   it('reports bad addresses, unknown kinds, bad dates and unknown options all at once', () => {
-    expect(errorsOf(['imagee.web name # r', 'image.web name until=2027-02-31 # r', 'image.web name untill=2027-01-01 # r', 'web # r'].join('\n'))).toEqual([
+    expect(
+      errorsOf(
+        [
+          'imagee.web name # r',
+          'image.web name until=2027-02-31 # r',
+          'image.web name untill=2027-01-01 # r',
+          'web # r',
+        ].join('\n'),
+      ),
+    ).toEqual([
       '.imageform-driftignore:1:1: unknown kind "imagee" in "imagee.web" (did you mean "image"?)',
       '.imageform-driftignore:2:22: "2027-02-31" is not a date (write until=YYYY-MM-DD or a full ISO 8601 timestamp with offset)',
       '.imageform-driftignore:3:16: unknown option "untill=2027-01-01" (did you mean "until=YYYY-MM-DD"?)',
@@ -69,7 +78,9 @@ describe('applyIgnoreRules', () => {
   const now = new Date('2026-06-01T12:00:00Z');
 
   it('hides matching fields, keeps the rest, and drops entries left with nothing', () => {
-    const rules = parseIgnoreRules('image.web name # renamed by ops\nimage_export_job.* storage_bucket # moving buckets\n');
+    const rules = parseIgnoreRules(
+      'image.web name # renamed by ops\nimage_export_job.* storage_bucket # moving buckets\n',
+    );
     const result = applyIgnoreRules(drift, rules, now);
     expect(result.ignored).toBe(2);
     expect(result.expired).toEqual([]);
@@ -103,7 +114,7 @@ describe('applyIgnoreRules', () => {
 });
 
 describe('baselineRules', () => {
-  it('writes one rule per drifted field that parses back and hides all of today\'s drift', () => {
+  it("writes one rule per drifted field that parses back and hides all of today's drift", () => {
     const now = new Date('2026-06-01T12:00:00Z');
     const text = baselineRules(drift, now, 'accepted during adoption', { expires: '2026-09-01' });
     expect(text).toMatchInlineSnapshot(`

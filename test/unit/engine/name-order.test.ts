@@ -16,29 +16,56 @@ function create(address: string, name: string): ResourceChange {
 }
 
 function jobRename(address: string, imageId: string, before: string, after: string): ResourceChange {
-  return { ...rename(address, before, after), kind: 'image_export_job', fields: [{ path: 'image', before: imageId, after: imageId }, { path: 'name', before, after }] };
+  return {
+    ...rename(address, before, after),
+    kind: 'image_export_job',
+    fields: [
+      { path: 'image', before: imageId, after: imageId },
+      { path: 'name', before, after },
+    ],
+  };
 }
 
 describe('nameOrder', () => {
   it('orders a chain: each taker waits for the rename that frees its name; no temporary name', () => {
-    const order = nameOrder([rename('image.a', 'n1', 'n2'), rename('image.b', 'n2', 'n3'), create('image.c', 'n1')], STATE);
-    expect([...order.after].sort()).toEqual([['image.a', 'image.b'], ['image.c', 'image.a']]);
+    const order = nameOrder(
+      [rename('image.a', 'n1', 'n2'), rename('image.b', 'n2', 'n3'), create('image.c', 'n1')],
+      STATE,
+    );
+    expect([...order.after].sort()).toEqual([
+      ['image.a', 'image.b'],
+      ['image.c', 'image.a'],
+    ]);
     expect(order.aside.size).toBe(0);
     expect(order.notes).toEqual([]);
   });
 
   it('breaks a ring of three at its first address, through a temporary name', () => {
-    const order = nameOrder([rename('image.c', 'n3', 'n1'), rename('image.a', 'n1', 'n2'), rename('image.b', 'n2', 'n3')], STATE);
+    const order = nameOrder(
+      [rename('image.c', 'n3', 'n1'), rename('image.a', 'n1', 'n2'), rename('image.b', 'n2', 'n3')],
+      STATE,
+    );
     expect([...order.aside]).toEqual([['image.a', temporaryName('id-image.a')]]);
     // c takes a's old name once a has moved aside; b takes c's; a, last, takes b's.
-    expect(Object.fromEntries(order.after)).toEqual({ 'image.c': asideStep('image.a'), 'image.b': 'image.c', 'image.a': 'image.b' });
+    expect(Object.fromEntries(order.after)).toEqual({
+      'image.c': asideStep('image.a'),
+      'image.b': 'image.c',
+      'image.a': 'image.b',
+    });
     expect(order.notes).toEqual([
       `image.a, image.b, image.c trade names in a ring: image.a is first renamed to the temporary name "${temporaryName('id-image.a')}", then each takes its new name`,
     ]);
   });
 
   it('keeps export job names apart per image, and image names apart from job names', () => {
-    const order = nameOrder([jobRename('image_export_job.a', 'img-1', 'x', 'y'), jobRename('image_export_job.b', 'img-2', 'y', 'x'), rename('image.c', 'y', 'x')], STATE);
+    const order = nameOrder(
+      [
+        jobRename('image_export_job.a', 'img-1', 'x', 'y'),
+        jobRename('image_export_job.b', 'img-2', 'y', 'x'),
+        rename('image.c', 'y', 'x'),
+      ],
+      STATE,
+    );
     expect(order.after.size).toBe(0);
     expect(order.aside.size).toBe(0);
   });
@@ -64,7 +91,9 @@ describe('makePlan with a swap of names', () => {
   });
 
   it('--target of one half brings the other along, whose rename frees the name it takes', () => {
-    const result = makePlan(documents(yaml), managed, snapshot('2030-06-01T00:00:00Z', [a, b]), { targets: ['image.a'] });
+    const result = makePlan(documents(yaml), managed, snapshot('2030-06-01T00:00:00Z', [a, b]), {
+      targets: ['image.a'],
+    });
     expect(result.plan.changes.map((change) => change.address)).toEqual(['image.a', 'image.b']);
   });
 });

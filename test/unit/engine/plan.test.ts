@@ -54,7 +54,7 @@ describe('create', () => {
     expect(result.diagnostics[0]!.hint).toBe(`to manage it, import it: imageform import image.web ${existing.id}`);
   });
 
-  it('refuses a new date that is not after the cloud\'s clock', () => {
+  it("refuses a new date that is not after the cloud's clock", () => {
     const result = makePlan(documents(imageYaml('web', `  deprecation_at: "${PAST}"\n`)), state(), snapshot(NOW));
     expect(result.diagnostics.map((d) => d.code)).toEqual(['plan.date-not-future']);
     expect(result.diagnostics[0]!.location).toMatchObject({ file: 'images.yaml', line: 6 });
@@ -80,12 +80,16 @@ describe('no changes', () => {
     ['2031-01-01T00:00:00Z', '2031-01-01T00:00:00.000Z'],
     ['2031-01-01T00:00:00Z', '2031-01-01T01:00:00+01:00'],
   ])('compares dates as instants: %s equals %s', (inCloud, inFile) => {
-    const result = planFor(imageYaml('web', `  deprecation_at: "${inFile}"\n`), [cloudImage({ name: 'web', deprecation_at: inCloud })]);
+    const result = planFor(imageYaml('web', `  deprecation_at: "${inFile}"\n`), [
+      cloudImage({ name: 'web', deprecation_at: inCloud }),
+    ]);
     expect(result.plan.changes).toEqual([]);
   });
 
   it('never diffs a date whose key is absent', () => {
-    const result = planFor(imageYaml('web'), [cloudImage({ name: 'web', deprecation_at: FUTURE, obsolescence_at: LATER })]);
+    const result = planFor(imageYaml('web'), [
+      cloudImage({ name: 'web', deprecation_at: FUTURE, obsolescence_at: LATER }),
+    ]);
     expect(result.plan.changes).toEqual([]);
   });
 
@@ -107,8 +111,12 @@ describe('tri-state dates and predicted status', () => {
   });
 
   it('null cancels a scheduled date', () => {
-    const result = planFor(imageYaml('web', '  deprecation_at: null\n'), [cloudImage({ name: 'web', deprecation_at: FUTURE })]);
-    expect(change(result.plan.changes, 'image.web')!.fields).toEqual([{ path: 'deprecation_at', before: FUTURE, after: null }]);
+    const result = planFor(imageYaml('web', '  deprecation_at: null\n'), [
+      cloudImage({ name: 'web', deprecation_at: FUTURE }),
+    ]);
+    expect(change(result.plan.changes, 'image.web')!.fields).toEqual([
+      { path: 'deprecation_at', before: FUTURE, after: null },
+    ]);
   });
 
   it('deprecation_at: null reverts deprecated to available', () => {
@@ -126,7 +134,10 @@ describe('tri-state dates and predicted status', () => {
 
   it('both null revert obsolete all the way to available', () => {
     const image = cloudImage({ name: 'web', status: 'obsolete', deprecation_at: EARLIER, obsolescence_at: PAST });
-    const update = change(planFor(imageYaml('web', '  deprecation_at: null\n  obsolescence_at: null\n'), [image]).plan.changes, 'image.web')!;
+    const update = change(
+      planFor(imageYaml('web', '  deprecation_at: null\n  obsolescence_at: null\n'), [image]).plan.changes,
+      'image.web',
+    )!;
     expect(update.status).toEqual({ before: 'obsolete', after: 'available' });
     expect(update.fields.map((f) => f.path)).toEqual(['deprecation_at', 'obsolescence_at']);
   });
@@ -155,11 +166,17 @@ describe('replace', () => {
     const yaml = imageYaml('web').replace(FILE, 'cos://us-south/b/web-v2.qcow2');
     const replace = change(planFor(yaml).plan.changes, 'image.web')!;
     expect(replace.action).toBe('replace');
-    expect(replace.fields).toEqual([{ path: 'file', before: FILE, after: 'cos://us-south/b/web-v2.qcow2', forces_replacement: true }]);
+    expect(replace.fields).toEqual([
+      { path: 'file', before: FILE, after: 'cos://us-south/b/web-v2.qcow2', forces_replacement: true },
+    ]);
   });
 
   it('replaces a failed image and says why', () => {
-    const image = cloudImage({ name: 'web', status: 'failed', status_reasons: [{ code: 'image_data_corrupted', message: 'bad data' }] });
+    const image = cloudImage({
+      name: 'web',
+      status: 'failed',
+      status_reasons: [{ code: 'image_data_corrupted', message: 'bad data' }],
+    });
     const replace = change(planFor(imageYaml('web'), [image]).plan.changes, 'image.web')!;
     expect(replace.action).toBe('replace');
     expect(replace.reason).toContain('image_data_corrupted');
@@ -173,7 +190,12 @@ describe('replace', () => {
       documents(yaml),
       state({
         'image.web': managedImage(image, FILE),
-        'image_export_job.web-export': { kind: 'image_export_job', id: job.id, attributes: { ...job, image_id: image.id }, dependencies: ['image.web'] },
+        'image_export_job.web-export': {
+          kind: 'image_export_job',
+          id: job.id,
+          attributes: { ...job, image_id: image.id },
+          dependencies: ['image.web'],
+        },
       }),
       snapshot(NOW, [image], { [image.id]: [job] }),
     );
@@ -186,7 +208,11 @@ describe('replace', () => {
 
   it('adopts write-only inputs after an import instead of replacing, and says so', () => {
     const image = cloudImage({ name: 'web' });
-    const result = makePlan(documents(imageYaml('web')), state({ 'image.web': { kind: 'image', id: image.id, attributes: { ...image } } }), snapshot(NOW, [image]));
+    const result = makePlan(
+      documents(imageYaml('web')),
+      state({ 'image.web': { kind: 'image', id: image.id, attributes: { ...image } } }),
+      snapshot(NOW, [image]),
+    );
     expect(result.plan.changes).toEqual([]);
     expect(result.plan.notes?.[0]).toContain('adopted without replacing');
   });
@@ -196,13 +222,18 @@ describe('delete, forget and protection', () => {
   it('deletes a resource whose document was removed', () => {
     const image = cloudImage({ name: 'web' });
     const result = makePlan([], state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image]));
-    expect(result.plan.changes).toEqual([expect.objectContaining({ address: 'image.web', action: 'delete', id: image.id })]);
+    expect(result.plan.changes).toEqual([
+      expect.objectContaining({ address: 'image.web', action: 'delete', id: image.id }),
+    ]);
     expect(result.plan.summary.destroy).toBe(1);
   });
 
   it('forgets under deletion_policy orphan recorded in state', () => {
     const image = cloudImage({ name: 'web' });
-    const entry = { ...managedImage(image, FILE), lifecycle: { prevent_destroy: false, deletion_policy: 'orphan' as const } };
+    const entry = {
+      ...managedImage(image, FILE),
+      lifecycle: { prevent_destroy: false, deletion_policy: 'orphan' as const },
+    };
     const result = makePlan([], state({ 'image.web': entry }), snapshot(NOW, [image]));
     expect(result.plan.changes[0]).toMatchObject({ action: 'forget' });
     expect(result.plan.summary).toMatchObject({ destroy: 0, forget: 1 });
@@ -210,7 +241,10 @@ describe('delete, forget and protection', () => {
 
   it('prevent_destroy recorded in state still refuses after the document is gone', () => {
     const image = cloudImage({ name: 'web' });
-    const entry = { ...managedImage(image, FILE), lifecycle: { prevent_destroy: true, deletion_policy: 'delete' as const } };
+    const entry = {
+      ...managedImage(image, FILE),
+      lifecycle: { prevent_destroy: true, deletion_policy: 'delete' as const },
+    };
     const result = makePlan([], state({ 'image.web': entry }), snapshot(NOW, [image]));
     expect(result.diagnostics.map((d) => d.code)).toEqual(['plan.prevent-destroy']);
   });
@@ -223,7 +257,12 @@ describe('delete, forget and protection', () => {
 
   it('destroy plans a delete for everything in state', () => {
     const image = cloudImage({ name: 'web' });
-    const result = makePlan(documents(imageYaml('web')), state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image]), { destroy: true });
+    const result = makePlan(
+      documents(imageYaml('web')),
+      state({ 'image.web': managedImage(image, FILE) }),
+      snapshot(NOW, [image]),
+      { destroy: true },
+    );
     expect(result.plan.changes.map((c) => c.action)).toEqual(['delete']);
   });
 });
@@ -232,9 +271,17 @@ describe('drift', () => {
   it('reports a rename made outside imageform, and plans it back', () => {
     const recorded = cloudImage({ name: 'web' });
     const renamed = { ...recorded, name: 'web-by-hand' };
-    const result = makePlan(documents(imageYaml('web')), state({ 'image.web': managedImage(recorded, FILE) }), snapshot(NOW, [renamed]));
-    expect(result.plan.drift).toEqual([{ address: 'image.web', fields: [{ path: 'name', before: 'web', after: 'web-by-hand' }] }]);
-    expect(change(result.plan.changes, 'image.web')!.fields).toEqual([{ path: 'name', before: 'web-by-hand', after: 'web' }]);
+    const result = makePlan(
+      documents(imageYaml('web')),
+      state({ 'image.web': managedImage(recorded, FILE) }),
+      snapshot(NOW, [renamed]),
+    );
+    expect(result.plan.drift).toEqual([
+      { address: 'image.web', fields: [{ path: 'name', before: 'web', after: 'web-by-hand' }] },
+    ]);
+    expect(change(result.plan.changes, 'image.web')!.fields).toEqual([
+      { path: 'name', before: 'web-by-hand', after: 'web' },
+    ]);
   });
 
   it('reports an unreadable object as gone and plans its create with the reason', () => {
@@ -243,31 +290,47 @@ describe('drift', () => {
     seen.goneImages.add(recorded.id);
     const result = makePlan(documents(imageYaml('web')), state({ 'image.web': managedImage(recorded, FILE) }), seen);
     expect(result.plan.drift).toEqual([{ address: 'image.web', fields: [], gone: true }]);
-    expect(change(result.plan.changes, 'image.web')).toMatchObject({ action: 'create', reason: expect.stringContaining('404') });
+    expect(change(result.plan.changes, 'image.web')).toMatchObject({
+      action: 'create',
+      reason: expect.stringContaining('404'),
+    });
   });
 
   it('a scheduled date taking effect is not drift', () => {
     const recorded = cloudImage({ name: 'web', deprecation_at: PAST });
     const now = { ...recorded, status: 'deprecated' };
-    const result = makePlan(documents(imageYaml('web', `  deprecation_at: "${PAST}"\n`)), state({ 'image.web': managedImage(recorded, FILE) }), snapshot(NOW, [now]));
+    const result = makePlan(
+      documents(imageYaml('web', `  deprecation_at: "${PAST}"\n`)),
+      state({ 'image.web': managedImage(recorded, FILE) }),
+      snapshot(NOW, [now]),
+    );
     expect(result.plan.drift).toEqual([]);
     expect(result.plan.changes).toEqual([]);
   });
 
   it('refresh-only plans no changes but keeps the drift', () => {
     const recorded = cloudImage({ name: 'web' });
-    const result = makePlan(documents(imageYaml('web')), state({ 'image.web': managedImage(recorded, FILE) }), snapshot(NOW, [{ ...recorded, name: 'x' }]), { refreshOnly: true });
+    const result = makePlan(
+      documents(imageYaml('web')),
+      state({ 'image.web': managedImage(recorded, FILE) }),
+      snapshot(NOW, [{ ...recorded, name: 'x' }]),
+      { refreshOnly: true },
+    );
     expect(result.plan.changes).toEqual([]);
     expect(result.plan.drift).toHaveLength(1);
   });
 });
 
 describe('immediate status changes', () => {
-  const statusYaml = (kind: string) => `${imageYaml('web')}---\nkind: ${kind}\nname: web\nspec:\n  image: \${image.web.id}\n`;
+  const statusYaml = (kind: string) =>
+    `${imageYaml('web')}---\nkind: ${kind}\nname: web\nspec:\n  image: \${image.web.id}\n`;
 
   it('plans a deprecate with its predicted status', () => {
     const result = planFor(statusYaml('image_deprecate'));
-    expect(change(result.plan.changes, 'image_deprecate.web')).toMatchObject({ action: 'create', status: { before: 'available', after: 'deprecated' } });
+    expect(change(result.plan.changes, 'image_deprecate.web')).toMatchObject({
+      action: 'create',
+      status: { before: 'available', after: 'deprecated' },
+    });
   });
 
   it('refuses an immediate deprecation while an obsolescence is scheduled', () => {
@@ -276,7 +339,10 @@ describe('immediate status changes', () => {
   });
 
   it('allows it when the same plan cancels the scheduled change', () => {
-    const yaml = statusYaml('image_obsolete').replace('operating_system: ubuntu-24-04-amd64\n', 'operating_system: ubuntu-24-04-amd64\n  deprecation_at: null\n');
+    const yaml = statusYaml('image_obsolete').replace(
+      'operating_system: ubuntu-24-04-amd64\n',
+      'operating_system: ubuntu-24-04-amd64\n  deprecation_at: null\n',
+    );
     const result = planFor(yaml, [cloudImage({ name: 'web', deprecation_at: FUTURE })]);
     expect(result.diagnostics).toEqual([]);
     expect(change(result.plan.changes, 'image_obsolete.web')!.action).toBe('create');
@@ -296,12 +362,22 @@ describe('immediate status changes', () => {
       documents(statusYaml('image_deprecate')),
       state({
         'image.web': managedImage(image, FILE),
-        'image_deprecate.web': { kind: 'image_deprecate', id: image.id, attributes: { image: image.id, status: 'deprecated' }, dependencies: ['image.web'] },
+        'image_deprecate.web': {
+          kind: 'image_deprecate',
+          id: image.id,
+          attributes: { image: image.id, status: 'deprecated' },
+          dependencies: ['image.web'],
+        },
       }),
       snapshot(NOW, [image]),
     );
-    expect(result.plan.drift).toEqual([{ address: 'image_deprecate.web', fields: [{ path: 'status', before: 'deprecated', after: 'available' }] }]);
-    expect(change(result.plan.changes, 'image_deprecate.web')).toMatchObject({ action: 'create', reason: expect.stringContaining('outside imageform') });
+    expect(result.plan.drift).toEqual([
+      { address: 'image_deprecate.web', fields: [{ path: 'status', before: 'deprecated', after: 'available' }] },
+    ]);
+    expect(change(result.plan.changes, 'image_deprecate.web')).toMatchObject({
+      action: 'create',
+      reason: expect.stringContaining('outside imageform'),
+    });
   });
 });
 
@@ -312,12 +388,28 @@ describe('export jobs', () => {
   it('renames in place and replaces on a format change', () => {
     const image = cloudImage({ name: 'web' });
     const job = exportJob({ name: 'old-name' });
-    const entry = { kind: 'image_export_job' as const, id: job.id, attributes: { ...job, image_id: image.id }, dependencies: ['image.web'] };
+    const entry = {
+      kind: 'image_export_job' as const,
+      id: job.id,
+      attributes: { ...job, image_id: image.id },
+      dependencies: ['image.web'],
+    };
     const base = { 'image.web': managedImage(image, FILE), 'image_export_job.web-export': entry };
     const seen = () => snapshot(NOW, [image], { [image.id]: [job] });
-    const rename = makePlan(documents(`${imageYaml('web')}---\n${jobYaml('web-export', '  name: new-name\n')}`), state(base), seen());
-    expect(change(rename.plan.changes, 'image_export_job.web-export')).toMatchObject({ action: 'update', fields: [{ path: 'name', before: 'old-name', after: 'new-name' }] });
-    const format = makePlan(documents(`${imageYaml('web')}---\n${jobYaml('web-export', '  name: old-name\n  format: vhd\n')}`), state(base), seen());
+    const rename = makePlan(
+      documents(`${imageYaml('web')}---\n${jobYaml('web-export', '  name: new-name\n')}`),
+      state(base),
+      seen(),
+    );
+    expect(change(rename.plan.changes, 'image_export_job.web-export')).toMatchObject({
+      action: 'update',
+      fields: [{ path: 'name', before: 'old-name', after: 'new-name' }],
+    });
+    const format = makePlan(
+      documents(`${imageYaml('web')}---\n${jobYaml('web-export', '  name: old-name\n  format: vhd\n')}`),
+      state(base),
+      seen(),
+    );
     expect(change(format.plan.changes, 'image_export_job.web-export')!.action).toBe('replace');
   });
 
@@ -327,24 +419,50 @@ describe('export jobs', () => {
     const yaml = `${imageYaml('web')}---\n${jobYaml('a')}---\n${jobYaml('b')}`;
     const result = planFor(yaml, [image]);
     expect(result.diagnostics).toEqual([]);
-    const crowded = makePlan(documents(yaml), state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image], { [image.id]: existing }));
+    const crowded = makePlan(
+      documents(yaml),
+      state({ 'image.web': managedImage(image, FILE) }),
+      snapshot(NOW, [image], { [image.id]: existing }),
+    );
     expect(crowded.diagnostics.map((d) => d.code)).toEqual(['plan.export-limit-total']);
   });
 
   it('queues more active jobs than the cloud runs at once, and refuses only those nobody waits for', () => {
     const image = cloudImage({ name: 'web' });
-    const six = (extra = '') => [imageYaml('web'), ...Array.from({ length: 6 }, (_, i) => jobYaml(`j${i}`, extra))].join('---\n');
+    const six = (extra = '') =>
+      [imageYaml('web'), ...Array.from({ length: 6 }, (_, i) => jobYaml(`j${i}`, extra))].join('---\n');
     const running = [exportJob({ name: 'outside', status: 'running' })];
-    const queued = makePlan(documents(six()), state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image], { [image.id]: running }));
+    const queued = makePlan(
+      documents(six()),
+      state({ 'image.web': managedImage(image, FILE) }),
+      snapshot(NOW, [image], { [image.id]: running }),
+    );
     expect(queued.diagnostics).toEqual([]);
-    expect(queued.plan.notes).toEqual(['image.web: 6 export jobs: at most 4 run at once (the cloud allows 5 active per image, 1 already active); the rest wait']);
-    const unwaited = makePlan(documents(six('  wait: false\n')), state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image]));
+    expect(queued.plan.notes).toEqual([
+      'image.web: 6 export jobs: at most 4 run at once (the cloud allows 5 active per image, 1 already active); the rest wait',
+    ]);
+    const unwaited = makePlan(
+      documents(six('  wait: false\n')),
+      state({ 'image.web': managedImage(image, FILE) }),
+      snapshot(NOW, [image]),
+    );
     expect(unwaited.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['plan.export-limit-active', `image_export_job.j5: image ${image.id} would have 6 active export jobs (0 already active, 6 planned with wait: false); the cloud allows 5 at a time per image`],
+      [
+        'plan.export-limit-active',
+        `image_export_job.j5: image ${image.id} would have 6 active export jobs (0 already active, 6 planned with wait: false); the cloud allows 5 at a time per image`,
+      ],
     ]);
     // Four that are not awaited and one running fill the image: a waited job could never start.
-    const full = [imageYaml('web'), ...Array.from({ length: 4 }, (_, i) => jobYaml(`n${i}`, '  wait: false\n')), jobYaml('w')].join('---\n');
-    const blocked = makePlan(documents(full), state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image], { [image.id]: running }));
+    const full = [
+      imageYaml('web'),
+      ...Array.from({ length: 4 }, (_, i) => jobYaml(`n${i}`, '  wait: false\n')),
+      jobYaml('w'),
+    ].join('---\n');
+    const blocked = makePlan(
+      documents(full),
+      state({ 'image.web': managedImage(image, FILE) }),
+      snapshot(NOW, [image], { [image.id]: running }),
+    );
     expect(blocked.diagnostics.map((d) => d.code)).toEqual(['plan.export-limit-active']);
     expect(blocked.diagnostics[0]!.message).toContain('has no room to run 1 more export jobs');
   });
