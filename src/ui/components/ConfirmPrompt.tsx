@@ -56,7 +56,7 @@ export function ConfirmPrompt({
             {line}
           </Text>
         ))}
-      <Text> imageform will perform the actions described above.</Text>
+      <Text>{'  imageform will perform the actions described above.'}</Text>
       <Text>
         {'  Type '}
         <Text bold>yes</Text>
