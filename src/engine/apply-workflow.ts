@@ -82,7 +82,7 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
       await applyRefreshOnly(snapshot, session.backend, state, result.documents);
       host.notify({
         type: 'apply-finished',
-        counts: { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 },
+        counts: { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0, awaited: 0 },
         failed: 0,
         operation,
       });

@@ -8,7 +8,7 @@ import type { ResourceState, StateBackend, StateDocument } from '../state/state.
 import type { ApplyCounts, EngineHost } from './events.js';
 import { queueExports } from './export-queue.js';
 import { asideStep, nameOrder } from './name-order.js';
-import { settleOperationIntents, withOperationIntent, withoutOperationIntent } from './operation-intents.js';
+import { refused, settleOperationIntents, withOperationIntent, withoutOperationIntent } from './operation-intents.js';
 import { documentDependencies, resolveSpec, type PlanResult } from './plan.js';
 import type { Action, ResourceChange } from './plan-types.js';
 import type { CloudSnapshot } from './snapshot.js';
@@ -300,7 +300,7 @@ export async function applyPlan(
   const writer = new StateWriter(options.backend, options.state);
   await writer.recordAll((resources) => recordRefresh(resources, snapshot, result.documents));
 
-  const counts: ApplyCounts = { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 };
+  const counts: ApplyCounts = { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0, awaited: 0 };
   const failures: { address: string; message: string }[] = [];
   const changes = result.plan.changes;
   const deleting = new Set(
@@ -347,7 +347,14 @@ export async function applyPlan(
   };
   const elapsed = (address: string): number =>
     Math.round(performance.now() - (started.get(address) ?? performance.now()));
+  const dropRefusedIntent = async (address: string, err: unknown): Promise<void> => {
+    const entry = writer.current.resources[address];
+    if (entry?.operation && refused(err))
+      await writer.record(address, withoutOperationIntent(entry)).catch(() => undefined);
+  };
   const fail = (change: ResourceChange, err: unknown): false => {
+    // A swap's temporary-name step and its final step share an address: report its first failure, not a skip.
+    if (failures.some((failure) => failure.address === change.address)) return false;
     const message = oneLine(err);
     failures.push({ address: change.address, message });
     host.notify({
@@ -388,6 +395,7 @@ export async function applyPlan(
         });
         return true;
       } catch (err) {
+        await dropRefusedIntent(change.address, err);
         return fail(change, err);
       }
     },
@@ -436,6 +444,7 @@ export async function applyPlan(
         if (change.action === 'create') counts.added++;
         else if (change.action === 'update') counts.changed++;
         else if (change.action === 'replace') counts.replaced++;
+        else if (change.action === 'await') counts.awaited++;
         host.notify({
           type: 'resource-finished',
           address: change.address,
@@ -445,6 +454,7 @@ export async function applyPlan(
         });
         return true;
       } catch (err) {
+        await dropRefusedIntent(change.address, err);
         return fail(change, err);
       }
     },

@@ -18,14 +18,19 @@ function changeAsEntry(change: ResourceChange): DriftEntry {
     : { address: change.address, fields: [], gone: true };
 }
 
+/** An object a cut-off apply left unfinished is awaited by the next apply: nothing changed outside imageform. */
+function differing(plan: Plan): ResourceChange[] {
+  return plan.changes.filter((change) => change.action !== 'await');
+}
+
 export function driftReport(plan: Plan, rules: readonly IgnoreRule[], now: Date): DriftReportResult {
   const drift = applyIgnoreRules(plan.drift, rules, now);
-  const changeEntries = applyIgnoreRules(plan.changes.map(changeAsEntry), rules, now);
+  const changeEntries = applyIgnoreRules(differing(plan).map(changeAsEntry), rules, now);
   const goneIgnored = new Set(plan.drift.filter((entry) => entry.gone).map((entry) => entry.address));
   for (const entry of drift.drift) goneIgnored.delete(entry.address);
   const kept = new Map(changeEntries.drift.map((entry) => [entry.address, entry]));
   const changes: ResourceChange[] = [];
-  for (const change of plan.changes) {
+  for (const change of differing(plan)) {
     const entry = kept.get(change.address);
     // A create that only recreates an object whose disappearance is accepted is accepted with it.
     if (!entry || (goneIgnored.has(change.address) && change.action === 'create')) continue;
@@ -40,5 +45,5 @@ export function driftReport(plan: Plan, rules: readonly IgnoreRule[], now: Date)
 
 /** Rules that accept everything the report shows today. */
 export function baselineFor(plan: Plan, now: Date, reason: string): string {
-  return baselineRules([...plan.drift, ...plan.changes.map(changeAsEntry)], now, reason);
+  return baselineRules([...plan.drift, ...differing(plan).map(changeAsEntry)], now, reason);
 }

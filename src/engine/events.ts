@@ -21,6 +21,8 @@ export interface ApplyCounts {
   replaced: number;
   destroyed: number;
   forgotten: number;
+  /** Objects a cut-off apply left unfinished, waited for until done. */
+  awaited: number;
 }
 
 export interface EngineHost {

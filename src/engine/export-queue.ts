@@ -31,7 +31,8 @@ interface Group {
   unwaited: PlannedResource[];
 }
 
-function referencedImage(document: ResourceDocument | undefined): string | undefined {
+/** The address of the image a document's `spec.image` refers to, when it is a reference. */
+export function referencedImage(document: ResourceDocument | undefined): string | undefined {
   if (!document) return undefined;
   return referencesIn(document.spec).find((found) => found.path[0] === 'image')?.reference.address;
 }

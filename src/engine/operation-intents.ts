@@ -1,3 +1,4 @@
+import { CloudError } from '../provider/provider.js';
 import type { ResourceState } from '../state/state.js';
 import type { CloudSnapshot } from './snapshot.js';
 
@@ -15,9 +16,17 @@ export function withoutOperationIntent(entry: ResourceState): ResourceState {
 }
 
 /**
+ * The cloud answered the call with a refusal (a 4xx other than a timeout or a throttle): the operation did not happen,
+ * so its intent is dropped at once rather than hiding the resource's drift until the next apply settles it.
+ */
+export function refused(err: unknown): boolean {
+  return err instanceof CloudError && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429;
+}
+
+/**
  * Settle intents left by an earlier run against what the refresh saw. An update's result is what the refresh just
- * recorded, and the plan redoes whatever is still wanted. A delete whose image is still there and not being
- * deleted never reached the cloud; one whose image is gone or going stays recorded until the delete step (or a
+ * recorded, and the plan redoes whatever is still wanted. A delete whose object is still there and not being
+ * deleted never reached the cloud; one whose object is gone or going stays recorded until the delete step (or a
  * create replacing it) settles it.
  */
 export function settleOperationIntents(resources: Record<string, ResourceState>, snapshot: CloudSnapshot): boolean {
@@ -25,13 +34,29 @@ export function settleOperationIntents(resources: Record<string, ResourceState>,
   for (const [address, entry] of Object.entries(resources)) {
     const operation = entry.operation;
     if (!operation) continue;
-    const image = entry.kind === 'image' && entry.id ? snapshot.images.get(entry.id) : undefined;
-    const settled = operation.action === 'update' || (image !== undefined && image.status !== 'deleting');
+    const settled = operation.action === 'update' || stillThere(entry, snapshot);
     if (!settled) continue;
-    resources[address] = withoutOperationIntent(entry);
+    const rest = withoutOperationIntent(entry);
+    // The update that ends a swap of names ends its temporary-name intent too, whether its answer came or not.
+    if (operation.action === 'update' && rest.intent?.action === 'rename' && !rest.intent.key) delete rest.intent;
+    resources[address] = rest;
     changed = true;
   }
   return changed;
+}
+
+/**
+/** The object a delete intent names is still there and not being deleted: that delete never reached the cloud. */
+function stillThere(entry: ResourceState, snapshot: CloudSnapshot): boolean {
+  if (!entry.id) return false;
+  if (entry.kind === 'image_export_job') {
+    const imageId = entry.attributes.image_id as string | undefined;
+    const job = imageId ? snapshot.exportJobs.get(imageId)?.find((candidate) => candidate.id === entry.id) : undefined;
+    return job !== undefined && job.status !== 'deleting';
+  }
+  // An image, or a status action on one (its delete is a revert, which the plan redoes while still wanted).
+  const image = snapshot.images.get(entry.id);
+  return image !== undefined && image.status !== 'deleting';
 }
 
 /**

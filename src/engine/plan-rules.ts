@@ -1,10 +1,9 @@
 import type { ResourceDocument } from '../config/model.js';
-import { referencesIn } from '../config/references.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { exportFormat } from '../resources/image-export-job.js';
 import type { PlannedResource } from '../resources/types.js';
 import type { StateDocument } from '../state/state.js';
-import { EXPORT_LIMITS } from './export-queue.js';
+import { EXPORT_LIMITS, referencedImage } from './export-queue.js';
 import { scheduled } from './lifecycle.js';
 import type { CloudSnapshot } from './snapshot.js';
 
@@ -142,11 +141,6 @@ function namesTaken(input: RuleInput): Diagnostic[] {
 }
 
 /** The image address a document references through its `image` field, if it references a managed image. */
-function referencedImage(document: ResourceDocument | undefined): string | undefined {
-  if (!document) return undefined;
-  return referencesIn(document.spec).find((found) => found.path[0] === 'image')?.reference.address;
-}
-
 function immediateWhileScheduled(input: RuleInput): Diagnostic[] {
   const found: Diagnostic[] = [];
   const now = input.snapshot.now;

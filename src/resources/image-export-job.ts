@@ -279,7 +279,13 @@ async function updateExportJob(context: OperationContext): Promise<void> {
   const imageId = recordedImageId(entry)!;
   const name = exportJobName(context.document!, context.spec!);
   const updated = await context.provider.updateExportJob(imageId, entry.id!, { name });
-  await context.record({ ...withoutRenameIntent(entry), attributes: jobAttributes(updated, imageId) });
+  const recorded = { ...withoutRenameIntent(entry), attributes: jobAttributes(updated, imageId) };
+  await context.record(recorded);
+  // A job a cut-off apply left running is awaited whether or not it is also renamed (as images are).
+  if (context.spec?.wait === false || !ACTIVE_JOB_STATUSES.has(updated.status)) return;
+  const finished = await waitUntilFinished(context, imageId, updated.id, name);
+  await context.record({ ...recorded, attributes: jobAttributes(finished, imageId) });
+  throwIfFailed(finished, name);
 }
 
 /** The first half of a swap of job names, as for images: intent first, then the call. */

@@ -5,8 +5,8 @@ import { fitToWidth } from './wrap.js';
 /** `Apply complete! Resources: ...` or `Apply failed: N of M operations failed.` and one line per error. */
 export function outcomeLines(outcome: ApplyOutcome): string[] {
   if (outcome.failed === 0) {
-    const { added, changed, replaced, destroyed, forgotten } = outcome.counts;
-    const forgot = forgotten > 0 ? `, ${forgotten} forgotten` : '';
+    const { added, changed, replaced, destroyed, forgotten, awaited } = outcome.counts;
+    const forgot = `${forgotten > 0 ? `, ${forgotten} forgotten` : ''}${awaited > 0 ? `, ${awaited} awaited` : ''}`;
     if (outcome.operation === 'destroy') return [`Destroy complete! Resources: ${destroyed} destroyed${forgot}.`];
     return [
       `Apply complete! Resources: ${added} added, ${changed} changed, ${replaced} replaced, ${destroyed} destroyed${forgot}.`,

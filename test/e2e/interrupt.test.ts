@@ -6,10 +6,12 @@ import { describe, expect, it } from 'vitest';
 import {
   API_KEY_ENV,
   CLI,
+  type Cloud,
   collect,
   expectCleanPlan,
   imageCountsByName,
   imageDoc,
+  imagesFile,
   readState,
   removeDir,
   runCli,
@@ -18,7 +20,6 @@ import {
   until,
   useCloud,
   workspace,
-  type Cloud,
 } from '../helpers/e2e.js';
 
 /**
@@ -29,10 +30,6 @@ import {
 const { cloud } = useCloud();
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 const MESSAGE = /Interrupt received: finishing (\d+) operations? in flight; Ctrl-C again stops now/;
-
-function imagesFile(prefix: string, count: number): string {
-  return Array.from({ length: count }, (_, i) => imageDoc(`${prefix}-${i}`)).join('---\n');
-}
 
 /** What an interrupted run must not leave in `.imageform/`: the lock, or a temp file of a state write. */
 async function leftovers(dir: string): Promise<string[]> {

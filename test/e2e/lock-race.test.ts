@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,9 @@ import {
   expectCleanPlan,
   imageCountsByName,
   imageDoc,
+  imagesFile,
+  LOCKED,
+  lockHolder,
   readState,
   removeDir,
   runCli,
@@ -24,22 +27,6 @@ import { spawnLockHolder } from '../state/helpers.js';
  * stopped at the exact step of the race by the IMAGEFORM_TEST_PAUSE hook (it waits on a file, not a clock).
  */
 const { cloud } = useCloud();
-
-const LOCKED = /state is locked by (\S+) \(pid (\d+)\) since (\S+) for "(\w+)"; lock ID ([0-9a-f-]{36})/;
-
-function imagesFile(prefix: string, count: number): string {
-  return Array.from({ length: count }, (_, i) => imageDoc(`${prefix}-${i}`)).join('---\n');
-}
-
-/** The lock's holder: the one file in the `state.lock` directory (or a lock file as older versions wrote it). */
-async function lockHolder(dir: string): Promise<any | undefined> {
-  const path = join(dir, '.imageform', 'state.lock');
-  const holders = await readdir(path).catch(() => undefined);
-  const file = holders ? holders.find((name) => name.endsWith('.json')) : '';
-  if (file === undefined) return undefined;
-  const text = await readFile(file ? join(path, file) : path, 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : JSON.parse(text);
-}
 
 /** A process paused by the hook at `point` (it created the marker file) and the function that lets it go on. */
 async function pausedAt(pauseDir: string, point: string, pid: number): Promise<() => Promise<void>> {

@@ -1,10 +1,13 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   collect,
   imageCountsByName,
   imageDoc,
+  imagesFile,
+  LOCKED,
+  lockHolder,
   readState,
   removeDir,
   runCli,
@@ -18,22 +21,6 @@ import {
 /** Only one apply at a time on a local state: the second is refused with the holder, the time and the lock ID. */
 const { cloud } = useCloud();
 
-const LOCKED = /state is locked by (\S+) \(pid (\d+)\) since (\S+) for "(\w+)"; lock ID ([0-9a-f-]{36})/;
-
-function imagesFile(prefix: string, count: number): string {
-  return Array.from({ length: count }, (_, i) => imageDoc(`${prefix}-${i}`)).join('---\n');
-}
-
-/** The lock's holder: the one file in the `state.lock` directory, or a lock file written as older versions did. */
-async function lockFile(dir: string): Promise<any | undefined> {
-  const path = join(dir, '.imageform', 'state.lock');
-  const holders = await readdir(path).catch(() => undefined);
-  const file = holders ? holders.find((name) => name.endsWith('.json')) : '';
-  if (file === undefined) return undefined;
-  const text = await readFile(file ? join(path, file) : path, 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : JSON.parse(text);
-}
-
 describe('a second apply while one runs', () => {
   it('is refused naming the holder, changes nothing, and the first apply finishes', async () => {
     // The first apply talks through a proxy that keeps its first create unanswered until the test lets it go.
@@ -46,7 +33,7 @@ describe('a second apply while one runs', () => {
       proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
       const first = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy });
       const firstDone = collect(first);
-      const holder = await until(() => lockFile(dir), 'the first apply to take the lock');
+      const holder = await until(() => lockHolder(dir), 'the first apply to take the lock');
       expect(holder).toMatchObject({ pid: first.pid, operation: 'apply' });
 
       const writers = [
@@ -80,7 +67,7 @@ describe('a second apply while one runs', () => {
       const finished = await firstDone;
       expect(finished.code, finished.stderr).toBe(0);
       expect(finished.stdout).toContain('4 added');
-      expect(await lockFile(dir)).toBeUndefined();
+      expect(await lockHolder(dir)).toBeUndefined();
       expect([...(await imageCountsByName(cloud, 'lock-')).values()]).toEqual([1, 1, 1, 1]);
 
       const after = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud: viaProxy });
@@ -150,15 +137,15 @@ describe('a lock held elsewhere', () => {
       });
       expect(wrongId.code).toBe(1);
       expect(wrongId.stderr).toContain(`its ID is ${foreign.id}`);
-      expect(await lockFile(dir)).toEqual(foreign);
+      expect(await lockHolder(dir)).toEqual(foreign);
 
       const withoutForce = await runCli(['force-unlock', foreign.id], { cwd: dir, cloud });
       expect(withoutForce.code).toBe(1);
-      expect(await lockFile(dir)).toEqual(foreign);
+      expect(await lockHolder(dir)).toEqual(foreign);
 
       const unlocked = await runCli(['force-unlock', foreign.id, '--force'], { cwd: dir, cloud });
       expect(unlocked.code, unlocked.stderr).toBe(0);
-      expect(await lockFile(dir)).toBeUndefined();
+      expect(await lockHolder(dir)).toBeUndefined();
 
       const applied = await runCli(['apply', '--auto-approve'], { cwd: dir, cloud });
       expect(applied.code, applied.stderr).toBe(0);

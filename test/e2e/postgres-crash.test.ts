@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type CliResult,
   collect,
   imageCountsByName,
   imageDoc,
+  LOCKED,
   removeDir,
   runCli,
   setFaults,
@@ -13,7 +15,6 @@ import {
   until,
   useCloud,
   workspace,
-  type CliResult,
 } from '../helpers/e2e.js';
 import { startPostgres, type StartedPostgres } from '../helpers/postgres.js';
 
@@ -33,8 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-const LOCKED = /state is locked by (\S+) \(pid (\d+)\) since (\S+) for "(\w+)"; lock ID ([0-9a-f-]{36})/;
 
 function names(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -241,6 +241,24 @@ export function imageDoc(name: string, spec: Record<string, unknown> = {}, lifec
   for (const [key, value] of Object.entries(spec))
     lines.push(`  ${key}: ${value === null ? 'null' : JSON.stringify(value)}`);
   return `${lines.join('\n')}\n${lifecycle}`;
+}
+
+/** `count` image documents named `PREFIX-0` … in one multi-document file. */
+export function imagesFile(prefix: string, count: number): string {
+  return Array.from({ length: count }, (_, i) => imageDoc(`${prefix}-${i}`)).join('---\n');
+}
+
+/** How a refused run names the lock holder: user, pid, since, operation and lock ID. */
+export const LOCKED = /state is locked by (\S+) \(pid (\d+)\) since (\S+) for "(\w+)"; lock ID ([0-9a-f-]{36})/;
+
+/** The local lock's holder: the one file in the `state.lock` directory, or a lock file written as older versions did. */
+export async function lockHolder(dir: string): Promise<any | undefined> {
+  const path = join(dir, '.imageform', 'state.lock');
+  const holders = await readdir(path).catch(() => undefined);
+  const file = holders ? holders.find((name) => name.endsWith('.json')) : '';
+  if (file === undefined) return undefined;
+  const text = await readFile(file ? join(path, file) : path, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : JSON.parse(text);
 }
 
 /** The cloud's current time (its clock may have been moved by earlier tests). */

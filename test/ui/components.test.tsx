@@ -217,7 +217,7 @@ describe('ApplyProgress', () => {
 
   it('ends with the failure count and the errors', () => {
     const outcome: ApplyOutcome = {
-      counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 },
+      counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0, awaited: 0 },
       failed: 1,
       total: 4,
       errors: [{ address: 'image.legacy', message: 'image ended failed: encrypted_data_key could not be unwrapped' }],
@@ -238,7 +238,7 @@ describe('ApplyProgress', () => {
 
   it('ends with the counts when everything worked, forgotten only when there were forgets', () => {
     const outcome = (forgotten: number): ApplyOutcome => ({
-      counts: { added: 2, changed: 1, replaced: 1, destroyed: 0, forgotten },
+      counts: { added: 2, changed: 1, replaced: 1, destroyed: 0, forgotten, awaited: 0 },
       failed: 0,
       total: 4 + forgotten,
       errors: [],

@@ -62,7 +62,7 @@ const applyEvents = (clock: { now: number }): Array<() => EngineEvent> => [
   () => ({ type: 'notice', level: 'warning', message: 'image.base is deprecated; new instances can still use it' }),
   () => ({
     type: 'apply-finished',
-    counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 },
+    counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0, awaited: 0 },
     failed: 1,
   }),
 ];
@@ -132,7 +132,7 @@ describe('plain host', () => {
       host.notify({ type: 'resource-finished', address: 'image.web', action: 'create', id: 'r006-a', elapsedMs: 100 });
       host.notify({
         type: 'apply-finished',
-        counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 },
+        counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0, awaited: 0 },
         failed: 0,
       });
       const lines = stdout.text().trim().split('\n');
@@ -205,7 +205,7 @@ describe('json host', () => {
     expect(stdout.text()).not.toContain('c2VjcmV0');
     expect(lines.at(-1)).toEqual({
       type: 'apply-finished',
-      counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0 },
+      counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0, awaited: 0 },
       failed: 1,
     });
     await expect(host.confirm('?', false)).resolves.toBe(false);
