@@ -130,9 +130,17 @@ describe('an object an interrupted apply left unfinished', () => {
       }),
     ]);
 
+    // Nothing changed outside imageform: the drift job reports no drift (and no 'gone' object) for it.
+    const drift = await runCli(['drift', '--format', 'json'], { cwd: dir, cloud });
+    expect(drift.code, output(drift)).toBe(0);
+    expect(JSON.parse(drift.stdout)).toMatchObject({ drift: [], changes: [] });
+
     const applied = await applyAwaiting(dir, 'image.uf-pending');
     expect(applied.code, output(applied)).toBe(0);
     expect(applied.stdout).toContain(`image.uf-pending: finished (${id})`);
+    expect(applied.stdout).toContain(
+      'Apply complete! Resources: 0 added, 0 changed, 0 replaced, 0 destroyed, 1 awaited.',
+    );
     expect(await entryOf(dir, 'image.uf-pending')).toMatchObject({
       id,
       attributes: { status: 'available', name: 'uf-pending' },
