@@ -39,6 +39,10 @@ const EXIT_APPLY = [
   [1, 'error (bad input, a refused plan, a resource that failed)'],
 ] as const;
 
+/** Flags apply and destroy share: one declaration each, for the parser and the help alike. */
+const autoApprove = { type: 'boolean', help: 'do not ask; needed when stdin is not a terminal' } as const;
+const parallelism = { type: 'string', value: 'N', help: 'at most N operations at once (default 10)' } as const;
+
 const noColor = {
   type: 'boolean',
   help: 'no ANSI colours (as NO_COLOR=1 or TERM=dumb); prompts still ask on a terminal',
@@ -91,8 +95,8 @@ const apply = {
     'Plans, shows the plan, asks for "yes" on a terminal, then creates, updates and deletes. Given a file saved by\n' +
     '"imageform plan --out FILE", carries out exactly that plan, and refuses it if state or the cloud moved on.',
   flags: {
-    'auto-approve': { type: 'boolean', help: 'do not ask; needed when stdin is not a terminal' },
-    parallelism: { type: 'string', value: 'N', help: 'at most N operations at once (default 10)' },
+    'auto-approve': autoApprove,
+    parallelism,
     json: { type: 'boolean', help: 'one JSON object per event on stdout (the plan, each resource, the outcome)' },
     'no-color': noColor,
   },
@@ -107,8 +111,8 @@ const destroy = {
     'Deletes every cloud object imageform manages in this state, dependents first. prevent_destroy refuses;\n' +
     'deletion_policy orphan forgets the object instead of deleting it. Asks for "yes" on a terminal.',
   flags: {
-    'auto-approve': { type: 'boolean', help: 'do not ask; needed when stdin is not a terminal' },
-    parallelism: { type: 'string', value: 'N', help: 'at most N operations at once (default 10)' },
+    'auto-approve': autoApprove,
+    parallelism,
     json: { type: 'boolean', help: 'one JSON object per event on stdout' },
     'no-color': noColor,
   },
