@@ -9,6 +9,7 @@ import {
   type Cloud,
   collect,
   expectCleanPlan,
+  gatedCreates,
   imageCountsByName,
   imageDoc,
   imagesFile,
@@ -80,12 +81,11 @@ describe('an interrupt during apply', () => {
       const proxy = await startLossyProxy(cloud.url);
       const viaProxy = { ...cloud, url: proxy.url };
       const dir = await workspace(viaProxy, { 'images.yaml': imagesFile('ctrlc', 6) });
-      let release = (): void => undefined;
-      const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
+      const { policy: holdCreates, release } = gatedCreates();
       const terminal = inTerminal(['apply', '--auto-approve', '--parallelism', '2'], { cwd: dir, cloud: viaProxy });
       try {
         // Two creates are in flight: the cloud has acted, their answers are held.
-        proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
+        proxy.policy = holdCreates;
         await until(async () => postsSeen(proxy.seen) === 2, 'two creates in flight');
         terminal.type('\x03');
         await until(async () => MESSAGE.test(terminal.output()), 'the interrupt to be announced');

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   collect,
   expectCleanPlan,
+  gatedCreates,
   imageCountsByName,
   imageDoc,
   imagesFile,
@@ -43,8 +44,7 @@ describe('the local lock under a stalled holder', () => {
     const viaProxy = { ...cloud, url: proxy.url };
     const dir = await workspace(viaProxy, { 'images.yaml': imagesFile('stall', 3) });
     const pauseDir = await mkdtemp(join(tmpdir(), 'imageform-pause-'));
-    let release = (): void => undefined;
-    const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
+    const { policy: holdCreates, release } = gatedCreates();
     try {
       // A stale lock: its holder was killed (kill -9) without releasing it.
       const dead = await spawnLockHolder(dir, { backend: 'local' } as never);
@@ -60,7 +60,7 @@ describe('the local lock under a stalled holder', () => {
       const resumeStalled = await pausedAt(pauseDir, 'lock-break', stalled.pid!);
 
       // D breaks the same stale lock, takes the lock, and is kept applying (its first create's answer held).
-      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
+      proxy.policy = holdCreates;
       const taker = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy });
       const takerDone = collect(taker);
       await until(
@@ -99,8 +99,7 @@ describe('the local lock under a stalled holder', () => {
     const viaProxy = { ...cloud, url: proxy.url };
     const dir = await workspace(viaProxy, { 'images.yaml': imagesFile('release', 2) });
     const pauseDir = await mkdtemp(join(tmpdir(), 'imageform-pause-'));
-    let release = (): void => undefined;
-    const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
+    const { policy: holdCreates, release } = gatedCreates();
     try {
       // X applies and stalls between removing its own holder file and removing the lock directory.
       const releasing = spawnCli(['apply', '--auto-approve'], {
@@ -113,7 +112,7 @@ describe('the local lock under a stalled holder', () => {
 
       // Y takes the lock that X has just given up, and keeps it (its first create's answer held).
       await writeFile(join(dir, 'more.yaml'), imageDoc('release-extra'));
-      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
+      proxy.policy = holdCreates;
       const next = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy });
       const nextDone = collect(next);
       await until(
@@ -153,10 +152,9 @@ describe('the local lock under a stalled holder', () => {
     const proxy = await startLossyProxy(cloud.url);
     const viaProxy = { ...cloud, url: proxy.url };
     const dir = await workspace(viaProxy, { 'images.yaml': imagesFile('takenaway', 5) });
-    let release = (): void => undefined;
-    const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
+    const { policy: holdCreates, release } = gatedCreates();
     try {
-      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
+      proxy.policy = holdCreates;
       const apply = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy });
       const applyDone = collect(apply);
       await until(async () => proxy.seen.includes('POST /v1/images'), 'the first create');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   collect,
+  gatedCreates,
   imageCountsByName,
   imageDoc,
   imagesFile,
@@ -27,10 +28,9 @@ describe('a second apply while one runs', () => {
     const proxy = await startLossyProxy(cloud.url);
     const viaProxy = { ...cloud, url: proxy.url };
     const dir = await workspace(viaProxy, { 'images.yaml': imagesFile('lock', 4) });
-    let release = (): void => undefined;
-    const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
+    const { policy: holdCreates, release } = gatedCreates();
     try {
-      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
+      proxy.policy = holdCreates;
       const first = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy });
       const firstDone = collect(first);
       const holder = await until(() => lockHolder(dir), 'the first apply to take the lock');
@@ -84,11 +84,10 @@ describe('a second apply while one runs', () => {
     const proxy = await startLossyProxy(cloud.url);
     const viaProxy = { ...cloud, url: proxy.url };
     const dir = await workspace(viaProxy, { 'images.yaml': imagesFile('race', 3) });
-    let release = (): void => undefined;
-    const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
+    const { policy: holdCreates, release } = gatedCreates();
     try {
       // Whoever wins the lock is held at its first create until the other has been answered.
-      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
+      proxy.policy = holdCreates;
       const runs = [0, 1].map(() =>
         collect(spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, cloud: viaProxy })),
       );

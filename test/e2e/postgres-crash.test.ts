@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CliResult,
   collect,
+  gatedCreates,
   imageCountsByName,
   imageDoc,
   LOCKED,
@@ -131,10 +132,9 @@ describe('PostgreSQL backend: concurrent applies', () => {
     const first = await postgresWorkspace(files, 'team-a', proxy.url);
     const second = await postgresWorkspace(files, 'team-a');
     const other = await postgresWorkspace({ 'images.yaml': imageDoc('pgb-00') }, 'team-b');
-    let release = (): void => undefined;
-    const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
+    const { policy: holdCreates, release } = gatedCreates();
     try {
-      proxy.policy = (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass');
+      proxy.policy = holdCreates;
       const holder = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: first, cloud, env });
       const holderDone = collect(holder);
       // Creating means it holds the lock.

@@ -243,6 +243,19 @@ export function imageDoc(name: string, spec: Record<string, unknown> = {}, lifec
   return `${lines.join('\n')}\n${lifecycle}`;
 }
 
+/**
+ * A proxy policy that holds every image create's answer until `release()`: an apply that reaches its first create
+ * then stays in flight (holding its lock) for as long as a test needs.
+ */
+export function gatedCreates(): { policy: LossyProxy['policy']; release(): void } {
+  let release = (): void => undefined;
+  const gate = new Promise<'pass'>((resolve) => (release = () => resolve('pass')));
+  return {
+    policy: (method, path) => (method === 'POST' && path === '/v1/images' ? gate : 'pass'),
+    release: () => release(),
+  };
+}
+
 /** `count` image documents named `PREFIX-0` … in one multi-document file. */
 export function imagesFile(prefix: string, count: number): string {
   return Array.from({ length: count }, (_, i) => imageDoc(`${prefix}-${i}`)).join('---\n');
