@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type CliResult,
   collect,
@@ -17,24 +17,14 @@ import {
   useCloud,
   workspace,
 } from '../helpers/e2e.js';
-import { startPostgres, type StartedPostgres } from '../helpers/postgres.js';
+import { PG_URL_ENV, usePostgres } from '../helpers/postgres.js';
 
 /**
  * The engine's crash and locking guarantees on the PostgreSQL state backend (issue 6): kill -9 mid-apply, apply
  * again, no twins; two applies on one workspace exclude each other, on two workspaces they both run.
  */
-const URL_ENV = 'E2E_PG_URL';
 const { cloud } = useCloud();
-let server: StartedPostgres;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  server = await startPostgres();
-  env = { [URL_ENV]: server.url };
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const postgres = usePostgres();
 
 function names(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
@@ -44,11 +34,11 @@ function postgresWorkspace(files: Record<string, string>, name: string, endpoint
   return workspace(
     { ...cloud, url: endpoint },
     files,
-    `state:\n  backend: postgres\n  url_env: ${URL_ENV}\n  workspace: ${name}\n`,
+    `state:\n  backend: postgres\n  url_env: ${PG_URL_ENV}\n  workspace: ${name}\n`,
   );
 }
 
-const cli = (dir: string, args: string[]): Promise<CliResult> => runCli(args, { cwd: dir, cloud, env });
+const cli = (dir: string, args: string[]): Promise<CliResult> => runCli(args, { cwd: dir, cloud, env: postgres.env });
 
 async function pulledState(dir: string): Promise<any> {
   const pulled = await cli(dir, ['state', 'pull']);
@@ -74,7 +64,7 @@ describe('PostgreSQL backend: kill -9 mid-apply', () => {
     try {
       await setFaults(cloud, { latency_ms: 40 });
       const postsBefore = await postsOfImages();
-      const child = spawnCli(['apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, cloud, env });
+      const child = spawnCli(['apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, cloud, env: postgres.env });
       const done = collect(child);
       await until(
         async () => (await postsOfImages()) - postsBefore >= 6,
@@ -135,7 +125,11 @@ describe('PostgreSQL backend: concurrent applies', () => {
     const { policy: holdCreates, release } = gatedCreates();
     try {
       proxy.policy = holdCreates;
-      const holder = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: first, cloud, env });
+      const holder = spawnCli(['apply', '--auto-approve', '--parallelism', '1'], {
+        cwd: first,
+        cloud,
+        env: postgres.env,
+      });
       const holderDone = collect(holder);
       // Creating means it holds the lock.
       await until(async () => proxy.seen.includes('POST /v1/images'), 'the first apply to start creating');

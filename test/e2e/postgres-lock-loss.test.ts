@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   collect,
   imageCountsByName,
@@ -13,27 +13,17 @@ import {
   workspace,
   type CliResult,
 } from '../helpers/e2e.js';
-import { startPostgres, type StartedPostgres } from '../helpers/postgres.js';
+import { PG_URL_ENV, usePostgres } from '../helpers/postgres.js';
 
 /**
  * Issue 9, defect 3: a destroy whose PostgreSQL session is terminated mid-way (as force-unlock or a DBA does) has
  * lost its advisory lock. It must start no new operation, say it lost the lock, exit 1, and leave nothing done
  * unrecorded: every image it deleted is either gone from state or recorded as a delete in flight.
  */
-const URL_ENV = 'E2E_PG_URL';
 const { cloud } = useCloud();
-let server: StartedPostgres;
-let env: NodeJS.ProcessEnv;
+const postgres = usePostgres();
 
-beforeAll(async () => {
-  server = await startPostgres();
-  env = { [URL_ENV]: server.url };
-}, 120_000);
-afterAll(async () => {
-  await server?.stop();
-});
-
-const cli = (dir: string, args: string[]): Promise<CliResult> => runCli(args, { cwd: dir, cloud, env });
+const cli = (dir: string, args: string[]): Promise<CliResult> => runCli(args, { cwd: dir, cloud, env: postgres.env });
 
 function expectExit(result: CliResult, code: number): void {
   expect({ code: result.code, stderr: result.stderr, tail: result.stdout.slice(-2000) }).toMatchObject({ code });
@@ -47,7 +37,7 @@ async function pulledState(dir: string): Promise<any> {
 
 /** End every imageform session, as `SELECT pg_terminate_backend(pid)` from another connection does. */
 async function terminateImageformSessions(): Promise<number> {
-  const admin = new pg.Client({ connectionString: server.url });
+  const admin = new pg.Client({ connectionString: postgres.url });
   await admin.connect();
   try {
     const result = await admin.query(
@@ -63,14 +53,18 @@ describe('PostgreSQL backend: the session holding the lock is terminated mid-des
   it('starts nothing more, says it lost the lock, records every delete it made, and the next run settles', async () => {
     const count = 40;
     const names = Array.from({ length: count }, (_, i) => `pglost-${String(i).padStart(2, '0')}`);
-    const settings = `state:\n  backend: postgres\n  url_env: ${URL_ENV}\n  workspace: lock-loss\n`;
+    const settings = `state:\n  backend: postgres\n  url_env: ${PG_URL_ENV}\n  workspace: lock-loss\n`;
     const dir = await workspace(cloud, { 'images.yaml': names.map((name) => imageDoc(name)).join('---\n') }, settings);
     try {
       expectExit(await cli(dir, ['apply', '--auto-approve', '--parallelism', '10']), 0);
       expect((await imageCountsByName(cloud, 'pglost-')).size).toBe(count);
 
       await setFaults(cloud, { latency_ms: 40 });
-      const child = spawnCli(['destroy', '--auto-approve', '--parallelism', '3'], { cwd: dir, cloud, env });
+      const child = spawnCli(['destroy', '--auto-approve', '--parallelism', '3'], {
+        cwd: dir,
+        cloud,
+        env: postgres.env,
+      });
       const done = collect(child);
       await until(
         async () => count - (await imageCountsByName(cloud, 'pglost-')).size >= 6,

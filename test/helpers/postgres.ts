@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -199,4 +200,26 @@ function findFreePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** The variable e2e settings name (`url_env`) for the suite's server. */
+export const PG_URL_ENV = 'E2E_PG_URL';
+
+/** One real PostgreSQL server for a test file, started before its tests and stopped after them. */
+export function usePostgres(): { readonly url: string; readonly env: NodeJS.ProcessEnv } {
+  let server: StartedPostgres | undefined;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get url() {
+      return server!.url;
+    },
+    get env() {
+      return { [PG_URL_ENV]: server!.url };
+    },
+  };
 }
