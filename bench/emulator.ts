@@ -3,7 +3,7 @@
  * long each stretch of pages took, so a listing that slows down page by page shows at a glance.
  * Run: node --import tsx bench/emulator.ts [IMAGES]
  */
-import { startEmulator } from '../src/emulator/index.js';
+import { startEmulator } from '../src/clouds/ibm-vpc/emulator/index.js';
 
 const imageCount = Number(process.argv[2] ?? 10_000);
 const concurrency = 50;

@@ -12,10 +12,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
-import { refresh } from '../src/engine/refresh.js';
-import { createIbmVpcProvider } from '../src/provider/ibm-vpc-client.js';
-import type { Provider } from '../src/provider/provider.js';
+import { startEmulator, type RunningEmulator } from '../src/clouds/ibm-vpc/emulator/index.js';
+import { refresh } from '../src/clouds/ibm-vpc/refresh.js';
+import { createIbmVpcProvider } from '../src/clouds/ibm-vpc/client.js';
+import type { Provider } from '../src/clouds/ibm-vpc/api-types.js';
 import type { ResourceState, StateDocument } from '../src/state/state.js';
 
 const LATENCY_MS = 20;

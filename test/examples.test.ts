@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfiguration } from '../src/config/load.js';
 import { parseInstant } from '../src/config/dates.js';
-import { formatDiagnostic } from '../src/diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../src/core/diagnostic.js';
 
 const examples = fileURLToPath(new URL('../examples/', import.meta.url));
 const directories = existsSync(examples)

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UserError } from '../diagnostics/errors.js';
-import { runApplyWorkflow, type ApplyWorkflowResult } from '../engine/apply-workflow.js';
+import { UserError } from '../core/errors.js';
+import { runApplyWorkflow, type ApplyWorkflowResult } from '../app/apply-workflow.js';
 import { ApplyStop } from '../engine/stop.js';
 import { readSavedPlan, type SavedPlan } from '../engine/saved-plan.js';
 import { SPECS } from './command-specs.js';

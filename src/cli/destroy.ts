@@ -1,4 +1,4 @@
-import { runApplyWorkflow, type ApplyWorkflowResult } from '../engine/apply-workflow.js';
+import { runApplyWorkflow, type ApplyWorkflowResult } from '../app/apply-workflow.js';
 import { ApplyStop } from '../engine/stop.js';
 import { exitCode, parseParallelism } from './apply.js';
 import { SPECS } from './command-specs.js';

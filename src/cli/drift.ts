@@ -1,10 +1,10 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 import { DRIFT_IGNORE_FILE, describeExpiredRule, parseIgnoreRules } from '../engine/drift-ignore.js';
 import { baselineFor, driftReport } from '../engine/drift-report.js';
 import { readRegularFile, refusalDiagnostic } from '../config/read-source.js';
-import { refreshAndPlan, withSession } from '../engine/session.js';
+import { refreshAndPlan, withSession } from '../app/session.js';
 import { planToJson } from '../ui/json.js';
 import { DEFAULT_MAX_CHARS, escapeText, renderDriftMarkdown } from '../ui/markdown.js';
 import { counted } from '../ui/action-words.js';

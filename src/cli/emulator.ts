@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { UserError } from '../diagnostics/errors.js';
-import { startEmulator } from '../emulator/index.js';
+import { UserError } from '../core/errors.js';
+import { startEmulator } from '../clouds/ibm-vpc/emulator/index.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { helpHint, parseCommandArgs } from './parse-args.js';

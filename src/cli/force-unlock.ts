@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 import { openConfiguredStateBackend } from '../state/configured.js';
 import { describeHolder } from '../state/lock-info.js';
 import { SPECS } from './command-specs.js';

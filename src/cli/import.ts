@@ -1,5 +1,5 @@
-import { UserError } from '../diagnostics/errors.js';
-import { importResource } from '../engine/import.js';
+import { UserError } from '../core/errors.js';
+import { importResource } from '../app/import.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { hostFor } from './output.js';

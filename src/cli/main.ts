@@ -1,12 +1,12 @@
 import { formatErrorLine } from '../ui/error-text.js';
 import { outputMode } from '../ui/output-mode.js';
-import { CloudError } from '../provider/provider.js';
-import { WaitTimeoutError } from '../provider/wait.js';
+import { CloudError } from '../clouds/ibm-vpc/api-types.js';
+import { WaitTimeoutError } from '../engine/wait.js';
 import { endQuietlyWhenClosed } from './closed-pipe.js';
 import type { Command, CommandContext } from './context.js';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/did-you-mean.js';
-import { isUserError, UserError } from '../diagnostics/errors.js';
+import { error, type Diagnostic } from '../core/diagnostic.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { isUserError, UserError } from '../core/errors.js';
 import { diagnosticsToJson } from '../ui/diagnostics-json.js';
 import { imageformVersion } from '../version.js';
 import { findSpec, type CommandSpec } from './command-specs.js';

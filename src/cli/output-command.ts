@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { KINDS } from '../config/model.js';
-import { didYouMean } from '../diagnostics/did-you-mean.js';
-import { UserError } from '../diagnostics/errors.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { UserError } from '../core/errors.js';
 import { openConfiguredStateBackend } from '../state/configured.js';
 import { resourceOutputs } from '../state/outputs.js';
 import type { StateDocument } from '../state/state.js';

@@ -1,4 +1,4 @@
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 import type { EngineHost } from '../engine/events.js';
 import type { Host } from '../ui/host-types.js';
 import { createJsonHost } from '../ui/json-host.js';

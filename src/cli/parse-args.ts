@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { didYouMean } from '../diagnostics/did-you-mean.js';
-import { UserError } from '../diagnostics/errors.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { UserError } from '../core/errors.js';
 import type { FlagSpecs } from './command-specs.js';
 
 /** What asks for help, in any command: Terraform's `-help` too. */

@@ -1,8 +1,8 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { refreshAndPlan, withSession } from '../engine/session.js';
+import { refreshAndPlan, withSession } from '../app/session.js';
 import { documentDigests, SAVED_PLAN_FORMAT, writeSavedPlan } from '../engine/saved-plan.js';
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 import { planToJson } from '../ui/json.js';
 import { renderPlanMarkdown } from '../ui/markdown.js';
 import { SPECS } from './command-specs.js';

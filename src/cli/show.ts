@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 import { readSavedPlan } from '../engine/saved-plan.js';
 import { planToJson } from '../ui/json.js';
 import { SPECS } from './command-specs.js';

@@ -1,9 +1,9 @@
-import { hasErrors } from '../diagnostics/diagnostic.js';
+import { hasErrors } from '../core/diagnostic.js';
 import { formatErrorLine } from '../ui/error-text.js';
 import { diagnosticsToJson } from '../ui/diagnostics-json.js';
 import { writeErrors } from '../ui/error-report.js';
 import { outputMode } from '../ui/output-mode.js';
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 import { loadConfiguration } from '../config/load.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { error, formatDiagnostic, warning } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { error, formatDiagnostic, warning } from '../core/diagnostic.js';
 import { listResourceFiles } from './discover.js';
 import { displayFilePath } from './display-path.js';
 import type { LoadResult, ResourceDocument } from './model.js';

@@ -1,4 +1,4 @@
-import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, SourceLocation } from '../core/diagnostic.js';
 
 /** The resource kinds of DESIGN.md §2. */
 export const KINDS = ['image', 'image_deprecate', 'image_obsolete', 'image_export_job'] as const;

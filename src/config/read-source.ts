@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { error } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { error } from '../core/diagnostic.js';
 import { MAX_FILE_BYTES, parseYamlText, type ParsedFile } from './source-document.js';
 
 /** Why a file of the repository was not read: absent, not a regular file, too large, or unreadable. */

@@ -1,6 +1,6 @@
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { error } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/did-you-mean.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { error } from '../core/diagnostic.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import { KINDS, type Kind, type Lifecycle, type ResourceDocument } from './model.js';
 import { isPlainObject } from './rules/rule.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { error } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/did-you-mean.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { error } from '../core/diagnostic.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import { displayPath, fromJsonPointer } from './node-path.js';
 import { allowedProperties } from './schemas.js';
 import type { SourceDocument } from './source-document.js';

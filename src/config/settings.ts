@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { error } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { error } from '../core/diagnostic.js';
 import { SETTINGS_FILE } from './discover.js';
 import { displayFilePath } from './display-path.js';
 import type { ProviderSettings, Settings, StateSettings } from './model.js';

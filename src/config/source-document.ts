@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
-import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
-import { error } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, SourceLocation } from '../core/diagnostic.js';
+import { error } from '../core/diagnostic.js';
 import type { NodePath } from './model.js';
 import { firstNodeProblem, unresolvedTag, type NodeProblem } from './yaml-nodes.js';
 

@@ -1,17 +1,17 @@
 import type { ResourceDocument } from '../config/model.js';
-import { KIND_HANDLERS } from '../resources/index.js';
-import { imageInputs, stateAttributes, type ImageInputs } from '../resources/image.js';
-import type { OperationContext } from '../resources/types.js';
-import type { Provider } from '../provider/provider.js';
+import { KIND_HANDLERS } from '../clouds/ibm-vpc/kinds/index.js';
+import { imageInputs, stateAttributes, type ImageInputs } from '../clouds/ibm-vpc/kinds/image.js';
+import type { OperationContext } from './resource-kind.js';
+import type { Provider } from '../clouds/ibm-vpc/api-types.js';
 import { sameValue } from '../state/same-value.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
 import type { ApplyCounts, EngineHost } from './events.js';
-import { queueExports } from './export-queue.js';
+import { queueExports } from '../clouds/ibm-vpc/export-queue.js';
 import { asideStep, nameOrder } from './name-order.js';
 import { refused, settleOperationIntents, withOperationIntent, withoutOperationIntent } from './operation-intents.js';
 import { documentDependencies, resolveSpec, type PlanResult } from './plan.js';
-import type { Action, ResourceChange } from './plan-types.js';
-import type { CloudSnapshot } from './snapshot.js';
+import type { Action, ResourceChange } from '../core/plan-types.js';
+import type { CloudSnapshot } from '../clouds/ibm-vpc/snapshot.js';
 import type { ApplyStop, StopReason } from './stop.js';
 
 /**

@@ -1,8 +1,8 @@
 import { KINDS } from '../config/model.js';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/did-you-mean.js';
-import { UserError } from '../diagnostics/errors.js';
-import type { DriftEntry } from './plan-types.js';
+import { error, type Diagnostic } from '../core/diagnostic.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { UserError } from '../core/errors.js';
+import type { DriftEntry } from '../core/plan-types.js';
 
 /**
  * `.imageform-driftignore`: drift the team has accepted, one rule a line, each with a reason and maybe an expiry.

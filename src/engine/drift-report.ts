@@ -1,4 +1,4 @@
-import { summarize, type DriftEntry, type Plan, type ResourceChange } from './plan-types.js';
+import { summarize, type DriftEntry, type Plan, type ResourceChange } from '../core/plan-types.js';
 import { applyIgnoreRules, baselineRules, type IgnoreRule } from './drift-ignore.js';
 
 /**

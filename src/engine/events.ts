@@ -1,4 +1,4 @@
-import type { Action, Plan } from './plan-types.js';
+import type { Action, Plan } from '../core/plan-types.js';
 
 /**
  * The engine reports through this host; it never writes to the terminal itself. Commands pick a renderer

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { recordedImageId } from '../resources/image-export-job.js';
+import { recordedImageId } from '../clouds/ibm-vpc/kinds/image-export-job.js';
 import type { StateDocument } from '../state/state.js';
-import { KNOWN_AFTER_APPLY, type ResourceChange } from './plan-types.js';
+import { KNOWN_AFTER_APPLY, type ResourceChange } from '../core/plan-types.js';
 
 /**
  * Cloud names are unique (images per account and region, export jobs per image), so within one apply a name must be

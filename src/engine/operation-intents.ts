@@ -1,6 +1,6 @@
-import { CloudError } from '../provider/provider.js';
+import { CloudError } from '../clouds/ibm-vpc/api-types.js';
 import type { ResourceState } from '../state/state.js';
-import type { CloudSnapshot } from './snapshot.js';
+import type { CloudSnapshot } from '../clouds/ibm-vpc/snapshot.js';
 
 /**
  * Intents of deletes and updates (DESIGN.md §5): recorded before the API call, as a create's is, and dropped once

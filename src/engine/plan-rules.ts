@@ -1,11 +1,11 @@
 import type { ResourceDocument } from '../config/model.js';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { exportFormat } from '../resources/image-export-job.js';
-import type { PlannedResource } from '../resources/types.js';
+import { error, type Diagnostic } from '../core/diagnostic.js';
+import { exportFormat } from '../clouds/ibm-vpc/kinds/image-export-job.js';
+import type { PlannedResource } from './resource-kind.js';
 import type { StateDocument } from '../state/state.js';
-import { EXPORT_LIMITS, referencedImage } from './export-queue.js';
-import { scheduled } from './lifecycle.js';
-import type { CloudSnapshot } from './snapshot.js';
+import { EXPORT_LIMITS, referencedImage } from '../clouds/ibm-vpc/export-queue.js';
+import { scheduled } from '../clouds/ibm-vpc/lifecycle.js';
+import type { CloudSnapshot } from '../clouds/ibm-vpc/snapshot.js';
 
 /**
  * Rules that need the whole plan and the cloud (DESIGN.md §2): protection, names already taken, immediate status

@@ -1,19 +1,19 @@
 import type { ResourceDocument } from '../config/model.js';
 import { referencesIn } from '../config/references.js';
 import { createHash } from 'node:crypto';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/did-you-mean.js';
-import { KIND_HANDLERS } from '../resources/index.js';
-import type { PlannedResource } from '../resources/types.js';
+import { error, type Diagnostic } from '../core/diagnostic.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { KIND_HANDLERS } from '../clouds/ibm-vpc/kinds/index.js';
+import type { PlannedResource } from './resource-kind.js';
 import type { StateDocument } from '../state/state.js';
-import { planExportQueue } from './export-queue.js';
-import { DependencyGraph } from './graph.js';
+import { planExportQueue } from '../clouds/ibm-vpc/export-queue.js';
+import { DependencyGraph } from '../core/graph.js';
 import { nameDependencies, nameOrder } from './name-order.js';
-import { summarize, type DriftEntry, type Plan, type ResourceChange } from './plan-types.js';
+import { summarize, type DriftEntry, type Plan, type ResourceChange } from '../core/plan-types.js';
 import { checkPlanRules } from './plan-rules.js';
-import type { CloudSnapshot } from './snapshot.js';
-import { UNKNOWN } from './unknown.js';
-import { predictStatus } from './lifecycle.js';
+import type { CloudSnapshot } from '../clouds/ibm-vpc/snapshot.js';
+import { UNKNOWN } from '../core/unknown.js';
+import { predictStatus } from '../clouds/ibm-vpc/lifecycle.js';
 import { explainedByOwnOperation } from './operation-intents.js';
 
 /**

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ResourceDocument } from '../config/model.js';
-import { stableJson } from '../resources/spec-values.js';
-import { UserError } from '../diagnostics/errors.js';
+import { stableJson } from '../clouds/ibm-vpc/kinds/spec-values.js';
+import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
 import type { StateDocument } from '../state/state.js';
 import { fingerprint } from './plan.js';
-import type { Plan, ResourceChange } from './plan-types.js';
+import type { Plan, ResourceChange } from '../core/plan-types.js';
 
 /**
  * A saved plan (`plan --out FILE`) is the plan value plus how it was made. It holds no secret: sensitive values

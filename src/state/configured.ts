@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { UserError } from '../diagnostics/errors.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostic.js';
+import { UserError } from '../core/errors.js';
 import { loadSettings } from '../config/settings.js';
 import { openStateBackend } from './open.js';
 import type { StateBackend } from './state.js';

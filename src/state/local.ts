@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { displayFilePath } from '../config/display-path.js';
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 import { removeLeftoverTemps, syncDirectory, writeFileAtomic } from './atomic-file.js';
 import { pauseForTest } from './test-pause.js';
 import { freshState } from './fresh.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 import { imageformVersion } from '../version.js';
 import type { LockInfo } from './state.js';
 

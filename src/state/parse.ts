@@ -1,5 +1,5 @@
 import { KINDS, type Kind } from '../config/model.js';
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 import { STATE_VERSION, type ResourceState, type StateDocument } from './state.js';
 
 /**

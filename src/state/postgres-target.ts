@@ -1,4 +1,4 @@
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 
 /** Where a PostgreSQL URL points, safe to show: host, port and database only (never user or password). */
 export interface PostgresTarget {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { StateSettings } from '../config/model.js';
-import { isUserError, UserError } from '../diagnostics/errors.js';
+import { isUserError, UserError } from '../core/errors.js';
 import { freshState } from './fresh.js';
 import {
   describeHolder,

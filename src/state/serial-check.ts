@@ -1,4 +1,4 @@
-import { UserError } from '../diagnostics/errors.js';
+import { UserError } from '../core/errors.js';
 
 /** What a writer last read: the stored document it means to replace. */
 export interface ExpectedState {

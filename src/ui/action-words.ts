@@ -1,4 +1,4 @@
-import type { Action } from '../engine/plan-types.js';
+import type { Action } from '../core/plan-types.js';
 
 /** "image.web: creating..." while it runs. */
 export const DOING: Record<Action, string> = {

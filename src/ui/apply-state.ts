@@ -1,5 +1,5 @@
 import type { ApplyCounts, EngineEvent } from '../engine/events.js';
-import type { Action } from '../engine/plan-types.js';
+import type { Action } from '../core/plan-types.js';
 import { oneLine } from './safe-text.js';
 
 /** What every apply renderer tracks per resource; the ink view and the plain lines read the same value. */

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 
 /** One diagnostic as `--json` prints it: every key always there, null where a diagnostic has no place or hint. */
 export interface DiagnosticJson {

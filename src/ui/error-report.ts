@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { formatLocation, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatLocation, type Diagnostic } from '../core/diagnostic.js';
 import { counted } from './action-words.js';
 import { formatErrorLine, renderErrorsText } from './error-text.js';
 import { fitToWidth, LOG_HANG, wrapLine } from './wrap.js';

@@ -1,4 +1,4 @@
-import { formatReportLine, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatReportLine, type Diagnostic } from '../core/diagnostic.js';
 import { oneLine } from './safe-text.js';
 
 /**

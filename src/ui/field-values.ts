@@ -1,4 +1,4 @@
-import { KNOWN_AFTER_APPLY, SENSITIVE, type FieldChange } from '../engine/plan-types.js';
+import { KNOWN_AFTER_APPLY, SENSITIVE, type FieldChange } from '../core/plan-types.js';
 
 /** Fields that are secret whatever the engine says: a forgotten `sensitive` flag must never leak a key. */
 const ALWAYS_SENSITIVE_FIELDS = new Set(['encrypted_data_key']);

@@ -1,4 +1,4 @@
-import type { Action, DriftEntry, Plan, PlanSummary, ResourceChange } from '../engine/plan-types.js';
+import type { Action, DriftEntry, Plan, PlanSummary, ResourceChange } from '../core/plan-types.js';
 import { redactField } from './field-values.js';
 
 /** The stable `--json` object of DESIGN.md §4; `drift --format json` prints the same. */

@@ -1,4 +1,4 @@
-import type { DriftEntry, FieldChange, Plan, ResourceChange } from '../engine/plan-types.js';
+import type { DriftEntry, FieldChange, Plan, ResourceChange } from '../core/plan-types.js';
 import { displayAfter, displayBefore } from './field-values.js';
 import { closingLine, NO_CHANGES } from './plan-lines.js';
 import { renderPlanText } from './plan-text.js';

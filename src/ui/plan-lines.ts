@@ -1,4 +1,4 @@
-import type { Action, DriftEntry, FieldChange, Plan, PlanSummary, ResourceChange } from '../engine/plan-types.js';
+import type { Action, DriftEntry, FieldChange, Plan, PlanSummary, ResourceChange } from '../core/plan-types.js';
 import { displayAfter, displayBefore, isKnownAfterApply, isSensitive } from './field-values.js';
 import { isMap, isNestable, keyText, labelFor, mapDiffLines, valueLines, type Mark } from './nested-lines.js';
 import { segment, type StyledLine, type Tone } from './styled-text.js';

@@ -1,4 +1,4 @@
-import type { DriftEntry, Plan } from '../engine/plan-types.js';
+import type { DriftEntry, Plan } from '../core/plan-types.js';
 import { driftBlocks, planBlocks, type Block } from './plan-lines.js';
 import { linesToText } from './styled-text.js';
 import { wrapLine } from './wrap.js';

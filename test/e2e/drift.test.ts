@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stateAttributes } from '../../src/resources/image.js';
+import { stateAttributes } from '../../src/clouds/ibm-vpc/kinds/image.js';
 import {
   applyOk,
   cloudDate,

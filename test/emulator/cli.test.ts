@@ -128,7 +128,7 @@ describe('a killed emulator', () => {
       await Promise.all(Array.from({ length: 30 }, (_, i) => create(`killed-${i}`)));
       child.kill('SIGKILL');
       if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
-      const { startEmulator } = await import('../../src/emulator/index.js');
+      const { startEmulator } = await import('../../src/clouds/ibm-vpc/emulator/index.js');
       const restarted = await startEmulator({ dataFile, apiKey: 'kill-key' });
       try {
         const fresh = (await fetchToken(restarted.url, 'kill-key')).body.access_token;

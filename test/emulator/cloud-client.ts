@@ -1,4 +1,4 @@
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/clouds/ibm-vpc/emulator/index.js';
 
 /** A thin real-HTTP client for the emulator tests: fetches an IAM token, then calls /v1 and the test hooks. */
 

@@ -1,6 +1,6 @@
 import { BaseService, IamAuthenticator } from 'ibm-cloud-sdk-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type RunningEmulator } from '../../src/clouds/ibm-vpc/emulator/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { apiVersion, connect, errorCode, fetchToken, startCloud } from './cloud-client.js';
 

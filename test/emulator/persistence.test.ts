@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../src/emulator/index.js';
-import { scaledDelays } from '../../src/emulator/model.js';
+import { startEmulator } from '../../src/clouds/ibm-vpc/emulator/index.js';
+import { scaledDelays } from '../../src/clouds/ibm-vpc/emulator/model.js';
 import { waitFor } from '../helpers/wait.js';
 import { connect, startCloud } from './cloud-client.js';
 

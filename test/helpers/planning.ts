@@ -1,8 +1,8 @@
 import { parseYamlText } from '../../src/config/source-document.js';
 import { toResourceDocument } from '../../src/config/resource-document.js';
 import type { ResourceDocument } from '../../src/config/model.js';
-import { addImage, emptySnapshot, type CloudSnapshot } from '../../src/engine/snapshot.js';
-import type { CloudExportJob, CloudImage } from '../../src/provider/provider.js';
+import { addImage, emptySnapshot, type CloudSnapshot } from '../../src/clouds/ibm-vpc/snapshot.js';
+import type { CloudExportJob, CloudImage } from '../../src/clouds/ibm-vpc/api-types.js';
 import type { ResourceState, StateDocument } from '../../src/state/state.js';
 
 /** Builders for the pure planner's inputs: documents from YAML text, a cloud snapshot, a state document. */

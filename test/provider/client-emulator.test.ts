@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../src/emulator/index.js';
-import { createIbmVpcProvider, type IbmVpcProviderOptions } from '../../src/provider/ibm-vpc-client.js';
-import { CloudError, type CloudImage, type Provider } from '../../src/provider/provider.js';
-import { waitFor } from '../../src/provider/wait.js';
+import { startEmulator } from '../../src/clouds/ibm-vpc/emulator/index.js';
+import { createIbmVpcProvider, type IbmVpcProviderOptions } from '../../src/clouds/ibm-vpc/client.js';
+import { CloudError, type CloudImage, type Provider } from '../../src/clouds/ibm-vpc/api-types.js';
+import { waitFor } from '../../src/engine/wait.js';
 import { EmulatorAdmin } from './emulator-admin.js';
 
 const API_KEY = 'emulator-test-api-key-9f8e7d6c5b4a';

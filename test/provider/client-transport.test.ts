@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIbmVpcProvider } from '../../src/provider/ibm-vpc-client.js';
-import { CloudError, type Provider } from '../../src/provider/provider.js';
+import { createIbmVpcProvider } from '../../src/clouds/ibm-vpc/client.js';
+import { CloudError, type Provider } from '../../src/clouds/ibm-vpc/api-types.js';
 import { ScriptedServer, sendJson } from './scripted-server.js';
 
 const API_KEY = 'scripted-secret-api-key-0123456789';

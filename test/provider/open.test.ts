@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderSettings } from '../../src/config/model.js';
-import { UserError } from '../../src/diagnostics/errors.js';
-import { startEmulator } from '../../src/emulator/index.js';
-import { openProvider } from '../../src/provider/open.js';
+import { UserError } from '../../src/core/errors.js';
+import { startEmulator } from '../../src/clouds/ibm-vpc/emulator/index.js';
+import { openProvider } from '../../src/app/open-provider.js';
 
 const embedded: ProviderSettings = { type: 'embedded', region: 'us-south', api_key_env: 'IBMCLOUD_API_KEY' };
 const OS = 'ubuntu-24-04-amd64';

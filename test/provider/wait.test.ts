@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { WaitTimeoutError, formatDuration, waitFor } from '../../src/provider/wait.js';
+import { WaitTimeoutError, formatDuration, waitFor } from '../../src/engine/wait.js';
 
 describe('waitFor', () => {
   it('returns the first value that is done and reports the ones before', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StateSettings } from '../../src/config/model.js';
-import { isUserError } from '../../src/diagnostics/errors.js';
+import { isUserError } from '../../src/core/errors.js';
 import type { LockInfo, StateDocument } from '../../src/state/state.js';
 
 export const localSettings: StateSettings = { backend: 'local', url_env: 'IMAGEFORM_PG_URL', workspace: 'default' };

@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { summarize, type Plan, type ResourceChange } from '../../src/engine/plan-types.js';
+import { summarize, type Plan, type ResourceChange } from '../../src/core/plan-types.js';
 import { emptyApplyState, reduceApply, type ApplyOutcome, type ResourceRowState } from '../../src/ui/apply-state.js';
 import { ApplyProgress } from '../../src/ui/components/ApplyProgress.js';
 import { ConfirmPrompt } from '../../src/ui/components/ConfirmPrompt.js';

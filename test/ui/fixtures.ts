@@ -1,4 +1,4 @@
-import { summarize, type DriftEntry, type Plan, type ResourceChange } from '../../src/engine/plan-types.js';
+import { summarize, type DriftEntry, type Plan, type ResourceChange } from '../../src/core/plan-types.js';
 
 /** Hand-built plans covering every action kind, status predictions, secrets, unknowns and drift. */
 export const everyKindChanges: ResourceChange[] = [

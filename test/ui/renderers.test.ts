@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarize, type DriftEntry, type Plan, type ResourceChange } from '../../src/engine/plan-types.js';
+import { summarize, type DriftEntry, type Plan, type ResourceChange } from '../../src/core/plan-types.js';
 import { renderErrorsText, formatErrorLine } from '../../src/ui/error-text.js';
 import { planToJson, planToJsonObject } from '../../src/ui/json.js';
 import { renderDriftMarkdown, renderPlanMarkdown } from '../../src/ui/markdown.js';

@@ -1,5 +1,5 @@
-import { error } from '../../diagnostics/diagnostic.js';
-import { DependencyGraph } from '../../engine/graph.js';
+import { error } from '../../core/diagnostic.js';
+import { DependencyGraph } from '../../core/graph.js';
 import type { ResourceDocument } from '../model.js';
 import { referencesIn } from '../references.js';
 import type { ConfigurationRule } from './rule.js';

@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { error } from '../../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { error } from '../../core/diagnostic.js';
 import { describeBadDate, exampleDate, parseInstant } from '../dates.js';
 import type { DocumentRule } from './rule.js';
 

@@ -1,12 +1,12 @@
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
 import type { ResourceDocument } from '../model.js';
 import { addressesAreUnique, cloudNamesAreUnique } from './addresses.js';
 import { noCycles } from './cycles.js';
 import { datesHaveOffsets, obsolescenceAfterDeprecation } from './dates.js';
-import { encryptionFieldsMatchTheSource } from './encryption.js';
-import { encryptedImagesExportAsQcow2, exportJobsWithinLimit } from './exports.js';
+import { encryptionFieldsMatchTheSource } from '../../clouds/ibm-vpc/rules/encryption.js';
+import { encryptedImagesExportAsQcow2, exportJobsWithinLimit } from '../../clouds/ibm-vpc/rules/exports.js';
 import { ignoreChangesNamesFields } from './lifecycle.js';
-import { defaultCloudNameIsValid } from './names.js';
+import { defaultCloudNameIsValid } from '../../clouds/ibm-vpc/rules/names.js';
 import { oneOwnerPerField } from './ownership.js';
 import { referencesAreWellFormed, referencesResolve } from './references.js';
 import type { ConfigurationRule, DocumentRule } from './rule.js';

@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { error } from '../../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { error } from '../../core/diagnostic.js';
 import type { Kind, ResourceDocument } from '../model.js';
 import { has, where } from './rule.js';
 import type { ConfigurationRule } from './rule.js';

@@ -1,6 +1,6 @@
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { error } from '../../diagnostics/diagnostic.js';
-import { didYouMean } from '../../diagnostics/did-you-mean.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { error } from '../../core/diagnostic.js';
+import { didYouMean } from '../../core/did-you-mean.js';
 import { IMAGE_REFERENCE_FIELD } from '../fields.js';
 import { KINDS, type Kind } from '../model.js';
 import { displayPath } from '../node-path.js';

@@ -1,5 +1,5 @@
-import type { Diagnostic, SourceLocation } from '../../diagnostics/diagnostic.js';
-import { formatLocation } from '../../diagnostics/diagnostic.js';
+import type { Diagnostic, SourceLocation } from '../../core/diagnostic.js';
+import { formatLocation } from '../../core/diagnostic.js';
 import type { ResourceDocument } from '../model.js';
 
 /** A named check over one document, run after the schema; it must tolerate values the schema rejected. */

@@ -1,6 +1,6 @@
 import { Box, Static, Text } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { Plan } from '../../engine/plan-types.js';
+import type { Plan } from '../../core/plan-types.js';
 import type { ApplyOutcome, ApplyState, ResourceRowState } from '../apply-state.js';
 import { ApplyOutcomeView, ApplyProgress } from './ApplyProgress.js';
 import { ConfirmPrompt } from './ConfirmPrompt.js';

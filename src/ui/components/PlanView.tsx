@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import type { Plan } from '../../engine/plan-types.js';
+import type { Plan } from '../../core/plan-types.js';
 import { planBlocks } from '../plan-lines.js';
 import { StyledLines } from './StyledLines.js';
 import { wrapLine } from '../wrap.js';

@@ -1,7 +1,7 @@
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../../../src/core/diagnostic.js';
 import { loadConfiguration } from '../../../src/config/load.js';
 import { useTempTrees } from '../../helpers/temp-trees.js';
 import { IMAGE } from './sample-image.js';

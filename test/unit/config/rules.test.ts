@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfiguration } from '../../../src/config/load.js';
-import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../../../src/core/diagnostic.js';
 import { useTempTrees } from '../../helpers/temp-trees.js';
 import { IMAGE } from './sample-image.js';
 

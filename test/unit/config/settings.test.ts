@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, loadSettings } from '../../../src/config/settings.js';
-import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../../../src/core/diagnostic.js';
 import { useTempTrees } from '../../helpers/temp-trees.js';
 
 const tree = useTempTrees();

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../../src/diagnostics/diagnostic.js';
-import { isUserError } from '../../../src/diagnostics/errors.js';
+import { formatDiagnostic } from '../../../src/core/diagnostic.js';
+import { isUserError } from '../../../src/core/errors.js';
 import {
   applyIgnoreRules,
   baselineRules,
   describeExpiredRule,
   parseIgnoreRules,
 } from '../../../src/engine/drift-ignore.js';
-import type { DriftEntry } from '../../../src/engine/plan-types.js';
+import type { DriftEntry } from '../../../src/core/plan-types.js';
 
 const drift: DriftEntry[] = [
   {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DependencyGraph } from '../../../src/engine/graph.js';
+import { DependencyGraph } from '../../../src/core/graph.js';
 
 function graph(edges: Record<string, string[]>): DependencyGraph {
   return new DependencyGraph(new Map(Object.entries(edges)));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asideStep, nameOrder, temporaryName } from '../../../src/engine/name-order.js';
 import { makePlan } from '../../../src/engine/plan.js';
-import type { ResourceChange } from '../../../src/engine/plan-types.js';
+import type { ResourceChange } from '../../../src/core/plan-types.js';
 import type { StateDocument } from '../../../src/state/state.js';
 import { cloudImage, documents, managedImage, snapshot, state } from '../../helpers/planning.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../../src/engine/plan.js';
-import type { ResourceChange } from '../../../src/engine/plan-types.js';
+import type { ResourceChange } from '../../../src/core/plan-types.js';
 import { cloudImage, documents, exportJob, managedImage, snapshot, state } from '../../helpers/planning.js';
 
 const NOW = '2030-06-01T00:00:00Z';

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Cloud, type CloudSnapshot } from './cloud.js';
+import { IamService } from './iam.js';
+import { scaledDelays } from './model.js';
+import { CoalescingWriter, readCloudFile } from '../../../emulator-kit/persistence.js';
+import { createListener } from '../../../emulator-kit/server.js';
+
+export interface EmulatorOptions {
+  port?: number; // 0 or undefined: a random free port
+  host?: string; // default 127.0.0.1
+  dataFile?: string; // the cloud's JSON file; undefined keeps it in memory only
+  apiKey?: string; // default: a random key
+  timeScale?: number; // multiplies every delay; default 1
+  tokenTtlSeconds?: number; // IAM access token lifetime, default 3600
+  region?: string; // default us-south
+  frozenClock?: boolean; // the cloud's clock moves only through the clock hook, never with real time (for tests)
+}
+
+export interface RunningEmulator {
+  url: string /* http://127.0.0.1:PORT */;
+  port: number;
+  apiKey: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the emulated IBM Cloud (IAM + VPC Images API) on a loopback port; README.md is its spec. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale >= 0) || !Number.isFinite(timeScale))
+    throw new Error(`timeScale must be a number >= 0, not ${timeScale}`);
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
+  if (!(tokenTtlSeconds > 0)) throw new Error(`tokenTtlSeconds must be > 0, not ${tokenTtlSeconds}`);
+  const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
+  const delays = scaledDelays(timeScale);
+
+  const stored = options.dataFile ? await readCloudFile(options.dataFile) : undefined;
+  const cloud = stored
+    ? Cloud.fromSnapshot(stored as CloudSnapshot, delays)
+    : Cloud.empty(options.region ?? 'us-south', delays);
+  if (options.frozenClock) cloud.clock.freeze();
+  const writer = options.dataFile
+    ? new CoalescingWriter(options.dataFile, () => JSON.stringify(cloud.toSnapshot()))
+    : undefined;
+  if (writer && !stored) await writer.write(); // the file exists from the start, so a restart finds the same account
+
+  const iam = new IamService(apiKey, tokenTtlSeconds, cloud.accountId);
+  const server = createServer({ keepAliveTimeout: 5000, noDelay: true }, createListener({ cloud, iam, writer }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    apiKey,
+    stop() {
+      stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await writer?.flush();
+      })();
+      return stopping;
+    },
+  };
+}

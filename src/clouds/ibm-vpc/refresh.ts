@@ -1,0 +1,118 @@
+import type { ResourceDocument } from '../../config/model.js';
+import { parseReference } from '../../config/references.js';
+import { recordedImageId } from './kinds/image-export-job.js';
+import type { Provider } from './api-types.js';
+import type { StateDocument } from '../../state/state.js';
+import { addImage, emptySnapshot, type CloudSnapshot } from './snapshot.js';
+
+/**
+ * Read what the plan needs from the cloud in as few requests as possible: every image in pages of 100 (not one
+ * GET per resource), one GET only for a managed image missing from the list (to tell "gone" from "hidden"), and
+ * export jobs only for images that have managed or planned jobs.
+ */
+export interface RefreshOptions {
+  /** Concurrent requests for per-image reads. */
+  concurrency?: number;
+}
+
+function literalImageIds(documents: readonly ResourceDocument[]): string[] {
+  const ids: string[] = [];
+  for (const document of documents) {
+    const value = document.spec.image;
+    if (document.kind !== 'image' && typeof value === 'string' && !parseReference(value) && !value.includes('${'))
+      ids.push(value);
+  }
+  return ids;
+}
+
+/** Image ids whose export jobs the plan must know: managed jobs, and images planned jobs will export. */
+function imagesWithJobs(documents: readonly ResourceDocument[], state: StateDocument): Set<string> {
+  const ids = new Set<string>();
+  for (const entry of Object.values(state.resources)) {
+    if (entry.kind !== 'image_export_job') continue;
+    const imageId = recordedImageId(entry);
+    if (imageId) ids.add(imageId);
+  }
+  for (const document of documents) {
+    if (document.kind !== 'image_export_job') continue;
+    const value = document.spec.image;
+    const reference = parseReference(value);
+    if (reference) {
+      const id = state.resources[reference.address]?.id;
+      if (id) ids.add(id);
+    } else if (typeof value === 'string') {
+      ids.add(value);
+    }
+  }
+  return ids;
+}
+
+async function inBatches<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+export async function refresh(
+  provider: Provider,
+  state: StateDocument,
+  documents: readonly ResourceDocument[],
+  options: RefreshOptions = {},
+): Promise<CloudSnapshot> {
+  const concurrency = options.concurrency ?? 10;
+  const requestsBefore = provider.requestCount;
+  const snapshot = emptySnapshot(new Date(0));
+  for (const image of await provider.listImages()) addImage(snapshot, image);
+
+  // Managed images missing from the list: a GET tells a 404 (gone) from an object the list does not show.
+  const wanted = new Set<string>(literalImageIds(documents));
+  for (const entry of Object.values(state.resources)) {
+    if (entry.kind === 'image_export_job') {
+      const imageId = recordedImageId(entry);
+      if (imageId) wanted.add(imageId);
+    } else if (entry.id) {
+      wanted.add(entry.id);
+    }
+  }
+  const missing = [...wanted].filter((id) => !snapshot.images.has(id));
+  await inBatches(missing, concurrency, async (id) => {
+    const image = await provider.getImage(id);
+    if (image) addImage(snapshot, image);
+    else snapshot.goneImages.add(id);
+  });
+
+  // A create intent left by an interrupted apply: the object, if the cloud made it, is found by its create key, a
+  // name only that intent could have made. Never by the document's name: another state may have created that one
+  // (an intent written before create keys has none, and the plan then refuses the taken name, suggesting import).
+  for (const [address, entry] of Object.entries(state.resources)) {
+    if (entry.id || !entry.intent?.key || entry.kind !== 'image') continue;
+    const id = snapshot.imageIdsByName.get(entry.intent.key);
+    if (id) snapshot.adoptedIntents.set(address, id);
+  }
+  const ownedImages = new Set<string>(snapshot.adoptedIntents.values());
+  for (const entry of Object.values(state.resources)) if (entry.kind === 'image' && entry.id) ownedImages.add(entry.id);
+
+  const withJobs = [...imagesWithJobs(documents, state)].filter((id) => snapshot.images.has(id)).sort();
+  await inBatches(withJobs, concurrency, async (imageId) => {
+    snapshot.exportJobs.set(imageId, await provider.listExportJobs(imageId));
+  });
+  // A job's name is unique within its image: on an image only this state holds, the job with the intent's name is
+  // the intent's. On an image another state may export as well, it proves nothing, and the plan refuses the name.
+  for (const [address, entry] of Object.entries(state.resources)) {
+    if (entry.id || !entry.intent || entry.kind !== 'image_export_job' || !entry.intent.parent_id) continue;
+    if (!ownedImages.has(entry.intent.parent_id)) continue;
+    const job = snapshot.exportJobs
+      .get(entry.intent.parent_id)
+      ?.find((candidate) => candidate.name === entry.intent!.name);
+    if (job) snapshot.adoptedIntents.set(address, job.id);
+  }
+
+  snapshot.now = await provider.now();
+  snapshot.requests = provider.requestCount - requestsBefore;
+  return snapshot;
+}
