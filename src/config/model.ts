@@ -1,45 +1,22 @@
 import type { Diagnostic, SourceLocation } from '../core/diagnostic.js';
 
-/** The resource kinds of DESIGN.md §2. */
-export const KINDS = ['image', 'image_deprecate', 'image_obsolete', 'image_export_job'] as const;
-export type Kind = (typeof KINDS)[number];
-
-export type DeletionPolicy = 'delete' | 'orphan';
-
-export interface Lifecycle {
-  prevent_destroy: boolean;
-  ignore_changes: string[];
-  deletion_policy: DeletionPolicy;
-}
-
-/** A path into a document, e.g. ['spec', 'deprecation_at'] or ['spec', 'storage_bucket', 'name']. */
-export type NodePath = readonly (string | number)[];
+export type { DeletionPolicy, Kind, Lifecycle, NodePath, Reference, ResourceDocument } from '../core/document.js';
 
 /**
- * One resource document from the files, after schema validation.
- * `spec` keeps key presence exactly as written: an absent key, `null` and a value are three different things
- * (the tri-state dates). Reference strings such as "${image.web.id}" are kept verbatim; the engine resolves them.
+ * One provider of `providers:` (DESIGN.md §3). The single-provider form (`provider: {...}`) and no settings at all
+ * are one provider named `default`.
  */
-export interface ResourceDocument {
-  kind: Kind;
+export interface ProviderSettings {
   name: string;
-  /** `${kind}.${name}` */
-  address: string;
-  spec: Record<string, unknown>;
-  lifecycle: Lifecycle;
-  /** Where the document starts (its `kind:` key). */
-  location: SourceLocation;
-  /** Position of any node of this document (falls back to the nearest existing ancestor). */
-  locate(path: NodePath): SourceLocation;
+  /** The cloud: a type registered by the composition root (e.g. `ibm-vpc`). */
+  type: string;
+  /** The cloud's emulator in-process instead of the real cloud. */
+  embedded: boolean;
+  /** The cloud's own keys as written (validated by its settings schema; the cloud applies its defaults). */
+  options: Record<string, unknown>;
 }
 
-export interface ProviderSettings {
-  type: 'embedded' | 'ibm-vpc';
-  region: string;
-  endpoint?: string;
-  iam_endpoint?: string;
-  api_key_env: string;
-}
+export const DEFAULT_PROVIDER_NAME = 'default';
 
 export interface StateSettings {
   backend: 'local' | 'postgres';
@@ -49,7 +26,8 @@ export interface StateSettings {
 }
 
 export interface Settings {
-  provider: ProviderSettings;
+  /** In the order the settings list them; at least one. */
+  providers: ProviderSettings[];
   state: StateSettings;
   /** Where imageform.yaml was read from, if it exists. */
   file?: string;
@@ -69,10 +47,3 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
-/** A parsed `${kind.name.attribute}` reference. */
-export interface Reference {
-  address: string;
-  kind: string;
-  name: string;
-  attribute: string;
-}

@@ -1,0 +1,32 @@
+import type { KindDeclaration } from '../core/kind-declaration.js';
+import type { ConfigurationRule, DocumentRule } from './rules/rule.js';
+
+/**
+ * What the configuration needs to know of a cloud, handed in by the composition root (config never imports a
+ * cloud): its kinds and their schemas, its settings schema, the kinds it lacks and the rules it adds.
+ */
+export interface CloudConfiguration {
+  /** The `type:` of a provider of this cloud, e.g. `ibm-vpc`. */
+  type: string;
+  kinds: readonly KindDeclaration[];
+  /** Kinds other clouds have and this one does not: kind -> what to use instead. */
+  unsupportedKinds?: Readonly<Record<string, string>>;
+  /** JSON Schema of a provider entry's keys besides `type` and `embedded`. */
+  settingsSchema: Record<string, unknown>;
+  /** What a literal image id of this cloud looks like (where a reference may stand, DESIGN.md §2). */
+  literalImageId: { pattern: string; example: string };
+  /** Rules of this cloud that need no API call. */
+  documentRules?: readonly DocumentRule[];
+  configurationRules?: readonly ConfigurationRule[];
+}
+
+/** Every cloud the composition root registered, by type. */
+export interface CloudCatalog {
+  clouds: readonly CloudConfiguration[];
+  /** The cloud of a provider with no `type` (the single-provider default, DESIGN.md §3). */
+  defaultType: string;
+}
+
+export function cloudOfType(catalog: CloudCatalog, type: string): CloudConfiguration | undefined {
+  return catalog.clouds.find((cloud) => cloud.type === type);
+}
