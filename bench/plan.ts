@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../src/clouds/ibm-vpc/emulator/index.js';
 import { refresh } from '../src/clouds/ibm-vpc/refresh.js';
 import { createIbmVpcProvider } from '../src/clouds/ibm-vpc/client.js';
-import type { Provider } from '../src/clouds/ibm-vpc/api-types.js';
+import type { IbmVpcClient } from '../src/clouds/ibm-vpc/api-types.js';
 import type { ResourceState, StateDocument } from '../src/state/state.js';
 
 const LATENCY_MS = 20;
@@ -51,13 +51,13 @@ async function measure(mode: Mode, url: string, apiKey: string, stateFile: strin
   process.stdout.write(`${JSON.stringify({ mode, requests, wallMs, peakRssMb, seen })}\n`);
 }
 
-async function imageformRefresh(provider: Provider, state: StateDocument): Promise<number> {
+async function imageformRefresh(provider: IbmVpcClient, state: StateDocument): Promise<number> {
   const snapshot = await refresh(provider, state, []);
   return Object.values(state.resources).filter((entry) => entry.id && snapshot.images.has(entry.id)).length;
 }
 
 /** What a one-GET-per-resource tool does: read every managed image by id, NAIVE_PARALLELISM at a time. */
-async function naiveRefresh(provider: Provider, state: StateDocument): Promise<number> {
+async function naiveRefresh(provider: IbmVpcClient, state: StateDocument): Promise<number> {
   const ids = Object.values(state.resources).flatMap((entry) => (entry.id ? [entry.id] : []));
   const found: unknown[] = [];
   let next = 0;

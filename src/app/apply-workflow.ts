@@ -65,12 +65,12 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
       checkNotStale(saved, await session.backend.read());
       checkSameFiles(saved, session.configuration.documents);
     }
-    const { state, snapshot, result } = await refreshAndPlan(session, host, planOptions);
+    const { state, world, result } = await refreshAndPlan(session, host, planOptions);
     if (saved) checkSamePlan(saved.plan, result.plan);
     host.notify({ type: 'plan-ready', plan: result.plan });
 
     if (planOptions.refreshOnly) {
-      await applyRefreshOnly(snapshot, session.backend, state, result.documents);
+      await applyRefreshOnly(world, session.backend, state, result.documents);
       host.notify({
         type: 'notice',
         level: 'info',
@@ -79,7 +79,7 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
       return { plan: result.plan, failed: 0 };
     }
     if (!result.plan.changes.length) {
-      await applyRefreshOnly(snapshot, session.backend, state, result.documents);
+      await applyRefreshOnly(world, session.backend, state, result.documents);
       host.notify({
         type: 'apply-finished',
         counts: { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0, awaited: 0 },
@@ -96,9 +96,8 @@ export async function runApplyWorkflow(options: ApplyWorkflowOptions): Promise<A
       if (!(await host.confirm(question, false))) return { plan: result.plan, failed: 0, cancelled: true };
     }
     if (stop.stopped) return { plan: result.plan, failed: 0 };
-    const provider = await session.provider();
-    const outcome = await applyPlan(result, snapshot, {
-      provider,
+    const outcome = await applyPlan(result, {
+      world,
       backend: session.backend,
       state,
       host,

@@ -1,8 +1,7 @@
-import type { Kind, ResourceDocument } from '../config/model.js';
+import type { ResourceDocument } from '../config/model.js';
+import { cloudOfType } from './clouds.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
-import { stateAttributes } from '../clouds/ibm-vpc/kinds/image.js';
-import type { Provider } from '../clouds/ibm-vpc/api-types.js';
 import type { ResourceState } from '../state/state.js';
 import type { EngineHost } from '../engine/events.js';
 import { documentDependencies } from '../engine/plan.js';
@@ -20,50 +19,6 @@ export interface ImportOptions {
   host: EngineHost;
   address: string;
   id: string;
-}
-
-async function readObject(
-  provider: Provider,
-  kind: Kind,
-  id: string,
-  address: string,
-): Promise<Pick<ResourceState, 'id' | 'attributes'>> {
-  if (kind === 'image') {
-    const image = await provider.getImage(id);
-    if (!image)
-      throw UserError.of(
-        'import.not-found',
-        `no image with ID ${id} can be read`,
-        "check the ID with the cloud's image list",
-      );
-    return { id: image.id, attributes: stateAttributes(image, undefined) };
-  }
-  if (kind === 'image_export_job') {
-    const [imageId, jobId] = id.split('/');
-    if (!imageId || !jobId) {
-      throw UserError.of(
-        'import.bad-id',
-        `an export job is imported as IMAGE_ID/JOB_ID, got "${id}"`,
-        `e.g. imageform import ${address} r006-aaa/r006-bbb`,
-      );
-    }
-    const job = await provider.getExportJob(imageId, jobId);
-    if (!job) throw UserError.of('import.not-found', `no export job ${jobId} on image ${imageId} can be read`);
-    const { encrypted_data_key: _secret, ...rest } = job;
-    return { id: job.id, attributes: { ...rest, image_id: imageId } };
-  }
-  const image = await provider.getImage(id);
-  if (!image) throw UserError.of('import.not-found', `no image with ID ${id} can be read`);
-  const wanted = kind === 'image_deprecate' ? ['deprecated', 'obsolete'] : ['obsolete'];
-  if (!wanted.includes(image.status)) {
-    throw UserError.of(
-      'import.wrong-status',
-      `image ${id} is ${image.status}, so there is no ${kind === 'image_deprecate' ? 'deprecation' : 'obsolescence'} to import`,
-      `apply ${address} to make the change instead`,
-    );
-  }
-  const field = kind === 'image_deprecate' ? 'deprecation_at' : 'obsolescence_at';
-  return { id: image.id, attributes: { image: image.id, status: image.status, [field]: image[field] ?? null } };
 }
 
 function documentFor(documents: readonly ResourceDocument[], address: string): ResourceDocument {
@@ -95,14 +50,20 @@ export async function importResource(options: ImportOptions): Promise<ResourceSt
         `to import another object under this address, first "imageform state rm ${options.address}"`,
       );
     }
-    const provider = await session.provider();
-    const object = await readObject(provider, document.kind, options.id, options.address);
+    const providerSettings = session.configuration.settings.providers.find((p) => p.name === document.provider)!;
+    const cloud = cloudOfType(providerSettings.type);
+    const kind = cloud.kinds.find((candidate) => candidate.kind === document.kind);
+    if (!kind?.importObject)
+      throw UserError.of('import.unsupported', `${document.kind} objects cannot be imported`, 'apply the document instead');
+    const object = await kind.importObject(await session.client(document.provider), options.id, options.address);
     const owner = Object.entries(state.resources).find(
-      ([, entry]) => entry.kind === document.kind && entry.id === object.id,
+      ([, entry]) =>
+        entry.kind === document.kind && entry.id === object.id && (entry.provider ?? document.provider) === document.provider,
     );
     if (owner) throw UserError.of('import.already-managed', `${object.id} is already managed as ${owner[0]}`);
     const entry: ResourceState = {
       kind: document.kind,
+      provider: document.provider,
       ...object,
       dependencies: documentDependencies(document),
       lifecycle: {

@@ -4,23 +4,24 @@ import type { Configuration } from '../config/model.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { UserError } from '../core/errors.js';
 import { openProvider } from './open-provider.js';
-import type { Provider } from '../clouds/ibm-vpc/api-types.js';
 import { openStateBackend } from '../state/open.js';
 import type { HeldLock, StateBackend, StateDocument } from '../state/state.js';
 import type { EngineHost } from '../engine/events.js';
+import type { CloudClient } from '../engine/cloud.js';
 import { makePlan, type PlanOptions, type PlanResult } from '../engine/plan.js';
-import { refresh } from '../clouds/ibm-vpc/refresh.js';
-import type { CloudSnapshot } from '../clouds/ibm-vpc/snapshot.js';
+import { entryProvider, type ApplyProviderView, type ApplyWorld } from '../engine/world.js';
+import { cloudOfType } from './clouds.js';
 
 /**
  * Everything one command run works with: the validated files, the state backend, the lock when taken, and the
- * provider (opened on first use, so `state list` never starts a cloud). close() releases all of it.
+ * providers' clients (each opened on first use, so `state list` never starts a cloud). close() releases all of it.
  */
 export interface Session {
   dir: string;
   configuration: Configuration;
   backend: StateBackend;
-  provider(): Promise<Provider>;
+  /** The client of the provider with this name (from the settings). */
+  client(name: string): Promise<CloudClient>;
   lock(operation: string): Promise<HeldLock>;
   close(): Promise<void>;
 }
@@ -48,13 +49,19 @@ export async function openSession(dirArgument: string, options: SessionOptions):
   const configuration = await loadValidConfiguration(dir, options.cwd, options.host);
   const notice = (message: string): void => options.host.notify({ type: 'notice', level: 'warning', message });
   const backend = await openStateBackend(dir, configuration.settings.state, options.env, { onNotice: notice });
-  let provider: Promise<Provider> | undefined;
+  const clients = new Map<string, Promise<CloudClient>>();
   const locks: HeldLock[] = [];
   return {
     dir,
     configuration,
     backend,
-    provider: () => (provider ??= openProvider(dir, configuration.settings.provider, options.env)),
+    client: (name) => {
+      const settings = configuration.settings.providers.find((provider) => provider.name === name);
+      if (!settings) throw UserError.of('provider.unknown', `no provider named "${name}" in imageform.yaml`);
+      let client = clients.get(name);
+      if (!client) clients.set(name, (client = openProvider(dir, settings, options.env)));
+      return client;
+    },
     lock: async (operation) => {
       const lock = await backend.lock(operation);
       locks.push(lock);
@@ -63,7 +70,8 @@ export async function openSession(dirArgument: string, options: SessionOptions):
     close: async () => {
       const errors: unknown[] = [];
       for (const lock of locks.splice(0)) await lock.release().catch((err: unknown) => errors.push(err));
-      if (provider) await (await provider.catch(() => undefined))?.close().catch((err: unknown) => errors.push(err));
+      for (const client of clients.values())
+        await (await client.catch(() => undefined))?.close().catch((err: unknown) => errors.push(err));
       await backend.close().catch((err: unknown) => errors.push(err));
       if (errors.length) throw errors[0];
     },
@@ -85,22 +93,51 @@ export async function withSession<T>(
 
 export interface RefreshedPlan {
   state: StateDocument;
-  snapshot: CloudSnapshot;
+  /** Every provider the plan spans, with its client and what its refresh saw. */
+  world: ApplyWorld;
   result: PlanResult;
+}
+
+/**
+ * The providers a run needs: those the files use and those state holds objects in, refreshed side by side (each
+ * reads its own cloud).
+ */
+async function refreshProviders(session: Session, state: StateDocument): Promise<ApplyWorld> {
+  const { settings, documents } = session.configuration;
+  const names = new Set(documents.map((document) => document.provider));
+  const configured = new Map(settings.providers.map((provider) => [provider.name, provider]));
+  for (const entry of Object.values(state.resources)) names.add(entryProvider(configured, entry));
+  const world = new Map<string, ApplyProviderView>();
+  await Promise.all(
+    [...names]
+      .filter((name) => configured.has(name))
+      .sort()
+      .map(async (name) => {
+        const cloud = cloudOfType(configured.get(name)!.type);
+        const client = await session.client(name);
+        const entries = Object.fromEntries(
+          Object.entries(state.resources).filter(([, entry]) => entryProvider(configured, entry) === name),
+        );
+        const ofProvider = documents.filter((document) => document.provider === name);
+        const snapshot = await cloud.refresh(client, { entries, documents: ofProvider, concurrency: 10 });
+        world.set(name, { cloud, client, snapshot });
+      }),
+  );
+  // By name, whatever order the refreshes ended in.
+  return new Map([...world].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Read state, refresh, plan; a plan with errors throws them all at once. */
 export async function refreshAndPlan(session: Session, host: EngineHost, options: PlanOptions): Promise<RefreshedPlan> {
   const state = await session.backend.read();
-  const provider = await session.provider();
   host.notify({ type: 'refresh-started', resources: Object.keys(state.resources).length });
-  const snapshot = await refresh(provider, state, session.configuration.documents);
+  const world = await refreshProviders(session, state);
   host.notify({
     type: 'refresh-finished',
     resources: Object.keys(state.resources).length,
-    requests: snapshot.requests,
+    requests: [...world.values()].reduce((sum, view) => sum + view.snapshot.requests, 0),
   });
-  const result = makePlan(session.configuration.documents, state, snapshot, { ...options, dir: session.dir });
+  const result = makePlan(session.configuration.documents, state, world, { ...options, dir: session.dir });
   throwOnErrors(result.diagnostics);
-  return { state, snapshot, result };
+  return { state, world, result };
 }

@@ -1,3 +1,4 @@
+import { allKindNames } from '../app/clouds.js';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
@@ -25,7 +26,7 @@ async function readRules(dir: string, cwd: string) {
   if (!('text' in read) && read.reason !== 'missing')
     throw new UserError(refusalDiagnostic(read, displayPath(cwd, file)));
   const text = 'text' in read ? read.text : undefined;
-  return { file, rules: text === undefined ? [] : parseIgnoreRules(text, displayPath(cwd, file)), text };
+  return { file, rules: text === undefined ? [] : parseIgnoreRules(text, allKindNames(), displayPath(cwd, file)), text };
 }
 
 function displayPath(cwd: string, file: string): string {
@@ -55,18 +56,20 @@ export async function drift(context: CommandContext): Promise<number> {
   }
   const dir = resolve(context.cwd, dirArgument(positionals, 'drift'));
   const { file, rules, text } = await readRules(dir, context.cwd);
-  const { result, snapshot } = await withSession(
+  const { result } = await withSession(
     dir,
     { cwd: context.cwd, env: context.env, host: silentHost },
     (session) => refreshAndPlan(session, silentHost, {}),
   );
 
-  const report = driftReport(result.plan, rules, snapshot.now);
+  // The cloud's clock, as the plan read it (the first provider's, when there are several).
+  const now = new Date(result.plan.cloud_time ?? Date.now());
+  const report = driftReport(result.plan, rules, now);
   if (values.baseline) {
-    const reason = values.reason ?? `accepted as baseline on ${snapshot.now.toISOString().slice(0, 10)}`;
+    const reason = values.reason ?? `accepted as baseline on ${now.toISOString().slice(0, 10)}`;
     const added = report.plan.drift.length + report.plan.changes.length;
     if (added) {
-      const rulesText = baselineFor(report.plan, snapshot.now, reason);
+      const rulesText = baselineFor(report.plan, now, reason);
       await writeFile(file, text ? `${text.endsWith('\n') ? text : `${text}\n`}${rulesText}` : rulesText);
     }
     context.stdout.write(

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { KINDS } from '../config/model.js';
+import { allKindNames } from '../app/clouds.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { openConfiguredStateBackend } from '../state/configured.js';
@@ -96,11 +96,11 @@ async function splitArguments(cwd: string, positionals: string[]): Promise<{ sel
   if (!info?.isDirectory()) {
     // `imgae.web.id`: a misspelt kind is the likely mistake when there is a dot.
     const [kind, ...rest] = first.split('.');
-    const nearest = rest.length ? didYouMean(kind!, KINDS) : undefined;
+    const nearest = rest.length ? didYouMean(kind!, allKindNames()) : undefined;
     throw UserError.of(
       'cli.bad-arguments',
       `output: "${oneLine(first)}" is neither an address (KIND.NAME or KIND.NAME.ATTR) nor a directory${nearest ? `; did you mean "${oneLine([nearest, ...rest].join('.'))}"?` : ''}`,
-      nearest ? undefined : `addresses start with one of: ${KINDS.join(', ')}`,
+      nearest ? undefined : `addresses start with one of: ${allKindNames().join(', ')}`,
     );
   }
   return { dir: first };
@@ -111,7 +111,7 @@ function parseSelector(argument: string): Selector | undefined {
   if (
     parts.length < 2 ||
     parts.length > 3 ||
-    !(KINDS as readonly string[]).includes(parts[0]!) ||
+    !allKindNames().includes(parts[0]!) ||
     parts.some((part) => part === '')
   )
     return undefined;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { KINDS } from '../config/model.js';
+import { allKindNames } from '../app/clouds.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { openConfiguredStateBackend } from '../state/configured.js';
@@ -133,7 +133,7 @@ async function pushState(context: CommandContext, argv: string[]): Promise<numbe
   const shownFile = file === '-' ? 'stdin' : file!;
   const text =
     file === '-' ? await readStream(context.stdin) : await readPushedFile(resolve(context.cwd, file!), shownFile);
-  const pushed = parseStateDocument(text, shownFile);
+  const pushed = parseStateDocument(text, shownFile, allKindNames());
   return withBackend(context, dir, async (backend) => {
     if (!backend.replace)
       throw UserError.of('state.push-unsupported', `${backend.description} cannot store a whole document`);
@@ -244,7 +244,7 @@ function parseSerial(text: string): number {
 }
 
 function looksLikeAddress(argument: string): boolean {
-  return KINDS.some((kind) => argument.startsWith(`${kind}.`) && !argument.includes('/'));
+  return allKindNames().some((kind) => argument.startsWith(`${kind}.`) && !argument.includes('/'));
 }
 
 async function readPushedFile(path: string, shown: string): Promise<string> {

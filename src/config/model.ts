@@ -1,4 +1,5 @@
-import type { Diagnostic, SourceLocation } from '../core/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { ResourceDocument } from '../core/document.js';
 
 export type { DeletionPolicy, Kind, Lifecycle, NodePath, Reference, ResourceDocument } from '../core/document.js';
 
@@ -17,6 +18,9 @@ export interface ProviderSettings {
 }
 
 export const DEFAULT_PROVIDER_NAME = 'default';
+
+// Temporary, until the configuration reads kinds from the catalog.
+export const KINDS = ['image', 'image_deprecate', 'image_obsolete', 'image_export_job'] as const;
 
 export interface StateSettings {
   backend: 'local' | 'postgres';

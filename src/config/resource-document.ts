@@ -55,6 +55,7 @@ export function toResourceDocument(source: SourceDocument): { document?: Resourc
     kind,
     name: value.name,
     address: `${kind}.${value.name}`,
+    provider: 'default',
     spec: isPlainObject(value.spec) ? value.spec : {},
     lifecycle: readLifecycle(value.lifecycle),
     location: source.start,

@@ -4,19 +4,19 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { error } from '../core/diagnostic.js';
 import { SETTINGS_FILE } from './discover.js';
 import { displayFilePath } from './display-path.js';
-import type { ProviderSettings, Settings, StateSettings } from './model.js';
+import type { Settings, StateSettings } from './model.js';
 import { readYamlFile } from './read-source.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { validateAgainst } from './schemas.js';
 import { isPlainObject } from './rules/rule.js';
 
 export const DEFAULT_SETTINGS: Settings = {
-  provider: { type: 'embedded', region: 'us-south', api_key_env: 'IBMCLOUD_API_KEY' },
+  providers: [{ name: 'default', type: 'ibm-vpc', embedded: true, options: {} }],
   state: { backend: 'local', url_env: 'IMAGEFORM_PG_URL', workspace: 'default' },
 };
 
 function defaults(): Settings {
-  return { provider: { ...DEFAULT_SETTINGS.provider }, state: { ...DEFAULT_SETTINGS.state } };
+  return { providers: [{ ...DEFAULT_SETTINGS.providers[0]!, options: {} }], state: { ...DEFAULT_SETTINGS.state } };
 }
 
 /** imageform.yaml only; defaults when it is absent. Never throws for the user's mistakes. */
@@ -76,10 +76,11 @@ function explainSecretKeys(diagnostic: Diagnostic): Diagnostic {
 function merge(settings: Settings, value: Record<string, unknown>): void {
   const provider = isPlainObject(value.provider) ? value.provider : {};
   const state = isPlainObject(value.state) ? value.state : {};
-  if (provider.type === 'embedded' || provider.type === 'ibm-vpc') settings.provider.type = provider.type;
+  const only = settings.providers[0]!;
+  if (provider.type === 'ibm-vpc') only.embedded = false;
   for (const key of ['region', 'endpoint', 'iam_endpoint', 'api_key_env'] as const) {
     const field = provider[key];
-    if (typeof field === 'string') (settings.provider as ProviderSettings)[key] = field;
+    if (typeof field === 'string') only.options[key] = field;
   }
   if (state.backend === 'local' || state.backend === 'postgres') settings.state.backend = state.backend;
   for (const key of ['url_env', 'workspace', 'schema'] as const) {

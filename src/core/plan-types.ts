@@ -1,4 +1,4 @@
-import type { Kind } from '../config/model.js';
+import type { Kind } from './document.js';
 
 /**
  * The plan is one plain, serialisable value: `plan --json`, the saved plan file and every renderer use it.
@@ -29,6 +29,8 @@ export interface FieldChange {
 export interface ResourceChange {
   address: string;
   kind: Kind;
+  /** The provider's name, when the repository has more than one (DESIGN.md §4). */
+  provider?: string;
   action: Action;
   fields: FieldChange[];
   /** Predicted status of the cloud object, for images (and the image behind deprecate/obsolete). */

@@ -1,18 +1,15 @@
-import type { ResourceDocument } from '../config/model.js';
-import { KIND_HANDLERS } from '../clouds/ibm-vpc/kinds/index.js';
-import { imageInputs, stateAttributes, type ImageInputs } from '../clouds/ibm-vpc/kinds/image.js';
-import type { OperationContext } from './resource-kind.js';
-import type { Provider } from '../clouds/ibm-vpc/api-types.js';
+import type { ResourceDocument } from '../core/document.js';
+import type { Action, ResourceChange } from '../core/plan-types.js';
 import { sameValue } from '../state/same-value.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
+import type { CloudClient } from './cloud.js';
 import type { ApplyCounts, EngineHost } from './events.js';
-import { queueExports } from '../clouds/ibm-vpc/export-queue.js';
 import { asideStep, nameOrder } from './name-order.js';
 import { refused, settleOperationIntents, withOperationIntent, withoutOperationIntent } from './operation-intents.js';
 import { documentDependencies, resolveSpec, type PlanResult } from './plan.js';
-import type { Action, ResourceChange } from '../core/plan-types.js';
-import type { CloudSnapshot } from '../clouds/ibm-vpc/snapshot.js';
+import type { OperationContext, ResourceKind } from './resource-kind.js';
 import type { ApplyStop, StopReason } from './stop.js';
+import { entryProvider, kindOf, type ApplyWorld, type World } from './world.js';
 
 /**
  * Carry out a plan. Removals run first in reverse dependency order, then creates and updates in dependency
@@ -20,7 +17,8 @@ import type { ApplyStop, StopReason } from './stop.js';
  * and a create records its intent before the API call, so an interrupted apply loses nothing and makes no twin.
  */
 export interface ApplyOptions {
-  provider: Provider;
+  /** Every provider of the plan, with its open client and what its refresh saw. */
+  world: ApplyWorld;
   backend: StateBackend;
   state: StateDocument;
   host: EngineHost;
@@ -115,72 +113,29 @@ function sortByAddress(resources: Record<string, ResourceState>): Record<string,
 
 /**
  * Bring state up to what the refresh saw before acting: adopt objects of interrupted creates, and record the
- * current cloud attributes of managed objects (so drift is measured from this apply on).
+ * current cloud attributes of managed objects (so drift is measured from this apply on). Each kind knows its own.
  */
-export function refreshedResources(resources: Record<string, ResourceState>, snapshot: CloudSnapshot): boolean {
-  let changed = false;
-  for (const [address, entry] of Object.entries(resources)) {
-    const adopted = snapshot.adoptedIntents.get(address);
-    if (!entry.id && adopted) {
-      // An export job is read through its image: keep the intent's parent, or the next refresh cannot find the job.
-      const parentId = entry.intent?.parent_id;
-      if (entry.kind === 'image_export_job' && parentId) entry.attributes = { ...entry.attributes, image_id: parentId };
-      entry.id = adopted;
-      // An image found under its create key still has to be renamed: that step of its create stays recorded.
-      if (entry.kind === 'image' && entry.intent?.key) entry.intent = { ...entry.intent, action: 'rename' };
-      else delete entry.intent;
-      changed = true;
-    }
-    if (!entry.id) continue;
-    if (entry.kind === 'image') {
-      const image = snapshot.images.get(entry.id);
-      if (!image) continue;
-      const inputs = entry.attributes.inputs as Record<string, string> | undefined;
-      const next = stateAttributes(image, inputs);
-      if (!sameValue(next, entry.attributes)) {
-        entry.attributes = next;
-        changed = true;
-      }
-      // The rename that finishes a create went through (its answer may have been lost).
-      if (entry.intent?.action === 'rename' && image.name === entry.intent.name) {
-        delete entry.intent;
-        changed = true;
-      }
-    } else if (entry.kind === 'image_export_job') {
-      const imageId = (entry.attributes.image_id as string | undefined) ?? entry.intent?.parent_id;
-      const job = imageId
-        ? snapshot.exportJobs.get(imageId)?.find((candidate) => candidate.id === entry.id)
-        : undefined;
-      if (!job || !imageId) continue;
-      const { encrypted_data_key: _secret, ...rest } = job;
-      const next = { ...rest, image_id: imageId };
-      if (!sameValue(next, entry.attributes)) {
-        entry.attributes = next;
-        delete entry.intent;
-        changed = true;
-      }
-    } else {
-      const image = snapshot.images.get(entry.id);
-      if (image && entry.attributes.status !== image.status) {
-        entry.attributes = { ...entry.attributes, status: image.status };
-        changed = true;
-      }
-    }
-  }
-  return changed;
-}
-
-/** An imported image has no record of its write-only inputs: the first apply adopts the files' values. */
-function adoptImportedInputs(
+export function refreshedResources(
   resources: Record<string, ResourceState>,
+  world: World,
   documents: ReadonlyMap<string, ResourceDocument>,
 ): boolean {
   let changed = false;
   for (const [address, entry] of Object.entries(resources)) {
-    const document = documents.get(address);
-    if (entry.kind !== 'image' || !entry.id || entry.attributes.inputs || !document) continue;
-    entry.attributes = { ...entry.attributes, inputs: imageInputs(document.spec) };
-    changed = true;
+    const provider = entryProvider(world, entry);
+    const view = world.get(provider);
+    const kind = kindOf(world, provider, entry.kind);
+    if (!view || !kind) continue;
+    if (kind.refreshEntry) {
+      changed = kind.refreshEntry(entry, view.snapshot, address, documents.get(address)) || changed;
+      continue;
+    }
+    const adopted = view.snapshot.adoptedIntents.get(address);
+    if (!entry.id && adopted) {
+      entry.id = adopted;
+      delete entry.intent;
+      changed = true;
+    }
   }
   return changed;
 }
@@ -198,6 +153,7 @@ function buildSteps(
   changes: readonly ResourceChange[],
   state: StateDocument,
   documents: ReadonlyMap<string, ResourceDocument>,
+  world: World,
 ) {
   const removals = new Map<string, Step>();
   const makes = new Map<string, Step>();
@@ -226,7 +182,7 @@ function buildSteps(
     for (const dependency of dependsOn) if (makes.has(dependency)) step.after.add(dependency);
   }
   // Names are unique: the rename that frees a name goes before whatever takes it; a swap goes through a temporary name.
-  const names = nameOrder(changes, state);
+  const names = nameOrder(changes, state, world);
   for (const [address, temporary] of names.aside) {
     makes.set(asideStep(address), {
       change: makes.get(address)!.change,
@@ -289,16 +245,14 @@ function oneLine(err: unknown): string {
   return message.split('\n')[0]!;
 }
 
-export async function applyPlan(
-  result: PlanResult,
-  snapshot: CloudSnapshot,
-  options: ApplyOptions,
-): Promise<ApplyResult> {
-  const { host } = options;
-  // Export jobs beyond the cloud's active limits wait for a free place instead of being refused.
-  const provider = queueExports(options.provider, snapshot);
+export async function applyPlan(result: PlanResult, options: ApplyOptions): Promise<ApplyResult> {
+  const { host, world } = options;
+  // A cloud may hand apply a client of its own (one that queues what the cloud limits).
+  const clients = new Map<string, CloudClient>();
+  for (const [name, view] of world)
+    clients.set(name, view.cloud.clientForApply?.(view.client, view.snapshot) ?? view.client);
   const writer = new StateWriter(options.backend, options.state);
-  await writer.recordAll((resources) => recordRefresh(resources, snapshot, result.documents));
+  await writer.recordAll((resources) => recordRefresh(resources, world, result.documents));
 
   const counts: ApplyCounts = { added: 0, changed: 0, replaced: 0, destroyed: 0, forgotten: 0, awaited: 0 };
   const failures: { address: string; message: string }[] = [];
@@ -307,39 +261,54 @@ export async function applyPlan(
     changes.filter((c) => c.action === 'delete' || c.action === 'replace').map((c) => c.address),
   );
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const { removals, makes } = buildSteps(changes, writer.current, result.documents);
+  const { removals, makes } = buildSteps(changes, writer.current, result.documents, world);
   const started = new Map<string, number>();
 
-  const context = (address: string, spec?: Record<string, unknown>): OperationContext => ({
-    address,
-    provider,
-    ...(spec ? { spec } : {}),
-    ...(result.documents.get(address) ? { document: result.documents.get(address)! } : {}),
-    ...(writer.current.resources[address] ? { entry: writer.current.resources[address]! } : {}),
-    // Dependencies are recorded from the document, so removal order survives the document's deletion.
-    record: (entry) => {
-      const document = result.documents.get(address);
-      return writer.record(
-        address,
-        entry && document ? { ...entry, dependencies: documentDependencies(document) } : entry,
-      );
-    },
-    recordImage: (image) =>
-      writer.recordAll((resources) => {
-        const owner = Object.entries(resources).find(([, entry]) => entry.kind === 'image' && entry.id === image.id);
-        if (!owner) return false;
-        const [imageAddress, entry] = owner;
-        resources[imageAddress] = {
-          ...entry,
-          attributes: stateAttributes(image, entry.attributes.inputs as ImageInputs | undefined),
-        };
-        return true;
-      }),
-    progress: (message, fraction) =>
-      host.notify({ type: 'resource-progress', address, message, ...(fraction !== undefined ? { fraction } : {}) }),
-    deleting,
-    timeouts,
-  });
+  /** The provider an operation acts in: the document's for a make, the recorded entry's for a removal. */
+  const providerOf = (address: string, phase: 'remove' | 'make'): string => {
+    const document = result.documents.get(address);
+    const entry = writer.current.resources[address];
+    if (phase === 'make' && document) return document.provider;
+    return entry ? entryProvider(world, entry) : (document?.provider ?? [...world.keys()][0]!);
+  };
+  const kindFor = (change: ResourceChange, phase: 'remove' | 'make'): ResourceKind => {
+    const provider = providerOf(change.address, phase);
+    const kind = kindOf(world, provider, change.kind);
+    if (!kind) throw new Error(`${change.address}: provider "${provider}" has no kind ${change.kind}`);
+    return kind;
+  };
+
+  const context = (address: string, phase: 'remove' | 'make', spec?: Record<string, unknown>): OperationContext => {
+    const provider = providerOf(address, phase);
+    return {
+      address,
+      client: clients.get(provider),
+      ...(spec ? { spec } : {}),
+      ...(result.documents.get(address) ? { document: result.documents.get(address)! } : {}),
+      ...(writer.current.resources[address] ? { entry: writer.current.resources[address]! } : {}),
+      // Dependencies are recorded from the document, so removal order survives the document's deletion.
+      record: (entry) => {
+        const document = result.documents.get(address);
+        return writer.record(
+          address,
+          entry && document ? { ...entry, provider, dependencies: documentDependencies(document) } : entry,
+        );
+      },
+      recordOther: (kind, id, update) =>
+        writer.recordAll((resources) => {
+          const owner = Object.entries(resources).find(
+            ([, entry]) => entry.kind === kind && entry.id === id && entryProvider(world, entry) === provider,
+          );
+          if (!owner) return false;
+          resources[owner[0]] = update(owner[1]);
+          return true;
+        }),
+      progress: (message, fraction) =>
+        host.notify({ type: 'resource-progress', address, message, ...(fraction !== undefined ? { fraction } : {}) }),
+      deleting,
+      timeouts,
+    };
+  };
 
   const begin = (change: ResourceChange, action: Action): void => {
     if (!started.has(change.address)) started.set(change.address, performance.now());
@@ -379,9 +348,9 @@ export async function applyPlan(
       begin(change, change.action === 'replace' ? 'replace' : forgetOnly ? 'forget' : 'delete');
       try {
         if (!forgetOnly) {
-          const operation = context(change.address);
+          const operation = context(change.address, 'remove');
           await writer.record(change.address, withOperationIntent(entry!, 'delete'));
-          await KIND_HANDLERS[change.kind].delete(operation);
+          await kindFor(change, 'remove').delete(operation);
         }
         await writer.record(change.address, undefined);
         if (change.action === 'replace') return true;
@@ -412,7 +381,7 @@ export async function applyPlan(
       if (aside !== undefined) {
         begin(change, change.action);
         try {
-          await KIND_HANDLERS[change.kind].renameAside!(context(change.address), aside);
+          await kindFor(change, 'make').renameAside!(context(change.address, 'make'), aside);
           host.notify({
             type: 'resource-progress',
             address: change.address,
@@ -430,9 +399,9 @@ export async function applyPlan(
       });
       begin(change, change.action);
       try {
-        const handler = KIND_HANDLERS[change.kind];
+        const handler = kindFor(change, 'make');
         // Built before the update's intent is recorded, so the handler's own record of the result drops it.
-        const operation = context(change.address, spec);
+        const operation = context(change.address, 'make', spec);
         if (change.action === 'update') {
           await writer.record(change.address, withOperationIntent(writer.current.resources[change.address]!, 'update'));
           await handler.update(operation);
@@ -502,25 +471,24 @@ function recordLifecycle(
 
 function recordRefresh(
   resources: Record<string, ResourceState>,
-  snapshot: CloudSnapshot,
+  world: World,
   documents: ReadonlyMap<string, ResourceDocument>,
 ): boolean {
   for (const [address, entry] of Object.entries(resources)) resources[address] = structuredClone(entry);
-  const refreshed = refreshedResources(resources, snapshot);
-  const adopted = adoptImportedInputs(resources, documents);
+  const refreshed = refreshedResources(resources, world, documents);
   const protectedNow = recordLifecycle(resources, documents);
-  const settled = settleOperationIntents(resources, snapshot);
-  return refreshed || adopted || protectedNow || settled;
+  const settled = settleOperationIntents(resources, world);
+  return refreshed || protectedNow || settled;
 }
 
 /** Record the refreshed cloud in state without changing anything (a refresh-only or empty plan). */
 export async function applyRefreshOnly(
-  snapshot: CloudSnapshot,
+  world: World,
   backend: StateBackend,
   state: StateDocument,
   documents: ReadonlyMap<string, ResourceDocument>,
 ): Promise<StateDocument> {
   const writer = new StateWriter(backend, state);
-  await writer.recordAll((resources) => recordRefresh(resources, snapshot, documents));
+  await writer.recordAll((resources) => recordRefresh(resources, world, documents));
   return writer.current;
 }

@@ -52,19 +52,6 @@ export interface CloudRuleInput<S extends CloudSnapshot = CloudSnapshot> {
   destroy: boolean;
 }
 
-export interface RunningEmulator {
-  url: string;
-  stop(): Promise<void>;
-}
-
-export interface EmulatorOptions {
-  port: number;
-  host: string;
-  dataFile?: string;
-  apiKey?: string;
-  timeScale?: number;
-}
-
 export interface Cloud<C extends CloudClient = CloudClient, S extends CloudSnapshot = CloudSnapshot>
   extends CloudConfiguration {
   kinds: readonly ResourceKind<S, C>[];
@@ -78,8 +65,6 @@ export interface Cloud<C extends CloudClient = CloudClient, S extends CloudSnaps
   planRules?(input: CloudRuleInput<S>): { diagnostics: Diagnostic[]; notes: string[] };
   /** The client apply uses (e.g. one that queues operations the cloud limits). */
   clientForApply?(client: C, snapshot: S): C;
-  /** Run this cloud's emulator as a server (`imageform emulator --cloud TYPE`). */
-  startEmulator(options: EmulatorOptions): Promise<RunningEmulator & { apiKey: string }>;
 }
 
 /** A provider of the settings with its cloud, as the engine plans and applies it. */

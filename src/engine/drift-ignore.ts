@@ -1,4 +1,3 @@
-import { KINDS } from '../config/model.js';
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
@@ -45,7 +44,7 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\
 const OPTIONS = ['until'];
 
 /** Parses the file text; every problem is reported at once as one UserError with file:line:col for each. */
-export function parseIgnoreRules(text: string, file: string = DRIFT_IGNORE_FILE): IgnoreRule[] {
+export function parseIgnoreRules(text: string, kinds: readonly string[], file: string = DRIFT_IGNORE_FILE): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
   const diagnostics: Diagnostic[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -81,13 +80,13 @@ export function parseIgnoreRules(text: string, file: string = DRIFT_IGNORE_FILE)
       valid = false;
     } else {
       const kind = address.text.split('.')[0]!;
-      if (address.text !== '*' && !kind.includes('*') && !(KINDS as readonly string[]).includes(kind)) {
-        const guess = didYouMean(kind, KINDS);
+      if (address.text !== '*' && !kind.includes('*') && !kinds.includes(kind)) {
+        const guess = didYouMean(kind, kinds);
         problem(
           'address',
           `unknown kind "${kind}" in "${address.text}"`,
           address.col,
-          guess ? `did you mean "${guess}"?` : `kinds are ${KINDS.join(', ')}`,
+          guess ? `did you mean "${guess}"?` : `kinds are ${kinds.join(', ')}`,
         );
         valid = false;
       }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { recordedImageId } from '../clouds/ibm-vpc/kinds/image-export-job.js';
 import type { StateDocument } from '../state/state.js';
-import { KNOWN_AFTER_APPLY, type ResourceChange } from '../core/plan-types.js';
+import type { ResourceChange } from '../core/plan-types.js';
+import { entryProvider, kindOf, type World } from './world.js';
 
 /**
- * Cloud names are unique (images per account and region, export jobs per image), so within one apply a name must be
+ * Where a kind's cloud names are unique (its nameScope: images per account and region, export jobs per image), a name must be
  * freed before it is taken: the rename that frees a name runs before the rename or create that takes it. Renames that
  * trade names in a ring (a swap) cannot be ordered; one of them first moves aside to a temporary name. Deletes need
  * no edge here: every removal finishes before the first create or update starts.
@@ -37,17 +37,14 @@ export function temporaryName(id: string): string {
   return `imageform-swap-${createHash('sha256').update(id).digest('hex').slice(0, 12)}`;
 }
 
-function nameUse(change: ResourceChange, state: StateDocument): NameUse | undefined {
-  if (change.kind !== 'image' && change.kind !== 'image_export_job') return undefined;
+function nameUse(change: ResourceChange, state: StateDocument, world: World): NameUse | undefined {
+  const entry = state.resources[change.address];
+  const provider = change.provider ?? (entry ? entryProvider(world, entry) : [...world.keys()][0]);
+  const kind = provider === undefined ? undefined : kindOf(world, provider, change.kind);
+  const kindScope = kind?.nameScope?.(change, entry);
+  if (kindScope === undefined) return undefined;
+  const scope = `${provider}: ${kindScope}`;
   const field = change.fields.find((f) => f.path === 'name');
-  let scope = 'image';
-  if (change.kind === 'image_export_job') {
-    const image = change.fields.find((f) => f.path === 'image');
-    // A job of an image that does not exist yet shares no name with anything.
-    const imageId = image ? image.after : recordedImageId(state.resources[change.address]);
-    if (typeof imageId !== 'string' || imageId === KNOWN_AFTER_APPLY) return undefined;
-    scope = `export jobs of ${imageId}`;
-  }
   const takes = typeof field?.after === 'string' && !field.known_after_apply ? field.after : undefined;
   // Only a rename frees a name while creates and updates run; a replace's old object is gone before they start.
   const frees = change.action === 'update' && typeof field?.before === 'string' ? field.before : undefined;
@@ -61,13 +58,17 @@ function nameUse(change: ResourceChange, state: StateDocument): NameUse | undefi
   };
 }
 
-function nameUses(changes: readonly ResourceChange[], state: StateDocument): NameUse[] {
-  return changes.map((change) => nameUse(change, state)).filter((use): use is NameUse => use !== undefined);
+function nameUses(changes: readonly ResourceChange[], state: StateDocument, world: World): NameUse[] {
+  return changes.map((change) => nameUse(change, state, world)).filter((use): use is NameUse => use !== undefined);
 }
 
 /** Address -> the address whose rename frees the name it takes (what `--target` must bring along too). */
-export function nameDependencies(changes: readonly ResourceChange[], state: StateDocument): Map<string, string> {
-  return waitsFor(nameUses(changes, state));
+export function nameDependencies(
+  changes: readonly ResourceChange[],
+  state: StateDocument,
+  world: World,
+): Map<string, string> {
+  return waitsFor(nameUses(changes, state, world));
 }
 
 function waitsFor(uses: readonly NameUse[]): Map<string, string> {
@@ -81,8 +82,8 @@ function waitsFor(uses: readonly NameUse[]): Map<string, string> {
   return after;
 }
 
-export function nameOrder(changes: readonly ResourceChange[], state: StateDocument): NameOrder {
-  const uses = nameUses(changes, state);
+export function nameOrder(changes: readonly ResourceChange[], state: StateDocument, world: World): NameOrder {
+  const uses = nameUses(changes, state, world);
   const after = waitsFor(uses);
 
   // Each use waits on at most one other, so a ring is found by following `after` back to where it started.

@@ -1,6 +1,6 @@
-import { CloudError } from '../clouds/ibm-vpc/api-types.js';
+import { CloudError } from '../core/cloud-error.js';
 import type { ResourceState } from '../state/state.js';
-import type { CloudSnapshot } from '../clouds/ibm-vpc/snapshot.js';
+import { entryProvider, kindOf, type World } from './world.js';
 
 /**
  * Intents of deletes and updates (DESIGN.md §5): recorded before the API call, as a create's is, and dropped once
@@ -29,12 +29,12 @@ export function refused(err: unknown): boolean {
  * deleted never reached the cloud; one whose object is gone or going stays recorded until the delete step (or a
  * create replacing it) settles it.
  */
-export function settleOperationIntents(resources: Record<string, ResourceState>, snapshot: CloudSnapshot): boolean {
+export function settleOperationIntents(resources: Record<string, ResourceState>, world: World): boolean {
   let changed = false;
   for (const [address, entry] of Object.entries(resources)) {
     const operation = entry.operation;
     if (!operation) continue;
-    const settled = operation.action === 'update' || stillThere(entry, snapshot);
+    const settled = operation.action === 'update' || stillThere(entry, world);
     if (!settled) continue;
     const rest = withoutOperationIntent(entry);
     // The update that ends a swap of names ends its temporary-name intent too, whether its answer came or not.
@@ -45,18 +45,12 @@ export function settleOperationIntents(resources: Record<string, ResourceState>,
   return changed;
 }
 
-/**
 /** The object a delete intent names is still there and not being deleted: that delete never reached the cloud. */
-function stillThere(entry: ResourceState, snapshot: CloudSnapshot): boolean {
+function stillThere(entry: ResourceState, world: World): boolean {
   if (!entry.id) return false;
-  if (entry.kind === 'image_export_job') {
-    const imageId = entry.attributes.image_id as string | undefined;
-    const job = imageId ? snapshot.exportJobs.get(imageId)?.find((candidate) => candidate.id === entry.id) : undefined;
-    return job !== undefined && job.status !== 'deleting';
-  }
-  // An image, or a status action on one (its delete is a revert, which the plan redoes while still wanted).
-  const image = snapshot.images.get(entry.id);
-  return image !== undefined && image.status !== 'deleting';
+  const provider = entryProvider(world, entry);
+  const snapshot = world.get(provider)?.snapshot;
+  return snapshot !== undefined && kindOf(world, provider, entry.kind)?.objectExists?.(entry, snapshot) === true;
 }
 
 /**

@@ -1,20 +1,18 @@
-import type { ResourceDocument } from '../config/model.js';
+import type { ResourceDocument } from '../core/document.js';
 import { referencesIn } from '../config/references.js';
 import { createHash } from 'node:crypto';
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import { didYouMean } from '../core/did-you-mean.js';
-import { KIND_HANDLERS } from '../clouds/ibm-vpc/kinds/index.js';
-import type { PlannedResource } from './resource-kind.js';
-import type { StateDocument } from '../state/state.js';
-import { planExportQueue } from '../clouds/ibm-vpc/export-queue.js';
+import type { ResourceState, StateDocument } from '../state/state.js';
 import { DependencyGraph } from '../core/graph.js';
-import { nameDependencies, nameOrder } from './name-order.js';
 import { summarize, type DriftEntry, type Plan, type ResourceChange } from '../core/plan-types.js';
-import { checkPlanRules } from './plan-rules.js';
-import type { CloudSnapshot } from '../clouds/ibm-vpc/snapshot.js';
 import { UNKNOWN } from '../core/unknown.js';
-import { predictStatus } from '../clouds/ibm-vpc/lifecycle.js';
+import { deriveAction } from './impact.js';
+import { nameDependencies, nameOrder } from './name-order.js';
 import { explainedByOwnOperation } from './operation-intents.js';
+import { preventDestroy } from './plan-rules.js';
+import type { PlannedResource } from './resource-kind.js';
+import { entryProvider, kindOf, type World } from './world.js';
 
 /**
  * The pure planner: files + state + what the refresh saw -> the plan. No I/O; every cloud fact comes in the
@@ -64,10 +62,10 @@ function setPath(target: Record<string, unknown>, path: readonly (string | numbe
 export function makePlan(
   documents: readonly ResourceDocument[],
   state: StateDocument,
-  snapshot: CloudSnapshot,
+  world: World,
   options: PlanOptions = {},
 ): PlanResult {
-  const now = snapshot.now;
+  const now = firstClock(world);
   const byAddress = new Map(documents.map((document) => [document.address, document]));
   const planned = new Map<string, PlannedResource>();
   const diagnostics: Diagnostic[] = [];
@@ -80,10 +78,7 @@ export function makePlan(
       const document = byAddress.get(address);
       if (!document) continue;
       const spec = resolveSpec(document.spec, (dependency) => planned.get(dependency)?.attributes);
-      const entry = state.resources[address];
-      const handler = KIND_HANDLERS[document.kind];
-      const result = handler.plan({ document, spec, entry, snapshot, now });
-      planned.set(address, result);
+      planned.set(address, planDocument(world, document, spec, state.resources[address]));
     }
   }
 
@@ -91,10 +86,12 @@ export function makePlan(
   for (const [address, entry] of Object.entries(state.resources)) {
     if (planned.has(address)) continue;
     const orphan = (byAddress.get(address)?.lifecycle ?? entry.lifecycle).deletion_policy === 'orphan';
-    const hasObject = entry.id !== null || snapshot.adoptedIntents.has(address);
+    const provider = entryProvider(world, entry);
+    const hasObject = entry.id !== null || world.get(provider)?.snapshot.adoptedIntents.has(address) === true;
     planned.set(address, {
       address,
       kind: entry.kind,
+      provider,
       action: !hasObject ? 'forget' : orphan ? 'forget' : 'delete',
       fields: [],
       ...(entry.id ? { id: entry.id } : {}),
@@ -105,13 +102,21 @@ export function makePlan(
     });
   }
 
-  predictReverts(planned, state, snapshot);
+  for (const result of planned.values()) {
+    const entry = state.resources[result.address];
+    if (result.action !== 'delete' || !entry) continue;
+    const provider = world.get(result.provider);
+    kindOf(world, result.provider, result.kind)?.planRemoval?.({ result, entry, planned, snapshot: provider!.snapshot });
+  }
 
   const drift: DriftEntry[] = [];
-  const owned = fieldsOwnedByStatusActions(state);
+  const owned = fieldsOwnedElsewhere(world, state);
   for (const [address, entry] of Object.entries(state.resources).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const ownedElsewhere = (entry.kind === 'image' && entry.id && owned.get(entry.id)) || new Set<string>();
-    const found = KIND_HANDLERS[entry.kind].drift({ address, entry, snapshot, ownedElsewhere });
+    const provider = entryProvider(world, entry);
+    const kind = kindOf(world, provider, entry.kind);
+    if (!kind) continue;
+    const ownedElsewhere = (entry.id && owned.get(`${provider}\u0000${entry.id}`)) || new Set<string>();
+    const found = kind.drift({ address, entry, snapshot: world.get(provider)!.snapshot, ownedElsewhere });
     if (!found || explainedByOwnOperation(entry, found)) continue;
     drift.push({ address, fields: found.fields, ...(found.gone ? { gone: true } : {}) });
   }
@@ -121,13 +126,23 @@ export function makePlan(
     diagnostics.push(...result.diagnostics);
     notes.push(...(result.notes ?? []));
   }
-  diagnostics.push(
-    ...checkPlanRules({ planned, documents: byAddress, state, snapshot, destroy: options.destroy ?? false }),
-  );
-  if (!options.destroy) {
-    const exports = planExportQueue({ planned, documents: byAddress, snapshot });
-    diagnostics.push(...exports.diagnostics);
-    notes.push(...exports.notes);
+  diagnostics.push(...preventDestroy({ planned, documents: byAddress, state }));
+  diagnostics.push(...unknownProviders(world, state));
+  for (const [name, { cloud, snapshot }] of world) {
+    if (!cloud.planRules) continue;
+    const ofProvider = new Map([...planned].filter(([, result]) => result.provider === name));
+    const entries = Object.fromEntries(
+      Object.entries(state.resources).filter(([, entry]) => entryProvider(world, entry) === name),
+    );
+    const found = cloud.planRules({
+      planned: ofProvider,
+      documents: byAddress,
+      entries,
+      snapshot,
+      destroy: options.destroy ?? false,
+    });
+    diagnostics.push(...found.diagnostics);
+    notes.push(...found.notes);
   }
 
   let selected = [...planned.values()];
@@ -149,8 +164,8 @@ export function makePlan(
   if (options.targets?.length) {
     // A rename or create waits for the rename that frees its name: the target brings that along like a reference.
     const withNames = new Map([...dependencies].map(([address, targets]) => [address, [...targets]]));
-    const changing = selected.filter((result) => result.action !== 'none').map((result) => toChange(result, []));
-    for (const [address, freer] of nameDependencies(changing, state))
+    const changing = selected.filter((result) => result.action !== 'none').map((result) => toChange(result, [], true));
+    for (const [address, freer] of nameDependencies(changing, state, world))
       withNames.set(address, [...(withNames.get(address) ?? []), freer]);
     const graph = new DependencyGraph(withNames);
     const wanted = graph.withDependencies(options.targets);
@@ -171,10 +186,11 @@ export function makePlan(
             byAddress.get(result.address)
               ? dependencies.get(result.address)!
               : (state.resources[result.address]?.dependencies ?? []),
+            world.size > 1,
           ),
         );
 
-  if (!options.refreshOnly) notes.push(...nameOrder(changes, state).notes);
+  if (!options.refreshOnly) notes.push(...nameOrder(changes, state, world).notes);
 
   const plan: Plan = {
     format_version: '1',
@@ -197,51 +213,81 @@ export function makePlan(
   return { plan, planned, documents: byAddress, diagnostics };
 }
 
-/** The image fields that managed image_deprecate / image_obsolete resources change, by image id. */
-function fieldsOwnedByStatusActions(state: StateDocument): Map<string, Set<string>> {
+/** Fields of cloud objects that other managed resources change (a status action owns its image's date). */
+function fieldsOwnedElsewhere(world: World, state: StateDocument): Map<string, Set<string>> {
   const owned = new Map<string, Set<string>>();
   for (const entry of Object.values(state.resources)) {
-    if (!entry.id || (entry.kind !== 'image_deprecate' && entry.kind !== 'image_obsolete')) continue;
-    const fields = owned.get(entry.id) ?? new Set<string>();
-    fields.add(entry.kind === 'image_deprecate' ? 'deprecation_at' : 'obsolescence_at').add('status');
-    owned.set(entry.id, fields);
+    const provider = entryProvider(world, entry);
+    const fields = kindOf(world, provider, entry.kind)?.ownsImageFields;
+    if (!entry.id || !fields?.length) continue;
+    const key = `${provider}\u0000${entry.id}`;
+    const set = owned.get(key) ?? new Set<string>();
+    for (const field of fields) set.add(field);
+    owned.set(key, set.add('status'));
   }
   return owned;
 }
 
-/**
- * Removing an image_deprecate/image_obsolete reverts the image's status (unless orphaned, or the image goes too):
- * the plan predicts that status change like it does for a date set to null.
- */
-function predictReverts(planned: Map<string, PlannedResource>, state: StateDocument, snapshot: CloudSnapshot): void {
-  for (const result of planned.values()) {
-    if (
-      result.action !== 'delete' ||
-      (result.kind !== 'image_deprecate' && result.kind !== 'image_obsolete') ||
-      !result.id
-    )
-      continue;
-    const imageAddress = state.resources[result.address]?.dependencies.find((dependency) =>
-      dependency.startsWith('image.'),
-    );
-    const imageAction = imageAddress ? planned.get(imageAddress)?.action : undefined;
-    if (imageAction === 'delete' || imageAction === 'replace') continue;
-    const image = snapshot.images.get(result.id);
-    if (!image) continue;
-    const field = result.kind === 'image_deprecate' ? 'deprecation_at' : 'obsolescence_at';
-    const after = predictStatus(
-      image.status,
-      { deprecation_at: image.deprecation_at ?? null, obsolescence_at: image.obsolescence_at ?? null, [field]: null },
-      snapshot.now,
-    );
-    if (after !== image.status) result.status = { before: image.status, after };
+/** One document through its kind; the engine derives the action (impact.ts) and notes a move between providers. */
+function planDocument(
+  world: World,
+  document: ResourceDocument,
+  spec: Record<string, unknown>,
+  recorded: ResourceState | undefined,
+): PlannedResource {
+  const provider = world.get(document.provider)!;
+  const kind = kindOf(world, document.provider, document.kind)!;
+  const moved = recorded && entryProvider(world, recorded) !== document.provider ? recorded : undefined;
+  const entry = moved ? undefined : recorded;
+  const found = kind.plan({ document, spec, entry, snapshot: provider.snapshot, now: provider.snapshot.now });
+  const { exists: _exists, replaceReason: _replace, unfinished: _unfinished, ...rest } = found;
+  const result: PlannedResource = {
+    ...rest,
+    address: document.address,
+    kind: document.kind,
+    provider: document.provider,
+    action: deriveAction(kind, found),
+  };
+  if (moved && moved.id !== null) {
+    // The object lives under the other provider: the new one gets its own, and the old one goes (DESIGN.md §3).
+    result.action = 'replace';
+    result.id = moved.id;
+    result.reason = `moves from provider "${entryProvider(world, moved)}" to "${document.provider}"`;
   }
+  return result;
 }
 
-function toChange(result: PlannedResource, dependencies: string[]): ResourceChange {
+/** State held under a provider the settings no longer have: nothing can read or delete it. */
+function unknownProviders(world: World, state: StateDocument): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const [address, entry] of Object.entries(state.resources)) {
+    const provider = entryProvider(world, entry);
+    if (kindOf(world, provider, entry.kind)) continue;
+    found.push(
+      error(
+        'plan.unknown-provider',
+        world.has(provider)
+          ? `${address} is in state as a ${entry.kind}, a kind provider "${provider}" does not have`
+          : `${address} is in state under provider "${provider}", which imageform.yaml no longer configures`,
+        undefined,
+        `restore provider "${provider}" in imageform.yaml, or drop the entry with "imageform state rm ${address}"`,
+      ),
+    );
+  }
+  return found;
+}
+
+/** The plan's clock: the first provider's (by name), each resource having been planned with its own. */
+function firstClock(world: World): Date {
+  const names = [...world.keys()].sort();
+  return names.length ? world.get(names[0]!)!.snapshot.now : new Date();
+}
+
+function toChange(result: PlannedResource, dependencies: string[], withProvider: boolean): ResourceChange {
   return {
     address: result.address,
     kind: result.kind,
+    ...(withProvider ? { provider: result.provider } : {}),
     action: result.action as ResourceChange['action'],
     fields: result.fields,
     ...(result.status ? { status: result.status } : {}),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ResourceDocument } from '../config/model.js';
-import { stableJson } from '../clouds/ibm-vpc/kinds/spec-values.js';
+import { stableJson } from '../core/stable-json.js';
 import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
 import type { StateDocument } from '../state/state.js';

@@ -1,4 +1,4 @@
-import { KINDS, type Kind } from '../config/model.js';
+import type { Kind } from '../core/document.js';
 import { UserError } from '../core/errors.js';
 import { STATE_VERSION, type ResourceState, type StateDocument } from './state.js';
 
@@ -6,7 +6,8 @@ import { STATE_VERSION, type ResourceState, type StateDocument } from './state.j
  * Read a state document from text, checking its shape so a hand-edited or truncated file fails here with the
  * place named, never later inside the engine. `source` is how the user knows the text (a path, or a backend).
  */
-export function parseStateDocument(text: string, source: string): StateDocument {
+/** `kinds`: the kinds a document may hold (a pushed file is checked against the registered clouds'). */
+export function parseStateDocument(text: string, source: string, kinds?: readonly string[]): StateDocument {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -14,10 +15,10 @@ export function parseStateDocument(text: string, source: string): StateDocument 
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw corrupt(source, `not valid JSON (${reason})`);
   }
-  return checkStateDocument(value, source);
+  return checkStateDocument(value, source, kinds);
 }
 
-export function checkStateDocument(value: unknown, source: string): StateDocument {
+export function checkStateDocument(value: unknown, source: string, kinds?: readonly string[]): StateDocument {
   if (!isObject(value)) throw corrupt(source, 'the document must be a JSON object');
   const { version, lineage, serial, resources } = value;
   if (!Number.isInteger(version) || (version as number) < 1)
@@ -35,16 +36,17 @@ export function checkStateDocument(value: unknown, source: string): StateDocumen
   if (!isObject(resources)) throw corrupt(source, '"resources" must be an object keyed by address');
   const checked: Record<string, ResourceState> = {};
   for (const [address, resource] of Object.entries(resources)) {
-    checked[address] = checkResource(resource, `${source}: resources["${address}"]`);
+    checked[address] = checkResource(resource, `${source}: resources["${address}"]`, kinds);
   }
   return { version: version as number, lineage, serial: serial as number, resources: checked };
 }
 
-function checkResource(value: unknown, where: string): ResourceState {
+function checkResource(value: unknown, where: string, kinds: readonly string[] | undefined): ResourceState {
   if (!isObject(value)) throw corruptAt(where, 'must be an object');
   const { kind, id, attributes, dependencies, lifecycle } = value;
-  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) {
-    throw corruptAt(where, `"kind" must be one of ${KINDS.join(', ')}`);
+  // Stored state may hold kinds of a cloud no longer configured: the plan says so; a pushed file is checked here.
+  if (typeof kind !== 'string' || kind === '' || (kinds && !kinds.includes(kind))) {
+    throw corruptAt(where, kinds ? `"kind" must be one of ${kinds.join(', ')}` : '"kind" must be a kind name');
   }
   if (id !== null && typeof id !== 'string') throw corruptAt(where, '"id" must be a string or null');
   if (!isObject(attributes)) throw corruptAt(where, '"attributes" must be an object');

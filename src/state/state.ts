@@ -9,6 +9,8 @@ export const STATE_VERSION = 1;
  */
 export interface ResourceState {
   kind: Kind;
+  /** The provider (a name from the settings) whose cloud holds the object; absent in states written before names. */
+  provider?: string;
   id: string | null;
   /** The cloud object as last read (secrets removed), plus write-only inputs under `inputs`. */
   attributes: Record<string, unknown>;

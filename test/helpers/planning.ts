@@ -1,7 +1,7 @@
 import { parseYamlText } from '../../src/config/source-document.js';
 import { toResourceDocument } from '../../src/config/resource-document.js';
 import type { ResourceDocument } from '../../src/config/model.js';
-import { addImage, emptySnapshot, type CloudSnapshot } from '../../src/clouds/ibm-vpc/snapshot.js';
+import { addImage, emptySnapshot, type IbmSnapshot } from '../../src/clouds/ibm-vpc/snapshot.js';
 import type { CloudExportJob, CloudImage } from '../../src/clouds/ibm-vpc/api-types.js';
 import type { ResourceState, StateDocument } from '../../src/state/state.js';
 
@@ -60,7 +60,7 @@ export function snapshot(
   now: string,
   images: CloudImage[] = [],
   jobs: Record<string, CloudExportJob[]> = {},
-): CloudSnapshot {
+): IbmSnapshot {
   const result = emptySnapshot(new Date(now));
   for (const image of images) addImage(result, image);
   for (const [imageId, list] of Object.entries(jobs)) result.exportJobs.set(imageId, list);

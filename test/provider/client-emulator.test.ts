@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/clouds/ibm-vpc/emulator/index.js';
 import { createIbmVpcProvider, type IbmVpcProviderOptions } from '../../src/clouds/ibm-vpc/client.js';
-import { CloudError, type CloudImage, type Provider } from '../../src/clouds/ibm-vpc/api-types.js';
+import { CloudError, type CloudImage, type IbmVpcClient } from '../../src/clouds/ibm-vpc/api-types.js';
 import { waitFor } from '../../src/engine/wait.js';
 import { EmulatorAdmin } from './emulator-admin.js';
 
@@ -19,9 +19,9 @@ describe('IBM VPC client against the emulator', () => {
   let dir: string;
   let emulator: Emulator;
   let admin: EmulatorAdmin;
-  const providers: Provider[] = [];
+  const providers: IbmVpcClient[] = [];
 
-  const open = (extra: Partial<IbmVpcProviderOptions> = {}): Provider => {
+  const open = (extra: Partial<IbmVpcProviderOptions> = {}): IbmVpcClient => {
     const provider = createIbmVpcProvider({
       endpoint: emulator.url,
       iamEndpoint: emulator.url,
@@ -37,7 +37,7 @@ describe('IBM VPC client against the emulator', () => {
     ((await admin.get('/emulator/v1/stats')) as { faults: { failed: number; reset: number; lost_responses: number } })
       .faults;
 
-  const available = (provider: Provider, image: CloudImage) =>
+  const available = (provider: IbmVpcClient, image: CloudImage) =>
     waitFor(
       async () => (await provider.getImage(image.id))!,
       (current) => current.status !== 'pending',

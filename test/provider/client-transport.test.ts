@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIbmVpcProvider } from '../../src/clouds/ibm-vpc/client.js';
-import { CloudError, type Provider } from '../../src/clouds/ibm-vpc/api-types.js';
+import { CloudError, type IbmVpcClient } from '../../src/clouds/ibm-vpc/api-types.js';
 import { ScriptedServer, sendJson } from './scripted-server.js';
 
 const API_KEY = 'scripted-secret-api-key-0123456789';
@@ -16,7 +16,7 @@ const image = (id: string, name: string) => ({
 describe('IBM VPC client transport (scripted server)', () => {
   let server: ScriptedServer;
   let url: string;
-  let provider: Provider;
+  let provider: IbmVpcClient;
 
   beforeEach(async () => {
     server = new ScriptedServer();

@@ -1,7 +1,8 @@
+import type { CloudClient } from '../../engine/cloud.js';
+
 /**
- * The provider interface: what the engine needs of a cloud. The only implementation today is the IBM VPC HTTP
- * client (ibm-vpc-client.ts); `embedded` points that same client at the in-process emulator.
- * Shapes follow the IBM VPC Images API (../shared/reference/ibm-vpc-images-api.md) with snake_case fields.
+ * What the IBM kinds need of IBM Cloud VPC: its Images API (../shared/reference/ibm-vpc-images-api.md) with
+ * snake_case fields. One implementation, the HTTP client (client.ts); `embedded` points it at the in-process emulator.
  */
 
 export interface StatusReason {
@@ -97,20 +98,9 @@ export interface CreateOptions {
   importAs?: string;
 }
 
-/** A failed call, already turned into the cloud's words. */
-export class CloudError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string,
-    readonly operation: string,
-  ) {
-    super(message);
-    this.name = 'CloudError';
-  }
-}
+export { CloudError } from '../../core/cloud-error.js';
 
-export interface Provider {
+export interface IbmVpcClient extends CloudClient {
   /** The cloud's current time, from the `Date` header of its latest response (fetched if none yet). */
   now(): Promise<Date>;
 

@@ -7,11 +7,11 @@ import type {
   ImageFilter,
   ImagePatch,
   ImagePrototype,
-  Provider,
+  IbmVpcClient,
 } from './api-types.js';
 import { RenewableIamAuthenticator } from './renewable-iam-authenticator.js';
 import { RequestFailure } from './request-failure.js';
-import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, withRetries } from '../../engine/retry.js';
+import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, withRetries } from './retry.js';
 import { SecretRedactor } from '../../core/secret-redactor.js';
 import { VpcTransport, type VpcRequest } from './vpc-transport.js';
 
@@ -50,11 +50,11 @@ interface ImageCollection {
 }
 
 /** The IBM Cloud VPC Images API over HTTP, with retries that never create twins. */
-export function createIbmVpcProvider(options: IbmVpcProviderOptions): Provider {
+export function createIbmVpcProvider(options: IbmVpcProviderOptions): IbmVpcClient {
   return new IbmVpcProvider(options);
 }
 
-class IbmVpcProvider implements Provider {
+class IbmVpcProvider implements IbmVpcClient {
   private readonly transport: VpcTransport;
   private readonly authenticator: RenewableIamAuthenticator;
   private readonly policy: RetryPolicy;

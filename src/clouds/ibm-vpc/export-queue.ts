@@ -1,10 +1,10 @@
 import type { ResourceDocument } from '../../config/model.js';
 import { referencesIn } from '../../config/references.js';
 import { error, type Diagnostic } from '../../core/diagnostic.js';
-import type { CloudExportJob, CreateOptions, ExportJobPrototype, Provider } from './api-types.js';
+import type { CloudExportJob, CreateOptions, ExportJobPrototype, IbmVpcClient } from './api-types.js';
 import { ACTIVE_JOB_STATUSES } from './kinds/image-export-job.js';
 import type { PlannedResource } from '../../engine/resource-kind.js';
-import type { CloudSnapshot } from './snapshot.js';
+import type { IbmSnapshot } from './snapshot.js';
 
 /**
  * The cloud runs at most 5 export jobs per image and 20 per account and region at once, and refuses one more
@@ -19,7 +19,7 @@ export const EXPORT_LIMITS = { activePerImage: 5, totalPerImage: 10, activePerAc
 export interface ExportQueueInput {
   planned: ReadonlyMap<string, PlannedResource>;
   documents: ReadonlyMap<string, ResourceDocument>;
-  snapshot: CloudSnapshot;
+  snapshot: IbmSnapshot;
 }
 
 interface Group {
@@ -113,7 +113,7 @@ function queued(group: Group, limit: number, prefix: string, per: string): strin
  * The provider apply uses: creating an export job waits for a free place under both limits. Places are counted from
  * what the refresh saw and from what this apply creates, and come back when a read shows a job finished or gone.
  */
-export function queueExports(provider: Provider, snapshot: CloudSnapshot): Provider {
+export function queueExports(provider: IbmVpcClient, snapshot: IbmSnapshot): IbmVpcClient {
   const places = new ExportPlaces(snapshot);
   return new Proxy(provider, {
     get(target, key) {
@@ -147,7 +147,7 @@ class ExportPlaces {
   private waiting: (() => void)[] = [];
   private reservations = 0;
 
-  constructor(snapshot: CloudSnapshot) {
+  constructor(snapshot: IbmSnapshot) {
     for (const [imageId, jobs] of snapshot.exportJobs) {
       for (const job of jobs) if (ACTIVE_JOB_STATUSES.has(job.status)) this.active.set(job.id, imageId);
     }

@@ -1,19 +1,15 @@
 import type { ResourceDocument } from '../../config/model.js';
 import { parseReference } from '../../config/references.js';
 import { recordedImageId } from './kinds/image-export-job.js';
-import type { Provider } from './api-types.js';
-import type { StateDocument } from '../../state/state.js';
-import { addImage, emptySnapshot, type CloudSnapshot } from './snapshot.js';
+import type { IbmVpcClient } from './api-types.js';
+import type { RefreshInput } from '../../engine/cloud.js';
+import { addImage, emptySnapshot, type IbmSnapshot } from './snapshot.js';
 
 /**
  * Read what the plan needs from the cloud in as few requests as possible: every image in pages of 100 (not one
  * GET per resource), one GET only for a managed image missing from the list (to tell "gone" from "hidden"), and
  * export jobs only for images that have managed or planned jobs.
  */
-export interface RefreshOptions {
-  /** Concurrent requests for per-image reads. */
-  concurrency?: number;
-}
 
 function literalImageIds(documents: readonly ResourceDocument[]): string[] {
   const ids: string[] = [];
@@ -26,9 +22,9 @@ function literalImageIds(documents: readonly ResourceDocument[]): string[] {
 }
 
 /** Image ids whose export jobs the plan must know: managed jobs, and images planned jobs will export. */
-function imagesWithJobs(documents: readonly ResourceDocument[], state: StateDocument): Set<string> {
+function imagesWithJobs(documents: readonly ResourceDocument[], entries: RefreshInput['entries']): Set<string> {
   const ids = new Set<string>();
-  for (const entry of Object.values(state.resources)) {
+  for (const entry of Object.values(entries)) {
     if (entry.kind !== 'image_export_job') continue;
     const imageId = recordedImageId(entry);
     if (imageId) ids.add(imageId);
@@ -38,7 +34,7 @@ function imagesWithJobs(documents: readonly ResourceDocument[], state: StateDocu
     const value = document.spec.image;
     const reference = parseReference(value);
     if (reference) {
-      const id = state.resources[reference.address]?.id;
+      const id = entries[reference.address]?.id;
       if (id) ids.add(id);
     } else if (typeof value === 'string') {
       ids.add(value);
@@ -58,20 +54,15 @@ async function inBatches<T>(items: readonly T[], concurrency: number, work: (ite
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-export async function refresh(
-  provider: Provider,
-  state: StateDocument,
-  documents: readonly ResourceDocument[],
-  options: RefreshOptions = {},
-): Promise<CloudSnapshot> {
-  const concurrency = options.concurrency ?? 10;
+export async function refresh(provider: IbmVpcClient, input: RefreshInput): Promise<IbmSnapshot> {
+  const { concurrency, documents, entries } = input;
   const requestsBefore = provider.requestCount;
   const snapshot = emptySnapshot(new Date(0));
   for (const image of await provider.listImages()) addImage(snapshot, image);
 
   // Managed images missing from the list: a GET tells a 404 (gone) from an object the list does not show.
   const wanted = new Set<string>(literalImageIds(documents));
-  for (const entry of Object.values(state.resources)) {
+  for (const entry of Object.values(entries)) {
     if (entry.kind === 'image_export_job') {
       const imageId = recordedImageId(entry);
       if (imageId) wanted.add(imageId);
@@ -89,21 +80,21 @@ export async function refresh(
   // A create intent left by an interrupted apply: the object, if the cloud made it, is found by its create key, a
   // name only that intent could have made. Never by the document's name: another state may have created that one
   // (an intent written before create keys has none, and the plan then refuses the taken name, suggesting import).
-  for (const [address, entry] of Object.entries(state.resources)) {
+  for (const [address, entry] of Object.entries(entries)) {
     if (entry.id || !entry.intent?.key || entry.kind !== 'image') continue;
     const id = snapshot.imageIdsByName.get(entry.intent.key);
     if (id) snapshot.adoptedIntents.set(address, id);
   }
   const ownedImages = new Set<string>(snapshot.adoptedIntents.values());
-  for (const entry of Object.values(state.resources)) if (entry.kind === 'image' && entry.id) ownedImages.add(entry.id);
+  for (const entry of Object.values(entries)) if (entry.kind === 'image' && entry.id) ownedImages.add(entry.id);
 
-  const withJobs = [...imagesWithJobs(documents, state)].filter((id) => snapshot.images.has(id)).sort();
+  const withJobs = [...imagesWithJobs(documents, entries)].filter((id) => snapshot.images.has(id)).sort();
   await inBatches(withJobs, concurrency, async (imageId) => {
     snapshot.exportJobs.set(imageId, await provider.listExportJobs(imageId));
   });
   // A job's name is unique within its image: on an image only this state holds, the job with the intent's name is
   // the intent's. On an image another state may export as well, it proves nothing, and the plan refuses the name.
-  for (const [address, entry] of Object.entries(state.resources)) {
+  for (const [address, entry] of Object.entries(entries)) {
     if (entry.id || !entry.intent || entry.kind !== 'image_export_job' || !entry.intent.parent_id) continue;
     if (!ownedImages.has(entry.intent.parent_id)) continue;
     const job = snapshot.exportJobs

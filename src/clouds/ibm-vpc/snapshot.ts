@@ -1,11 +1,8 @@
+import type { CloudSnapshot } from '../../engine/snapshot.js';
 import type { CloudExportJob, CloudImage } from './api-types.js';
 
-/**
- * What a refresh saw of the cloud: the input to the pure planner. Built by refresh.ts; tests build it by hand.
- */
-export interface CloudSnapshot {
-  /** The cloud's time when the refresh ended (from its Date header). */
-  now: Date;
+/** What a refresh of IBM Cloud VPC saw (refresh.ts builds it; tests build it by hand). */
+export interface IbmSnapshot extends CloudSnapshot {
   /** Every image read, by id. */
   images: Map<string, CloudImage>;
   /** Image ids by cloud name (names are unique per region). */
@@ -14,13 +11,9 @@ export interface CloudSnapshot {
   goneImages: Set<string>;
   /** Export jobs of the images whose jobs were read, by image id. */
   exportJobs: Map<string, CloudExportJob[]>;
-  /** Create intents left by an interrupted apply and found in the cloud: address -> id. */
-  adoptedIntents: Map<string, string>;
-  /** API requests the refresh made. */
-  requests: number;
 }
 
-export function emptySnapshot(now: Date): CloudSnapshot {
+export function emptySnapshot(now: Date): IbmSnapshot {
   return {
     now,
     images: new Map(),
@@ -32,7 +25,7 @@ export function emptySnapshot(now: Date): CloudSnapshot {
   };
 }
 
-export function addImage(snapshot: CloudSnapshot, image: CloudImage): void {
+export function addImage(snapshot: IbmSnapshot, image: CloudImage): void {
   snapshot.images.set(image.id, image);
   snapshot.imageIdsByName.set(image.name, image.id);
 }

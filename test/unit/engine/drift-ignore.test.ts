@@ -5,9 +5,17 @@ import {
   applyIgnoreRules,
   baselineRules,
   describeExpiredRule,
-  parseIgnoreRules,
+  parseIgnoreRules as parseRules,
 } from '../../../src/engine/drift-ignore.js';
 import type { DriftEntry } from '../../../src/core/plan-types.js';
+import { IBM_KINDS } from '../../../src/clouds/ibm-vpc/kinds/index.js';
+
+/** The rules name the kinds of the configured clouds: here IBM's. */
+const parseIgnoreRules = (text: string): ReturnType<typeof parseRules> =>
+  parseRules(
+    text,
+    IBM_KINDS.map((kind) => kind.kind),
+  );
 
 const drift: DriftEntry[] = [
   {

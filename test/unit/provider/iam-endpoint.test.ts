@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IAM_ENDPOINT, defaultIamEndpoint } from '../../../src/app/open-provider.js';
+import { DEFAULT_IAM_ENDPOINT, defaultIamEndpoint } from '../../../src/clouds/ibm-vpc/open.js';
 
 describe('the IAM endpoint when imageform.yaml names none', () => {
   it.each(['http://127.0.0.1:8080', 'http://localhost:9000', 'http://[::1]:7000'])(

@@ -11,7 +11,7 @@ import {
 } from './model.js';
 
 /** The persisted form of the whole cloud (one JSON file). */
-export interface CloudSnapshot {
+export interface IbmSnapshot {
   format: 'imageform-emulator-cloud/1';
   region: string;
   account_id: string;
@@ -59,7 +59,7 @@ export class Cloud {
     return new Cloud(region, randomBytes(16).toString('hex'), randomBytes(16).toString('hex'), delays, 0);
   }
 
-  static fromSnapshot(snapshot: CloudSnapshot, delays: Delays): Cloud {
+  static fromSnapshot(snapshot: IbmSnapshot, delays: Delays): Cloud {
     if (snapshot.format !== 'imageform-emulator-cloud/1')
       throw new Error(`unknown cloud file format ${String(snapshot.format)}`);
     const cloud = new Cloud(
@@ -78,7 +78,7 @@ export class Cloud {
     return cloud;
   }
 
-  toSnapshot(): CloudSnapshot {
+  toSnapshot(): IbmSnapshot {
     return {
       format: 'imageform-emulator-cloud/1',
       region: this.region,

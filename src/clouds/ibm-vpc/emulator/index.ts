@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Cloud, type CloudSnapshot } from './cloud.js';
+import { Cloud, type IbmSnapshot } from './cloud.js';
 import { IamService } from './iam.js';
 import { scaledDelays } from './model.js';
 import { CoalescingWriter, readCloudFile } from '../../../emulator-kit/persistence.js';
@@ -38,7 +38,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const stored = options.dataFile ? await readCloudFile(options.dataFile) : undefined;
   const cloud = stored
-    ? Cloud.fromSnapshot(stored as CloudSnapshot, delays)
+    ? Cloud.fromSnapshot(stored as IbmSnapshot, delays)
     : Cloud.empty(options.region ?? 'us-south', delays);
   if (options.frozenClock) cloud.clock.freeze();
   const writer = options.dataFile

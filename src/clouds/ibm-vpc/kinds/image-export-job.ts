@@ -6,7 +6,14 @@ import { waitFor } from '../../../engine/wait.js';
 import type { ResourceState } from '../../../state/state.js';
 import { withoutRenameIntent } from '../../../engine/rename-intent.js';
 import { idOf, stringOf } from './spec-values.js';
-import type { DriftInput, KindHandler, OperationContext, PlannedResource, PlanResourceInput } from '../../../engine/resource-kind.js';
+import { UserError } from '../../../core/errors.js';
+import { deriveAction } from '../../../engine/impact.js';
+import type { DriftFound, KindPlan } from '../../../engine/resource-kind.js';
+import { imageExportJobDeclaration } from './image-export-job-declaration.js';
+import type { IbmContext, IbmDriftInput, IbmKind, IbmPlanInput } from './ibm-kind.js';
+import type { IbmSnapshot } from '../snapshot.js';
+import type { IbmVpcClient } from '../api-types.js';
+import { sameValue } from '../../../state/same-value.js';
 
 /**
  * kind: image_export_job — POST /images/{id}/export_jobs and, with `wait` (default), wait for `succeeded`.
@@ -68,7 +75,7 @@ function describeReasons(job: CloudExportJob): string {
   return reasons.length ? reasons.map((r) => `${r.code}: ${r.message}`).join('; ') : 'no reason given';
 }
 
-function planExportJob(input: PlanResourceInput): PlannedResource {
+function planExportJob(input: IbmPlanInput): KindPlan {
   const { document, spec, entry, snapshot } = input;
   const address = document.address;
   const name = exportJobName(document, spec);
@@ -79,7 +86,7 @@ function planExportJob(input: PlanResourceInput): PlannedResource {
   const previousImageId = recordedImageId(entry);
   const jobId = entry?.id ?? snapshot.adoptedIntents.get(address);
   const actual = jobId && previousImageId ? findJob(snapshot.exportJobs.get(previousImageId), jobId) : undefined;
-  const base = { address, kind: 'image_export_job' as const, diagnostics: [], ...(imageId ? { imageId } : {}) };
+  const base = { diagnostics: [], ...(imageId ? { imageId } : {}) };
   const notes: string[] = [];
   if (jobId && !entry?.id)
     notes.push(`${address}: found export job ${jobId} ("${name}"), started by an interrupted apply; it is adopted`);
@@ -97,7 +104,7 @@ function planExportJob(input: PlanResourceInput): PlannedResource {
     return {
       ...base,
       diagnostics: nameTaken(input, name, imageId),
-      action: 'create',
+      exists: false,
       fields: [
         imageField(null),
         { path: 'name', before: null, after: name },
@@ -124,25 +131,29 @@ function planExportJob(input: PlanResourceInput): PlannedResource {
     fields.push({ path: 'name', before: actual.name, after: name });
   }
   // A job an interrupted apply (or a wait that gave up) left running is awaited, not "no changes".
-  const unfinished = !replacing && spec.wait !== false && ACTIVE_JOB_STATUSES.has(actual.status);
-  const action = replacing ? 'replace' : fields.length ? 'update' : unfinished ? 'await' : 'none';
-  if (action === 'await') reason = `the export job has not finished (status ${actual.status}): apply waits for it`;
-  return {
+  const unfinished =
+    !replacing && spec.wait !== false && ACTIVE_JOB_STATUSES.has(actual.status)
+      ? `the export job has not finished (status ${actual.status}): apply waits for it`
+      : undefined;
+  const found: KindPlan = {
     ...base,
-    action,
+    exists: true,
     fields,
-    ...(reason ? { reason } : {}),
+    ...(reason ? { replaceReason: reason, reason } : {}),
+    ...(unfinished ? { unfinished } : {}),
     id: actual.id,
     attributes: replacing ? { name, format } : { ...jobAttributes(actual, previousImageId!), name },
     notes,
   };
+  if (deriveAction(imageExportJobDeclaration, found) === 'await') found.reason = unfinished;
+  return found;
 }
 
 /**
  * A job to create whose name its image already has: imageform cannot tell whose it is (an interrupted apply on an
  * image another state exports too, or someone else's), so the plan refuses it and suggests import (DESIGN.md §5).
  */
-function nameTaken(input: PlanResourceInput, name: string, imageId: string | undefined): Diagnostic[] {
+function nameTaken(input: IbmPlanInput, name: string, imageId: string | undefined): Diagnostic[] {
   const holder = imageId ? input.snapshot.exportJobs.get(imageId)?.find((job) => job.name === name) : undefined;
   if (!holder || holder.status === 'deleting') return [];
   const { document } = input;
@@ -156,7 +167,7 @@ function nameTaken(input: PlanResourceInput, name: string, imageId: string | und
   ];
 }
 
-function exportJobDrift(input: DriftInput): { fields: FieldChange[]; gone?: boolean } | undefined {
+function exportJobDrift(input: IbmDriftInput): DriftFound | undefined {
   const { entry, snapshot } = input;
   const imageId = recordedImageId(entry);
   if (!entry.id || !imageId) return undefined;
@@ -176,7 +187,7 @@ function exportJobDrift(input: DriftInput): { fields: FieldChange[]; gone?: bool
   return fields.length ? { fields } : undefined;
 }
 
-async function createExportJob(context: OperationContext): Promise<void> {
+async function createExportJob(context: IbmContext): Promise<void> {
   const spec = context.spec!;
   const document = context.document!;
   const imageId = idOf(spec.image);
@@ -198,7 +209,7 @@ async function createExportJob(context: OperationContext): Promise<void> {
   });
   // The cloud exports only images that are ready; a freshly created one may still be settling.
   const image = await waitFor(
-    () => context.provider.getImage(imageId),
+    () => context.client.getImage(imageId),
     (found: CloudImage | undefined) =>
       !found || EXPORTABLE_IMAGE_STATUSES.has(found.status) || found.status === 'failed',
     { timeoutMs: context.timeouts.createMs, intervalMs: 200, describe: `image ${imageId} to be ready for export` },
@@ -213,7 +224,7 @@ async function createExportJob(context: OperationContext): Promise<void> {
   // A job found by name after a lost answer is this create's only on an image no other state holds: one this
   // state manages (referenced), not one named by its id, which another checkout may export at the same moment.
   const ownImage = referencesIn(document.spec).some((found) => found.path[0] === 'image');
-  const job = await context.provider.createExportJob(imageId, prototype, {
+  const job = await context.client.createExportJob(imageId, prototype, {
     describe: `create ${context.address}`,
     nameIsKey: ownImage,
     importAs: context.address,
@@ -231,7 +242,7 @@ function throwIfFailed(job: CloudExportJob, name: string): void {
 }
 
 /** A job an interrupted apply (or a wait that gave up) left queued or running: wait for it, fail if it failed. */
-async function awaitExportJob(context: OperationContext): Promise<void> {
+async function awaitExportJob(context: IbmContext): Promise<void> {
   const entry = context.entry!;
   const imageId = recordedImageId(entry)!;
   const name = context.document
@@ -243,7 +254,7 @@ async function awaitExportJob(context: OperationContext): Promise<void> {
 }
 
 async function waitUntilFinished(
-  context: OperationContext,
+  context: IbmContext,
   imageId: string,
   jobId: string,
   name: string,
@@ -252,7 +263,7 @@ async function waitUntilFinished(
   const started = Date.now();
   const finished = await waitFor(
     async () => {
-      const found = await context.provider.getExportJob(imageId, jobId);
+      const found = await context.client.getExportJob(imageId, jobId);
       if (!found) throw new Error(`export job ${jobId} ("${name}") disappeared while running`);
       return found;
     },
@@ -274,11 +285,11 @@ async function waitUntilFinished(
   return finished;
 }
 
-async function updateExportJob(context: OperationContext): Promise<void> {
+async function updateExportJob(context: IbmContext): Promise<void> {
   const entry = context.entry!;
   const imageId = recordedImageId(entry)!;
   const name = exportJobName(context.document!, context.spec!);
-  const updated = await context.provider.updateExportJob(imageId, entry.id!, { name });
+  const updated = await context.client.updateExportJob(imageId, entry.id!, { name });
   const recorded = { ...withoutRenameIntent(entry), attributes: jobAttributes(updated, imageId) };
   await context.record(recorded);
   // A job a cut-off apply left running is awaited whether or not it is also renamed (as images are).
@@ -289,22 +300,22 @@ async function updateExportJob(context: OperationContext): Promise<void> {
 }
 
 /** The first half of a swap of job names, as for images: intent first, then the call. */
-async function renameExportJobAside(context: OperationContext, name: string): Promise<void> {
+async function renameExportJobAside(context: IbmContext, name: string): Promise<void> {
   const entry = context.entry!;
   const imageId = recordedImageId(entry)!;
   const intent = { action: 'rename' as const, name, parent_id: imageId, started_at: new Date().toISOString() };
   await context.record({ ...entry, intent });
-  const updated = await context.provider.updateExportJob(imageId, entry.id!, { name });
+  const updated = await context.client.updateExportJob(imageId, entry.id!, { name });
   await context.record({ ...entry, intent, attributes: jobAttributes(updated, imageId) });
 }
 
-async function deleteExportJob(context: OperationContext): Promise<void> {
+async function deleteExportJob(context: IbmContext): Promise<void> {
   const entry = context.entry;
   const imageId = recordedImageId(entry);
   if (!entry?.id || !imageId) return;
-  await context.provider.deleteExportJob(imageId, entry.id);
+  await context.client.deleteExportJob(imageId, entry.id);
   await waitFor(
-    () => context.provider.getExportJob(imageId, entry.id!),
+    () => context.client.getExportJob(imageId, entry.id!),
     (job) => job === undefined,
     {
       timeoutMs: context.timeouts.deleteMs,
@@ -314,8 +325,64 @@ async function deleteExportJob(context: OperationContext): Promise<void> {
   );
 }
 
-export const imageExportJobKind: KindHandler = {
-  kind: 'image_export_job',
+function currentJob(entry: ResourceState, snapshot: IbmSnapshot): CloudExportJob | undefined {
+  const imageId = recordedImageId(entry);
+  return imageId && entry.id ? snapshot.exportJobs.get(imageId)?.find((job) => job.id === entry.id) : undefined;
+}
+
+/** Bring the entry up to what the refresh saw: adopt an intent's job (keeping its image), record its attributes. */
+function refreshJobEntry(entry: ResourceState, snapshot: IbmSnapshot, address: string): boolean {
+  let changed = false;
+  const adopted = snapshot.adoptedIntents.get(address);
+  if (!entry.id && adopted) {
+    // An export job is read through its image: keep the intent's parent, or the next refresh cannot find the job.
+    const parentId = entry.intent?.parent_id;
+    if (parentId) entry.attributes = { ...entry.attributes, image_id: parentId };
+    entry.id = adopted;
+    delete entry.intent;
+    changed = true;
+  }
+  const imageId = recordedImageId(entry);
+  const job = currentJob(entry, snapshot);
+  if (!job || !imageId) return changed;
+  const next = jobAttributes(job, imageId);
+  if (!sameValue(next, entry.attributes)) {
+    entry.attributes = next;
+    delete entry.intent;
+    changed = true;
+  }
+  return changed;
+}
+
+async function importExportJob(
+  client: IbmVpcClient,
+  id: string,
+  address: string,
+): Promise<Pick<ResourceState, 'id' | 'attributes'>> {
+  const [imageId, jobId] = id.split('/');
+  if (!imageId || !jobId) {
+    throw UserError.of(
+      'import.bad-id',
+      `an export job is imported as IMAGE_ID/JOB_ID, got "${id}"`,
+      `e.g. imageform import ${address} r006-aaa/r006-bbb`,
+    );
+  }
+  const job = await client.getExportJob(imageId, jobId);
+  if (!job) throw UserError.of('import.not-found', `no export job ${jobId} on image ${imageId} can be read`);
+  return { id: job.id, attributes: jobAttributes(job, imageId) };
+}
+
+/** Job names are unique per image: the scope is the image, when its id is known. */
+function jobNameScope(change: { fields: readonly FieldChange[] }, entry: ResourceState | undefined): string | undefined {
+  const image = change.fields.find((field) => field.path === 'image');
+  // A job of an image that does not exist yet shares no name with anything.
+  const imageId = image ? image.after : recordedImageId(entry);
+  if (typeof imageId !== 'string' || imageId === KNOWN_AFTER_APPLY) return undefined;
+  return `export jobs of ${imageId}`;
+}
+
+export const imageExportJobKind: IbmKind = {
+  ...imageExportJobDeclaration,
   plan: planExportJob,
   drift: exportJobDrift,
   create: createExportJob,
@@ -323,4 +390,11 @@ export const imageExportJobKind: KindHandler = {
   await: awaitExportJob,
   delete: deleteExportJob,
   renameAside: renameExportJobAside,
+  nameScope: jobNameScope,
+  refreshEntry: refreshJobEntry,
+  objectExists: (entry, snapshot) => {
+    const job = currentJob(entry, snapshot);
+    return job !== undefined && job.status !== 'deleting';
+  },
+  importObject: importExportJob,
 };

@@ -1,10 +1,17 @@
-import type { Kind } from '../../../config/model.js';
 import { KNOWN_AFTER_APPLY, type FieldChange } from '../../../core/plan-types.js';
 import { isUnknown } from '../../../core/unknown.js';
 import type { CloudImage } from '../api-types.js';
 import { waitFor } from '../../../engine/wait.js';
 import { idOf } from './spec-values.js';
-import type { DriftInput, KindHandler, OperationContext, PlannedResource, PlanResourceInput } from '../../../engine/resource-kind.js';
+import type { IbmSnapshot } from '../snapshot.js';
+import { UserError } from '../../../core/errors.js';
+import type { KindDeclaration } from '../../../core/kind-declaration.js';
+import type { DriftFound, KindPlan } from '../../../engine/resource-kind.js';
+import type { ResourceState } from '../../../state/state.js';
+import type { IbmVpcClient } from '../api-types.js';
+import { predictStatus } from '../lifecycle.js';
+import type { IbmContext, IbmDriftInput, IbmKind, IbmPlanInput, IbmRemovalInput } from './ibm-kind.js';
+import { recordImage } from './image.js';
 
 /**
  * image_deprecate and image_obsolete: an immediate status change (POST /images/{id}/deprecate|obsolete) owned
@@ -12,16 +19,18 @@ import type { DriftInput, KindHandler, OperationContext, PlannedResource, PlanRe
  * Terraform's provider only forgets, which leaves the image changed with nothing managing it.
  */
 export interface StatusAction {
-  kind: Extract<Kind, 'image_deprecate' | 'image_obsolete'>;
+  declaration: KindDeclaration;
   /** The status the action produces. */
   status: 'deprecated' | 'obsolete';
   /** The date the action sets to now, and a revert sets to null. */
   dateField: 'deprecation_at' | 'obsolescence_at';
   /** Statuses in which the action's effect still holds (a deprecated image that became obsolete is still past it). */
   holds: readonly string[];
+  /** What it is called in messages: `deprecation`, `obsolescence`. */
+  noun: string;
   /** Statuses from which the cloud allows the action. */
   allowedFrom: readonly string[];
-  call(context: OperationContext, imageId: string): Promise<void>;
+  call(context: IbmContext, imageId: string): Promise<void>;
 }
 
 function targetImageId(spec: Record<string, unknown>): string | typeof KNOWN_AFTER_APPLY {
@@ -29,16 +38,13 @@ function targetImageId(spec: Record<string, unknown>): string | typeof KNOWN_AFT
   return typeof value === 'string' ? value : KNOWN_AFTER_APPLY;
 }
 
-export function imageStatusActionKind(action: StatusAction): KindHandler {
-  function plan(input: PlanResourceInput): PlannedResource {
-    const { document, spec, entry, snapshot } = input;
-    const address = document.address;
+export function imageStatusActionKind(action: StatusAction): IbmKind {
+  function plan(input: IbmPlanInput): KindPlan {
+    const { spec, entry, snapshot } = input;
     const imageId = targetImageId(spec);
     const known = imageId !== KNOWN_AFTER_APPLY;
     const image = known ? snapshot.images.get(imageId) : undefined;
     const base = {
-      address,
-      kind: action.kind,
       diagnostics: [],
       attributes: known ? { id: imageId, image: imageId } : {},
     };
@@ -56,7 +62,7 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
     if (!entry?.id) {
       return {
         ...base,
-        action: 'create',
+        exists: false,
         fields: [imageField(null)],
         status: { before: image?.status ?? null, after: action.status },
         ...(known ? { imageId } : {}),
@@ -65,7 +71,7 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
     if (!known || entry.id !== imageId) {
       return {
         ...base,
-        action: 'replace',
+        exists: true,
         id: entry.id,
         fields: [imageField(entry.id)],
         status: { before: image?.status ?? null, after: action.status },
@@ -76,7 +82,7 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
       const gone = snapshot.goneImages.has(imageId);
       return {
         ...base,
-        action: 'none',
+        exists: true,
         id: entry.id,
         fields: [],
         imageId,
@@ -86,7 +92,7 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
     if (!action.holds.includes(image.status)) {
       return {
         ...base,
-        action: 'create',
+        exists: false,
         id: entry.id,
         fields: [{ path: 'status', before: image.status, after: action.status }],
         status: { before: image.status, after: action.status },
@@ -94,10 +100,10 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
         imageId,
       };
     }
-    return { ...base, action: 'none', id: entry.id, fields: [], imageId };
+    return { ...base, exists: true, id: entry.id, fields: [], imageId };
   }
 
-  function drift(input: DriftInput): { fields: FieldChange[]; gone?: boolean } | undefined {
+  function drift(input: IbmDriftInput): DriftFound | undefined {
     const id = input.entry.id;
     if (!id) return undefined;
     const image = input.snapshot.images.get(id);
@@ -106,14 +112,14 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
     return { fields: [{ path: 'status', before: action.status, after: image.status }] };
   }
 
-  async function create(context: OperationContext): Promise<void> {
+  async function create(context: IbmContext): Promise<void> {
     const document = context.document!;
     const imageId = idOf(context.spec!.image);
     if (typeof imageId !== 'string' || isUnknown(imageId))
       throw new Error(`${context.address}: the image ID is not known`);
     // A new image may still be settling, and the cloud only changes the status of an image that is ready.
     const image = await waitFor(
-      () => context.provider.getImage(imageId),
+      () => context.client.getImage(imageId),
       (found: CloudImage | undefined) => !found || !['pending', 'partially_available'].includes(found.status),
       { timeoutMs: context.timeouts.createMs, intervalMs: 200, describe: `image ${imageId} to be ready` },
     );
@@ -124,11 +130,11 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
         throw new Error(`image ${imageId} is ${image.status}; it cannot be made ${action.status}`);
       }
       await action.call(context, imageId);
-      final = (await context.provider.getImage(imageId)) ?? image;
-      await context.recordImage(final);
+      final = (await context.client.getImage(imageId)) ?? image;
+      await recordImage(context, final);
     }
     await context.record({
-      kind: action.kind,
+      kind: action.declaration.kind,
       id: imageId,
       attributes: { image: imageId, status: final.status, [action.dateField]: final[action.dateField] ?? null },
       dependencies: context.entry?.dependencies ?? [],
@@ -139,25 +145,76 @@ export function imageStatusActionKind(action: StatusAction): KindHandler {
     });
   }
 
-  async function remove(context: OperationContext): Promise<void> {
+  async function remove(context: IbmContext): Promise<void> {
     const entry = context.entry;
     if (!entry?.id || entry.lifecycle.deletion_policy === 'orphan') return;
     const imageAddress = entry.dependencies.find((d) => d.startsWith('image.'));
     // Reverting the status of an image that is itself about to be deleted is pointless work.
     if (imageAddress && context.deleting.has(imageAddress)) return;
-    const image = await context.provider.getImage(entry.id);
+    const image = await context.client.getImage(entry.id);
     // An image on its way out (deleted outside imageform) has no status left to revert, and refuses the PATCH.
     if (!image || image.status === 'deleting' || !image[action.dateField]) return;
     // The image's own entry learns of the revert, so the next drift check does not take it for a hand edit.
-    await context.recordImage(await context.provider.updateImage(entry.id, { [action.dateField]: null }));
+    await recordImage(context, await context.client.updateImage(entry.id, { [action.dateField]: null }));
+  }
+
+  /**
+   * Removing it reverts the image's status (unless orphaned, or the image goes too): the plan predicts that status
+   * change like it does for a date set to null.
+   */
+  function planRemoval({ result, entry, planned, snapshot }: IbmRemovalInput): void {
+    if (result.action !== 'delete' || !result.id) return;
+    const imageAddress = entry.dependencies.find((dependency) => dependency.startsWith('image.'));
+    const imageAction = imageAddress ? planned.get(imageAddress)?.action : undefined;
+    if (imageAction === 'delete' || imageAction === 'replace') return;
+    const image = snapshot.images.get(result.id);
+    if (!image) return;
+    const after = predictStatus(
+      image.status,
+      {
+        deprecation_at: image.deprecation_at ?? null,
+        obsolescence_at: image.obsolescence_at ?? null,
+        [action.dateField]: null,
+      },
+      snapshot.now,
+    );
+    if (after !== image.status) result.status = { before: image.status, after };
+  }
+
+  async function importObject(client: IbmVpcClient, id: string, address: string): Promise<Pick<ResourceState, 'id' | 'attributes'>> {
+    const image = await client.getImage(id);
+    if (!image) throw UserError.of('import.not-found', `no image with ID ${id} can be read`);
+    if (!action.holds.includes(image.status)) {
+      throw UserError.of(
+        'import.wrong-status',
+        `image ${id} is ${image.status}, so there is no ${action.noun} to import`,
+        `apply ${address} to make the change instead`,
+      );
+    }
+    return { id: image.id, attributes: { image: image.id, status: image.status, [action.dateField]: image[action.dateField] ?? null } };
+  }
+
+  function refreshEntry(entry: ResourceState, snapshot: IbmSnapshot): boolean {
+    const image = entry.id ? snapshot.images.get(entry.id) : undefined;
+    if (!image || entry.attributes.status === image.status) return false;
+    entry.attributes = { ...entry.attributes, status: image.status };
+    return true;
   }
 
   return {
-    kind: action.kind,
+    ...action.declaration,
     plan,
     drift,
     create,
     update: create,
     delete: remove,
+    planRemoval,
+    refreshEntry,
+    // Its delete is a revert, which the plan redoes while still wanted.
+    objectExists: (entry, snapshot) => {
+      const image = entry.id ? snapshot.images.get(entry.id) : undefined;
+      return image !== undefined && image.status !== 'deleting';
+    },
+    importObject,
   };
 }

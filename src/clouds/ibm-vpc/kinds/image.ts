@@ -1,15 +1,22 @@
 import { error, type Diagnostic } from '../../../core/diagnostic.js';
+import type { ResourceDocument } from '../../../core/document.js';
+import { UserError } from '../../../core/errors.js';
 import { canonicalDate, sameDate, toInstant } from '../../../core/dates.js';
 import { inEffect, isLifecycleStatus, predictStatus, statusForDates } from '../lifecycle.js';
 import { KNOWN_AFTER_APPLY, SENSITIVE, type FieldChange } from '../../../core/plan-types.js';
 import { isUnknown } from '../../../core/unknown.js';
-import { CloudError, type CloudImage, type ImagePatch, type ImagePrototype } from '../api-types.js';
+import { CloudError, type CloudImage, type IbmVpcClient, type ImagePatch, type ImagePrototype } from '../api-types.js';
+import { sameValue } from '../../../state/same-value.js';
 import { waitFor } from '../../../engine/wait.js';
 import type { ResourceState } from '../../../state/state.js';
 import { newCreateKey } from './create-key.js';
 import { withoutRenameIntent } from '../../../engine/rename-intent.js';
 import { idOf, manages, secretHash, stableJson, stringOf } from './spec-values.js';
-import type { DriftInput, KindHandler, OperationContext, PlannedResource, PlanResourceInput } from '../../../engine/resource-kind.js';
+import { deriveAction } from '../../../engine/impact.js';
+import type { DriftFound, KindPlan } from '../../../engine/resource-kind.js';
+import { imageDeclaration } from './image-declaration.js';
+import type { IbmContext, IbmDriftInput, IbmKind, IbmPlanInput } from './ibm-kind.js';
+import type { IbmSnapshot } from '../snapshot.js';
 
 /**
  * kind: image — POST /images and wait until available; name and dates update in place; the source and
@@ -83,7 +90,7 @@ function createFields(spec: Record<string, unknown>, name: string): FieldChange[
 }
 
 function checkNewDate(
-  input: PlanResourceInput,
+  input: IbmPlanInput,
   field: DateField,
   value: string | null,
   diagnostics: Diagnostic[],
@@ -103,7 +110,7 @@ function checkNewDate(
 }
 
 function checkDateOrder(
-  input: PlanResourceInput,
+  input: IbmPlanInput,
   dates: Record<DateField, string | null>,
   diagnostics: Diagnostic[],
 ): void {
@@ -124,7 +131,7 @@ function checkDateOrder(
   }
 }
 
-function planImage(input: PlanResourceInput): PlannedResource {
+function planImage(input: IbmPlanInput): KindPlan {
   const { document, spec, entry, snapshot, now } = input;
   const address = document.address;
   const ignored = document.lifecycle.ignore_changes;
@@ -155,9 +162,7 @@ function planImage(input: PlanResourceInput): PlannedResource {
     checkDateOrder(input, desiredDates, diagnostics);
     const gone = id !== undefined && snapshot.goneImages.has(id);
     return {
-      address,
-      kind: 'image',
-      action: 'create',
+      exists: false,
       fields: createFields(spec, name),
       status: { before: null, after: 'available' },
       ...(gone ? { reason: `${id} could no longer be read (404); a new image will be created` } : {}),
@@ -281,31 +286,31 @@ function planImage(input: PlanResourceInput): PlannedResource {
   fields.push(...dateChanges);
 
   // An image an interrupted apply (or a wait that gave up) left pending is awaited, not "no changes".
-  const unfinished = !replacing && UNFINISHED.has(actual.status);
-  const action = replacing ? 'replace' : fields.length ? 'update' : unfinished ? 'await' : 'none';
-  const awaitedStatus = unfinished && after === actual.status ? 'available' : after;
-  const reason =
-    replaceReason ??
-    (action === 'await' ? `its creation has not finished (status ${actual.status}): apply waits for it` : undefined);
-  return {
-    address,
-    kind: 'image',
-    action,
+  const unfinished =
+    !replacing && UNFINISHED.has(actual.status)
+      ? `its creation has not finished (status ${actual.status}): apply waits for it`
+      : undefined;
+  const found: KindPlan = {
+    exists: true,
     fields,
-    ...(action !== 'none' && awaitedStatus !== actual.status
-      ? { status: { before: actual.status, after: awaitedStatus } }
-      : {}),
-    ...(reason ? { reason } : {}),
+    ...(replaceReason ? { replaceReason } : {}),
+    ...(unfinished ? { unfinished, reason: unfinished } : {}),
     id: actual.id,
     attributes: replacing ? { name } : imageAttributes({ ...actual, name }),
     diagnostics,
     effectiveDates: desiredDates,
     notes,
   };
+  const action = deriveAction(imageDeclaration, found);
+  const awaitedStatus = unfinished && after === actual.status ? 'available' : after;
+  if (replaceReason) found.reason = replaceReason;
+  else if (action !== 'await') delete found.reason;
+  if (action !== 'none' && awaitedStatus !== actual.status) found.status = { before: actual.status, after: awaitedStatus };
+  return found;
 }
 
 /** What changed outside imageform since the last apply recorded the image. */
-function imageDrift(input: DriftInput): { fields: FieldChange[]; gone?: boolean } | undefined {
+function imageDrift(input: IbmDriftInput): DriftFound | undefined {
   const { entry, snapshot } = input;
   if (!entry.id) return undefined;
   const actual = snapshot.images.get(entry.id);
@@ -345,10 +350,10 @@ export function stateAttributes(image: CloudImage, inputs: ImageInputs | undefin
   return inputs ? { ...copy, inputs } : { ...copy };
 }
 
-async function waitUntilSettled(context: OperationContext, id: string, name: string): Promise<CloudImage> {
+async function waitUntilSettled(context: IbmContext, id: string, name: string): Promise<CloudImage> {
   return waitFor(
     async () => {
-      const image = await context.provider.getImage(id);
+      const image = await context.client.getImage(id);
       if (!image) throw new Error(`image ${id} ("${name}") disappeared while it was being created`);
       return image;
     },
@@ -362,7 +367,7 @@ async function waitUntilSettled(context: OperationContext, id: string, name: str
   );
 }
 
-async function createImage(context: OperationContext): Promise<void> {
+async function createImage(context: IbmContext): Promise<void> {
   const spec = context.spec!;
   const document = context.document!;
   const name = desiredName({ document, spec });
@@ -427,25 +432,25 @@ function throwIfFailed(image: CloudImage, name: string): void {
 }
 
 /** POST under the key; "not unique" means a create sent earlier under this same key got there: that image is ours. */
-async function createUnderKey(context: OperationContext, prototype: ImagePrototype, key: string): Promise<CloudImage> {
+async function createUnderKey(context: IbmContext, prototype: ImagePrototype, key: string): Promise<CloudImage> {
   try {
-    return await context.provider.createImage(prototype, { describe: `create ${context.address}`, nameIsKey: true });
+    return await context.client.createImage(prototype, { describe: `create ${context.address}`, nameIsKey: true });
   } catch (err) {
     if (!(err instanceof CloudError) || err.code !== 'validation_unique_failed') throw err;
-    const found = (await context.provider.listImages({ name: key })).find((image) => image.name === key);
+    const found = (await context.client.listImages({ name: key })).find((image) => image.name === key);
     if (!found) throw err;
     return found;
   }
 }
 
 /** The second step of a create: from the key to the document's name, which another object may hold by now. */
-async function renameFromKey(context: OperationContext, created: CloudImage, name: string): Promise<CloudImage> {
+async function renameFromKey(context: IbmContext, created: CloudImage, name: string): Promise<CloudImage> {
   if (created.name === name) return created;
   try {
-    return await context.provider.updateImage(created.id, { name });
+    return await context.client.updateImage(created.id, { name });
   } catch (err) {
     if (!(err instanceof CloudError) || err.code !== 'validation_unique_failed') throw err;
-    const holder = (await context.provider.listImages({ name })).find(
+    const holder = (await context.client.listImages({ name })).find(
       (image) => image.name === name && image.id !== created.id,
     );
     const holderId = holder ? holder.id : 'another image';
@@ -459,7 +464,7 @@ async function renameFromKey(context: OperationContext, created: CloudImage, nam
 }
 
 /** An image an interrupted apply (or a wait that gave up) left pending: wait for it, and fail if it failed. */
-async function awaitImage(context: OperationContext): Promise<void> {
+async function awaitImage(context: IbmContext): Promise<void> {
   const entry = context.entry!;
   const id = entry.id!;
   const name = context.document
@@ -470,13 +475,13 @@ async function awaitImage(context: OperationContext): Promise<void> {
   throwIfFailed(settled, name);
 }
 
-async function updateImage(context: OperationContext): Promise<void> {
+async function updateImage(context: IbmContext): Promise<void> {
   const spec = context.spec!;
   const document = context.document!;
   const entry = context.entry!;
   const id = entry.id!;
   const ignored = document.lifecycle.ignore_changes;
-  const current = await context.provider.getImage(id);
+  const current = await context.client.getImage(id);
   if (!current) throw new Error(`image ${id} can no longer be read (404)`);
   const patch: ImagePatch = {};
   const name = desiredName({ document, spec });
@@ -492,10 +497,10 @@ async function updateImage(context: OperationContext): Promise<void> {
   if (underKey && patch.name !== undefined) {
     // The rename from the key on its own, so a name another image took fails as such.
     const { name: rename, ...others } = patch;
-    if (Object.keys(others).length) updated = await context.provider.updateImage(id, others);
+    if (Object.keys(others).length) updated = await context.client.updateImage(id, others);
     updated = await renameFromKey(context, updated, rename);
   } else if (Object.keys(patch).length) {
-    updated = await context.provider.updateImage(id, patch);
+    updated = await context.client.updateImage(id, patch);
   }
   const inputs = recordedInputs(entry) ?? imageInputs(spec);
   // A successful update finishes any rename in flight: the create key's or a swap's temporary name.
@@ -517,22 +522,22 @@ async function updateImage(context: OperationContext): Promise<void> {
 }
 
 /** The first half of a swap: the intent is recorded first, so a crash after the call leaves a name known to be ours. */
-async function renameImageAside(context: OperationContext, name: string): Promise<void> {
+async function renameImageAside(context: IbmContext, name: string): Promise<void> {
   const entry = context.entry!;
   const intent = { action: 'rename' as const, name, started_at: new Date().toISOString() };
   await context.record({ ...entry, intent });
-  const updated = await context.provider.updateImage(entry.id!, { name });
+  const updated = await context.client.updateImage(entry.id!, { name });
   await context.record({ ...entry, intent, attributes: stateAttributes(updated, recordedInputs(entry)) });
 }
 
-async function deleteImage(context: OperationContext): Promise<void> {
+async function deleteImage(context: IbmContext): Promise<void> {
   const id = context.entry?.id;
   if (!id) return;
   // An image already being deleted (outside imageform) refuses a second DELETE with 409: wait for it instead.
-  const current = await context.provider.getImage(id);
-  if (current && current.status !== 'deleting') await context.provider.deleteImage(id);
+  const current = await context.client.getImage(id);
+  if (current && current.status !== 'deleting') await context.client.deleteImage(id);
   await waitFor(
-    () => context.provider.getImage(id),
+    () => context.client.getImage(id),
     (image) => image === undefined,
     {
       timeoutMs: context.timeouts.deleteMs,
@@ -543,8 +548,60 @@ async function deleteImage(context: OperationContext): Promise<void> {
   );
 }
 
-export const imageKind: KindHandler = {
-  kind: 'image',
+/** The image a status action changed: its own entry learns of it, so the next drift check is not fooled. */
+export function recordImage(context: IbmContext, image: CloudImage): Promise<void> {
+  return context.recordOther('image', image.id, (entry) => ({
+    ...entry,
+    attributes: stateAttributes(image, recordedInputs(entry)),
+  }));
+}
+
+/** Bring the entry up to what the refresh saw (DESIGN.md §5): adopt an intent's image, record current attributes. */
+function refreshImageEntry(
+  entry: ResourceState,
+  snapshot: IbmSnapshot,
+  address: string,
+  document: ResourceDocument | undefined,
+): boolean {
+  let changed = false;
+  const adopted = snapshot.adoptedIntents.get(address);
+  if (!entry.id && adopted) {
+    entry.id = adopted;
+    // An image found under its create key still has to be renamed: that step of its create stays recorded.
+    if (entry.intent?.key) entry.intent = { ...entry.intent, action: 'rename' };
+    else delete entry.intent;
+    changed = true;
+  }
+  if (!entry.id) return changed;
+  // An imported image has no record of its write-only inputs: the first apply adopts the files' values.
+  if (!entry.attributes.inputs && document) {
+    entry.attributes = { ...entry.attributes, inputs: imageInputs(document.spec) };
+    changed = true;
+  }
+  const image = snapshot.images.get(entry.id);
+  if (!image) return changed;
+  const next = stateAttributes(image, recordedInputs(entry));
+  if (!sameValue(next, entry.attributes)) {
+    entry.attributes = next;
+    changed = true;
+  }
+  // The rename that finishes a create went through (its answer may have been lost).
+  if (entry.intent?.action === 'rename' && image.name === entry.intent.name) {
+    delete entry.intent;
+    changed = true;
+  }
+  return changed;
+}
+
+async function importImage(client: IbmVpcClient, id: string): Promise<Pick<ResourceState, 'id' | 'attributes'>> {
+  const image = await client.getImage(id);
+  if (!image)
+    throw UserError.of('import.not-found', `no image with ID ${id} can be read`, "check the ID with the cloud's image list");
+  return { id: image.id, attributes: stateAttributes(image, undefined) };
+}
+
+export const imageKind: IbmKind = {
+  ...imageDeclaration,
   plan: planImage,
   drift: imageDrift,
   create: createImage,
@@ -552,4 +609,11 @@ export const imageKind: KindHandler = {
   await: awaitImage,
   delete: deleteImage,
   renameAside: renameImageAside,
+  nameScope: () => 'image',
+  refreshEntry: refreshImageEntry,
+  objectExists: (entry, snapshot) => {
+    const image = entry.id ? snapshot.images.get(entry.id) : undefined;
+    return image !== undefined && image.status !== 'deleting';
+  },
+  importObject: (client, id) => importImage(client, id),
 };

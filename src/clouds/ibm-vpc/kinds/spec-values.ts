@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isUnknown, UNKNOWN, type Unknown } from '../../../core/unknown.js';
+export { stableJson } from '../../../core/stable-json.js';
 
 /**
  * Spec values accept a short and a long form where the cloud takes an object: `resource_group: rg-id` or
@@ -26,19 +27,6 @@ export function stringOf(value: unknown): string | undefined {
 /** The form state keeps of a secret: enough to notice a change, useless to an attacker of a random key. */
 export function secretHash(value: string): string {
   return `sha256:${createHash('sha256').update(value).digest('hex')}`;
-}
-
-/** Stable JSON for comparing small objects (sorted keys). */
-export function stableJson(value: unknown): string {
-  if (isUnknown(value)) return '"(known after apply)"';
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 /** Whether the key is present in the spec and not ignored: absent keys are never diffed (tri-state). */

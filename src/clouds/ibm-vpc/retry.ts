@@ -1,4 +1,5 @@
-import { RequestFailure } from '../clouds/ibm-vpc/request-failure.js';
+import { sleep } from '../../engine/wait.js';
+import { RequestFailure } from './request-failure.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -37,9 +38,6 @@ export interface RetryHooks<T> {
   giveUpOnAmbiguous?: boolean;
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /**
  * Runs `attempt` until it succeeds, a failure is final, or the attempts run out. Non-RequestFailure errors are bugs

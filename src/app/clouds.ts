@@ -1,0 +1,28 @@
+import { ibmVpcCloud } from '../clouds/ibm-vpc/index.js';
+import type { CloudCatalog } from '../config/catalog.js';
+import { UserError } from '../core/errors.js';
+import type { Cloud } from '../engine/cloud.js';
+
+/**
+ * The registry of clouds: adding a cloud is a folder under src/clouds/ and one line here (DESIGN.md §7).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const CLOUDS: readonly Cloud<any, any>[] = [ibmVpcCloud];
+
+/** The cloud of a provider that names none (the single-provider default, DESIGN.md §3). */
+export const DEFAULT_CLOUD_TYPE = 'ibm-vpc';
+
+/** What the configuration needs of the clouds. */
+export const CATALOG: CloudCatalog = { clouds: CLOUDS, defaultType: DEFAULT_CLOUD_TYPE };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function cloudOfType(type: string): Cloud<any, any> {
+  const cloud = CLOUDS.find((candidate) => candidate.type === type);
+  if (!cloud) throw UserError.of('provider.unknown-type', `no cloud of type "${type}" is registered`);
+  return cloud;
+}
+
+/** Every kind of every registered cloud (for messages that list kinds, and state addresses). */
+export function allKindNames(): string[] {
+  return [...new Set(CLOUDS.flatMap((cloud) => cloud.kinds.map((kind) => kind.kind)))];
+}
