@@ -84,8 +84,27 @@ function markLine(indent: number, mark: Mark, text: string): StyledLine {
 
 /** `name:` and the spaces that align the values of one map. */
 export function labelFor(name: string, width: number): string {
-  const text = keyText(name);
+  return padded(keyText(name), width);
+}
+
+/** The same for a field path of the plan (see pathText). */
+export function pathLabel(path: string, width: number): string {
+  return padded(pathText(path), width);
+}
+
+function padded(text: string, width: number): string {
   return `${text}:${' '.repeat(width - text.length + 1)}`;
+}
+
+const PATH_SEGMENT = String.raw`(?:[A-Za-z0-9_/-]+|"(?:[^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*")`;
+const FIELD_PATH = new RegExp(`^${PATH_SEGMENT}(?:\\.${PATH_SEGMENT})*$`);
+
+/**
+ * A field path as the plan gives it, `storage_bucket.name` or `properties."os.distro"`, whose segments are plain words
+ * or JSON-quoted keys (so already escaped): printed as it is. Any other path is quoted whole, as a key is.
+ */
+export function pathText(path: string): string {
+  return FIELD_PATH.test(path) ? path : keyText(path);
 }
 
 /** A key as written in YAML when it is a plain word; quoted (and so escaped) when it is anything else. */

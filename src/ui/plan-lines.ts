@@ -1,6 +1,6 @@
 import type { Action, DriftEntry, FieldChange, Plan, PlanSummary, ResourceChange } from '../core/plan-types.js';
 import { displayAfter, displayBefore, isKnownAfterApply, isSensitive } from './field-values.js';
-import { isMap, isNestable, keyText, labelFor, mapDiffLines, valueLines, type Mark } from './nested-lines.js';
+import { isMap, isNestable, mapDiffLines, pathLabel, pathText, valueLines, type Mark } from './nested-lines.js';
 import { segment, type StyledLine, type Tone } from './styled-text.js';
 
 /** A group of lines printed together; blocks are separated by one blank line. */
@@ -140,7 +140,7 @@ function changeBlock(change: ResourceChange): Block {
 
 /** The fields of one resource, their values aligned as Terraform aligns `=`. */
 export function fieldsLines(fields: readonly FieldChange[], action: Action): StyledLine[] {
-  const width = Math.max(0, ...fields.map((field) => keyText(field.path).length));
+  const width = Math.max(0, ...fields.map((field) => pathText(field.path).length));
   return fields.flatMap((field) => fieldLines(field, action, width));
 }
 
@@ -150,7 +150,7 @@ export function fieldsLines(fields: readonly FieldChange[], action: Action): Sty
  */
 export function fieldLines(field: FieldChange, action: Action, nameWidth = 0): StyledLine[] {
   const kind = fieldSymbol(field, action);
-  const label = labelFor(field.path, Math.max(nameWidth, keyText(field.path).length));
+  const label = pathLabel(field.path, Math.max(nameWidth, pathText(field.path).length));
   // Secrets and unknowns are never expanded: they print as their placeholder.
   const shown = !isSensitive(field) && !isKnownAfterApply(field);
   let lines: StyledLine[];

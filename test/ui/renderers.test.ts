@@ -78,6 +78,52 @@ describe('renderPlanText', () => {
   });
 });
 
+describe('nested leaves', () => {
+  const bucketMoved: ResourceChange = {
+    address: 'image_export_job.nightly',
+    kind: 'image_export_job',
+    action: 'replace',
+    id: 'r006-job',
+    fields: [
+      { path: 'storage_bucket.name', before: 'old', after: 'new', forces_replacement: true },
+      { path: 'properties."os.distro"', before: 'ubuntu', after: 'debian' },
+      { path: 'properties.os_version', before: null, after: '24.04' },
+    ],
+  };
+  const plan: Plan = { format_version: '1', summary: summarize([bucketMoved]), drift: [], changes: [bucketMoved] };
+
+  it('prints each dotted leaf on its own line, aligned, a quoted key as it is, with # forces replacement', () => {
+    const lines = renderPlanText(plan, { color: false }).split('\n');
+    expect(lines).toContain('      ~ storage_bucket.name:    "old" -> "new"   # forces replacement');
+    expect(lines).toContain('      ~ properties."os.distro": "ubuntu" -> "debian"');
+    expect(lines).toContain('      ~ properties.os_version:  null -> "24.04"');
+    expect(lines.filter((line) => line.includes('storage_bucket'))).toHaveLength(1);
+  });
+
+  it('quotes a path whole, escaped, when it is not made of plain or quoted keys', () => {
+    const odd: ResourceChange = {
+      ...bucketMoved,
+      fields: [{ path: `properties.evil${ESC}[2J`, before: 'a', after: 'b' }],
+    };
+    const text = renderPlanText({ ...plan, changes: [odd] }, { color: false });
+    expect(text).not.toContain(ESC);
+    expect(text).toContain('~ "properties.evil\\u001b[2J": "a" -> "b"');
+  });
+
+  it('gives the leaf its own entry in the markdown table and the JSON plan', () => {
+    const markdown = renderPlanMarkdown(plan);
+    expect(markdown).toContain('`storage_bucket.name`: `"old"` → `"new"` **forces replacement**<br>');
+    expect(markdown).toContain('~ storage_bucket.name:    "old" -> "new"   # forces replacement\n');
+    assertValidTables(markdown);
+    expect(planToJsonObject(plan).changes[0]!.fields[0]).toEqual({
+      path: 'storage_bucket.name',
+      before: 'old',
+      after: 'new',
+      forces_replacement: true,
+    });
+  });
+});
+
 describe('planToJson', () => {
   it('is exactly the DESIGN §4 object for the example plan', () => {
     const change: ResourceChange = {

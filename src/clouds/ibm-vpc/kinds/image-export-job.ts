@@ -5,6 +5,7 @@ import type { CloudExportJob, CloudImage, ExportJobPrototype } from '../api-type
 import { waitFor } from '../../../engine/wait.js';
 import type { ResourceState } from '../../../state/state.js';
 import { withoutRenameIntent } from '../../../engine/rename-intent.js';
+import { leafChanges } from '../../../engine/nested-diff.js';
 import { idOf, stringOf } from './spec-values.js';
 import { UserError } from '../../../core/errors.js';
 import { deriveAction } from '../../../engine/impact.js';
@@ -51,9 +52,16 @@ function bucketOf(spec: Record<string, unknown>): { name?: string; crn?: string 
   return {};
 }
 
-function sameBucket(wanted: { name?: string; crn?: string }, actual: CloudExportJob['storage_bucket']): boolean {
-  if (wanted.crn !== undefined) return wanted.crn === actual?.crn;
-  return wanted.name === actual?.name;
+/**
+ * The bucket as the cloud has it and as the files give it, by the one key create sends (the crn if given, else the
+ * name): the cloud returns both, so a crn the files leave out is no change.
+ */
+function bucketSides(
+  wanted: { name?: string; crn?: string },
+  actual: CloudExportJob['storage_bucket'] | undefined,
+): [Record<string, unknown>, Record<string, unknown>] {
+  const key = wanted.crn !== undefined ? 'crn' : 'name';
+  return [{ [key]: actual?.[key] }, { [key]: wanted[key] }];
 }
 
 export function recordedImageId(entry: ResourceState | undefined): string | undefined {
@@ -123,9 +131,8 @@ function planExportJob(input: IbmPlanInput): KindPlan {
   if (imageId !== previousImageId) fields.push({ ...imageField(previousImageId ?? null), forces_replacement: true });
   if (format !== actual.format)
     fields.push({ path: 'format', before: actual.format, after: format, forces_replacement: true });
-  if (!sameBucket(bucket, actual.storage_bucket)) {
-    fields.push({ path: 'storage_bucket', before: actual.storage_bucket, after: bucket, forces_replacement: true });
-  }
+  for (const change of leafChanges('storage_bucket', ...bucketSides(bucket, actual.storage_bucket)))
+    fields.push({ ...change, forces_replacement: true });
   const replacing = reason !== undefined || fields.length > 0;
   if (name !== actual.name && !document.lifecycle.ignore_changes.includes('name')) {
     fields.push({ path: 'name', before: actual.name, after: name });
