@@ -52,7 +52,7 @@ async function measure(mode: Mode, url: string, apiKey: string, stateFile: strin
 }
 
 async function imageformRefresh(provider: IbmVpcClient, state: StateDocument): Promise<number> {
-  const snapshot = await refresh(provider, state, []);
+  const snapshot = await refresh(provider, { entries: state.resources, documents: [], concurrency: 10 });
   return Object.values(state.resources).filter((entry) => entry.id && snapshot.images.has(entry.id)).length;
 }
 

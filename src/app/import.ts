@@ -54,11 +54,17 @@ export async function importResource(options: ImportOptions): Promise<ResourceSt
     const cloud = cloudOfType(providerSettings.type);
     const kind = cloud.kinds.find((candidate) => candidate.kind === document.kind);
     if (!kind?.importObject)
-      throw UserError.of('import.unsupported', `${document.kind} objects cannot be imported`, 'apply the document instead');
+      throw UserError.of(
+        'import.unsupported',
+        `${document.kind} objects cannot be imported`,
+        'apply the document instead',
+      );
     const object = await kind.importObject(await session.client(document.provider), options.id, options.address);
     const owner = Object.entries(state.resources).find(
       ([, entry]) =>
-        entry.kind === document.kind && entry.id === object.id && (entry.provider ?? document.provider) === document.provider,
+        entry.kind === document.kind &&
+        entry.id === object.id &&
+        (entry.provider ?? document.provider) === document.provider,
     );
     if (owner) throw UserError.of('import.already-managed', `${object.id} is already managed as ${owner[0]}`);
     const entry: ResourceState = {

@@ -12,7 +12,11 @@ export const TIME_SCALE_ENV = 'IMAGEFORM_EMULATOR_TIME_SCALE';
  * `embedded: true` starts the cloud's emulator in-process (its data in .imageform/cloud.json for the single
  * default provider, .imageform/cloud-NAME.json for a named one) and points the same client at it.
  */
-export async function openProvider(dir: string, provider: ProviderSettings, env: NodeJS.ProcessEnv): Promise<CloudClient> {
+export async function openProvider(
+  dir: string,
+  provider: ProviderSettings,
+  env: NodeJS.ProcessEnv,
+): Promise<CloudClient> {
   const cloud = cloudOfType(provider.type);
   const context = { dir, env, name: provider.name };
   if (!provider.embedded) return cloud.open(provider, context);

@@ -26,7 +26,11 @@ async function readRules(dir: string, cwd: string) {
   if (!('text' in read) && read.reason !== 'missing')
     throw new UserError(refusalDiagnostic(read, displayPath(cwd, file)));
   const text = 'text' in read ? read.text : undefined;
-  return { file, rules: text === undefined ? [] : parseIgnoreRules(text, allKindNames(), displayPath(cwd, file)), text };
+  return {
+    file,
+    rules: text === undefined ? [] : parseIgnoreRules(text, allKindNames(), displayPath(cwd, file)),
+    text,
+  };
 }
 
 function displayPath(cwd: string, file: string): string {
@@ -56,10 +60,8 @@ export async function drift(context: CommandContext): Promise<number> {
   }
   const dir = resolve(context.cwd, dirArgument(positionals, 'drift'));
   const { file, rules, text } = await readRules(dir, context.cwd);
-  const { result } = await withSession(
-    dir,
-    { cwd: context.cwd, env: context.env, host: silentHost },
-    (session) => refreshAndPlan(session, silentHost, {}),
+  const { result } = await withSession(dir, { cwd: context.cwd, env: context.env, host: silentHost }, (session) =>
+    refreshAndPlan(session, silentHost, {}),
   );
 
   // The cloud's clock, as the plan read it (the first provider's, when there are several).

@@ -108,12 +108,7 @@ async function splitArguments(cwd: string, positionals: string[]): Promise<{ sel
 
 function parseSelector(argument: string): Selector | undefined {
   const parts = argument.split('.');
-  if (
-    parts.length < 2 ||
-    parts.length > 3 ||
-    !allKindNames().includes(parts[0]!) ||
-    parts.some((part) => part === '')
-  )
+  if (parts.length < 2 || parts.length > 3 || !allKindNames().includes(parts[0]!) || parts.some((part) => part === ''))
     return undefined;
   if (argument.includes('/')) return undefined;
   return { address: `${parts[0]}.${parts[1]}`, ...(parts[2] !== undefined ? { attribute: parts[2] } : {}) };

@@ -50,4 +50,3 @@ export interface LoadResult {
   /** Errors and warnings; the configuration is only usable when there are no errors. */
   diagnostics: Diagnostic[];
 }
-

@@ -4,7 +4,13 @@ import { ApiError, fieldError } from '../clouds/ibm-vpc/emulator/errors.js';
 import { findImage } from '../clouds/ibm-vpc/emulator/images.js';
 import { newId, resourceNamePattern } from '../clouds/ibm-vpc/emulator/names.js';
 import { findOperatingSystem } from '../clouds/ibm-vpc/emulator/operating-systems.js';
-import { checkName, optionalObject, optionalString, parseDateTime, requireObject } from '../clouds/ibm-vpc/emulator/validate.js';
+import {
+  checkName,
+  optionalObject,
+  optionalString,
+  parseDateTime,
+  requireObject,
+} from '../clouds/ibm-vpc/emulator/validate.js';
 import { imageView, volumeView } from '../clouds/ibm-vpc/emulator/views.js';
 
 /** Endpoints under /emulator/v1 that reach what the real cloud keeps out of the Images API (README "Test hooks"). */

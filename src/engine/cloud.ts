@@ -52,8 +52,10 @@ export interface CloudRuleInput<S extends CloudSnapshot = CloudSnapshot> {
   destroy: boolean;
 }
 
-export interface Cloud<C extends CloudClient = CloudClient, S extends CloudSnapshot = CloudSnapshot>
-  extends CloudConfiguration {
+export interface Cloud<
+  C extends CloudClient = CloudClient,
+  S extends CloudSnapshot = CloudSnapshot,
+> extends CloudConfiguration {
   kinds: readonly ResourceKind<S, C>[];
   /** Open a client for a provider of this cloud (settings as written, defaults applied by the cloud). */
   open(settings: ProviderSettings, context: OpenContext): Promise<C>;

@@ -44,7 +44,11 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\
 const OPTIONS = ['until'];
 
 /** Parses the file text; every problem is reported at once as one UserError with file:line:col for each. */
-export function parseIgnoreRules(text: string, kinds: readonly string[], file: string = DRIFT_IGNORE_FILE): IgnoreRule[] {
+export function parseIgnoreRules(
+  text: string,
+  kinds: readonly string[],
+  file: string = DRIFT_IGNORE_FILE,
+): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
   const diagnostics: Diagnostic[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {

@@ -106,7 +106,12 @@ export function makePlan(
     const entry = state.resources[result.address];
     if (result.action !== 'delete' || !entry) continue;
     const provider = world.get(result.provider);
-    kindOf(world, result.provider, result.kind)?.planRemoval?.({ result, entry, planned, snapshot: provider!.snapshot });
+    kindOf(world, result.provider, result.kind)?.planRemoval?.({
+      result,
+      entry,
+      planned,
+      snapshot: provider!.snapshot,
+    });
   }
 
   const drift: DriftEntry[] = [];

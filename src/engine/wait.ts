@@ -1,4 +1,3 @@
-
 /** A pause between two reads of the cloud (a poll interval, a backoff): never a synchronisation. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

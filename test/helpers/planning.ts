@@ -4,6 +4,9 @@ import type { ResourceDocument } from '../../src/config/model.js';
 import { addImage, emptySnapshot, type IbmSnapshot } from '../../src/clouds/ibm-vpc/snapshot.js';
 import type { CloudExportJob, CloudImage } from '../../src/clouds/ibm-vpc/api-types.js';
 import type { ResourceState, StateDocument } from '../../src/state/state.js';
+import { ibmVpcCloud } from '../../src/clouds/ibm-vpc/index.js';
+import { makePlan, type PlanOptions, type PlanResult } from '../../src/engine/plan.js';
+import type { World } from '../../src/engine/world.js';
 
 /** Builders for the pure planner's inputs: documents from YAML text, a cloud snapshot, a state document. */
 export function documents(yaml: string, file = 'images.yaml'): ResourceDocument[] {
@@ -94,4 +97,19 @@ export function managedImage(
   file: string,
 ): Partial<ResourceState> & Pick<ResourceState, 'kind' | 'id'> {
   return { kind: 'image', id: image.id, attributes: { ...image, inputs: { file } } };
+}
+
+/** One IBM provider named `default` that saw `seen`: what the planner reads for a single-provider repository. */
+export function ibmWorld(seen: IbmSnapshot = emptySnapshot(new Date(0))): World {
+  return new Map([['default', { cloud: ibmVpcCloud, snapshot: seen }]]);
+}
+
+/** The pure planner over one IBM provider. */
+export function planIbm(
+  files: readonly ResourceDocument[],
+  current: StateDocument,
+  seen: IbmSnapshot,
+  options?: PlanOptions,
+): PlanResult {
+  return makePlan(files, current, ibmWorld(seen), options);
 }

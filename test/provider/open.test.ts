@@ -5,9 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderSettings } from '../../src/config/model.js';
 import { UserError } from '../../src/core/errors.js';
 import { startEmulator } from '../../src/clouds/ibm-vpc/emulator/index.js';
-import { openProvider } from '../../src/app/open-provider.js';
+import { openProvider as openAny } from '../../src/app/open-provider.js';
+import type { IbmVpcClient } from '../../src/clouds/ibm-vpc/api-types.js';
 
-const embedded: ProviderSettings = { type: 'embedded', region: 'us-south', api_key_env: 'IBMCLOUD_API_KEY' };
+/** These providers are all IBM's: the client is IBM's. */
+const openProvider = async (dir: string, settings: ProviderSettings, env: NodeJS.ProcessEnv): Promise<IbmVpcClient> =>
+  (await openAny(dir, settings, env)) as IbmVpcClient;
+
+const embedded: ProviderSettings = { name: 'default', type: 'ibm-vpc', embedded: true, options: {} };
 const OS = 'ubuntu-24-04-amd64';
 
 describe('openProvider', () => {
@@ -54,7 +59,12 @@ describe('openProvider', () => {
   });
 
   it('names the missing API key variable for ibm-vpc', async () => {
-    const settings: ProviderSettings = { type: 'ibm-vpc', region: 'eu-de', api_key_env: 'MY_IBM_KEY' };
+    const settings: ProviderSettings = {
+      name: 'default',
+      type: 'ibm-vpc',
+      embedded: false,
+      options: { region: 'eu-de', api_key_env: 'MY_IBM_KEY' },
+    };
     const error = await openProvider(dir, settings, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).diagnostics[0]!.code).toBe('provider.api-key-missing');
@@ -70,11 +80,10 @@ describe('openProvider', () => {
     });
     try {
       const settings: ProviderSettings = {
+        name: 'default',
         type: 'ibm-vpc',
-        region: 'us-south',
-        endpoint: emulator.url,
-        iam_endpoint: emulator.url,
-        api_key_env: 'REMOTE_KEY',
+        embedded: false,
+        options: { region: 'us-south', endpoint: emulator.url, iam_endpoint: emulator.url, api_key_env: 'REMOTE_KEY' },
       };
       const provider = await openProvider(dir, settings, { REMOTE_KEY: 'remote-key-0123456789' });
       try {

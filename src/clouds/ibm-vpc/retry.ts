@@ -38,7 +38,6 @@ export interface RetryHooks<T> {
   giveUpOnAmbiguous?: boolean;
 }
 
-
 /**
  * Runs `attempt` until it succeeds, a failure is final, or the attempts run out. Non-RequestFailure errors are bugs
  * or local problems and pass straight through.

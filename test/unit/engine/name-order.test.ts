@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { asideStep, nameOrder, temporaryName } from '../../../src/engine/name-order.js';
-import { makePlan } from '../../../src/engine/plan.js';
 import type { ResourceChange } from '../../../src/core/plan-types.js';
 import type { StateDocument } from '../../../src/state/state.js';
-import { cloudImage, documents, managedImage, snapshot, state } from '../../helpers/planning.js';
+import { cloudImage, documents, managedImage, snapshot, state, planIbm, ibmWorld } from '../../helpers/planning.js';
 
 const STATE: StateDocument = { version: 1, lineage: 'l', serial: 1, resources: {} };
 
@@ -31,6 +30,7 @@ describe('nameOrder', () => {
     const order = nameOrder(
       [rename('image.a', 'n1', 'n2'), rename('image.b', 'n2', 'n3'), create('image.c', 'n1')],
       STATE,
+      ibmWorld(),
     );
     expect([...order.after].sort()).toEqual([
       ['image.a', 'image.b'],
@@ -44,6 +44,7 @@ describe('nameOrder', () => {
     const order = nameOrder(
       [rename('image.c', 'n3', 'n1'), rename('image.a', 'n1', 'n2'), rename('image.b', 'n2', 'n3')],
       STATE,
+      ibmWorld(),
     );
     expect([...order.aside]).toEqual([['image.a', temporaryName('id-image.a')]]);
     // c takes a's old name once a has moved aside; b takes c's; a, last, takes b's.
@@ -65,6 +66,7 @@ describe('nameOrder', () => {
         rename('image.c', 'y', 'x'),
       ],
       STATE,
+      ibmWorld(),
     );
     expect(order.after.size).toBe(0);
     expect(order.aside.size).toBe(0);
@@ -82,7 +84,7 @@ describe('makePlan with a swap of names', () => {
   const managed = state({ 'image.a': managedImage(a, FILE), 'image.b': managedImage(b, FILE) });
 
   it('plans both renames and says how the swap is done', () => {
-    const result = makePlan(documents(yaml), managed, snapshot('2030-06-01T00:00:00Z', [a, b]));
+    const result = planIbm(documents(yaml), managed, snapshot('2030-06-01T00:00:00Z', [a, b]));
     expect(result.diagnostics).toEqual([]);
     expect(result.plan.summary).toEqual({ add: 0, change: 2, replace: 0, destroy: 0 });
     expect(result.plan.notes).toEqual([
@@ -91,7 +93,7 @@ describe('makePlan with a swap of names', () => {
   });
 
   it('--target of one half brings the other along, whose rename frees the name it takes', () => {
-    const result = makePlan(documents(yaml), managed, snapshot('2030-06-01T00:00:00Z', [a, b]), {
+    const result = planIbm(documents(yaml), managed, snapshot('2030-06-01T00:00:00Z', [a, b]), {
       targets: ['image.a'],
     });
     expect(result.plan.changes.map((change) => change.address)).toEqual(['image.a', 'image.b']);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makePlan } from '../../../src/engine/plan.js';
 import type { ResourceChange } from '../../../src/core/plan-types.js';
-import { cloudImage, documents, exportJob, managedImage, snapshot, state } from '../../helpers/planning.js';
+import { cloudImage, documents, exportJob, managedImage, snapshot, state, planIbm } from '../../helpers/planning.js';
 
 const NOW = '2030-06-01T00:00:00Z';
 const PAST = '2030-01-01T00:00:00Z';
@@ -20,12 +19,12 @@ function change(changes: ResourceChange[], address: string): ResourceChange | un
 
 function planFor(yaml: string, images = [cloudImage({ name: 'web' })], options = {}) {
   const image = images[0]!;
-  return makePlan(documents(yaml), state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, images), options);
+  return planIbm(documents(yaml), state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, images), options);
 }
 
 describe('create', () => {
   it('plans a create for a new document, showing every field', () => {
-    const result = makePlan(documents(imageYaml('web', `  deprecation_at: "${FUTURE}"\n`)), state(), snapshot(NOW));
+    const result = planIbm(documents(imageYaml('web', `  deprecation_at: "${FUTURE}"\n`)), state(), snapshot(NOW));
     expect(result.diagnostics).toEqual([]);
     expect(result.plan.summary).toEqual({ add: 1, change: 0, replace: 0, destroy: 0 });
     const created = change(result.plan.changes, 'image.web')!;
@@ -41,7 +40,7 @@ describe('create', () => {
 
   it('shows encrypted_data_key as sensitive, never its value', () => {
     const yaml = imageYaml('web', '  encrypted_data_key: c2VjcmV0LWtleQ==\n  encryption_key:\n    crn: crn:v1:key\n');
-    const result = makePlan(documents(yaml), state(), snapshot(NOW));
+    const result = planIbm(documents(yaml), state(), snapshot(NOW));
     const field = change(result.plan.changes, 'image.web')!.fields.find((f) => f.path === 'encrypted_data_key')!;
     expect(field).toMatchObject({ after: '(sensitive)', sensitive: true });
     expect(JSON.stringify(result.plan)).not.toContain('c2VjcmV0LWtleQ==');
@@ -49,20 +48,20 @@ describe('create', () => {
 
   it('refuses a create whose name is taken in the cloud and suggests import', () => {
     const existing = cloudImage({ name: 'web' });
-    const result = makePlan(documents(imageYaml('web')), state(), snapshot(NOW, [existing]));
+    const result = planIbm(documents(imageYaml('web')), state(), snapshot(NOW, [existing]));
     expect(result.diagnostics.map((d) => d.code)).toEqual(['plan.name-taken']);
     expect(result.diagnostics[0]!.hint).toBe(`to manage it, import it: imageform import image.web ${existing.id}`);
   });
 
   it("refuses a new date that is not after the cloud's clock", () => {
-    const result = makePlan(documents(imageYaml('web', `  deprecation_at: "${PAST}"\n`)), state(), snapshot(NOW));
+    const result = planIbm(documents(imageYaml('web', `  deprecation_at: "${PAST}"\n`)), state(), snapshot(NOW));
     expect(result.diagnostics.map((d) => d.code)).toEqual(['plan.date-not-future']);
     expect(result.diagnostics[0]!.location).toMatchObject({ file: 'images.yaml', line: 6 });
   });
 
   it('makes a reference to a resource being created known after apply', () => {
     const yaml = `${imageYaml('web')}---\nkind: image_export_job\nname: web-export\nspec:\n  image: \${image.web.id}\n  storage_bucket:\n    name: exports\n`;
-    const result = makePlan(documents(yaml), state(), snapshot(NOW));
+    const result = planIbm(documents(yaml), state(), snapshot(NOW));
     const job = change(result.plan.changes, 'image_export_job.web-export')!;
     expect(job.fields[0]).toMatchObject({ path: 'image', after: '(known after apply)', known_after_apply: true });
     expect(job.dependencies).toEqual(['image.web']);
@@ -186,7 +185,7 @@ describe('replace', () => {
     const image = cloudImage({ name: 'web' });
     const job = exportJob({ name: 'web-export' });
     const yaml = `${imageYaml('web').replace('ubuntu-24-04-amd64', 'debian-12-amd64')}---\nkind: image_export_job\nname: web-export\nspec:\n  image: \${image.web.id}\n  storage_bucket:\n    name: exports\n`;
-    const result = makePlan(
+    const result = planIbm(
       documents(yaml),
       state({
         'image.web': managedImage(image, FILE),
@@ -208,7 +207,7 @@ describe('replace', () => {
 
   it('adopts write-only inputs after an import instead of replacing, and says so', () => {
     const image = cloudImage({ name: 'web' });
-    const result = makePlan(
+    const result = planIbm(
       documents(imageYaml('web')),
       state({ 'image.web': { kind: 'image', id: image.id, attributes: { ...image } } }),
       snapshot(NOW, [image]),
@@ -221,7 +220,7 @@ describe('replace', () => {
 describe('delete, forget and protection', () => {
   it('deletes a resource whose document was removed', () => {
     const image = cloudImage({ name: 'web' });
-    const result = makePlan([], state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image]));
+    const result = planIbm([], state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image]));
     expect(result.plan.changes).toEqual([
       expect.objectContaining({ address: 'image.web', action: 'delete', id: image.id }),
     ]);
@@ -234,7 +233,7 @@ describe('delete, forget and protection', () => {
       ...managedImage(image, FILE),
       lifecycle: { prevent_destroy: false, deletion_policy: 'orphan' as const },
     };
-    const result = makePlan([], state({ 'image.web': entry }), snapshot(NOW, [image]));
+    const result = planIbm([], state({ 'image.web': entry }), snapshot(NOW, [image]));
     expect(result.plan.changes[0]).toMatchObject({ action: 'forget' });
     expect(result.plan.summary).toMatchObject({ destroy: 0, forget: 1 });
   });
@@ -245,19 +244,19 @@ describe('delete, forget and protection', () => {
       ...managedImage(image, FILE),
       lifecycle: { prevent_destroy: true, deletion_policy: 'delete' as const },
     };
-    const result = makePlan([], state({ 'image.web': entry }), snapshot(NOW, [image]));
+    const result = planIbm([], state({ 'image.web': entry }), snapshot(NOW, [image]));
     expect(result.diagnostics.map((d) => d.code)).toEqual(['plan.prevent-destroy']);
   });
 
   it('refuses to delete an image in a private catalog', () => {
     const image = cloudImage({ name: 'web', catalog_offering: { managed: true } });
-    const result = makePlan([], state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image]));
+    const result = planIbm([], state({ 'image.web': managedImage(image, FILE) }), snapshot(NOW, [image]));
     expect(result.diagnostics.map((d) => d.code)).toEqual(['plan.catalog-managed']);
   });
 
   it('destroy plans a delete for everything in state', () => {
     const image = cloudImage({ name: 'web' });
-    const result = makePlan(
+    const result = planIbm(
       documents(imageYaml('web')),
       state({ 'image.web': managedImage(image, FILE) }),
       snapshot(NOW, [image]),
@@ -271,7 +270,7 @@ describe('drift', () => {
   it('reports a rename made outside imageform, and plans it back', () => {
     const recorded = cloudImage({ name: 'web' });
     const renamed = { ...recorded, name: 'web-by-hand' };
-    const result = makePlan(
+    const result = planIbm(
       documents(imageYaml('web')),
       state({ 'image.web': managedImage(recorded, FILE) }),
       snapshot(NOW, [renamed]),
@@ -288,7 +287,7 @@ describe('drift', () => {
     const recorded = cloudImage({ name: 'web' });
     const seen = snapshot(NOW);
     seen.goneImages.add(recorded.id);
-    const result = makePlan(documents(imageYaml('web')), state({ 'image.web': managedImage(recorded, FILE) }), seen);
+    const result = planIbm(documents(imageYaml('web')), state({ 'image.web': managedImage(recorded, FILE) }), seen);
     expect(result.plan.drift).toEqual([{ address: 'image.web', fields: [], gone: true }]);
     expect(change(result.plan.changes, 'image.web')).toMatchObject({
       action: 'create',
@@ -299,7 +298,7 @@ describe('drift', () => {
   it('a scheduled date taking effect is not drift', () => {
     const recorded = cloudImage({ name: 'web', deprecation_at: PAST });
     const now = { ...recorded, status: 'deprecated' };
-    const result = makePlan(
+    const result = planIbm(
       documents(imageYaml('web', `  deprecation_at: "${PAST}"\n`)),
       state({ 'image.web': managedImage(recorded, FILE) }),
       snapshot(NOW, [now]),
@@ -310,7 +309,7 @@ describe('drift', () => {
 
   it('refresh-only plans no changes but keeps the drift', () => {
     const recorded = cloudImage({ name: 'web' });
-    const result = makePlan(
+    const result = planIbm(
       documents(imageYaml('web')),
       state({ 'image.web': managedImage(recorded, FILE) }),
       snapshot(NOW, [{ ...recorded, name: 'x' }]),
@@ -358,7 +357,7 @@ describe('immediate status changes', () => {
 
   it('plans a re-deprecation when the image was reverted outside imageform', () => {
     const image = cloudImage({ name: 'web' });
-    const result = makePlan(
+    const result = planIbm(
       documents(statusYaml('image_deprecate')),
       state({
         'image.web': managedImage(image, FILE),
@@ -396,7 +395,7 @@ describe('export jobs', () => {
     };
     const base = { 'image.web': managedImage(image, FILE), 'image_export_job.web-export': entry };
     const seen = () => snapshot(NOW, [image], { [image.id]: [job] });
-    const rename = makePlan(
+    const rename = planIbm(
       documents(`${imageYaml('web')}---\n${jobYaml('web-export', '  name: new-name\n')}`),
       state(base),
       seen(),
@@ -405,7 +404,7 @@ describe('export jobs', () => {
       action: 'update',
       fields: [{ path: 'name', before: 'old-name', after: 'new-name' }],
     });
-    const format = makePlan(
+    const format = planIbm(
       documents(`${imageYaml('web')}---\n${jobYaml('web-export', '  name: old-name\n  format: vhd\n')}`),
       state(base),
       seen(),
@@ -419,7 +418,7 @@ describe('export jobs', () => {
     const yaml = `${imageYaml('web')}---\n${jobYaml('a')}---\n${jobYaml('b')}`;
     const result = planFor(yaml, [image]);
     expect(result.diagnostics).toEqual([]);
-    const crowded = makePlan(
+    const crowded = planIbm(
       documents(yaml),
       state({ 'image.web': managedImage(image, FILE) }),
       snapshot(NOW, [image], { [image.id]: existing }),
@@ -432,7 +431,7 @@ describe('export jobs', () => {
     const six = (extra = '') =>
       [imageYaml('web'), ...Array.from({ length: 6 }, (_, i) => jobYaml(`j${i}`, extra))].join('---\n');
     const running = [exportJob({ name: 'outside', status: 'running' })];
-    const queued = makePlan(
+    const queued = planIbm(
       documents(six()),
       state({ 'image.web': managedImage(image, FILE) }),
       snapshot(NOW, [image], { [image.id]: running }),
@@ -441,7 +440,7 @@ describe('export jobs', () => {
     expect(queued.plan.notes).toEqual([
       'image.web: 6 export jobs: at most 4 run at once (the cloud allows 5 active per image, 1 already active); the rest wait',
     ]);
-    const unwaited = makePlan(
+    const unwaited = planIbm(
       documents(six('  wait: false\n')),
       state({ 'image.web': managedImage(image, FILE) }),
       snapshot(NOW, [image]),
@@ -458,7 +457,7 @@ describe('export jobs', () => {
       ...Array.from({ length: 4 }, (_, i) => jobYaml(`n${i}`, '  wait: false\n')),
       jobYaml('w'),
     ].join('---\n');
-    const blocked = makePlan(
+    const blocked = planIbm(
       documents(full),
       state({ 'image.web': managedImage(image, FILE) }),
       snapshot(NOW, [image], { [image.id]: running }),
@@ -477,7 +476,7 @@ describe('export jobs', () => {
 describe('targets', () => {
   it('plans only the target and what it depends on', () => {
     const yaml = `${imageYaml('web')}---\n${imageYaml('db')}---\nkind: image_export_job\nname: web-export\nspec:\n  image: \${image.web.id}\n  storage_bucket:\n    name: exports\n`;
-    const result = makePlan(documents(yaml), state(), snapshot(NOW), { targets: ['image_export_job.web-export'] });
+    const result = planIbm(documents(yaml), state(), snapshot(NOW), { targets: ['image_export_job.web-export'] });
     expect(result.plan.changes.map((c) => c.address)).toEqual(['image.web', 'image_export_job.web-export']);
     expect(result.plan.notes?.some((note) => note.includes('targeting is in effect'))).toBe(true);
   });

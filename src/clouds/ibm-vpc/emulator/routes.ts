@@ -11,7 +11,14 @@ import {
   obsoleteImage,
   updateImage,
 } from './images.js';
-import { createVolume, getClock, listBucketObjects, listVolumes, moveClock, setCatalogOffering } from '../../../emulator-kit/test-hooks.js';
+import {
+  createVolume,
+  getClock,
+  listBucketObjects,
+  listVolumes,
+  moveClock,
+  setCatalogOffering,
+} from '../../../emulator-kit/test-hooks.js';
 
 export interface Route {
   method: string;

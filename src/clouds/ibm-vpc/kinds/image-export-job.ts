@@ -380,7 +380,10 @@ async function importExportJob(
 }
 
 /** Job names are unique per image: the scope is the image, when its id is known. */
-function jobNameScope(change: { fields: readonly FieldChange[] }, entry: ResourceState | undefined): string | undefined {
+function jobNameScope(
+  change: { fields: readonly FieldChange[] },
+  entry: ResourceState | undefined,
+): string | undefined {
   const image = change.fields.find((field) => field.path === 'image');
   // A job of an image that does not exist yet shares no name with anything.
   const imageId = image ? image.after : recordedImageId(entry);

@@ -181,7 +181,11 @@ export function imageStatusActionKind(action: StatusAction): IbmKind {
     if (after !== image.status) result.status = { before: image.status, after };
   }
 
-  async function importObject(client: IbmVpcClient, id: string, address: string): Promise<Pick<ResourceState, 'id' | 'attributes'>> {
+  async function importObject(
+    client: IbmVpcClient,
+    id: string,
+    address: string,
+  ): Promise<Pick<ResourceState, 'id' | 'attributes'>> {
     const image = await client.getImage(id);
     if (!image) throw UserError.of('import.not-found', `no image with ID ${id} can be read`);
     if (!action.holds.includes(image.status)) {
@@ -191,7 +195,10 @@ export function imageStatusActionKind(action: StatusAction): IbmKind {
         `apply ${address} to make the change instead`,
       );
     }
-    return { id: image.id, attributes: { image: image.id, status: image.status, [action.dateField]: image[action.dateField] ?? null } };
+    return {
+      id: image.id,
+      attributes: { image: image.id, status: image.status, [action.dateField]: image[action.dateField] ?? null },
+    };
   }
 
   function refreshEntry(entry: ResourceState, snapshot: IbmSnapshot): boolean {

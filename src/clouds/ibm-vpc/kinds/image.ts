@@ -89,12 +89,7 @@ function createFields(spec: Record<string, unknown>, name: string): FieldChange[
   return fields;
 }
 
-function checkNewDate(
-  input: IbmPlanInput,
-  field: DateField,
-  value: string | null,
-  diagnostics: Diagnostic[],
-): void {
+function checkNewDate(input: IbmPlanInput, field: DateField, value: string | null, diagnostics: Diagnostic[]): void {
   if (value === null) return;
   const ms = toInstant(value);
   if (ms !== undefined && ms <= input.now.getTime()) {
@@ -109,11 +104,7 @@ function checkNewDate(
   }
 }
 
-function checkDateOrder(
-  input: IbmPlanInput,
-  dates: Record<DateField, string | null>,
-  diagnostics: Diagnostic[],
-): void {
+function checkDateOrder(input: IbmPlanInput, dates: Record<DateField, string | null>, diagnostics: Diagnostic[]): void {
   const deprecation = toInstant(dates.deprecation_at);
   const obsolescence = toInstant(dates.obsolescence_at);
   if (deprecation !== undefined && obsolescence !== undefined && obsolescence <= deprecation) {
@@ -305,7 +296,8 @@ function planImage(input: IbmPlanInput): KindPlan {
   const awaitedStatus = unfinished && after === actual.status ? 'available' : after;
   if (replaceReason) found.reason = replaceReason;
   else if (action !== 'await') delete found.reason;
-  if (action !== 'none' && awaitedStatus !== actual.status) found.status = { before: actual.status, after: awaitedStatus };
+  if (action !== 'none' && awaitedStatus !== actual.status)
+    found.status = { before: actual.status, after: awaitedStatus };
   return found;
 }
 
@@ -596,7 +588,11 @@ function refreshImageEntry(
 async function importImage(client: IbmVpcClient, id: string): Promise<Pick<ResourceState, 'id' | 'attributes'>> {
   const image = await client.getImage(id);
   if (!image)
-    throw UserError.of('import.not-found', `no image with ID ${id} can be read`, "check the ID with the cloud's image list");
+    throw UserError.of(
+      'import.not-found',
+      `no image with ID ${id} can be read`,
+      "check the ID with the cloud's image list",
+    );
   return { id: image.id, attributes: stateAttributes(image, undefined) };
 }
 
