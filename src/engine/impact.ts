@@ -1,5 +1,5 @@
 import { factsOf, type FieldEffect, type KindDeclaration } from '../core/kind-declaration.js';
-import type { Action, FieldChange } from '../core/plan-types.js';
+import { SENSITIVE, type Action, type FieldChange } from '../core/plan-types.js';
 import type { KindPlan } from './resource-kind.js';
 
 /**
@@ -30,4 +30,17 @@ export function deriveAction(declaration: Pick<KindDeclaration, 'fields'>, found
   if (impact === 'update') return 'update';
   if (found.unfinished !== undefined) return 'await';
   return 'none';
+}
+
+/**
+ * Whatever a kind put in a sensitive field's change, the plan shows it as (sensitive): redaction reads the same
+ * declaration as the diff, so a kind cannot leak a secret into a plan by forgetting to hide it.
+ */
+export function redactSensitive(declaration: Pick<KindDeclaration, 'fields'>, fields: FieldChange[]): void {
+  for (const field of fields) {
+    if (!factsOf(declaration, field.path).sensitive) continue;
+    field.sensitive = true;
+    if (field.before !== null) field.before = SENSITIVE;
+    if (field.after !== null) field.after = SENSITIVE;
+  }
 }

@@ -7,7 +7,7 @@ import type { ResourceState, StateDocument } from '../state/state.js';
 import { DependencyGraph } from '../core/graph.js';
 import { summarize, type DriftEntry, type Plan, type ResourceChange } from '../core/plan-types.js';
 import { UNKNOWN } from '../core/unknown.js';
-import { deriveAction } from './impact.js';
+import { deriveAction, redactSensitive } from './impact.js';
 import { nameDependencies, nameOrder } from './name-order.js';
 import { explainedByOwnOperation } from './operation-intents.js';
 import { preventDestroy } from './plan-rules.js';
@@ -245,6 +245,7 @@ function planDocument(
   const moved = recorded && entryProvider(world, recorded) !== document.provider ? recorded : undefined;
   const entry = moved ? undefined : recorded;
   const found = kind.plan({ document, spec, entry, snapshot: provider.snapshot, now: provider.snapshot.now });
+  redactSensitive(kind, found.fields);
   const { exists: _exists, replaceReason: _replace, unfinished: _unfinished, ...rest } = found;
   const result: PlannedResource = {
     ...rest,
