@@ -47,7 +47,7 @@ export const cloudRoutes: Route[] = [
   { method: 'GET', pattern: '/emulator/v1/buckets/{bucket}/objects', handler: listBucketObjects },
 ];
 
-/** The Images API calls carry `version` and `generation`; IBM's test hooks do not. */
+/** The Images API: its calls carry `version` and `generation` and are the only ones faults touch. */
 export const isApiPath = (path: string) => path.startsWith('/v1/');
 
 /** What the kit serves for IBM: IAM's token endpoint, then the routes above with IBM's request checks. */
