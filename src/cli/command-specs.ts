@@ -255,10 +255,15 @@ const output = {
 const emulator = {
   name: 'emulator',
   args: '',
-  summary: 'run the IBM VPC Images API emulator',
+  summary: "run a cloud's emulator",
   description:
-    'Runs the emulated cloud as an HTTP server until interrupted; prints "listening on http://127.0.0.1:PORT".',
+    'Runs one cloud\'s emulator as an HTTP server until interrupted; prints "listening on http://127.0.0.1:PORT".',
   flags: {
+    cloud: {
+      type: 'string',
+      value: 'ibm-vpc|openstack-glance|alibaba-ecs',
+      help: 'the cloud to emulate (default ibm-vpc)',
+    },
     port: { type: 'string', value: 'N', help: 'port to listen on (default 0: a free one)' },
     host: { type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
     data: { type: 'string', value: 'FILE', help: 'keep the cloud in FILE across restarts' },

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
+import { DEFAULT_EMULATOR_CLOUD, EMULATORS, type EmulatorStarter } from '../app/emulators.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
-import { startEmulator } from '../clouds/ibm-vpc/emulator/index.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
 import { helpHint, parseCommandArgs } from './parse-args.js';
@@ -22,11 +23,33 @@ function numberFlag(
   return parsed;
 }
 
-/** `imageform emulator`: runs the emulated cloud as a server until SIGINT or SIGTERM. */
+/** The starter of `--cloud`'s emulator: a misspelt cloud gets a guess, one not built yet says so. */
+function emulatorOf(cloud: string): EmulatorStarter {
+  const clouds = Object.keys(EMULATORS);
+  if (!clouds.includes(cloud)) {
+    const guess = didYouMean(cloud, clouds);
+    throw UserError.of(
+      'cli.bad-arguments',
+      `emulator: unknown cloud "${cloud}"`,
+      `${guess ? `did you mean "${guess}"? ` : ''}clouds: ${clouds.join(', ')}`,
+    );
+  }
+  const start = EMULATORS[cloud];
+  if (!start)
+    throw UserError.of(
+      'emulator.not-available',
+      `emulator: the ${cloud} emulator is not available in this version of imageform`,
+      `available: ${clouds.filter((name) => EMULATORS[name]).join(', ')}`,
+    );
+  return start;
+}
+
+/** `imageform emulator`: runs one cloud's emulator as a server until SIGINT or SIGTERM. */
 export async function emulator(context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(SPECS.emulator, context.argv);
   if (positionals.length > 0)
     throw UserError.of('cli.bad-arguments', `emulator: unexpected argument "${positionals[0]}"`, usage);
+  const startEmulator = emulatorOf(values.cloud ?? DEFAULT_EMULATOR_CLOUD);
   const port = numberFlag(
     values.port,
     'port',

@@ -1,4 +1,4 @@
-import { ApiError } from '../clouds/ibm-vpc/emulator/errors.js';
+import { fieldProblem } from './problem.js';
 
 /**
  * The cloud's clock: real time plus an offset. Tests move it forward to make scheduled lifecycle changes happen;
@@ -32,15 +32,11 @@ export class CloudClock {
 
   advance(seconds: number): void {
     if (!Number.isFinite(seconds) || seconds < 0) {
-      throw new ApiError(
-        400,
-        'validation_min_value',
+      throw fieldProblem(
+        'below-minimum',
+        'advance_seconds',
         'advance_seconds must be a number >= 0 (the clock never moves backwards)',
-        {
-          name: 'advance_seconds',
-          type: 'field',
-          value: seconds,
-        },
+        seconds,
       );
     }
     this.offsetMs += Math.round(seconds * 1000);
@@ -49,15 +45,11 @@ export class CloudClock {
   set(instant: number): void {
     const current = this.now();
     if (instant < current) {
-      throw new ApiError(
-        400,
-        'validation_min_value',
+      throw fieldProblem(
+        'below-minimum',
+        'now',
         `now must not be before the cloud's current time ${new Date(current).toISOString()}`,
-        {
-          name: 'now',
-          type: 'field',
-          value: new Date(instant).toISOString(),
-        },
+        new Date(instant).toISOString(),
       );
     }
     this.offsetMs += instant - current;

@@ -1,8 +1,8 @@
-import { ApiError } from '../clouds/ibm-vpc/emulator/errors.js';
+import { EmulatorProblem, fieldProblem } from './problem.js';
 import { seededRandom } from './prng.js';
-import { requireObject } from '../clouds/ibm-vpc/emulator/validate.js';
+import { requireObject } from './request-body.js';
 
-/** Fault injection for /v1 requests (DESIGN.md §6), repeatable from a seed. */
+/** Fault injection for requests to the cloud's API (DESIGN.md §6), repeatable from a seed. */
 export interface FaultSettings {
   error_rate: number;
   /** HTTP statuses to fail with; 0 resets the connection instead. */
@@ -27,11 +27,7 @@ export const noFaults: FaultSettings = {
 function rate(body: Record<string, unknown>, field: string): number {
   const value = body[field] ?? 0;
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new ApiError(400, 'validation_failure', `${field} must be a number from 0 to 1`, {
-      name: field,
-      type: 'field',
-      value,
-    });
+    throw fieldProblem('invalid-value', field, `${field} must be a number from 0 to 1`, value);
   }
   return value;
 }
@@ -41,10 +37,7 @@ export function parseFaultSettings(input: unknown): FaultSettings {
   const known = new Set(Object.keys(noFaults));
   for (const key of Object.keys(body)) {
     if (!known.has(key))
-      throw new ApiError(400, 'validation_failure', `Unknown fault setting ${key} (known: ${[...known].join(', ')})`, {
-        name: key,
-        type: 'field',
-      });
+      throw fieldProblem('unknown-field', key, `Unknown fault setting ${key} (known: ${[...known].join(', ')})`);
   }
   const statuses = body.statuses ?? noFaults.statuses;
   if (
@@ -52,32 +45,20 @@ export function parseFaultSettings(input: unknown): FaultSettings {
     statuses.length === 0 ||
     !statuses.every((s) => s === 0 || (Number.isInteger(s) && s >= 400 && s <= 599))
   ) {
-    throw new ApiError(
-      400,
-      'validation_failure',
+    throw fieldProblem(
+      'invalid-value',
+      'statuses',
       'statuses must be a non-empty list of HTTP error statuses (400-599), or 0 for a reset connection',
-      {
-        name: 'statuses',
-        type: 'field',
-        value: statuses,
-      },
+      statuses,
     );
   }
   const latency = body.latency_ms ?? 0;
   if (typeof latency !== 'number' || !(latency >= 0 && latency <= 60_000)) {
-    throw new ApiError(400, 'validation_failure', 'latency_ms must be a number from 0 to 60000', {
-      name: 'latency_ms',
-      type: 'field',
-      value: latency,
-    });
+    throw fieldProblem('invalid-value', 'latency_ms', 'latency_ms must be a number from 0 to 60000', latency);
   }
   const seed = body.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isInteger(seed))
-    throw new ApiError(400, 'validation_failure', 'seed must be an integer', {
-      name: 'seed',
-      type: 'field',
-      value: seed,
-    });
+    throw fieldProblem('invalid-value', 'seed', 'seed must be an integer', seed);
   return {
     error_rate: rate(body, 'error_rate'),
     statuses: statuses as number[],
@@ -117,16 +98,6 @@ export class FaultInjector {
   }
 }
 
-const faultCodes: Record<number, [string, string]> = {
-  429: ['rate_limit_exceeded', 'Too many requests: the rate limit was exceeded'],
-  500: ['internal_error', 'Internal error'],
-  502: ['bad_gateway', 'Bad gateway'],
-  503: ['service_unavailable', 'The service is temporarily unavailable'],
-  504: ['gateway_timeout', 'Gateway timeout'],
-};
-
-export function injectedError(status: number): ApiError {
-  const [code, message] =
-    faultCodes[status] ?? (status < 500 ? ['bad_request', 'Injected fault'] : ['internal_error', 'Injected fault']);
-  return new ApiError(status, code, `${message} (injected by the emulator)`);
-}
+/** The refusal of a request chosen to fail: the cloud renders it in its own shape, with its code for `status`. */
+export const injectedFault = (status: number) =>
+  new EmulatorProblem(status, 'injected', 'Injected fault (injected by the emulator)');

@@ -12,12 +12,17 @@ import { fetchToken } from './cloud-client.js';
 
 const mainModule = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
-/** Runs `imageform emulator ...` in a child process (real signals), resolving once it printed its URL. */
-async function launch(args: string[], lines = 1) {
+/** `imageform emulator ...` in a child process: the real CLI, with real signals. */
+function spawnEmulator(args: string[]) {
   const script = `import(${JSON.stringify(mainModule)}).then(async (m) => { process.exitCode = await m.main(${JSON.stringify(['emulator', ...args])}); })`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Runs `imageform emulator ...` in a child process, resolving once it printed its URL. */
+async function launch(args: string[], lines = 1) {
+  const child = spawnEmulator(args);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -30,6 +35,17 @@ async function launch(args: string[], lines = 1) {
     { what: `the emulator to print ${lines} line(s)`, detail: () => JSON.stringify({ stdout, stderr }) },
   );
   return { child, output: () => stdout, errors: () => stderr };
+}
+
+/** Runs `imageform emulator ...` in a child process that is expected to exit by itself. */
+async function runToExit(args: string[]) {
+  const child = spawnEmulator(args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
 }
 
 function inProcess(argv: string[]) {
@@ -95,6 +111,60 @@ describe('imageform emulator', () => {
     expect(code).toBe(1);
     expect(err).toMatch(message);
     expect(err.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('imageform emulator --cloud', () => {
+  it.each([
+    ['the default cloud', [] as string[]],
+    ['--cloud ibm-vpc', ['--cloud', 'ibm-vpc']],
+  ])('runs IBM Cloud (IAM and the VPC Images API) for %s', async (_label, cloudFlag) => {
+    const { child, output } = await launch([...cloudFlag, '--api-key', 'cloud-flag-key']);
+    try {
+      expect(output().trim().split('\n')).toEqual([expect.stringMatching(/^listening on http:\/\/127\.0\.0\.1:\d+$/)]);
+      const url = output().trim().replace('listening on ', '');
+      const token = await fetchToken(url, 'cloud-flag-key');
+      expect(token.body.token_type).toBe('Bearer');
+      const images = await fetch(`${url}/v1/images?version=2026-03-24&generation=2`, {
+        headers: { Authorization: `Bearer ${token.body.access_token}` },
+      });
+      expect(images.status).toBe(200);
+      expect(await images.json()).toMatchObject({ images: [], total_count: 0 });
+    } finally {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    }
+    expect(child.exitCode).toBe(0);
+  });
+
+  it.each(['openstack-glance', 'alibaba-ecs'])(
+    'says in one line that the %s emulator is not available in this version, and exits 1',
+    async (cloud) => {
+      const { code, stdout, stderr } = await runToExit(['--cloud', cloud, '--port', '0']);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(`the ${cloud} emulator is not available in this version`);
+      expect(stderr).not.toContain('listening');
+    },
+  );
+
+  it('answers a misspelt cloud with a guess and the list of clouds, and exits 1', async () => {
+    const { code, stdout, stderr } = await runToExit(['--cloud', 'ibm-vcp']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/unknown cloud "ibm-vcp"/);
+    expect(stderr).toMatch(/did you mean "ibm-vpc"\?/);
+    expect(stderr).toMatch(/clouds: ibm-vpc, openstack-glance, alibaba-ecs/);
+  });
+
+  it('lists the clouds without a guess for a name near none of them', async () => {
+    const { code, stderr } = await runToExit(['--cloud', 'azure']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/unknown cloud "azure"/);
+    expect(stderr).not.toMatch(/did you mean/);
+    expect(stderr).toMatch(/clouds: ibm-vpc, openstack-glance, alibaba-ecs/);
   });
 });
 

@@ -67,6 +67,20 @@ describe('IAM token exchange', () => {
     expect(good.status).toBe(200);
   });
 
+  it('takes "Bearer KEY" (the API key itself) on the test endpoints, never on the Images API', async () => {
+    const withKey = { Authorization: 'Bearer test-key' };
+    const stats = await fetch(`${emulator.url}/emulator/v1/stats`, { headers: withKey });
+    expect(stats.status).toBe(200);
+    expect(await stats.json()).toMatchObject({ total: expect.any(Number) });
+    const volumes = await fetch(`${emulator.url}/emulator/v1/volumes`, { headers: withKey });
+    expect(volumes.status).toBe(200);
+    const wrongKey = await fetch(`${emulator.url}/emulator/v1/clock`, { headers: { Authorization: 'Bearer other' } });
+    expect(wrongKey.status).toBe(401);
+    const api = await fetch(`${emulator.url}/v1/images?version=${apiVersion}&generation=2`, { headers: withKey });
+    expect(api.status).toBe(401);
+    expect(((await api.json()) as { errors: { code: string }[] }).errors[0]!.code).toBe('token_invalid');
+  });
+
   it('works with IBM SDK core IamAuthenticator (it decodes the token as a JWT)', async () => {
     const authenticator = new IamAuthenticator({ apikey: 'test-key', url: emulator.url });
     const service = new BaseService({ authenticator, serviceUrl: `${emulator.url}/v1` });

@@ -11,7 +11,7 @@ import {
 } from './model.js';
 
 /** The persisted form of the whole cloud (one JSON file). */
-export interface IbmSnapshot {
+export interface CloudSnapshot {
   format: 'imageform-emulator-cloud/1';
   region: string;
   account_id: string;
@@ -59,7 +59,7 @@ export class Cloud {
     return new Cloud(region, randomBytes(16).toString('hex'), randomBytes(16).toString('hex'), delays, 0);
   }
 
-  static fromSnapshot(snapshot: IbmSnapshot, delays: Delays): Cloud {
+  static fromSnapshot(snapshot: CloudSnapshot, delays: Delays): Cloud {
     if (snapshot.format !== 'imageform-emulator-cloud/1')
       throw new Error(`unknown cloud file format ${String(snapshot.format)}`);
     const cloud = new Cloud(
@@ -78,7 +78,7 @@ export class Cloud {
     return cloud;
   }
 
-  toSnapshot(): IbmSnapshot {
+  toSnapshot(): CloudSnapshot {
     return {
       format: 'imageform-emulator-cloud/1',
       region: this.region,

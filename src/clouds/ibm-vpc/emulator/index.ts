@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Cloud, type IbmSnapshot } from './cloud.js';
+import type { EmulatedCloud } from '../../../emulator-kit/emulated-cloud.js';
+import { CoalescingWriter, readCloudFile } from '../../../emulator-kit/persistence.js';
+import { startEmulatorServer } from '../../../emulator-kit/server.js';
+import { Cloud, type CloudSnapshot } from './cloud.js';
+import { renderError } from './errors.js';
 import { IamService } from './iam.js';
 import { scaledDelays } from './model.js';
-import { CoalescingWriter, readCloudFile } from '../../../emulator-kit/persistence.js';
-import { createListener } from '../../../emulator-kit/server.js';
+import { emulatorRoutes, isApiPath } from './routes.js';
 
 export interface EmulatorOptions {
   port?: number; // 0 or undefined: a random free port
@@ -38,7 +39,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const stored = options.dataFile ? await readCloudFile(options.dataFile) : undefined;
   const cloud = stored
-    ? Cloud.fromSnapshot(stored as IbmSnapshot, delays)
+    ? Cloud.fromSnapshot(stored as CloudSnapshot, delays)
     : Cloud.empty(options.region ?? 'us-south', delays);
   if (options.frozenClock) cloud.clock.freeze();
   const writer = options.dataFile
@@ -47,29 +48,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (writer && !stored) await writer.write(); // the file exists from the start, so a restart finds the same account
 
   const iam = new IamService(apiKey, tokenTtlSeconds, cloud.accountId);
-  const server = createServer({ keepAliveTimeout: 5000, noDelay: true }, createListener({ cloud, iam, writer }));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  let stopping: Promise<void> | undefined;
-  return {
-    url: `http://${urlHost}:${port}`,
-    port,
+  const emulated: EmulatedCloud = {
+    routes: emulatorRoutes(cloud, iam),
+    isApiPath,
+    // IAM's bearer token on every call but the token endpoint itself (README "IAM").
+    authenticate: (request) => iam.authorize(request.headers.authorization),
     apiKey,
-    stop() {
-      stopping ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await closed;
-        await writer?.flush();
-      })();
-      return stopping;
-    },
+    renderError,
+    clock: cloud.clock,
+    settle: (now) => cloud.settle(now),
+    ...(writer ? { writer } : {}),
   };
+  const server = await startEmulatorServer(emulated, {
+    host,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
+  return { url: server.url, port: server.port, apiKey, stop: () => server.stop() };
 }

@@ -1,4 +1,9 @@
+import type { EmulatorRoute } from '../../../emulator-kit/emulated-cloud.js';
+import { parseJson } from '../../../emulator-kit/request-body.js';
 import type { Handler } from './api.js';
+import { checkVersion } from './api-version.js';
+import type { Cloud } from './cloud.js';
+import { ApiError } from './errors.js';
 import { createExportJob, deleteExportJob, getExportJob, listExportJobs, updateExportJob } from './export-jobs.js';
 import {
   createImage,
@@ -11,14 +16,8 @@ import {
   obsoleteImage,
   updateImage,
 } from './images.js';
-import {
-  createVolume,
-  getClock,
-  listBucketObjects,
-  listVolumes,
-  moveClock,
-  setCatalogOffering,
-} from '../../../emulator-kit/test-hooks.js';
+import type { IamService } from './iam.js';
+import { createVolume, listBucketObjects, listVolumes, setCatalogOffering } from './test-hooks.js';
 
 export interface Route {
   method: string;
@@ -42,49 +41,48 @@ export const cloudRoutes: Route[] = [
   { method: 'DELETE', pattern: '/v1/images/{id}/export_jobs/{job_id}', handler: deleteExportJob },
   { method: 'GET', pattern: '/v1/operating_systems', handler: listOperatingSystems },
   { method: 'GET', pattern: '/v1/operating_systems/{name}', handler: getOperatingSystem },
-  { method: 'GET', pattern: '/emulator/v1/clock', handler: getClock },
-  { method: 'POST', pattern: '/emulator/v1/clock', handler: moveClock },
   { method: 'PUT', pattern: '/emulator/v1/images/{id}/catalog_offering', handler: setCatalogOffering },
   { method: 'POST', pattern: '/emulator/v1/volumes', handler: createVolume },
   { method: 'GET', pattern: '/emulator/v1/volumes', handler: listVolumes },
   { method: 'GET', pattern: '/emulator/v1/buckets/{bucket}/objects', handler: listBucketObjects },
 ];
 
-interface CompiledRoute<T> {
-  method: string;
-  pattern: string;
-  regex: RegExp;
-  names: string[];
-  value: T;
-}
+/** The Images API: its calls carry `version` and `generation` and are the only ones faults touch. */
+export const isApiPath = (path: string) => path.startsWith('/v1/');
 
-/** Matches paths against `{param}` patterns; tells "no such path" apart from "path exists, wrong method". */
-export class Router<T> {
-  private readonly routes: CompiledRoute<T>[] = [];
-
-  add(method: string, pattern: string, value: T): void {
-    const names: string[] = [];
-    const source = pattern.replace(/\{(\w+)\}/g, (_match, name: string) => {
-      names.push(name);
-      return '([^/]+)';
-    });
-    this.routes.push({ method, pattern, regex: new RegExp(`^${source}$`), names, value });
-  }
-
-  match(
-    method: string,
-    path: string,
-  ): { pattern: string; params: Record<string, string>; value: T } | { pattern?: string; methodNotAllowed: boolean } {
-    let pathPattern: string | undefined;
-    for (const route of this.routes) {
-      const found = route.regex.exec(path);
-      if (!found) continue;
-      pathPattern ??= route.pattern;
-      if (route.method !== method) continue;
-      const params: Record<string, string> = {};
-      route.names.forEach((name, index) => (params[name] = decodeURIComponent(found[index + 1]!)));
-      return { pattern: route.pattern, params, value: route.value };
-    }
-    return { pattern: pathPattern, methodNotAllowed: pathPattern !== undefined };
-  }
+/** What the kit serves for IBM: IAM's token endpoint, then the routes above with IBM's request checks. */
+export function emulatorRoutes(cloud: Cloud, iam: IamService): EmulatorRoute[] {
+  const tokenRoute: EmulatorRoute = {
+    method: '*',
+    pattern: '/identity/token',
+    open: true,
+    async handle(request) {
+      if (request.method !== 'POST') throw new ApiError(405, 'method_not_allowed', 'Use POST /identity/token');
+      const form = new URLSearchParams((await request.body()).toString('utf8'));
+      const [status, body] = iam.exchange(form, `${request.baseUrl}/identity/token`);
+      return { status, body };
+    },
+  };
+  return [
+    tokenRoute,
+    ...cloudRoutes.map(({ method, pattern, handler }): EmulatorRoute => ({
+      method,
+      pattern,
+      async handle(request) {
+        const version = isApiPath(request.path) ? checkVersion(request.query, request.now) : '';
+        // Bodies are JSON whatever the Content-Type (README "Transport").
+        const raw = method === 'GET' || method === 'DELETE' ? Buffer.alloc(0) : await request.body();
+        return handler({
+          method: request.method,
+          params: request.params,
+          query: request.query,
+          body: parseJson(raw),
+          now: request.now,
+          baseUrl: request.baseUrl,
+          version,
+          cloud,
+        });
+      },
+    })),
+  ];
 }

@@ -1,13 +1,11 @@
-import { ApiError, fieldError } from './errors.js';
+import { parseRfc3339 } from '../../../emulator-kit/date-time.js';
+import { fieldError } from './errors.js';
 import { maxNameLength } from './names.js';
 
 /** Field checks shared by the handlers; each throws IBM-shaped 400s naming the field. */
 
-export function requireObject(body: unknown, what = 'request body'): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new ApiError(400, 'bad_request', `The ${what} must be a JSON object`);
-  return body as Record<string, unknown>;
-}
+/** The kit's: a body that is not an object is a 400 `bad_request` (errors.ts). */
+export { requireObject } from '../../../emulator-kit/request-body.js';
 
 export function optionalObject(body: Record<string, unknown>, field: string): Record<string, unknown> | undefined {
   const value = body[field];
@@ -43,13 +41,10 @@ export function checkName(name: unknown, field: string, pattern: RegExp): string
   return name;
 }
 
-const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-
 /** A date-time field: an RFC 3339 string with an offset, returned as epoch milliseconds. */
 export function parseDateTime(value: unknown, field: string): number {
-  const instant =
-    typeof value === 'string' && rfc3339.test(value) && isCalendarDate(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(instant)) {
+  const instant = parseRfc3339(value);
+  if (instant === undefined) {
     throw fieldError(
       'validation_invalid_field_type',
       field,
@@ -58,16 +53,4 @@ export function parseDateTime(value: unknown, field: string): number {
     );
   }
   return instant;
-}
-
-/** Date.parse rolls 2027-02-30 over into March; the API would refuse it. */
-function isCalendarDate(value: string): boolean {
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    Number(value.slice(11, 13)) < 24 &&
-    Number(value.slice(14, 16)) < 60
-  );
 }

@@ -1,67 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { changed, ok, type ApiReply, type ApiRequest } from '../clouds/ibm-vpc/emulator/api.js';
-import { ApiError, fieldError } from '../clouds/ibm-vpc/emulator/errors.js';
-import { findImage } from '../clouds/ibm-vpc/emulator/images.js';
-import { newId, resourceNamePattern } from '../clouds/ibm-vpc/emulator/names.js';
-import { findOperatingSystem } from '../clouds/ibm-vpc/emulator/operating-systems.js';
-import {
-  checkName,
-  optionalObject,
-  optionalString,
-  parseDateTime,
-  requireObject,
-} from '../clouds/ibm-vpc/emulator/validate.js';
-import { imageView, volumeView } from '../clouds/ibm-vpc/emulator/views.js';
+import { changed, ok, type ApiReply, type ApiRequest } from './api.js';
+import { fieldError } from './errors.js';
+import { findImage } from './images.js';
+import { newId, resourceNamePattern } from './names.js';
+import { findOperatingSystem } from './operating-systems.js';
+import { checkName, optionalObject, optionalString, requireObject } from './validate.js';
+import { imageView, volumeView } from './views.js';
 
-/** Endpoints under /emulator/v1 that reach what the real cloud keeps out of the Images API (README "Test hooks"). */
-
-const clockBody = (request: ApiRequest) => {
-  const now = request.cloud.clock.now();
-  return {
-    now: new Date(now).toISOString(),
-    offset_seconds: request.cloud.clock.offsetMs / 1000,
-    frozen: request.cloud.clock.frozen,
-  };
-};
-
-export const getClock = (request: ApiRequest): ApiReply => ok(clockBody(request));
-
-export function moveClock(request: ApiRequest): ApiReply {
-  const body = requireObject(request.body);
-  const { clock } = request.cloud;
-  if (body.advance_seconds !== undefined && body.now !== undefined) {
-    throw new ApiError(400, 'validation_only_one', 'Give either advance_seconds or now, not both', {
-      name: 'now',
-      type: 'field',
-    });
-  }
-  if (body.frozen !== undefined) {
-    if (typeof body.frozen !== 'boolean')
-      throw fieldError('validation_invalid_field_type', 'frozen', 'frozen must be true or false', body.frozen);
-    if (body.frozen) clock.freeze();
-    else clock.thaw();
-  }
-  if (body.advance_seconds !== undefined) {
-    if (typeof body.advance_seconds !== 'number')
-      throw fieldError(
-        'validation_invalid_field_type',
-        'advance_seconds',
-        'advance_seconds must be a number',
-        body.advance_seconds,
-      );
-    clock.advance(body.advance_seconds);
-  } else if (body.now !== undefined) {
-    clock.set(parseDateTime(body.now, 'now'));
-  } else if (body.frozen === undefined) {
-    throw fieldError(
-      'validation_required_field',
-      'advance_seconds',
-      'Give advance_seconds (a number of seconds) or now (a date-time)',
-    );
-  }
-  request.cloud.settle(clock.now());
-  return changed(200, clockBody(request));
-}
+/**
+ * IBM's endpoints under /emulator/v1 that reach what the real cloud keeps out of the Images API (README "Test
+ * hooks"); the clock, faults and stats endpoints come from the kit.
+ */
 
 /** Puts an image into (or takes it out of) a private catalog: `{managed: true, version?: {crn}}`. */
 export function setCatalogOffering(request: ApiRequest): ApiReply {
