@@ -52,6 +52,31 @@ export interface CloudRuleInput<S extends CloudSnapshot = CloudSnapshot> {
   destroy: boolean;
 }
 
+/** `imageform emulator --cloud TYPE`: how to start a cloud's emulator as a server. */
+export interface EmulatorStartOptions {
+  /** 0 or undefined: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The cloud's JSON file; undefined keeps the cloud in memory only. */
+  dataFile?: string;
+  /** The one secret the emulator accepts; default: a random one. */
+  apiKey?: string;
+  /** Multiplies every delay; default 1. */
+  timeScale?: number;
+  /** Lifetime of the identity service's tokens. */
+  tokenTtlSeconds?: number;
+}
+
+export interface StartedEmulator {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  apiKey: string;
+  stop(): Promise<void>;
+}
+
+export type EmulatorStarter = (options: EmulatorStartOptions) => Promise<StartedEmulator>;
+
 export interface Cloud<
   C extends CloudClient = CloudClient,
   S extends CloudSnapshot = CloudSnapshot,
@@ -65,6 +90,8 @@ export interface Cloud<
   refresh(client: C, input: RefreshInput): Promise<S>;
   /** Rules that need the whole plan and the cloud, and notes for the reader. */
   planRules?(input: CloudRuleInput<S>): { diagnostics: Diagnostic[]; notes: string[] };
+  /** Start this cloud's emulator as a server (loaded on demand: it loads no other cloud's code). */
+  startEmulator: EmulatorStarter;
   /** The client apply uses (e.g. one that queues operations the cloud limits). */
   clientForApply?(client: C, snapshot: S): C;
 }

@@ -9,7 +9,8 @@ import { imageDoc, readState, removeDir, runCli, writeFiles } from '../helpers/e
  * IBM emulator (its cloud in .imageform/cloud-NAME.json), `plan --json` names the provider of each change, and a
  * document moved to another provider is replaced there.
  */
-const SETTINGS = 'providers:\n  a:\n    type: ibm-vpc\n    embedded: true\n  b:\n    type: ibm-vpc\n    embedded: true\n';
+const SETTINGS =
+  'providers:\n  a:\n    type: ibm-vpc\n    embedded: true\n  b:\n    type: ibm-vpc\n    embedded: true\n';
 
 function onProvider(document: string, provider: string): string {
   return document.replace(/^(name: .*)$/m, `$1\nprovider: ${provider}`);
@@ -37,7 +38,9 @@ describe('several providers', () => {
       const planned = await runCli(['plan', '--json'], { cwd: dir });
       expect(planned.stderr).toBe('');
       const plan = JSON.parse(planned.stdout);
-      expect(plan.changes.map((change: { address: string; provider: string }) => [change.address, change.provider])).toEqual([
+      expect(
+        plan.changes.map((change: { address: string; provider: string }) => [change.address, change.provider]),
+      ).toEqual([
         ['image.mp-left', 'a'],
         ['image.mp-right', 'b'],
         ['image_export_job.mp-right-export', 'b'],

@@ -15,6 +15,7 @@ export const ibmVpcCloud: Cloud<IbmVpcClient, IbmSnapshot> = {
   open: openIbmVpc,
   openEmbedded: openEmbeddedIbmVpc,
   refresh,
+  startEmulator: async (options) => (await import('./emulator/index.js')).startEmulator(options),
   planRules: ibmPlanRules,
   // Export jobs beyond the cloud's active limits wait for a free place instead of being refused.
   clientForApply: queueExports,

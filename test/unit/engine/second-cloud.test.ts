@@ -182,6 +182,9 @@ const memoryCloud: Cloud<MemoryClient, MemorySnapshot> = {
   literalImageId: { pattern: '^disk-', example: 'disk-1' },
   open: async () => new MemoryClient(),
   openEmbedded: async () => new MemoryClient(),
+  startEmulator: async () => {
+    throw new Error('the memory cloud has no emulator: its client is the cloud');
+  },
   async refresh(client) {
     client.requestCount++;
     return {
