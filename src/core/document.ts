@@ -1,6 +1,6 @@
 import type { SourceLocation } from './diagnostic.js';
 
-/** A resource's kind, as its cloud declares it (`image`, `image_export_job`, ...). */
+/** A resource's kind, as its cloud declares it (`image`, `image_deprecate`, ...). */
 export type Kind = string;
 
 export type DeletionPolicy = 'delete' | 'orphan';
