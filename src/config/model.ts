@@ -1,4 +1,5 @@
-import type { Diagnostic, SourceLocation } from '../core/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { ResourceDocument } from '../core/document.js';
 
 export type { DeletionPolicy, Kind, Lifecycle, NodePath, Reference, ResourceDocument } from '../core/document.js';
 
@@ -46,4 +47,3 @@ export interface LoadResult {
   /** Errors and warnings; the configuration is only usable when there are no errors. */
   diagnostics: Diagnostic[];
 }
-
