@@ -116,7 +116,7 @@ export const imagesActedOnInTheirProvider: ConfigurationRule = {
             'ref.other-provider',
             `${document.address} (provider ${document.provider}) acts on ${image.address} of provider ${image.provider} (${where(image.location)})`,
             document.locate(['spec', field]),
-            `a ${document.kind} belongs to the provider of its image: write provider: ${image.provider} in ${document.address}`,
+            `a kind that acts on an image belongs to that image's provider: write provider: ${image.provider} in ${document.address}`,
           ),
         );
       }
