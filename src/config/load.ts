@@ -9,6 +9,7 @@ import { readYamlFile } from './read-source.js';
 import type { CloudCatalog } from './catalog.js';
 import { toResourceDocument, type DocumentContext } from './resource-document.js';
 import { ruleContext, runRules } from './rules/index.js';
+import type { RuleContext } from './rules/rule.js';
 import { imageField } from './rules/targets.js';
 import { defaultSettings, loadSettings } from './settings.js';
 
@@ -67,8 +68,9 @@ export async function loadConfiguration(
       if (document) documents.push(document);
     }
   }
-  diagnostics.push(...runRules(documents, context));
-  suggestImageReferences(documents, diagnostics, context);
+  const rules = ruleContext(context);
+  diagnostics.push(...runRules(documents, context, rules));
+  suggestImageReferences(documents, diagnostics, rules);
   if (files.length === 0) {
     diagnostics.push(warning('load.no-files', `no *.yaml or *.yml files below ${dir}`));
   }
@@ -81,10 +83,9 @@ export async function loadConfiguration(
 function suggestImageReferences(
   documents: readonly ResourceDocument[],
   diagnostics: Diagnostic[],
-  context: DocumentContext,
+  rules: RuleContext,
 ): void {
   const images = new Set(documents.filter((d) => d.kind === 'image').map((d) => d.name));
-  const rules = ruleContext(context);
   for (const document of documents) {
     const field = imageField(rules.declarationOf(document));
     const value = field === undefined ? undefined : document.spec[field];

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../core/diagnostic.js';
+import type { KindDeclaration } from '../core/kind-declaration.js';
 import { error } from '../core/diagnostic.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { cloudOfType, declarationOf, type CloudCatalog, type CloudConfiguration } from './catalog.js';
@@ -59,9 +60,9 @@ export function toResourceDocument(
     return { diagnostics };
   }
   const kind = declaration.kind;
-  const sensitive = new Set(Object.keys(declaration.fields).filter((field) => declaration.fields[field]!.sensitive));
-  const errors = validateDocument(context.catalog, cloud.type, kind, value).filter(reportedElsewhere);
-  diagnostics.push(...schemaDiagnostics(errors, source, kind, { sensitive }));
+  const errors = validateDocument(context.catalog, cloud, declaration, value).filter(reportedElsewhere);
+  if (errors.length > 0)
+    diagnostics.push(...schemaDiagnostics(errors, source, kind, { sensitive: sensitiveFields(declaration) }));
   if (typeof value.name !== 'string') return { diagnostics };
   const document: ResourceDocument = {
     kind,
@@ -74,6 +75,10 @@ export function toResourceDocument(
     locate: (path) => source.locate(path),
   };
   return { document, diagnostics };
+}
+
+function sensitiveFields(declaration: KindDeclaration): Set<string> {
+  return new Set(Object.keys(declaration.fields).filter((field) => declaration.fields[field]!.sensitive));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { cloudOfType, type CloudCatalog } from './catalog.js';
+import type { KindDeclaration } from '../core/kind-declaration.js';
+import { cloudOfType, type CloudCatalog, type CloudConfiguration } from './catalog.js';
 import {
   defsSchema,
   kindSchema,
@@ -69,10 +70,13 @@ function run(validate: ValidateFunction, value: unknown): ErrorObject[] {
 }
 
 /** A document of a kind of a cloud of the catalog; ajv's raw errors (mapped by schema-diagnostics.ts). */
-export function validateDocument(catalog: CloudCatalog, type: string, kind: string, value: unknown): ErrorObject[] {
-  const cloud = cloudOfType(catalog, type)!;
-  const declaration = cloud.kinds.find((candidate) => candidate.kind === kind)!;
-  const key = kindSchemaPath(cloud, kind);
+export function validateDocument(
+  catalog: CloudCatalog,
+  cloud: CloudConfiguration,
+  declaration: KindDeclaration,
+  value: unknown,
+): ErrorObject[] {
+  const key = kindSchemaPath(cloud, declaration.kind);
   return run(
     validator(catalog, key, () => kindSchema(cloud, declaration, '../defs.schema.json')),
     value,

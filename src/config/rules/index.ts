@@ -48,8 +48,11 @@ export function ruleContext(context: DocumentContext): RuleContext {
  * The generic rules over every document, then each provider's cloud rules over that provider's documents: names,
  * limits and images belong to one account and region.
  */
-export function runRules(documents: readonly ResourceDocument[], context: DocumentContext): Diagnostic[] {
-  const rules = ruleContext(context);
+export function runRules(
+  documents: readonly ResourceDocument[],
+  context: DocumentContext,
+  rules: RuleContext = ruleContext(context),
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const document of documents) for (const rule of DOCUMENT_RULES) diagnostics.push(...rule.check(document, rules));
   for (const rule of CONFIGURATION_RULES) diagnostics.push(...rule.check(documents, rules));

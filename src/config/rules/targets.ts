@@ -6,8 +6,14 @@ import type { RuleContext } from './rule.js';
 /** The spec field that holds the image a kind acts on (DESIGN.md §2), if the kind acts on one. */
 export function imageField(declaration: KindDeclaration | undefined): string | undefined {
   if (!declaration) return undefined;
-  return Object.entries(declaration.fields).find(([, facts]) => facts.imageReference)?.[0];
+  if (!imageFields.has(declaration)) {
+    imageFields.set(declaration, Object.entries(declaration.fields).find(([, facts]) => facts.imageReference)?.[0]);
+  }
+  return imageFields.get(declaration);
 }
+
+/** Read for every document by several rules: found once per declaration. */
+const imageFields = new WeakMap<KindDeclaration, string | undefined>();
 
 /**
  * The image a document acts on, as a key shared by everyone acting on it: the address for a managed image
