@@ -47,8 +47,11 @@ export function toResourceDocument(
   const { provider, problem } = resolveProvider(value, source, context.providers);
   const diagnostics = problem ? [problem] : [];
   const cloud = cloudOfType(context.catalog, provider.type);
-  // An unknown type is the settings' error, reported there.
-  if (!cloud) return { diagnostics };
+  // A provider of an unknown type is the settings' error: its documents are kept unchecked, for references.
+  if (!cloud) {
+    if (typeof value.kind !== 'string' || typeof value.name !== 'string') return { diagnostics };
+    return { document: resourceDocument(source, value, value.kind, provider), diagnostics };
+  }
   const kinds = cloud.kinds.map((declaration) => declaration.kind);
   if (!Object.prototype.hasOwnProperty.call(value, 'kind')) {
     diagnostics.push(error('schema.required', 'kind is required', source.start, `one of ${kinds.join(', ')}`));
@@ -64,17 +67,26 @@ export function toResourceDocument(
   if (errors.length > 0)
     diagnostics.push(...schemaDiagnostics(errors, source, kind, { sensitive: sensitiveFields(declaration) }));
   if (typeof value.name !== 'string') return { diagnostics };
-  const document: ResourceDocument = {
+  return { document: resourceDocument(source, value, kind, provider), diagnostics };
+}
+
+function resourceDocument(
+  source: SourceDocument,
+  value: Record<string, unknown>,
+  kind: string,
+  provider: ProviderSettings,
+): ResourceDocument {
+  const name = value.name as string;
+  return {
     kind,
-    name: value.name,
-    address: `${kind}.${value.name}`,
+    name,
+    address: `${kind}.${name}`,
     provider: provider.name,
     spec: isPlainObject(value.spec) ? value.spec : {},
     lifecycle: readLifecycle(value.lifecycle),
     location: source.start,
     locate: (path) => source.locate(path),
   };
-  return { document, diagnostics };
 }
 
 function sensitiveFields(declaration: KindDeclaration): Set<string> {

@@ -108,7 +108,11 @@ function readProviders(
       }
       // Not a mapping: the envelope's schema said so.
       if (!isPlainObject(entry)) continue;
+      // A provider whose type is wrong is still listed (its error fails the run), so documents naming it are not
+      // reported a second time as naming an unknown provider.
+      const asWritten = providerSettings(name, typeof entry.type === 'string' ? entry.type : '', false, entry);
       if (!has(entry, 'type')) {
+        providers.push(asWritten);
         diagnostics.push(
           error(
             'schema.required',
@@ -120,7 +124,10 @@ function readProviders(
         continue;
       }
       const type = knownType(entry.type, [...path, 'type'], document, catalog, false, diagnostics);
-      if (type === undefined) continue;
+      if (type === undefined) {
+        providers.push(asWritten);
+        continue;
+      }
       diagnostics.push(...entryDiagnostics(entry, path, type, document, catalog));
       providers.push(providerSettings(name, type, entry.embedded === true, entry));
     }
@@ -132,6 +139,8 @@ function readProviders(
       diagnostics.push(...entryDiagnostics(entry, ['provider'], type, document, catalog));
       const embedded = written === EMBEDDED_TYPE || entry.embedded === true;
       providers.push(providerSettings(DEFAULT_PROVIDER_NAME, type, embedded, entry));
+    } else {
+      providers.push(providerSettings(DEFAULT_PROVIDER_NAME, typeof written === 'string' ? written : '', false, entry));
     }
   }
   return providers;

@@ -34,7 +34,9 @@ export function ruleContext(context: DocumentContext): RuleContext {
     const cloud = cloudOfType(context.catalog, provider.type);
     if (cloud) clouds.set(provider.name, cloud);
   }
-  const kinds = [...new Set([...clouds.values()].flatMap((cloud) => cloud.kinds.map((d) => d.kind)))];
+  // A provider of an unknown type (the settings' error) may have any kind: nothing more is said of its documents.
+  const known = clouds.size === context.providers.length ? [...clouds.values()] : context.catalog.clouds;
+  const kinds = [...new Set(known.flatMap((cloud) => cloud.kinds.map((d) => d.kind)))];
   return {
     declarationOf(document: ResourceDocument): KindDeclaration | undefined {
       const cloud = clouds.get(document.provider);

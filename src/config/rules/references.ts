@@ -66,8 +66,9 @@ export const referencesResolve: ConfigurationRule = {
           );
           continue;
         }
-        const attributes = context.declarationOf(target)?.referenceAttributes ?? [];
-        if (!attributes.includes(reference.attribute)) {
+        // Undefined for a document of a provider whose type is unknown (the settings' error).
+        const attributes = context.declarationOf(target)?.referenceAttributes;
+        if (attributes && !attributes.includes(reference.attribute)) {
           const guess = didYouMean(reference.attribute, attributes);
           problems.push(
             error(

@@ -104,10 +104,14 @@ describe('providers', () => {
     ]);
   });
 
-  it('suggests the nearest cloud for an unknown type', async () => {
-    const { lines } = await load({ 'imageform.yaml': 'providers:\n  ibm:\n    type: ibm-vcp\n', 'a.yaml': IMAGE });
+  it('suggests the nearest cloud for an unknown type, and says nothing more of its documents', async () => {
+    const { lines } = await load({
+      'imageform.yaml': 'providers:\n  ibm:\n    type: ibm-vcp\n  other:\n    region: x\n',
+      'a.yaml': `${inProvider('ibm', IMAGE)}---\nkind: image_deprecate\nname: d\nprovider: ibm\nspec:\n  image: \${image.web.id}\n`,
+    });
     expect(lines).toEqual([
       'schema.enum imageform.yaml:3:11: providers.ibm.type "ibm-vcp" must be one of ibm-vpc (did you mean "ibm-vpc"?)',
+      'schema.required imageform.yaml:4:3: providers.other.type is required in imageform.yaml (one of ibm-vpc)',
     ]);
   });
 
