@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { validate } from '../src/cli/validate.js';
+import { CATALOG } from '../src/app/catalog.js';
 import { loadConfiguration } from '../src/config/load.js';
 import { parseYamlText } from '../src/config/source-document.js';
 
@@ -126,7 +127,7 @@ async function refusals(root: string): Promise<void> {
   writeFileSync(join(root, 'huge', 'huge.yaml'), Buffer.alloc(11 * 1024 * 1024, 0x61));
   const hugeMs = await median(
     '11 MiB file',
-    () => loadConfiguration('huge', { cwd: root }),
+    () => loadConfiguration('huge', { cwd: root, catalog: CATALOG }),
     (loaded) => loaded.diagnostics.length === 1,
   );
   console.log(
@@ -151,7 +152,7 @@ try {
   generateLoadCase(root);
   const loadMs = await median(
     'load 1,000 documents',
-    () => loadConfiguration('load', { cwd: root }),
+    () => loadConfiguration('load', { cwd: root, catalog: CATALOG }),
     (loaded) => loaded.diagnostics.length === 0 && loaded.configuration.documents.length === 1000,
   );
   console.log(`loadConfiguration: 1,000 documents in 2 files, median of 9 warm runs ${loadMs.toFixed(0)} ms`);

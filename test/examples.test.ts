@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../src/app/catalog.js';
 import { loadConfiguration } from '../src/config/load.js';
 import { parseInstant } from '../src/config/dates.js';
 import { formatDiagnostic } from '../src/core/diagnostic.js';
@@ -19,7 +20,7 @@ describe('examples/', () => {
   });
 
   it.each(directories)('%s validates without any diagnostic', async (name) => {
-    const { configuration, diagnostics } = await loadConfiguration(name, { cwd: examples });
+    const { configuration, diagnostics } = await loadConfiguration(name, { cwd: examples, catalog: CATALOG });
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
     expect(configuration.documents.length).toBeGreaterThan(0);
     for (const document of configuration.documents) {
@@ -35,7 +36,7 @@ describe('examples/', () => {
   });
 
   it('quickstart: two images, one with a scheduled deprecation, one export job', async () => {
-    const { configuration } = await loadConfiguration('quickstart', { cwd: examples });
+    const { configuration } = await loadConfiguration('quickstart', { cwd: examples, catalog: CATALOG });
     const kinds = configuration.documents.map((d) => d.kind);
     expect(kinds.filter((k) => k === 'image')).toHaveLength(2);
     expect(kinds.filter((k) => k === 'image_export_job')).toHaveLength(1);
@@ -43,7 +44,7 @@ describe('examples/', () => {
   });
 
   it('lifecycle: scheduled dates, a null revert, an immediate deprecate and obsolete', async () => {
-    const { configuration } = await loadConfiguration('lifecycle', { cwd: examples });
+    const { configuration } = await loadConfiguration('lifecycle', { cwd: examples, catalog: CATALOG });
     const docs = configuration.documents;
     expect(
       docs.some((d) => typeof d.spec.obsolescence_at === 'string' && typeof d.spec.deprecation_at === 'string'),

@@ -1,19 +1,13 @@
 import { ibmVpcCloud } from '../clouds/ibm-vpc/index.js';
-import type { CloudCatalog } from '../config/catalog.js';
 import { UserError } from '../core/errors.js';
 import type { Cloud } from '../engine/cloud.js';
 
 /**
- * The registry of clouds: adding a cloud is a folder under src/clouds/ and one line here (DESIGN.md §7).
+ * The registry of clouds: adding a cloud is a folder under src/clouds/ and one line here, and one in catalog.ts
+ * (its configuration alone, so `validate` loads no client; a test checks both list the same clouds).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const CLOUDS: readonly Cloud<any, any>[] = [ibmVpcCloud];
-
-/** The cloud of a provider that names none (the single-provider default, DESIGN.md §3). */
-export const DEFAULT_CLOUD_TYPE = 'ibm-vpc';
-
-/** What the configuration needs of the clouds. */
-export const CATALOG: CloudCatalog = { clouds: CLOUDS, defaultType: DEFAULT_CLOUD_TYPE };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function cloudOfType(type: string): Cloud<any, any> {

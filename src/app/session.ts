@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadConfiguration } from '../config/load.js';
+import { CATALOG } from './catalog.js';
 import type { Configuration } from '../config/model.js';
 import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { UserError } from '../core/errors.js';
@@ -34,7 +35,7 @@ export interface SessionOptions {
 
 /** Load and validate the files: any error ends the run before an API call is made or state is touched. */
 export async function loadValidConfiguration(dir: string, cwd: string, host?: EngineHost): Promise<Configuration> {
-  const { configuration, diagnostics } = await loadConfiguration(dir, { cwd });
+  const { configuration, diagnostics } = await loadConfiguration(dir, { cwd, catalog: CATALOG });
   throwOnErrors(diagnostics);
   for (const warning of diagnostics) host?.notify({ type: 'notice', level: 'warning', message: warning.message });
   return configuration;

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { UserError } from '../core/errors.js';
-import { openConfiguredStateBackend } from '../state/configured.js';
+import { openConfiguredStateBackend } from '../app/configured-state.js';
 import { describeHolder } from '../state/lock-info.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';

@@ -3,8 +3,9 @@ import { resolve } from 'node:path';
 import { allKindNames } from '../app/clouds.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
-import { openConfiguredStateBackend } from '../state/configured.js';
+import { openConfiguredStateBackend } from '../app/configured-state.js';
 import { resourceOutputs } from '../state/outputs.js';
+import { referenceAttributesOf } from '../app/catalog.js';
 import type { StateDocument } from '../state/state.js';
 import { oneLine } from '../ui/safe-text.js';
 import { SPECS } from './command-specs.js';
@@ -30,7 +31,7 @@ export async function output(context: CommandContext): Promise<number> {
     const all = Object.fromEntries(
       Object.keys(document.resources)
         .sort()
-        .map((address) => [address, resourceOutputs(document.resources[address]!)]),
+        .map((address) => [address, resourceOutputs(document.resources[address]!, referenceAttributesOf(document.resources[address]!.kind))]),
     );
     if (json) context.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
     else if (Object.keys(all).length === 0) context.stdout.write(`No managed resources in ${backend.description}.\n`);
@@ -51,7 +52,7 @@ export async function output(context: CommandContext): Promise<number> {
       suggestion ? undefined : '"imageform output" lists every managed resource',
     );
   }
-  const outputs = resourceOutputs(resource);
+  const outputs = resourceOutputs(resource, referenceAttributesOf(resource.kind));
   if (selector.attribute === undefined) {
     context.stdout.write(json ? `${JSON.stringify(outputs, null, 2)}\n` : attributeLines(outputs));
     return 0;

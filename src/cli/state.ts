@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { allKindNames } from '../app/clouds.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
-import { openConfiguredStateBackend } from '../state/configured.js';
+import { openConfiguredStateBackend } from '../app/configured-state.js';
 import { parseStateDocument } from '../state/parse.js';
 import { serializeState } from '../state/serialize.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';

@@ -4,6 +4,7 @@ import { diagnosticsToJson } from '../ui/diagnostics-json.js';
 import { writeErrors } from '../ui/error-report.js';
 import { outputMode } from '../ui/output-mode.js';
 import { UserError } from '../core/errors.js';
+import { CATALOG } from '../app/catalog.js';
 import { loadConfiguration } from '../config/load.js';
 import { SPECS } from './command-specs.js';
 import type { CommandContext } from './context.js';
@@ -20,7 +21,7 @@ export async function validate(context: CommandContext): Promise<number> {
     );
   }
   const dir = positionals[0] ?? '.';
-  const { configuration, diagnostics } = await loadConfiguration(dir, { cwd: context.cwd });
+  const { configuration, diagnostics } = await loadConfiguration(dir, { cwd: context.cwd, catalog: CATALOG });
   // As main reports a failure: the source line and a caret on a terminal, one line each elsewhere.
   const terminal = context.stderr.isTTY === true && outputMode({ stdout: context.stderr }, context.env).interactive;
   if (terminal && diagnostics.length > 0) {

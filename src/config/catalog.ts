@@ -30,3 +30,8 @@ export interface CloudCatalog {
 export function cloudOfType(catalog: CloudCatalog, type: string): CloudConfiguration | undefined {
   return catalog.clouds.find((cloud) => cloud.type === type);
 }
+
+/** The declaration of a kind in a cloud, if the cloud has it. */
+export function declarationOf(cloud: CloudConfiguration, kind: string): KindDeclaration | undefined {
+  return cloud.kinds.find((declaration) => declaration.kind === kind);
+}

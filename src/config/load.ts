@@ -6,19 +6,26 @@ import { listResourceFiles } from './discover.js';
 import { displayFilePath } from './display-path.js';
 import type { LoadResult, ResourceDocument } from './model.js';
 import { readYamlFile } from './read-source.js';
-import { toResourceDocument } from './resource-document.js';
-import { runRules } from './rules/index.js';
-import { DEFAULT_SETTINGS, loadSettings } from './settings.js';
+import type { CloudCatalog } from './catalog.js';
+import { toResourceDocument, type DocumentContext } from './resource-document.js';
+import { ruleContext, runRules } from './rules/index.js';
+import type { RuleContext } from './rules/rule.js';
+import { imageField } from './rules/targets.js';
+import { defaultSettings, loadSettings } from './settings.js';
 
 /**
  * Settings, every resource document, its schema and every rule that needs no cloud.
  * Never throws for the user's mistakes: they come back as diagnostics, sorted by file, line and column.
  */
-export async function loadConfiguration(dir: string, options: { cwd?: string } = {}): Promise<LoadResult> {
+export async function loadConfiguration(
+  dir: string,
+  options: { cwd?: string; catalog: CloudCatalog },
+): Promise<LoadResult> {
   const cwd = options.cwd ?? process.cwd();
+  const catalog = options.catalog;
   const absoluteDir = resolve(cwd, dir);
   const empty = (diagnostic: Diagnostic): LoadResult => ({
-    configuration: { dir: absoluteDir, settings: structuredClone(DEFAULT_SETTINGS), documents: [] },
+    configuration: { dir: absoluteDir, settings: defaultSettings(catalog), documents: [] },
     diagnostics: [diagnostic],
   });
   try {
@@ -43,7 +50,8 @@ export async function loadConfiguration(dir: string, options: { cwd?: string } =
     );
   }
 
-  const { settings, diagnostics } = await loadSettings(absoluteDir, { cwd });
+  const { settings, diagnostics } = await loadSettings(absoluteDir, { cwd, catalog });
+  const context: DocumentContext = { catalog, providers: settings.providers };
   const files = await listResourceFiles(absoluteDir);
   const parsedFiles: Awaited<ReturnType<typeof readYamlFile>>[] = [];
   // In batches, so a huge tree never runs out of file descriptors.
@@ -55,13 +63,14 @@ export async function loadConfiguration(dir: string, options: { cwd?: string } =
   for (const parsed of parsedFiles) {
     diagnostics.push(...parsed.diagnostics);
     for (const source of parsed.documents) {
-      const { document, diagnostics: problems } = toResourceDocument(source);
+      const { document, diagnostics: problems } = toResourceDocument(source, context);
       diagnostics.push(...problems);
       if (document) documents.push(document);
     }
   }
-  diagnostics.push(...runRules(documents));
-  suggestImageReferences(documents, diagnostics);
+  const rules = ruleContext(context);
+  diagnostics.push(...runRules(documents, context, rules));
+  suggestImageReferences(documents, diagnostics, rules);
   if (files.length === 0) {
     diagnostics.push(warning('load.no-files', `no *.yaml or *.yml files below ${dir}`));
   }
@@ -71,12 +80,17 @@ export async function loadConfiguration(dir: string, options: { cwd?: string } =
 }
 
 /** `image: web` where `${image.web.id}` was meant: the schema says what is wrong, this says how to fix it. */
-function suggestImageReferences(documents: readonly ResourceDocument[], diagnostics: Diagnostic[]): void {
+function suggestImageReferences(
+  documents: readonly ResourceDocument[],
+  diagnostics: Diagnostic[],
+  rules: RuleContext,
+): void {
   const images = new Set(documents.filter((d) => d.kind === 'image').map((d) => d.name));
   for (const document of documents) {
-    const value = document.spec.image;
+    const field = imageField(rules.declarationOf(document));
+    const value = field === undefined ? undefined : document.spec[field];
     if (typeof value !== 'string' || !images.has(value)) continue;
-    const at = document.locate(['spec', 'image']);
+    const at = document.locate(['spec', field!]);
     const index = diagnostics.findIndex(
       (d) =>
         d.code === 'schema.pattern' &&

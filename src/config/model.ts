@@ -19,8 +19,6 @@ export interface ProviderSettings {
 
 export const DEFAULT_PROVIDER_NAME = 'default';
 
-// Temporary, until the configuration reads kinds from the catalog.
-export const KINDS = ['image', 'image_deprecate', 'image_obsolete', 'image_export_job'] as const;
 
 export interface StateSettings {
   backend: 'local' | 'postgres';

@@ -1,35 +1,4 @@
-import type { Kind, Reference } from './model.js';
-
-/** Attributes a `${kind.name.attribute}` reference may read, per kind (what the engine can resolve after apply). */
-export const REFERENCE_ATTRIBUTES: Record<Kind, readonly string[]> = {
-  image: [
-    'id',
-    'crn',
-    'href',
-    'name',
-    'status',
-    'created_at',
-    'deprecation_at',
-    'obsolescence_at',
-    'encryption',
-    'visibility',
-    'minimum_provisioned_size',
-  ],
-  image_deprecate: ['id', 'image', 'status', 'deprecation_at'],
-  image_obsolete: ['id', 'image', 'status', 'obsolescence_at'],
-  image_export_job: [
-    'id',
-    'href',
-    'name',
-    'status',
-    'format',
-    'storage_href',
-    'image_id',
-    'created_at',
-    'started_at',
-    'completed_at',
-  ],
-};
+import type { Reference } from './model.js';
 
 const WHOLE_REFERENCE = /^\$\{([^.{}\s]+)\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
 

@@ -1,11 +1,21 @@
+import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../core/diagnostic.js';
+import type { KindDeclaration } from '../core/kind-declaration.js';
 import { error } from '../core/diagnostic.js';
 import { didYouMean } from '../core/did-you-mean.js';
-import { KINDS, type Kind, type Lifecycle, type ResourceDocument } from './model.js';
+import { cloudOfType, declarationOf, type CloudCatalog, type CloudConfiguration } from './catalog.js';
+import type { Lifecycle, ProviderSettings, ResourceDocument } from './model.js';
 import { isPlainObject } from './rules/rule.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
-import { validateAgainst } from './schemas.js';
+import { validateDocument } from './schemas.js';
 import type { SourceDocument } from './source-document.js';
+
+/** What reading a document needs: the registered clouds and the providers the settings configure. */
+export interface DocumentContext {
+  catalog: CloudCatalog;
+  /** At least one, in the order of the settings. */
+  providers: readonly ProviderSettings[];
+}
 
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
@@ -14,11 +24,14 @@ function describeValue(value: unknown): string {
 }
 
 /**
- * Check one parsed document against its kind's schema and build the ResourceDocument the rules and the engine
- * use. The document is returned whenever it has a known kind and a string name, even with schema errors, so the
- * cross-document rules still see it.
+ * Check one parsed document against its kind's schema in its provider's cloud and build the ResourceDocument the
+ * rules and the engine use. The document is returned whenever it has a known kind and a string name, even with
+ * schema errors, so the cross-document rules still see it.
  */
-export function toResourceDocument(source: SourceDocument): { document?: ResourceDocument; diagnostics: Diagnostic[] } {
+export function toResourceDocument(
+  source: SourceDocument,
+  context: DocumentContext,
+): { document?: ResourceDocument; diagnostics: Diagnostic[] } {
   const value = source.value;
   if (!isPlainObject(value)) {
     return {
@@ -31,37 +44,136 @@ export function toResourceDocument(source: SourceDocument): { document?: Resourc
       ],
     };
   }
+  const { provider, problem } = resolveProvider(value, source, context.providers);
+  const diagnostics = problem ? [problem] : [];
+  const cloud = cloudOfType(context.catalog, provider.type);
+  // A provider of an unknown type is the settings' error: its documents are kept unchecked, for references.
+  if (!cloud) {
+    if (typeof value.kind !== 'string' || typeof value.name !== 'string') return { diagnostics };
+    return { document: resourceDocument(source, value, value.kind, provider), diagnostics };
+  }
+  const kinds = cloud.kinds.map((declaration) => declaration.kind);
   if (!Object.prototype.hasOwnProperty.call(value, 'kind')) {
-    return { diagnostics: [error('schema.required', 'kind is required', source.start, `one of ${KINDS.join(', ')}`)] };
+    diagnostics.push(error('schema.required', 'kind is required', source.start, `one of ${kinds.join(', ')}`));
+    return { diagnostics };
   }
-  if (typeof value.kind !== 'string' || !(KINDS as readonly string[]).includes(value.kind)) {
-    const guess = typeof value.kind === 'string' ? didYouMean(value.kind, KINDS) : undefined;
-    const shown = typeof value.kind === 'string' ? `"${value.kind}"` : describeValue(value.kind);
-    return {
-      diagnostics: [
-        error(
-          'schema.unknown-kind',
-          `unknown kind ${shown}`,
-          source.locate(['kind']),
-          guess ? `did you mean "${guess}"?` : `one of ${KINDS.join(', ')}`,
-        ),
-      ],
-    };
+  const declaration = typeof value.kind === 'string' ? declarationOf(cloud, value.kind) : undefined;
+  if (!declaration) {
+    diagnostics.push(kindProblem(value.kind, source, context.catalog, cloud, provider));
+    return { diagnostics };
   }
-  const kind = value.kind as Kind;
-  const diagnostics = schemaDiagnostics(validateAgainst(kind, value), source, kind);
+  const kind = declaration.kind;
+  const errors = validateDocument(context.catalog, cloud, declaration, value).filter(reportedElsewhere);
+  if (errors.length > 0)
+    diagnostics.push(...schemaDiagnostics(errors, source, kind, { sensitive: sensitiveFields(declaration) }));
   if (typeof value.name !== 'string') return { diagnostics };
-  const document: ResourceDocument = {
+  return { document: resourceDocument(source, value, kind, provider), diagnostics };
+}
+
+function resourceDocument(
+  source: SourceDocument,
+  value: Record<string, unknown>,
+  kind: string,
+  provider: ProviderSettings,
+): ResourceDocument {
+  const name = value.name as string;
+  return {
     kind,
-    name: value.name,
-    address: `${kind}.${value.name}`,
-    provider: 'default',
+    name,
+    address: `${kind}.${name}`,
+    provider: provider.name,
     spec: isPlainObject(value.spec) ? value.spec : {},
     lifecycle: readLifecycle(value.lifecycle),
     location: source.start,
     locate: (path) => source.locate(path),
   };
-  return { document, diagnostics };
+}
+
+function sensitiveFields(declaration: KindDeclaration): Set<string> {
+  return new Set(Object.keys(declaration.fields).filter((field) => declaration.fields[field]!.sensitive));
+}
+
+/**
+ * Errors said better elsewhere: the provider by resolveProvider, a wrong ignore_changes entry by the
+ * ignore-changes rule (with a did-you-mean); a mistyped entry is still the schema's.
+ */
+function reportedElsewhere(e: ErrorObject): boolean {
+  if (e.instancePath === '/provider') return false;
+  return !(/^\/lifecycle\/ignore_changes\/\d+$/.test(e.instancePath) && e.keyword !== 'type');
+}
+
+/**
+ * The provider a document names, or the only one. A problem still resolves to a provider (the first), so the
+ * document is checked and the cross-document rules see it; the problem fails the run.
+ */
+function resolveProvider(
+  value: Record<string, unknown>,
+  source: SourceDocument,
+  providers: readonly ProviderSettings[],
+): { provider: ProviderSettings; problem?: Diagnostic } {
+  const first = providers[0]!;
+  const names = providers.map((provider) => provider.name);
+  if (!Object.prototype.hasOwnProperty.call(value, 'provider')) {
+    if (providers.length === 1) return { provider: first };
+    return {
+      provider: first,
+      problem: error(
+        'document.provider-required',
+        `the document names no provider, and imageform.yaml configures ${providers.length}`,
+        source.start,
+        `add provider: with one of ${names.join(', ')}`,
+      ),
+    };
+  }
+  const at = source.locate(['provider']);
+  if (typeof value.provider !== 'string') {
+    return { provider: first, problem: error('schema.type', 'provider must be a string', at) };
+  }
+  const named = providers.find((provider) => provider.name === value.provider);
+  if (named) return { provider: named };
+  const guess = didYouMean(value.provider, names);
+  return {
+    provider: first,
+    problem: error(
+      'document.unknown-provider',
+      `unknown provider "${value.provider}"`,
+      at,
+      guess ? `did you mean "${guess}"?` : `the providers of imageform.yaml: ${names.join(', ')}`,
+    ),
+  };
+}
+
+/** A kind this document's cloud lacks: one another cloud has, one this cloud says to replace, or a typo. */
+function kindProblem(
+  kind: unknown,
+  source: SourceDocument,
+  catalog: CloudCatalog,
+  cloud: CloudConfiguration,
+  provider: ProviderSettings,
+): Diagnostic {
+  const at = source.locate(['kind']);
+  const kinds = cloud.kinds.map((declaration) => declaration.kind);
+  if (typeof kind !== 'string') {
+    return error('schema.unknown-kind', `unknown kind ${describeValue(kind)}`, at, `one of ${kinds.join(', ')}`);
+  }
+  const elsewhere = catalog.clouds.filter((other) => other !== cloud && declarationOf(other, kind)).map((c) => c.type);
+  const instead = cloud.unsupportedKinds?.[kind];
+  if (instead !== undefined || elsewhere.length > 0) {
+    const owners = elsewhere.length > 0 ? ` (a kind of ${elsewhere.join(', ')})` : '';
+    return error(
+      'schema.unsupported-kind',
+      `${cloud.type} has no kind "${kind}"${owners}; this document belongs to provider ${provider.name}`,
+      at,
+      instead ?? `kinds of ${cloud.type}: ${kinds.join(', ')}`,
+    );
+  }
+  const guess = didYouMean(kind, kinds);
+  return error(
+    'schema.unknown-kind',
+    `unknown kind "${kind}"`,
+    at,
+    guess ? `did you mean "${guess}"?` : `one of ${kinds.join(', ')}`,
+  );
 }
 
 /** Defaults for anything absent or mistyped (the schema reports the mistake). */

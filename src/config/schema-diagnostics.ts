@@ -4,6 +4,7 @@ import { error } from '../core/diagnostic.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { displayPath, fromJsonPointer } from './node-path.js';
 import { allowedProperties } from './schemas.js';
+import { mayHoldSecret } from './secret-keys.js';
 import type { SourceDocument } from './source-document.js';
 
 interface SchemaWithMessages {
@@ -18,8 +19,10 @@ function unionMessage(schema: SchemaWithMessages): string | undefined {
   return schema.errorMessage ?? (branches.size === 1 ? [...branches][0] : undefined);
 }
 
-/** Values of these fields are never repeated in a message: a value put where a variable's name belongs is likely the secret. */
-const SECRET_FIELDS = new Set(['encrypted_data_key', 'api_key', 'api_key_env', 'url_env']);
+export interface SchemaDiagnosticOptions {
+  /** Fields whose values are never repeated in a message (the kind's sensitive fields). */
+  sensitive?: ReadonlySet<string>;
+}
 
 /**
  * Turn ajv's errors into one diagnostic per real problem, placed on the offending YAML node:
@@ -30,6 +33,7 @@ export function schemaDiagnostics(
   errors: readonly ErrorObject[],
   document: SourceDocument,
   subject: string,
+  options: SchemaDiagnosticOptions = {},
 ): Diagnostic[] {
   const unions = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
   // A value of the wrong type explains every other complaint about that same value.
@@ -58,19 +62,24 @@ export function schemaDiagnostics(
     return false;
   };
 
-  return meaningful.filter((e) => !explainedByTypo(e)).map((e) => describe(e, document, subject));
+  return meaningful.filter((e) => !explainedByTypo(e)).map((e) => describe(e, document, subject, options));
 }
 
-function describe(e: ErrorObject, document: SourceDocument, subject: string): Diagnostic {
+function describe(
+  e: ErrorObject,
+  document: SourceDocument,
+  subject: string,
+  options: SchemaDiagnosticOptions,
+): Diagnostic {
   const path = fromJsonPointer(e.instancePath);
   const field = displayPath(path);
   const schema = (e.parentSchema ?? {}) as SchemaWithMessages;
   const valueAt = document.locate(path);
   const objectAt = path.length > 0 ? document.locate(path, { key: true }) : document.start;
+  // A value put where a variable's name belongs is likely the secret itself.
+  const secret = path.some((p) => options.sensitive?.has(String(p)) || mayHoldSecret(String(p)));
   const shown = (value: unknown): string =>
-    typeof value === 'string' && value.length <= 80 && !path.some((p) => SECRET_FIELDS.has(String(p)))
-      ? ` ${JSON.stringify(value)}`
-      : '';
+    typeof value === 'string' && value.length <= 80 && !secret ? ` ${JSON.stringify(value)}` : '';
 
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -90,8 +99,11 @@ function describe(e: ErrorObject, document: SourceDocument, subject: string): Di
       return error('schema.required', `${missing} is required in ${subject}`, objectAt);
     }
     case 'type': {
-      const shape = OBJECT_SHAPES[String(path[path.length - 1])];
-      const hint = shape && e.params.type === 'object' ? `write it as ${shape}` : undefined;
+      const examples = (e.parentSchema as { examples?: unknown[] } | undefined)?.examples;
+      const hint =
+        examples?.length && e.params.type === 'object'
+          ? `write it as ${examples.map(flowMapping).join(' or ')}`
+          : undefined;
       return error('schema.type', `${field} must be ${typeWords(e.params.type)}`, valueAt, hint);
     }
     case 'enum': {
@@ -157,12 +169,15 @@ function describe(e: ErrorObject, document: SourceDocument, subject: string): Di
   }
 }
 
-/** How the cloud's object-valued fields are written, for the hint when a bare string is given. */
-const OBJECT_SHAPES: Record<string, string> = {
-  encryption_key: '{crn: "crn:v1:..."}',
-  resource_group: '{id: "..."}',
-  storage_bucket: '{name: my-bucket} or {crn: "crn:v1:..."}',
-};
+/** A schema's example as a one-line YAML mapping: `{crn: "crn:v1:..."}`, `{name: my-bucket}`. */
+function flowMapping(example: unknown): string {
+  if (example === null || typeof example !== 'object') return JSON.stringify(example);
+  const entries = Object.entries(example).map(
+    ([key, value]) =>
+      `${key}: ${typeof value === 'string' && /^[a-z0-9-]+$/i.test(value) ? value : JSON.stringify(value)}`,
+  );
+  return `{${entries.join(', ')}}`;
+}
 
 function typeWords(type: unknown): string {
   const words: Record<string, string> = {

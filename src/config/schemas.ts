@@ -1,13 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { KINDS, type Kind } from './model.js';
+import type { KindDeclaration } from '../core/kind-declaration.js';
+import { cloudOfType, type CloudCatalog, type CloudConfiguration } from './catalog.js';
+import {
+  defsSchema,
+  kindSchema,
+  kindSchemaPath,
+  providerEntrySchema,
+  settingsEnvelopeSchema,
+} from './schema-assembly.js';
 
 /** The schemas directory, from src/config/ and dist/config/ alike. */
 export const SCHEMA_DIRECTORY = new URL('../../schemas/', import.meta.url);
-
-export type SchemaName = Kind | 'imageform' | 'document' | 'defs';
 
 // ajv-formats is CommonJS: under NodeNext its default export sits one level down.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -16,15 +21,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 /** Annotations for editors (VS Code, yaml-language-server) that our error mapping reads too. */
 export const MESSAGE_KEYWORDS = ['errorMessage', 'patternErrorMessage'] as const;
 
-let compiled: Map<SchemaName, ValidateFunction> | undefined;
-
-function readSchema(name: SchemaName): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMA_DIRECTORY), 'utf8')) as Record<string, unknown>;
-}
-
-/** Compiles every schema once per process (the 1,000-document benchmark depends on it). */
-function validators(): Map<SchemaName, ValidateFunction> {
-  if (compiled) return compiled;
+/** The ajv every schema is compiled with (tests compile the files of schemas/ with it too). */
+export function newAjv(): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     verbose: true,
@@ -37,20 +35,66 @@ function validators(): Map<SchemaName, ValidateFunction> {
   });
   addFormats(ajv, { formats: ['uri'] });
   for (const keyword of MESSAGE_KEYWORDS) ajv.addKeyword({ keyword, schemaType: 'string' });
-  const names: SchemaName[] = ['defs', ...KINDS, 'imageform', 'document'];
-  for (const name of names) ajv.addSchema(readSchema(name), `${name}.schema.json`);
-  compiled = new Map();
-  for (const name of names) {
-    if (name === 'defs') continue;
-    compiled.set(name, ajv.getSchema(`${name}.schema.json`)!);
-  }
-  return compiled;
+  return ajv;
 }
 
-/** Validate a value against one schema; ajv's raw errors (mapped to diagnostics by schema-diagnostics.ts). */
-export function validateAgainst(name: Exclude<SchemaName, 'defs'>, value: unknown): ErrorObject[] {
-  const validate = validators().get(name)!;
+interface CatalogValidators {
+  ajv: Ajv;
+  compiled: Map<string, ValidateFunction>;
+}
+
+const byCatalog = new WeakMap<CloudCatalog, CatalogValidators>();
+
+/**
+ * A validator compiled once per process and catalog, on first use (the 1,000-document benchmark depends on it).
+ * Kind schemas are registered under their path below schemas/, so their `../defs.schema.json` resolves.
+ */
+function validator(catalog: CloudCatalog, key: string, build: () => Record<string, unknown>): ValidateFunction {
+  let validators = byCatalog.get(catalog);
+  if (!validators) {
+    const ajv = newAjv();
+    ajv.addSchema(defsSchema());
+    validators = { ajv, compiled: new Map() };
+    byCatalog.set(catalog, validators);
+  }
+  let validate = validators.compiled.get(key);
+  if (!validate) {
+    validate = validators.ajv.compile({ ...build(), $id: key });
+    validators.compiled.set(key, validate);
+  }
+  return validate;
+}
+
+function run(validate: ValidateFunction, value: unknown): ErrorObject[] {
   return validate(value) ? [] : [...(validate.errors ?? [])];
+}
+
+/** A document of a kind of a cloud of the catalog; ajv's raw errors (mapped by schema-diagnostics.ts). */
+export function validateDocument(
+  catalog: CloudCatalog,
+  cloud: CloudConfiguration,
+  declaration: KindDeclaration,
+  value: unknown,
+): ErrorObject[] {
+  const key = kindSchemaPath(cloud, declaration.kind);
+  return run(
+    validator(catalog, key, () => kindSchema(cloud, declaration, '../defs.schema.json')),
+    value,
+  );
+}
+
+/** imageform.yaml's keys, the provider entries only as mappings. */
+export function validateSettingsEnvelope(catalog: CloudCatalog, value: unknown): ErrorObject[] {
+  return run(validator(catalog, 'imageform.schema.json', settingsEnvelopeSchema), value);
+}
+
+/** One provider entry against its cloud's settings schema. */
+export function validateProviderEntry(catalog: CloudCatalog, type: string, value: unknown): ErrorObject[] {
+  const cloud = cloudOfType(catalog, type)!;
+  return run(
+    validator(catalog, `${type}/provider.schema.json`, () => providerEntrySchema(cloud)),
+    value,
+  );
 }
 
 /** The property names a schema object allows (for did-you-mean on unknown keys). */

@@ -24,7 +24,10 @@ export interface KindDeclaration {
   kind: string;
   /** One line for editors and `--help`. */
   description: string;
-  /** JSON Schema of the document's `spec` (draft-07; `$ref`s to `defs.schema.json#/definitions/...` allowed). */
+  /**
+   * JSON Schema of the document's `spec` (draft-07; `$ref`s to `defs.schema.json#/definitions/...` allowed). A field
+   * with `imageReference` needs no schema of its own: config gives it "a reference or the cloud's literal image id".
+   */
   specSchema: Record<string, unknown>;
   /** Every spec field the files may set, with its facts. */
   fields: Readonly<Record<string, FieldFacts>>;

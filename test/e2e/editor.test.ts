@@ -119,6 +119,26 @@ describe('schemas/ in yaml-language-server', () => {
     ]);
   });
 
+  it("checks and completes a provider's keys by its type in imageform.yaml", async () => {
+    const file = join(dir, 'settings', 'imageform.yaml');
+    await mkdir(dirname(file), { recursive: true });
+    const header = `# yaml-language-server: $schema=${relative(dirname(file), join(REPO, 'schemas', 'imageform.schema.json'))}`;
+    const typo = `${header}\nproviders:\n  ibm:\n    type: ibm-vpc\n    regoin: eu-de\n`;
+    await writeFile(file, typo);
+    const diagnostics = await server.diagnosticsFor(server.open(file, typo));
+    expect(
+      diagnostics.map((d) => d.range.start),
+      JSON.stringify(diagnostics),
+    ).toEqual([{ line: 4, character: 4 }]);
+
+    const blank = join(dir, 'settings', 'blank.yaml');
+    const text = `${header}\nproviders:\n  ibm:\n    type: ibm-vpc\n    \n`;
+    await writeFile(blank, text);
+    const uri = server.open(blank, text);
+    await server.diagnosticsFor(uri);
+    expect(await labels(uri, 4, 4)).toEqual(expect.arrayContaining(['region', 'endpoint', 'api_key_env', 'embedded']));
+  });
+
   it('finds nothing wrong in the examples, and every document in them names its schema', async () => {
     const files = [
       'examples/quickstart/images.yaml',

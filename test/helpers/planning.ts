@@ -1,5 +1,7 @@
 import { parseYamlText } from '../../src/config/source-document.js';
 import { toResourceDocument } from '../../src/config/resource-document.js';
+import { defaultSettings } from '../../src/config/settings.js';
+import { CATALOG } from '../../src/app/catalog.js';
 import type { ResourceDocument } from '../../src/config/model.js';
 import { addImage, emptySnapshot, type IbmSnapshot } from '../../src/clouds/ibm-vpc/snapshot.js';
 import type { CloudExportJob, CloudImage } from '../../src/clouds/ibm-vpc/api-types.js';
@@ -8,12 +10,16 @@ import { ibmVpcCloud } from '../../src/clouds/ibm-vpc/index.js';
 import { makePlan, type PlanOptions, type PlanResult } from '../../src/engine/plan.js';
 import type { World } from '../../src/engine/world.js';
 
-/** Builders for the pure planner's inputs: documents from YAML text, a cloud snapshot, a state document. */
+/**
+ * Builders for the pure planner's inputs: documents from YAML text (of the one default provider, `default`), a
+ * cloud snapshot, a state document.
+ */
 export function documents(yaml: string, file = 'images.yaml'): ResourceDocument[] {
+  const context = { catalog: CATALOG, providers: defaultSettings(CATALOG).providers };
   const parsed = parseYamlText(yaml, file);
   if (parsed.diagnostics.length) throw new Error(parsed.diagnostics.map((d) => d.message).join('\n'));
   return parsed.documents.map((source) => {
-    const { document, diagnostics } = toResourceDocument(source);
+    const { document, diagnostics } = toResourceDocument(source, context);
     if (!document || diagnostics.some((d) => d.severity === 'error'))
       throw new Error(diagnostics.map((d) => d.message).join('\n'));
     return document;

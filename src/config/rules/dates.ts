@@ -3,17 +3,18 @@ import { error } from '../../core/diagnostic.js';
 import { describeBadDate, exampleDate, parseInstant } from '../dates.js';
 import type { DocumentRule } from './rule.js';
 
+/** The tri-state lifecycle dates (DESIGN.md §2), on every kind that declares them. */
 const DATE_FIELDS = ['deprecation_at', 'obsolescence_at'] as const;
 
 /** Dates are RFC 3339 with an explicit offset, or null. */
 export const datesHaveOffsets: DocumentRule = {
   name: 'dates-have-offsets',
-  check(document) {
-    if (document.kind !== 'image') return [];
+  check(document, context) {
+    const fields = context.declarationOf(document)?.fields ?? {};
     const problems: Diagnostic[] = [];
     for (const field of DATE_FIELDS) {
       const value = document.spec[field];
-      if (typeof value !== 'string' || parseInstant(value) !== undefined) continue;
+      if (!fields[field] || typeof value !== 'string' || parseInstant(value) !== undefined) continue;
       problems.push(
         error(
           'rule.date-format',
@@ -30,8 +31,9 @@ export const datesHaveOffsets: DocumentRule = {
 /** obsolescence_at comes after deprecation_at when both are set, compared as instants. */
 export const obsolescenceAfterDeprecation: DocumentRule = {
   name: 'obsolescence-after-deprecation',
-  check(document) {
-    if (document.kind !== 'image') return [];
+  check(document, context) {
+    const fields = context.declarationOf(document)?.fields ?? {};
+    if (!fields.deprecation_at || !fields.obsolescence_at) return [];
     const deprecation = document.spec.deprecation_at;
     const obsolescence = document.spec.obsolescence_at;
     if (typeof deprecation !== 'string' || typeof obsolescence !== 'string') return [];

@@ -1,14 +1,15 @@
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { error } from '../../core/diagnostic.js';
 import { didYouMean } from '../../core/did-you-mean.js';
-import { KIND_FIELDS } from '../fields.js';
 import type { DocumentRule } from './rule.js';
 
 /** lifecycle.ignore_changes names real spec fields of the kind (a typo would silently ignore nothing). */
 export const ignoreChangesNamesFields: DocumentRule = {
   name: 'ignore-changes-names-fields',
-  check(document) {
-    const fields = KIND_FIELDS[document.kind].fields;
+  check(document, context) {
+    const declaration = context.declarationOf(document);
+    if (!declaration) return [];
+    const fields = Object.keys(declaration.fields);
     const problems: Diagnostic[] = [];
     document.lifecycle.ignore_changes.forEach((entry, index) => {
       if (typeof entry !== 'string') return;

@@ -1,11 +1,9 @@
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { error } from '../../core/diagnostic.js';
 import { didYouMean } from '../../core/did-you-mean.js';
-import { IMAGE_REFERENCE_FIELD } from '../fields.js';
-import { KINDS, type Kind } from '../model.js';
 import { displayPath } from '../node-path.js';
-import { malformedReferencesIn, REFERENCE_ATTRIBUTES, referencesIn } from '../references.js';
-import type { ConfigurationRule, DocumentRule } from './rule.js';
+import { malformedReferencesIn, parseReference, referencesIn } from '../references.js';
+import { where, type ConfigurationRule, type DocumentRule } from './rule.js';
 import { byAddress } from './targets.js';
 
 /** A string with `${` must be exactly one whole reference: partial interpolation is not supported. */
@@ -23,25 +21,29 @@ export const referencesAreWellFormed: DocumentRule = {
   },
 };
 
-/** Every reference names a known kind, a defined address and a real attribute; `image` fields take an image's id. */
+/**
+ * Every reference names a known kind, a defined address and an attribute its kind declares; a field that holds
+ * the image a kind acts on takes an image's id.
+ */
 export const referencesResolve: ConfigurationRule = {
   name: 'references-resolve',
-  check(documents) {
+  check(documents, context) {
     const addresses = byAddress(documents);
     const problems: Diagnostic[] = [];
     for (const document of documents) {
+      const fields = context.declarationOf(document)?.fields ?? {};
       for (const { path, reference } of referencesIn(document.spec)) {
         const field = `spec.${displayPath(path)}`;
         const location = document.locate(['spec', ...path]);
         const text = `\${${reference.address}.${reference.attribute}}`;
-        if (!(KINDS as readonly string[]).includes(reference.kind)) {
-          const guess = didYouMean(reference.kind, KINDS);
+        if (!context.kinds.includes(reference.kind)) {
+          const guess = didYouMean(reference.kind, context.kinds);
           problems.push(
             error(
               'ref.unknown-kind',
               `${field} ${text} refers to unknown kind "${reference.kind}"`,
               location,
-              guess ? `did you mean "${guess}"?` : `kinds: ${KINDS.join(', ')}`,
+              guess ? `did you mean "${guess}"?` : `kinds: ${context.kinds.join(', ')}`,
             ),
           );
           continue;
@@ -64,8 +66,9 @@ export const referencesResolve: ConfigurationRule = {
           );
           continue;
         }
-        const attributes = REFERENCE_ATTRIBUTES[reference.kind as Kind];
-        if (!attributes.includes(reference.attribute)) {
+        // Undefined for a document of a provider whose type is unknown (the settings' error).
+        const attributes = context.declarationOf(target)?.referenceAttributes;
+        if (attributes && !attributes.includes(reference.attribute)) {
           const guess = didYouMean(reference.attribute, attributes);
           problems.push(
             error(
@@ -77,7 +80,7 @@ export const referencesResolve: ConfigurationRule = {
           );
           continue;
         }
-        const isImageField = path.length === 1 && path[0] === IMAGE_REFERENCE_FIELD;
+        const isImageField = path.length === 1 && fields[String(path[0])]?.imageReference === true;
         if (isImageField && (reference.kind !== 'image' || reference.attribute !== 'id')) {
           problems.push(
             error(
@@ -90,6 +93,33 @@ export const referencesResolve: ConfigurationRule = {
             ),
           );
         }
+      }
+    }
+    return problems;
+  },
+};
+
+/** A kind that acts on an image belongs to the image's provider (DESIGN.md §2): the cloud object is there. */
+export const imagesActedOnInTheirProvider: ConfigurationRule = {
+  name: 'images-acted-on-in-their-provider',
+  check(documents, context) {
+    const addresses = byAddress(documents);
+    const problems: Diagnostic[] = [];
+    for (const document of documents) {
+      const fields = context.declarationOf(document)?.fields ?? {};
+      for (const [field, facts] of Object.entries(fields)) {
+        if (!facts.imageReference) continue;
+        const reference = parseReference(document.spec[field]);
+        const image = reference?.kind === 'image' ? addresses.get(reference.address) : undefined;
+        if (!image || image.provider === document.provider) continue;
+        problems.push(
+          error(
+            'ref.other-provider',
+            `${document.address} (provider ${document.provider}) acts on ${image.address} of provider ${image.provider} (${where(image.location)})`,
+            document.locate(['spec', field]),
+            `a kind that acts on an image belongs to that image's provider: write provider: ${image.provider} in ${document.address}`,
+          ),
+        );
       }
     }
     return problems;

@@ -1,17 +1,29 @@
 import type { Diagnostic, SourceLocation } from '../../core/diagnostic.js';
 import { formatLocation } from '../../core/diagnostic.js';
+import type { KindDeclaration } from '../../core/kind-declaration.js';
 import type { ResourceDocument } from '../model.js';
+
+/** What rules know beyond the documents: the declarations of their kinds, from the catalog. */
+export interface RuleContext {
+  /** The declaration of a document's kind in its provider's cloud. */
+  declarationOf(document: ResourceDocument): KindDeclaration | undefined;
+  /** The kinds a document may have here: those of the configured providers' clouds, each once. */
+  kinds: readonly string[];
+}
 
 /** A named check over one document, run after the schema; it must tolerate values the schema rejected. */
 export interface DocumentRule {
   name: string;
-  check(document: ResourceDocument): Diagnostic[];
+  check(document: ResourceDocument, context: RuleContext): Diagnostic[];
 }
 
-/** A named check across every document of the configuration. */
+/**
+ * A named check across documents: the generic ones see every document; a cloud's own see the documents of one
+ * provider of that cloud at a time (names, limits and images belong to one account and region).
+ */
 export interface ConfigurationRule {
   name: string;
-  check(documents: readonly ResourceDocument[]): Diagnostic[];
+  check(documents: readonly ResourceDocument[], context: RuleContext): Diagnostic[];
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

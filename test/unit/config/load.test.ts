@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../src/core/diagnostic.js';
 import { loadConfiguration } from '../../../src/config/load.js';
+import { CATALOG } from '../../../src/app/catalog.js';
 import { useTempTrees } from '../../helpers/temp-trees.js';
 import { IMAGE } from './sample-image.js';
 
@@ -20,7 +21,7 @@ describe('loadConfiguration', () => {
       'infra/.imageform/state.yaml': 'not: [valid',
       'infra/notes.txt': 'ignored',
     });
-    const { configuration, diagnostics } = await loadConfiguration('infra', { cwd: root });
+    const { configuration, diagnostics } = await loadConfiguration('infra', { cwd: root, catalog: CATALOG });
     expect(diagnostics).toEqual([]);
     expect(configuration.dir).toBe(join(root, 'infra'));
     expect(configuration.documents.map((d) => d.address)).toEqual([
@@ -37,7 +38,7 @@ describe('loadConfiguration', () => {
     const root = tree({
       'a.yaml': `${IMAGE}  deprecation_at: null\nlifecycle:\n  prevent_destroy: true\n  ignore_changes: [name]\n`,
     });
-    const { configuration } = await loadConfiguration('.', { cwd: root });
+    const { configuration } = await loadConfiguration('.', { cwd: root, catalog: CATALOG });
     const [doc] = configuration.documents;
     expect(doc!.spec).toEqual({
       file: 'cos://us-south/imageform-examples/ubuntu-24.04.qcow2',
@@ -51,11 +52,11 @@ describe('loadConfiguration', () => {
 
   it('shows paths relative to cwd, and absolute outside it', async () => {
     const root = tree({ 'infra/images/base.yaml': IMAGE.replace('ubuntu-24-04-amd64', 'Ubuntu') });
-    const inside = await loadConfiguration('infra', { cwd: root });
+    const inside = await loadConfiguration('infra', { cwd: root, catalog: CATALOG });
     expect(lines(inside.diagnostics)).toEqual([
       'infra/images/base.yaml:5:21: spec.operating_system "Ubuntu" must be an operating system name such as ubuntu-24-04-amd64',
     ]);
-    const outside = await loadConfiguration(join(root, 'infra'), { cwd: join(root, 'elsewhere') });
+    const outside = await loadConfiguration(join(root, 'infra'), { cwd: join(root, 'elsewhere'), catalog: CATALOG });
     expect(outside.diagnostics[0]!.location!.file).toBe(join(root, 'infra/images/base.yaml'));
   });
 
@@ -64,7 +65,7 @@ describe('loadConfiguration', () => {
       'b.yaml': 'kind: image\nname: web\nspec: {}\n',
       'a.yaml': `${IMAGE}  colour: red\n---\nkind: image_export_job\nname: x\nspec:\n  image: \${image.nope.id}\n  storage_bucket: {name: b}\n`,
     });
-    const { diagnostics } = await loadConfiguration('.', { cwd: root });
+    const { diagnostics } = await loadConfiguration('.', { cwd: root, catalog: CATALOG });
     expect(diagnostics.map((d) => [d.code, d.location?.file, d.location?.line])).toEqual([
       ['schema.unknown-field', 'a.yaml', 6],
       ['ref.missing', 'a.yaml', 11],
@@ -79,7 +80,7 @@ describe('loadConfiguration', () => {
     const root = tree({ 'ok.yaml': IMAGE });
     // Parsed, this one long scalar would give a schema error instead of the size refusal.
     writeFileSync(join(root, 'huge.yaml'), Buffer.alloc(11 * 1024 * 1024, 0x61));
-    const { diagnostics } = await loadConfiguration('.', { cwd: root });
+    const { diagnostics } = await loadConfiguration('.', { cwd: root, catalog: CATALOG });
     expect(lines(diagnostics)).toEqual([
       'huge.yaml:1:1: file is 11.0 MiB; the limit is 1 MiB (split it into smaller files)',
     ]);
@@ -87,20 +88,20 @@ describe('loadConfiguration', () => {
 
   it('says so when the directory does not exist', async () => {
     const root = tree({});
-    const { diagnostics, configuration } = await loadConfiguration('missing', { cwd: root });
+    const { diagnostics, configuration } = await loadConfiguration('missing', { cwd: root, catalog: CATALOG });
     expect(diagnostics.map((d) => d.code)).toEqual(['load.no-directory']);
     expect(configuration.documents).toEqual([]);
   });
 
   it('warns, without failing, when there are no files', async () => {
     const root = tree({ 'README.md': '# nothing' });
-    const { diagnostics } = await loadConfiguration('.', { cwd: root });
+    const { diagnostics } = await loadConfiguration('.', { cwd: root, catalog: CATALOG });
     expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([['load.no-files', 'warning']]);
   });
 
   it('keeps documents with schema errors for the cross-document rules', async () => {
     const root = tree({ 'a.yaml': `${IMAGE}  typo: 1\n` });
-    const { configuration, diagnostics } = await loadConfiguration('.', { cwd: root });
+    const { configuration, diagnostics } = await loadConfiguration('.', { cwd: root, catalog: CATALOG });
     expect(configuration.documents.map((d) => d.address)).toEqual(['image.web']);
     expect(diagnostics.map((d) => d.code)).toEqual(['schema.unknown-field']);
   });
@@ -113,7 +114,7 @@ describe('loadConfiguration', () => {
         `kind: image_export_job\nname: job-${i}\nspec:\n  image: r006-1a2b3c4d-0000-4000-8000-${String(i).padStart(12, '0')}\n  storage_bucket: {name: b}\n`,
     );
     const root = tree({ 'images.yaml': IMAGE, 'jobs.yaml': jobs.join('---\n') });
-    const { configuration, diagnostics } = await loadConfiguration('.', { cwd: root });
+    const { configuration, diagnostics } = await loadConfiguration('.', { cwd: root, catalog: CATALOG });
     expect(diagnostics).toEqual([]);
     expect(configuration.documents).toHaveLength(1000);
     expect(configuration.documents.map((d) => d.address)).toEqual([
@@ -126,7 +127,7 @@ describe('loadConfiguration', () => {
     const root = tree({ 'shared/base.yaml': IMAGE, 'infra/own.yaml': IMAGE.replace('name: web', 'name: own') });
     symlinkSync(join(root, 'shared'), join(root, 'infra', 'shared'));
     symlinkSync(join(root, 'infra'), join(root, 'infra', 'loop'));
-    const { configuration, diagnostics } = await loadConfiguration('infra', { cwd: root });
+    const { configuration, diagnostics } = await loadConfiguration('infra', { cwd: root, catalog: CATALOG });
     expect(diagnostics).toEqual([]);
     expect(configuration.documents.map((d) => d.location.file)).toEqual(['infra/own.yaml', 'infra/shared/base.yaml']);
   });
@@ -135,7 +136,7 @@ describe('loadConfiguration', () => {
     const root = tree({
       'imageform.yaml': 'state:\n  backend: postgres\n  url_env: postgres://admin:hunter2@db/imageform\n',
     });
-    const { diagnostics } = await loadConfiguration('.', { cwd: root });
+    const { diagnostics } = await loadConfiguration('.', { cwd: root, catalog: CATALOG });
     expect(lines(diagnostics).join('\n')).not.toContain('hunter2');
     expect(lines(diagnostics)).toContain(
       'imageform.yaml:3:12: state.url_env must be the name of an environment variable, e.g. IMAGEFORM_PG_URL',

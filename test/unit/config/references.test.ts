@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KINDS } from '../../../src/config/model.js';
-import {
-  isMalformedReference,
-  parseReference,
-  REFERENCE_ATTRIBUTES,
-  referencesIn,
-} from '../../../src/config/references.js';
+import { ibmVpcConfiguration } from '../../../src/clouds/ibm-vpc/configuration.js';
+import { isMalformedReference, parseReference, referencesIn } from '../../../src/config/references.js';
 
 describe('references', () => {
   it('parses a whole-string reference', () => {
@@ -54,7 +49,10 @@ describe('references', () => {
   });
 
   it('lists attributes for every kind, images first of all by id', () => {
-    for (const kind of KINDS) expect(REFERENCE_ATTRIBUTES[kind].length).toBeGreaterThan(0);
-    expect(REFERENCE_ATTRIBUTES.image).toEqual(expect.arrayContaining(['id', 'crn', 'href', 'name', 'status']));
+    const kinds = ibmVpcConfiguration.kinds;
+    for (const declaration of kinds) expect(declaration.referenceAttributes.length).toBeGreaterThan(0);
+    expect(kinds.find((declaration) => declaration.kind === 'image')!.referenceAttributes).toEqual(
+      expect.arrayContaining(['id', 'crn', 'href', 'name', 'status']),
+    );
   });
 });

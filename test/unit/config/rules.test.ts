@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfiguration } from '../../../src/config/load.js';
 import { formatDiagnostic } from '../../../src/core/diagnostic.js';
+import { CATALOG } from '../../../src/app/catalog.js';
 import { useTempTrees } from '../../helpers/temp-trees.js';
 import { IMAGE } from './sample-image.js';
 
 const tree = useTempTrees();
 
 async function check(files: Record<string, string>): Promise<string[]> {
-  const { diagnostics } = await loadConfiguration('.', { cwd: tree(files) });
+  const { diagnostics } = await loadConfiguration('.', { cwd: tree(files), catalog: CATALOG });
   return diagnostics.map((d) => `${d.code} ${formatDiagnostic(d)}`);
 }
 

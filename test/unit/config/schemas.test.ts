@@ -1,54 +1,78 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { KIND_FIELDS } from '../../../src/config/fields.js';
-import { KINDS } from '../../../src/config/model.js';
-import { SCHEMA_DIRECTORY, validateAgainst } from '../../../src/config/schemas.js';
+import { CATALOG } from '../../../src/app/catalog.js';
+import { kindSchemaPath } from '../../../src/config/schema-assembly.js';
+import { newAjv, SCHEMA_DIRECTORY } from '../../../src/config/schemas.js';
+import { committedSchemaPaths, renderedSchemas } from '../../../scripts/generate-schemas.js';
 
 const directory = fileURLToPath(SCHEMA_DIRECTORY);
 const read = (name: string) => JSON.parse(readFileSync(`${directory}${name}`, 'utf8')) as Record<string, any>;
+const files = (await committedSchemaPaths()).sort();
+
+/** The committed files as an editor reads them, each under its path below schemas/ (so relative $refs resolve). */
+const ajv = newAjv();
+for (const file of files) ajv.addSchema({ ...read(file), $id: file });
+function validateAgainst(name: string, value: unknown): ErrorObject[] {
+  const validate = ajv.getSchema(`${name}.schema.json`)!;
+  return validate(value) ? [] : [...(validate.errors ?? [])];
+}
 
 describe('schemas/', () => {
-  it('has one schema per kind plus imageform.yaml, each with an $id and a description', () => {
-    const files = readdirSync(directory).sort();
-    for (const kind of KINDS) expect(files).toContain(`${kind}.schema.json`);
+  it('is exactly what scripts/generate-schemas.ts writes from the declarations (npm run schemas)', async () => {
+    const rendered = await renderedSchemas();
+    expect(files).toEqual([...rendered.keys()].sort());
+    for (const [path, text] of rendered) expect(readFileSync(`${directory}${path}`, 'utf8'), path).toBe(text);
+  });
+
+  it('has one schema per cloud and kind plus imageform.yaml, each with an $id and a description', () => {
+    for (const cloud of CATALOG.clouds) {
+      for (const { kind } of cloud.kinds) expect(files).toContain(kindSchemaPath(cloud, kind));
+    }
     expect(files).toContain('imageform.schema.json');
     expect(files).toContain('document.schema.json');
     for (const file of files) {
       const schema = read(file);
-      expect(schema.$id).toBe(file);
+      expect(schema.$id).toBe(basename(file));
       expect(typeof schema.description).toBe('string');
     }
   });
 
-  it('lists exactly the spec fields of KIND_FIELDS', () => {
-    for (const kind of KINDS) {
-      const spec = read(`${kind}.schema.json`).properties.spec;
-      expect(Object.keys(spec.properties).sort()).toEqual([...KIND_FIELDS[kind].fields].sort());
-      expect(spec.additionalProperties).toBe(false);
-      for (const required of KIND_FIELDS[kind].required) expect(spec.required).toContain(required);
+  it('lists exactly the spec fields of the declarations', () => {
+    for (const cloud of CATALOG.clouds) {
+      for (const declaration of cloud.kinds) {
+        const spec = read(kindSchemaPath(cloud, declaration.kind)).properties.spec;
+        expect(Object.keys(spec.properties).sort()).toEqual(Object.keys(declaration.fields).sort());
+        expect(spec.additionalProperties).toBe(false);
+        const required = (declaration.specSchema.required ?? []) as string[];
+        for (const field of required) expect(spec.required).toContain(field);
+      }
     }
   });
 
   it('accepts minimal documents of every kind', () => {
     const image = '${image.web.id}';
     expect(
-      validateAgainst('image', {
+      validateAgainst('ibm-vpc/image', {
         kind: 'image',
         name: 'web',
         spec: { file: 'cos://us-south/b/x.qcow2', operating_system: 'debian-12-amd64' },
       }),
     ).toEqual([]);
-    expect(validateAgainst('image_deprecate', { kind: 'image_deprecate', name: 'd', spec: { image } })).toEqual([]);
+    expect(validateAgainst('ibm-vpc/image_deprecate', { kind: 'image_deprecate', name: 'd', spec: { image } })).toEqual(
+      [],
+    );
     expect(
-      validateAgainst('image_obsolete', {
+      validateAgainst('ibm-vpc/image_obsolete', {
         kind: 'image_obsolete',
         name: 'o',
         spec: { image: 'r006-1a2b3c4d-0000-4000-8000-0123456789ab' },
       }),
     ).toEqual([]);
     expect(
-      validateAgainst('image_export_job', {
+      validateAgainst('ibm-vpc/image_export_job', {
         kind: 'image_export_job',
         name: 'e',
         spec: { image, storage_bucket: { crn: 'crn:v1:x' } },
@@ -79,7 +103,7 @@ describe('schemas/', () => {
     const typo = { kind: 'image', name: 'web', spec: { file: 'cos://us-south/b/x.qcow2', operating_sytem: 'x1' } };
     const keywords = (errors: { keyword: string; params: Record<string, unknown> }[]) =>
       errors.filter((e) => e.keyword !== 'if').map((e) => [e.keyword, e.params]);
-    expect(keywords(validateAgainst('document', typo))).toEqual(keywords(validateAgainst('image', typo)));
+    expect(keywords(validateAgainst('document', typo))).toEqual(keywords(validateAgainst('ibm-vpc/image', typo)));
   });
 
   it('accepts null dates and leaves date syntax to the date rule', () => {
@@ -89,6 +113,17 @@ describe('schemas/', () => {
       deprecation_at: null,
       obsolescence_at: 'not a date',
     };
-    expect(validateAgainst('image', { kind: 'image', name: 'web', spec })).toEqual([]);
+    expect(validateAgainst('ibm-vpc/image', { kind: 'image', name: 'web', spec })).toEqual([]);
+  });
+
+  it('describes both settings forms for editors: providers by name, or the single provider, not both', () => {
+    expect(validateAgainst('imageform', { providers: { ibm: { type: 'ibm-vpc', embedded: true } } })).toEqual([]);
+    expect(validateAgainst('imageform', { provider: { type: 'embedded', region: 'eu-de' } })).toEqual([]);
+    const typo = validateAgainst('imageform', { providers: { ibm: { type: 'ibm-vpc', regoin: 'eu-de' } } });
+    expect(typo.some((e) => e.keyword === 'additionalProperties' && e.params.additionalProperty === 'regoin')).toBe(
+      true,
+    );
+    const both = validateAgainst('imageform', { provider: {}, providers: {} });
+    expect(both.map((e) => e.keyword)).toContain('not');
   });
 });

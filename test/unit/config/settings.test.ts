@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, loadSettings } from '../../../src/config/settings.js';
+import { DEFAULT_STATE_SETTINGS, loadSettings } from '../../../src/config/settings.js';
 import { formatDiagnostic } from '../../../src/core/diagnostic.js';
+import { CATALOG } from '../../../src/app/catalog.js';
 import { useTempTrees } from '../../helpers/temp-trees.js';
 
 const tree = useTempTrees();
 
 describe('loadSettings', () => {
   it('gives the defaults when imageform.yaml is absent', async () => {
-    const { settings, diagnostics } = await loadSettings('.', { cwd: tree({}) });
+    const { settings, diagnostics } = await loadSettings('.', { cwd: tree({}), catalog: CATALOG });
     expect(diagnostics).toEqual([]);
     expect(settings).toEqual({
-      provider: { type: 'embedded', region: 'us-south', api_key_env: 'IBMCLOUD_API_KEY' },
+      providers: [{ name: 'default', type: 'ibm-vpc', embedded: true, options: {} }],
       state: { backend: 'local', url_env: 'IMAGEFORM_PG_URL', workspace: 'default' },
     });
   });
@@ -20,15 +21,17 @@ describe('loadSettings', () => {
       'infra/imageform.yaml':
         'provider:\n  type: ibm-vpc\n  region: eu-de\n  endpoint: http://127.0.0.1:8080\n  iam_endpoint: http://127.0.0.1:8080\nstate:\n  backend: postgres\n  workspace: staging\n  schema: imageform\n',
     });
-    const { settings, diagnostics } = await loadSettings('infra', { cwd: root });
+    const { settings, diagnostics } = await loadSettings('infra', { cwd: root, catalog: CATALOG });
     expect(diagnostics).toEqual([]);
-    expect(settings.provider).toEqual({
-      type: 'ibm-vpc',
-      region: 'eu-de',
-      endpoint: 'http://127.0.0.1:8080',
-      iam_endpoint: 'http://127.0.0.1:8080',
-      api_key_env: 'IBMCLOUD_API_KEY',
-    });
+    // The cloud applies its own defaults (api_key_env) when it opens the provider.
+    expect(settings.providers).toEqual([
+      {
+        name: 'default',
+        type: 'ibm-vpc',
+        embedded: false,
+        options: { region: 'eu-de', endpoint: 'http://127.0.0.1:8080', iam_endpoint: 'http://127.0.0.1:8080' },
+      },
+    ]);
     expect(settings.state).toEqual({
       backend: 'postgres',
       url_env: 'IMAGEFORM_PG_URL',
@@ -42,7 +45,7 @@ describe('loadSettings', () => {
     const root = tree({
       'imageform.yaml': 'provider:\n  tpye: ibm-vpc\n  apikey: s3cr3t-value\n  endpoint: ftp://x\nstate: local\n',
     });
-    const { settings, diagnostics } = await loadSettings('.', { cwd: root });
+    const { settings, diagnostics } = await loadSettings('.', { cwd: root, catalog: CATALOG });
     const lines = diagnostics.map(formatDiagnostic);
     expect(lines).toEqual([
       'imageform.yaml:2:3: unknown field provider.tpye in imageform.yaml (did you mean "type"?)',
@@ -51,12 +54,12 @@ describe('loadSettings', () => {
       'imageform.yaml:5:8: state must be a mapping',
     ]);
     expect(lines.join('\n')).not.toContain('s3cr3t');
-    expect(settings.state).toEqual(DEFAULT_SETTINGS.state);
+    expect(settings.state).toEqual(DEFAULT_STATE_SETTINGS);
   });
 
   it('refuses more than one document', async () => {
     const root = tree({ 'imageform.yaml': 'provider: {type: embedded}\n---\nstate: {backend: local}\n' });
-    const { diagnostics } = await loadSettings('.', { cwd: root });
+    const { diagnostics } = await loadSettings('.', { cwd: root, catalog: CATALOG });
     expect(diagnostics.map(formatDiagnostic)).toEqual([
       'imageform.yaml:3:1: imageform.yaml holds more than one document (keep one document)',
     ]);

@@ -1,11 +1,16 @@
 import type { KindDeclaration } from '../../../core/kind-declaration.js';
 
-// Temporary stub: replaced by the configuration branch's declaration.
+/** `image_deprecate` on IBM Cloud VPC: deprecates an image now; it owns the image's `deprecation_at`. */
 export const imageDeprecateDeclaration: KindDeclaration = {
   kind: 'image_deprecate',
-  description: 'An immediate status change',
-  specSchema: {},
+  description: 'Deprecates an image now (POST /images/{id}/deprecate); deleting the document reverts it.',
+  specSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['image'],
+    properties: { image: {} },
+  },
   fields: { image: { effect: 'replace', imageReference: true } },
-  referenceAttributes: ['id'],
+  referenceAttributes: ['id', 'image', 'status', 'deprecation_at'],
   ownsImageFields: ['deprecation_at'],
 };

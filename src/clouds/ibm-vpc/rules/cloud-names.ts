@@ -8,3 +8,23 @@ export const RESERVED_CLOUD_PREFIX = 'ibm-';
 export function isCloudName(name: string): boolean {
   return name.length <= 63 && CLOUD_NAME.test(name) && !name.startsWith(RESERVED_CLOUD_PREFIX);
 }
+
+/** The JSON Schema of a cloud name, for the kinds' `spec.name`. */
+export function cloudNameSchema(description: string): Record<string, unknown> {
+  return {
+    type: 'string',
+    description,
+    minLength: 1,
+    maxLength: 63,
+    pattern: CLOUD_NAME.source,
+    patternErrorMessage: 'must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen',
+    $comment:
+      "The reserved prefix is a second pattern with its own message: editors show a schema's errorMessage in place of every error about its node.",
+    allOf: [
+      {
+        pattern: `^(?!${RESERVED_CLOUD_PREFIX})`,
+        patternErrorMessage: `must not start with "${RESERVED_CLOUD_PREFIX}" (the prefix is reserved by the cloud)`,
+      },
+    ],
+  };
+}

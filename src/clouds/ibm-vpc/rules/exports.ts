@@ -15,12 +15,12 @@ function exportJobs(documents: readonly ResourceDocument[]): ResourceDocument[] 
 /** An encrypted image (one with an encryption key) exports only as qcow2. */
 export const encryptedImagesExportAsQcow2: ConfigurationRule = {
   name: 'encrypted-images-export-as-qcow2',
-  check(documents) {
+  check(documents, context) {
     const addresses = byAddress(documents);
     const problems: Diagnostic[] = [];
     for (const job of exportJobs(documents)) {
       if (job.spec.format !== 'vhd') continue;
-      const target = imageTarget(job);
+      const target = imageTarget(job, context);
       const image = target ? addresses.get(target) : undefined;
       if (image?.kind !== 'image') continue;
       if (!has(image.spec, 'encryption_key') && !has(image.spec, 'encrypted_data_key')) continue;
@@ -40,10 +40,10 @@ export const encryptedImagesExportAsQcow2: ConfigurationRule = {
 /** At most 10 export jobs per image in the files; reported once, at the first job over the limit. */
 export const exportJobsWithinLimit: ConfigurationRule = {
   name: 'export-jobs-within-limit',
-  check(documents) {
+  check(documents, context) {
     const perImage = new Map<string, ResourceDocument[]>();
     for (const job of exportJobs(documents)) {
-      const target = imageTarget(job);
+      const target = imageTarget(job, context);
       if (!target) continue;
       if (!perImage.has(target)) perImage.set(target, []);
       perImage.get(target)!.push(job);

@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { UserError } from '../core/errors.js';
 import { loadSettings } from '../config/settings.js';
-import { openStateBackend } from './open.js';
-import type { StateBackend } from './state.js';
+import { CATALOG } from './catalog.js';
+import { openStateBackend } from '../state/open.js';
+import type { StateBackend } from '../state/state.js';
 
 export interface CommandSurroundings {
   cwd: string;
@@ -20,7 +21,7 @@ export async function openConfiguredStateBackend(
   surroundings: CommandSurroundings,
 ): Promise<StateBackend> {
   const dir = resolve(surroundings.cwd, dirArgument ?? '.');
-  const { settings, diagnostics } = await loadSettings(dir, { cwd: surroundings.cwd });
+  const { settings, diagnostics } = await loadSettings(dir, { cwd: surroundings.cwd, catalog: CATALOG });
   if (hasErrors(diagnostics)) throw new UserError(diagnostics.filter((d: Diagnostic) => d.severity === 'error'));
   for (const warning of diagnostics) surroundings.stderr.write(`${formatDiagnostic(warning)}\n`);
   return openStateBackend(dir, settings.state, surroundings.env, {

@@ -1,0 +1,17 @@
+import { ibmVpcConfiguration } from '../clouds/ibm-vpc/configuration.js';
+import type { CloudCatalog } from '../config/catalog.js';
+
+/** The clouds imageform knows, for the configuration: one line a cloud (DESIGN.md §7). */
+export const CATALOG: CloudCatalog = {
+  clouds: [ibmVpcConfiguration],
+  defaultType: 'ibm-vpc',
+};
+
+/** The attributes a reference may read of a kind (of the first cloud that has it). */
+export function referenceAttributesOf(kind: string): readonly string[] {
+  for (const cloud of CATALOG.clouds) {
+    const found = cloud.kinds.find((candidate) => candidate.kind === kind);
+    if (found) return found.referenceAttributes;
+  }
+  return [];
+}
