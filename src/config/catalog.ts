@@ -35,3 +35,8 @@ export function cloudOfType(catalog: CloudCatalog, type: string): CloudConfigura
 export function declarationOf(cloud: CloudConfiguration, kind: string): KindDeclaration | undefined {
   return cloud.kinds.find((declaration) => declaration.kind === kind);
 }
+
+/** Every kind of the catalog, in the order the clouds declare them, each once. */
+export function catalogKinds(catalog: CloudCatalog): string[] {
+  return [...new Set(catalog.clouds.flatMap((cloud) => cloud.kinds.map((declaration) => declaration.kind)))];
+}

@@ -1,5 +1,5 @@
 import type { KindDeclaration } from '../core/kind-declaration.js';
-import type { CloudCatalog, CloudConfiguration } from './catalog.js';
+import { catalogKinds, type CloudCatalog, type CloudConfiguration } from './catalog.js';
 
 /**
  * The JSON Schemas of a catalog, assembled from the clouds' declarations: what validation compiles and what
@@ -148,11 +148,6 @@ function lifecycleSchema(declaration: KindDeclaration): JsonSchema {
       },
     },
   };
-}
-
-/** Every kind of the catalog, in the order the clouds declare them, each once. */
-export function catalogKinds(catalog: CloudCatalog): string[] {
-  return [...new Set(catalog.clouds.flatMap((cloud) => cloud.kinds.map((declaration) => declaration.kind)))];
 }
 
 /** For editors: the kind picks its schema; a kind several clouds have accepts any of their forms. */
