@@ -31,7 +31,10 @@ export async function output(context: CommandContext): Promise<number> {
     const all = Object.fromEntries(
       Object.keys(document.resources)
         .sort()
-        .map((address) => [address, resourceOutputs(document.resources[address]!, referenceAttributesOf(document.resources[address]!.kind))]),
+        .map((address) => [
+          address,
+          resourceOutputs(document.resources[address]!, referenceAttributesOf(document.resources[address]!.kind)),
+        ]),
     );
     if (json) context.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
     else if (Object.keys(all).length === 0) context.stdout.write(`No managed resources in ${backend.description}.\n`);

@@ -19,7 +19,6 @@ export interface ProviderSettings {
 
 export const DEFAULT_PROVIDER_NAME = 'default';
 
-
 export interface StateSettings {
   backend: 'local' | 'postgres';
   url_env: string;

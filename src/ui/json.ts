@@ -53,8 +53,8 @@ export const TERRAFORM_ACTIONS: Record<Action, readonly string[]> = {
 };
 
 /**
- * A change as `--json` prints it. `provider` (DESIGN.md §4) is added only once a repository can configure more than
- * one provider; with one, as today, it is left out.
+ * A change as `--json` prints it. `provider` (DESIGN.md §4) is there when the repository configures more than one
+ * provider (the planner sets it then); with one it is left out.
  */
 export type ResourceChangeJson = Omit<ResourceChange, 'dependencies'> & { actions: string[] };
 
@@ -62,6 +62,7 @@ function changeToJson(change: ResourceChange): ResourceChangeJson {
   const json: ResourceChangeJson = {
     address: change.address,
     kind: change.kind,
+    ...(change.provider ? { provider: change.provider } : {}),
     action: change.action,
     actions: [...TERRAFORM_ACTIONS[change.action]],
     fields: change.fields.map(redactField),

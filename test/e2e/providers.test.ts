@@ -21,8 +21,12 @@ const EXPORT_ON_B =
 
 async function imageNames(dir: string, provider: string): Promise<string[]> {
   const cloud = JSON.parse(await readFile(join(dir, '.imageform', `cloud-${provider}.json`), 'utf8'));
-  const images: { name: string }[] = Object.values(cloud.images ?? {});
-  return images.map((image) => image.name).sort();
+  // A deleted image stays in the file with its removal time until the emulator next writes: it is gone.
+  const images: { name: string; deleting_at?: number }[] = Object.values(cloud.images ?? {});
+  return images
+    .filter((image) => image.deleting_at === undefined)
+    .map((image) => image.name)
+    .sort();
 }
 
 describe('several providers', () => {
