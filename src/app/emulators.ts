@@ -13,6 +13,8 @@ export const DEFAULT_EMULATOR_CLOUD = 'ibm-vpc';
 const NOT_YET_BUILT = ['openstack-glance', 'alibaba-ecs'];
 
 export const EMULATORS: Readonly<Record<string, EmulatorStarter | undefined>> = {
-  ...Object.fromEntries(NOT_YET_BUILT.map((type) => [type, undefined])),
   ...Object.fromEntries(CLOUDS.map((cloud) => [cloud.type, cloud.startEmulator])),
+  ...Object.fromEntries(
+    NOT_YET_BUILT.filter((type) => !CLOUDS.some((cloud) => cloud.type === type)).map((type) => [type, undefined]),
+  ),
 };
