@@ -2,7 +2,7 @@ import type { ResourceDocument } from '../config/model.js';
 import { cloudOfType } from './clouds.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
-import type { ResourceState } from '../state/state.js';
+import { type ResourceState, recordedLifecycle } from '../state/state.js';
 import type { EngineHost } from '../engine/events.js';
 import { documentDependencies } from '../engine/plan.js';
 import { withSession } from './session.js';
@@ -72,10 +72,7 @@ export async function importResource(options: ImportOptions): Promise<ResourceSt
       provider: document.provider,
       ...object,
       dependencies: documentDependencies(document),
-      lifecycle: {
-        prevent_destroy: document.lifecycle.prevent_destroy,
-        deletion_policy: document.lifecycle.deletion_policy,
-      },
+      lifecycle: recordedLifecycle(document.lifecycle),
     };
     await session.backend.write({
       ...state,

@@ -1,7 +1,7 @@
 import type { ResourceDocument } from '../core/document.js';
 import type { Action, ResourceChange } from '../core/plan-types.js';
 import { sameValue } from '../state/same-value.js';
-import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
+import { type ResourceState, type StateBackend, type StateDocument, recordedLifecycle } from '../state/state.js';
 import type { CloudClient } from './cloud.js';
 import type { ApplyCounts, EngineHost } from './events.js';
 import { asideStep, nameOrder } from './name-order.js';
@@ -454,10 +454,7 @@ function recordLifecycle(
   for (const [address, entry] of Object.entries(resources)) {
     const document = documents.get(address);
     if (!document) continue;
-    const lifecycle = {
-      prevent_destroy: document.lifecycle.prevent_destroy,
-      deletion_policy: document.lifecycle.deletion_policy,
-    };
+    const lifecycle = recordedLifecycle(document.lifecycle);
     if (
       entry.lifecycle?.prevent_destroy === lifecycle.prevent_destroy &&
       entry.lifecycle?.deletion_policy === lifecycle.deletion_policy

@@ -87,3 +87,11 @@ export interface StateBackend {
   forceUnlock(lockId: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What state records of a document's lifecycle at every apply (DESIGN.md §2): the protection outlives the file. */
+export function recordedLifecycle(lifecycle: {
+  prevent_destroy: boolean;
+  deletion_policy: DeletionPolicy;
+}): ResourceState['lifecycle'] {
+  return { prevent_destroy: lifecycle.prevent_destroy, deletion_policy: lifecycle.deletion_policy };
+}

@@ -3,7 +3,7 @@ import { error, type Diagnostic } from '../../../core/diagnostic.js';
 import { KNOWN_AFTER_APPLY, type FieldChange } from '../../../core/plan-types.js';
 import type { CloudExportJob, CloudImage, ExportJobPrototype } from '../api-types.js';
 import { waitFor } from '../../../engine/wait.js';
-import type { ResourceState } from '../../../state/state.js';
+import { type ResourceState, recordedLifecycle } from '../../../state/state.js';
 import { withoutRenameIntent } from '../../../engine/rename-intent.js';
 import { leafChanges } from '../../../engine/nested-diff.js';
 import { idOf, stringOf } from './spec-values.js';
@@ -203,10 +203,7 @@ async function createExportJob(context: IbmContext): Promise<void> {
   const base = {
     kind: 'image_export_job' as const,
     dependencies: context.entry?.dependencies ?? [],
-    lifecycle: {
-      prevent_destroy: document.lifecycle.prevent_destroy,
-      deletion_policy: document.lifecycle.deletion_policy,
-    },
+    lifecycle: recordedLifecycle(document.lifecycle),
   };
   await context.record({
     ...base,

@@ -7,7 +7,7 @@ import type { IbmSnapshot } from '../snapshot.js';
 import { UserError } from '../../../core/errors.js';
 import type { KindDeclaration } from '../../../core/kind-declaration.js';
 import type { DriftFound, KindPlan } from '../../../engine/resource-kind.js';
-import type { ResourceState } from '../../../state/state.js';
+import { type ResourceState, recordedLifecycle } from '../../../state/state.js';
 import type { IbmVpcClient } from '../api-types.js';
 import { predictStatus } from '../lifecycle.js';
 import type { IbmContext, IbmDriftInput, IbmKind, IbmPlanInput, IbmRemovalInput } from './ibm-kind.js';
@@ -138,10 +138,7 @@ export function imageStatusActionKind(action: StatusAction): IbmKind {
       id: imageId,
       attributes: { image: imageId, status: final.status, [action.dateField]: final[action.dateField] ?? null },
       dependencies: context.entry?.dependencies ?? [],
-      lifecycle: {
-        prevent_destroy: document.lifecycle.prevent_destroy,
-        deletion_policy: document.lifecycle.deletion_policy,
-      },
+      lifecycle: recordedLifecycle(document.lifecycle),
     });
   }
 

@@ -8,7 +8,7 @@ import { isUnknown } from '../../../core/unknown.js';
 import { CloudError, type CloudImage, type IbmVpcClient, type ImagePatch, type ImagePrototype } from '../api-types.js';
 import { sameValue } from '../../../state/same-value.js';
 import { waitFor } from '../../../engine/wait.js';
-import type { ResourceState } from '../../../state/state.js';
+import { type ResourceState, recordedLifecycle } from '../../../state/state.js';
 import { newCreateKey } from './create-key.js';
 import { withoutRenameIntent } from '../../../engine/rename-intent.js';
 import { idOf, manages, secretHash, stableJson, stringOf } from './spec-values.js';
@@ -367,10 +367,7 @@ async function createImage(context: IbmContext): Promise<void> {
   const base = {
     kind: 'image' as const,
     dependencies: context.entry?.dependencies ?? [],
-    lifecycle: {
-      prevent_destroy: document.lifecycle.prevent_destroy,
-      deletion_policy: document.lifecycle.deletion_policy,
-    },
+    lifecycle: recordedLifecycle(document.lifecycle),
   };
   // The image is created under a create key, written with the intent before the call: after a crash or a lost
   // answer only an image with that name is this intent's. An intent whose image never showed keeps its key, so a
@@ -498,10 +495,7 @@ async function updateImage(context: IbmContext): Promise<void> {
   // A successful update finishes any rename in flight: the create key's or a swap's temporary name.
   const recorded: ResourceState = {
     ...withoutRenameIntent(entry),
-    lifecycle: {
-      prevent_destroy: document.lifecycle.prevent_destroy,
-      deletion_policy: document.lifecycle.deletion_policy,
-    },
+    lifecycle: recordedLifecycle(document.lifecycle),
     attributes: stateAttributes(updated, inputs),
   };
   await context.record(recorded);
