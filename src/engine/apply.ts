@@ -1,5 +1,6 @@
 import type { ResourceDocument } from '../core/document.js';
 import type { Action, ResourceChange } from '../core/plan-types.js';
+import { Slots } from './slots.js';
 import { StateWriter } from './state-writer.js';
 import { type ResourceState, type StateBackend, type StateDocument, recordedLifecycle } from '../state/state.js';
 import type { CloudClient } from './cloud.js';
@@ -124,20 +125,27 @@ function buildSteps(
   return { removals, makes };
 }
 
-/** Runs one phase; returns the steps it never started because `stop` was set. */
+/**
+ * Runs one phase; returns the steps it never started because `stop` was set. At most `parallelism` operations
+ * talk to the cloud at once; one that waits for the cloud gives its slot back meanwhile (slots.ts), so another
+ * starts, and a dependent starts as soon as what it depends on is done.
+ */
 async function runPhase(
   steps: Map<string, Step>,
   parallelism: number,
-  run: (step: Step) => Promise<boolean>,
+  run: (step: Step, slots: Slots) => Promise<boolean>,
   skipped: (step: Step, because: string) => void,
   stop?: ApplyStop,
 ): Promise<string[]> {
   const done = new Map<string, boolean>();
-  const pending = new Set(steps.keys());
+  const order = [...steps.keys()].sort();
+  const pending = new Set(order);
   const running = new Map<string, Promise<void>>();
+  const slots = new Slots(parallelism);
   while ((pending.size && !stop?.stopped) || running.size) {
-    for (const address of [...pending].sort()) {
-      if (running.size >= parallelism || stop?.stopped) break;
+    for (const address of order) {
+      if (!pending.has(address)) continue;
+      if (stop?.stopped) break;
       const step = steps.get(address)!;
       const waits = [...step.after].filter((other) => steps.has(other));
       const failed = waits.find((other) => done.get(other) === false);
@@ -148,18 +156,20 @@ async function runPhase(
         continue;
       }
       if (!waits.every((other) => done.get(other) === true)) continue;
+      if (!slots.tryTake()) break;
       pending.delete(address);
       running.set(
         address,
-        run(step).then((ok) => {
+        run(step, slots).then((ok) => {
           done.set(address, ok);
           running.delete(address);
+          slots.release();
           if (stop) stop.inFlight = running.size;
         }),
       );
       if (stop) stop.inFlight = running.size;
     }
-    if (running.size) await Promise.race(running.values());
+    if (running.size) await Promise.race([...running.values(), slots.nextRelease()]);
     else if (pending.size) {
       // Everything left waits on something that will never finish: only possible with a cycle, refused earlier.
       for (const address of pending) skipped(steps.get(address)!, 'an unresolved dependency');
@@ -207,7 +217,12 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
     return kind;
   };
 
-  const context = (address: string, phase: 'remove' | 'make', spec?: Record<string, unknown>): OperationContext => {
+  const context = (
+    address: string,
+    phase: 'remove' | 'make',
+    slots: Slots,
+    spec?: Record<string, unknown>,
+  ): OperationContext => {
     const provider = providerOf(address, phase);
     return {
       address,
@@ -234,6 +249,7 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
         }),
       progress: (message, fraction) =>
         host.notify({ type: 'resource-progress', address, message, ...(fraction !== undefined ? { fraction } : {}) }),
+      idle: (wait) => slots.without(wait),
       deleting,
       timeouts,
     };
@@ -269,7 +285,7 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
   const notStarted = await runPhase(
     removals,
     options.parallelism,
-    async ({ change }) => {
+    async ({ change }, slots) => {
       const entry = writer.current.resources[change.address];
       const orphan =
         (result.documents.get(change.address)?.lifecycle ?? entry?.lifecycle)?.deletion_policy === 'orphan';
@@ -277,7 +293,7 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
       begin(change, change.action === 'replace' ? 'replace' : forgetOnly ? 'forget' : 'delete');
       try {
         if (!forgetOnly) {
-          const operation = context(change.address, 'remove');
+          const operation = context(change.address, 'remove', slots);
           await writer.record(change.address, withOperationIntent(entry!, 'delete'));
           await kindFor(change, 'remove').delete(operation);
         }
@@ -305,12 +321,12 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
   const notMade = await runPhase(
     makes,
     options.parallelism,
-    async ({ change, aside }) => {
+    async ({ change, aside }, slots) => {
       if (failedRemovals.has(change.address)) return false;
       if (aside !== undefined) {
         begin(change, change.action);
         try {
-          await kindFor(change, 'make').renameAside!(context(change.address, 'make'), aside);
+          await kindFor(change, 'make').renameAside!(context(change.address, 'make', slots), aside);
           host.notify({
             type: 'resource-progress',
             address: change.address,
@@ -330,7 +346,7 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
       try {
         const handler = kindFor(change, 'make');
         // Built before the update's intent is recorded, so the handler's own record of the result drops it.
-        const operation = context(change.address, 'make', spec);
+        const operation = context(change.address, 'make', slots, spec);
         if (change.action === 'update') {
           await writer.record(change.address, withOperationIntent(writer.current.resources[change.address]!, 'update'));
           await handler.update(operation);

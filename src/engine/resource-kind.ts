@@ -93,6 +93,12 @@ export interface OperationContext<C = unknown> {
   /** Record what this operation did to another managed object of the same provider (a status action's image). */
   recordOther(kind: string, id: string, update: (entry: ResourceState) => ResourceState): Promise<void>;
   progress(message: string, fraction?: number): void;
+  /**
+   * Wait for the cloud without holding a `--parallelism` slot (DESIGN.md §9): the slot goes to another operation
+   * meanwhile, and is taken back before this one goes on. Waits that only read the cloud go through here, with the
+   * kind's own poller (engine/sweep-poller.ts) reading every waiting object in a few requests.
+   */
+  idle<T>(wait: () => Promise<T>): Promise<T>;
   /** Addresses being deleted or replaced in the same apply (a revert on an image about to go is skipped). */
   deleting: ReadonlySet<string>;
   timeouts: { createMs: number; deleteMs: number; exportMs: number };

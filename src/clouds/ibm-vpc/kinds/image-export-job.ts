@@ -2,7 +2,7 @@ import { referencesIn } from '../../../config/references.js';
 import { error, type Diagnostic } from '../../../core/diagnostic.js';
 import { KNOWN_AFTER_APPLY, type FieldChange } from '../../../core/plan-types.js';
 import type { CloudExportJob, CloudImage, ExportJobPrototype } from '../api-types.js';
-import { waitFor } from '../../../engine/wait.js';
+import { exportJobKey, exportJobPoller, imagePoller } from '../pollers.js';
 import { type ResourceState, recordedLifecycle } from '../../../state/state.js';
 import { withoutRenameIntent } from '../../../engine/rename-intent.js';
 import { leafChanges } from '../../../engine/nested-diff.js';
@@ -212,11 +212,13 @@ async function createExportJob(context: IbmContext): Promise<void> {
     intent: { action: 'create', name, parent_id: imageId, started_at: new Date().toISOString() },
   });
   // The cloud exports only images that are ready; a freshly created one may still be settling.
-  const image = await waitFor(
-    () => context.client.getImage(imageId),
-    (found: CloudImage | undefined) =>
-      !found || EXPORTABLE_IMAGE_STATUSES.has(found.status) || found.status === 'failed',
-    { timeoutMs: context.timeouts.createMs, intervalMs: 200, describe: `image ${imageId} to be ready for export` },
+  const image = await context.idle(() =>
+    imagePoller(context.client).wait(imageId, {
+      done: (found: CloudImage | undefined) =>
+        !found || EXPORTABLE_IMAGE_STATUSES.has(found.status) || found.status === 'failed',
+      timeoutMs: context.timeouts.createMs,
+      describe: `image ${imageId} to be ready for export`,
+    }),
   );
   if (!image) throw new Error(`image ${imageId} can no longer be read (404)`);
   const bucket = bucketOf(spec);
@@ -265,26 +267,22 @@ async function waitUntilFinished(
 ): Promise<CloudExportJob> {
   context.progress('queued', 0);
   const started = Date.now();
-  const finished = await waitFor(
-    async () => {
-      const found = await context.client.getExportJob(imageId, jobId);
-      if (!found) throw new Error(`export job ${jobId} ("${name}") disappeared while running`);
-      return found;
-    },
-    (found) => FINISHED.has(found.status),
-    {
+  const finished = await context.idle(() =>
+    exportJobPoller(context.client).wait(exportJobKey(imageId, jobId), {
+      done: (found) => !found || FINISHED.has(found.status),
       timeoutMs: context.timeouts.exportMs,
-      intervalMs: 250,
       describe: `export job "${name}" to finish`,
-      summarize: (found) => `status ${found.status}`,
+      summarize: (found) => `status ${found?.status ?? 'gone'}`,
       onProgress: (found) => {
+        if (!found) return;
         // The API gives no percentage: estimate from the elapsed time, never reaching the end before it does.
         const elapsed = (Date.now() - started) / 1000;
         const fraction = found.status === 'queued' ? 0.05 : Math.min(0.95, 0.1 + elapsed / (elapsed + 4));
         context.progress(found.status, fraction);
       },
-    },
+    }),
   );
+  if (!finished) throw new Error(`export job ${jobId} ("${name}") disappeared while running`);
   context.progress(finished.status, 1);
   return finished;
 }
@@ -318,14 +316,12 @@ async function deleteExportJob(context: IbmContext): Promise<void> {
   const imageId = recordedImageId(entry);
   if (!entry?.id || !imageId) return;
   await context.client.deleteExportJob(imageId, entry.id);
-  await waitFor(
-    () => context.client.getExportJob(imageId, entry.id!),
-    (job) => job === undefined,
-    {
+  await context.idle(() =>
+    exportJobPoller(context.client).wait(exportJobKey(imageId, entry.id!), {
+      done: (job) => job === undefined,
       timeoutMs: context.timeouts.deleteMs,
-      intervalMs: 200,
       describe: `export job ${entry.id} to be deleted`,
-    },
+    }),
   );
 }
 

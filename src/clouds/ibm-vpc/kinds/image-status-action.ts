@@ -1,7 +1,7 @@
 import { KNOWN_AFTER_APPLY, type FieldChange } from '../../../core/plan-types.js';
 import { isUnknown } from '../../../core/unknown.js';
 import type { CloudImage } from '../api-types.js';
-import { waitFor } from '../../../engine/wait.js';
+import { imagePoller } from '../pollers.js';
 import { idOf } from './spec-values.js';
 import type { IbmSnapshot } from '../snapshot.js';
 import { UserError } from '../../../core/errors.js';
@@ -118,10 +118,12 @@ export function imageStatusActionKind(action: StatusAction): IbmKind {
     if (typeof imageId !== 'string' || isUnknown(imageId))
       throw new Error(`${context.address}: the image ID is not known`);
     // A new image may still be settling, and the cloud only changes the status of an image that is ready.
-    const image = await waitFor(
-      () => context.client.getImage(imageId),
-      (found: CloudImage | undefined) => !found || !['pending', 'partially_available'].includes(found.status),
-      { timeoutMs: context.timeouts.createMs, intervalMs: 200, describe: `image ${imageId} to be ready` },
+    const image = await context.idle(() =>
+      imagePoller(context.client).wait(imageId, {
+        done: (found: CloudImage | undefined) => !found || !['pending', 'partially_available'].includes(found.status),
+        timeoutMs: context.timeouts.createMs,
+        describe: `image ${imageId} to be ready`,
+      }),
     );
     if (!image) throw new Error(`image ${imageId} can no longer be read (404)`);
     let final = image;

@@ -7,7 +7,7 @@ import { KNOWN_AFTER_APPLY, SENSITIVE, type FieldChange } from '../../../core/pl
 import { isUnknown } from '../../../core/unknown.js';
 import { CloudError, type CloudImage, type IbmVpcClient, type ImagePatch, type ImagePrototype } from '../api-types.js';
 import { sameValue } from '../../../state/same-value.js';
-import { waitFor } from '../../../engine/wait.js';
+import { imagePoller } from '../pollers.js';
 import { type ResourceState, recordedLifecycle } from '../../../state/state.js';
 import { newCreateKey } from './create-key.js';
 import { withoutRenameIntent } from '../../../engine/rename-intent.js';
@@ -342,21 +342,18 @@ export function stateAttributes(image: CloudImage, inputs: ImageInputs | undefin
   return inputs ? { ...copy, inputs } : { ...copy };
 }
 
+/** Wait, without a slot, for the image's creation to end; the image poller reads every waiting image at once. */
 async function waitUntilSettled(context: IbmContext, id: string, name: string): Promise<CloudImage> {
-  return waitFor(
-    async () => {
-      const image = await context.client.getImage(id);
-      if (!image) throw new Error(`image ${id} ("${name}") disappeared while it was being created`);
-      return image;
-    },
-    (image) => SETTLED.has(image.status),
-    {
+  const image = await context.idle(() =>
+    imagePoller(context.client).wait(id, {
+      done: (found) => !found || SETTLED.has(found.status),
       timeoutMs: context.timeouts.createMs,
-      intervalMs: 200,
       describe: `image "${name}" to become available`,
-      onProgress: (image: CloudImage) => context.progress(`status ${image.status}`),
-    },
+      onProgress: (found) => context.progress(`status ${found?.status ?? 'unknown'}`),
+    }),
   );
+  if (!image) throw new Error(`image ${id} ("${name}") disappeared while it was being created`);
+  return image;
 }
 
 async function createImage(context: IbmContext): Promise<void> {
@@ -522,15 +519,13 @@ async function deleteImage(context: IbmContext): Promise<void> {
   // An image already being deleted (outside imageform) refuses a second DELETE with 409: wait for it instead.
   const current = await context.client.getImage(id);
   if (current && current.status !== 'deleting') await context.client.deleteImage(id);
-  await waitFor(
-    () => context.client.getImage(id),
-    (image) => image === undefined,
-    {
+  await context.idle(() =>
+    imagePoller(context.client).wait(id, {
+      done: (image) => image === undefined,
       timeoutMs: context.timeouts.deleteMs,
-      intervalMs: 200,
       describe: `image ${id} to be deleted`,
       onProgress: () => context.progress('deleting'),
-    },
+    }),
   );
 }
 
