@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { Slots } from '../../../src/engine/slots.js';
+import { SweepPoller } from '../../../src/engine/sweep-poller.js';
+import { WaitTimeoutError } from '../../../src/engine/wait.js';
+import { waitFor } from '../../helpers/wait.js';
+
+/** A promise and the function that resolves it, to hold a wait open until the test says so. */
+function gate(): { opened: Promise<void>; open(): void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+describe('Slots', () => {
+  it('hands out at most its size, and a waiting operation gives its slot to another', async () => {
+    const slots = new Slots(2);
+    expect(slots.tryTake()).toBe(true);
+    expect(slots.tryTake()).toBe(true);
+    expect(slots.tryTake()).toBe(false);
+
+    const cloud = gate();
+    const waiting = slots.without(() => cloud.opened);
+    // The first operation waits for the cloud: a third one may start.
+    expect(slots.tryTake()).toBe(true);
+    expect(slots.tryTake()).toBe(false);
+
+    let resumed = false;
+    void waiting.then(() => (resumed = true));
+    cloud.open();
+    await Promise.resolve();
+    await Promise.resolve();
+    // Every slot is held: the first operation waits for one to come back before it goes on.
+    expect(resumed).toBe(false);
+    slots.release();
+    await waiting;
+    expect(resumed).toBe(true);
+  });
+
+  it('serves an operation coming back from a wait before a new one starts', async () => {
+    const slots = new Slots(1);
+    expect(slots.tryTake()).toBe(true);
+    const back = slots.take();
+    expect(slots.tryTake()).toBe(false);
+    slots.release();
+    await back;
+    // The slot went to the resuming operation, not to a new one.
+    expect(slots.tryTake()).toBe(false);
+    slots.release();
+    expect(slots.tryTake()).toBe(true);
+  });
+});
+
+describe('SweepPoller', () => {
+  it('reads every waiting object in one call per sweep and wakes each waiter when its own object is done', async () => {
+    const cloud = new Map([
+      ['a', 'pending'],
+      ['b', 'pending'],
+      ['c', 'pending'],
+    ]);
+    const reads: string[][] = [];
+    const poller = new SweepPoller<string>(
+      {
+        read: async (ids) => {
+          reads.push([...ids].sort());
+          return new Map(ids.filter((id) => cloud.has(id)).map((id) => [id, cloud.get(id)!]));
+        },
+      },
+      { minIntervalMs: 1, maxIntervalMs: 5 },
+    );
+    const waitOn = (id: string) =>
+      poller.wait(id, { done: (status) => status !== 'pending', timeoutMs: 60_000, describe: id });
+    const a = waitOn('a');
+    const b = waitOn('b');
+    const c = waitOn('c');
+
+    await waitFor(() => reads.length >= 1, { what: 'the first sweep' });
+    expect(reads[0]).toEqual(['a', 'b', 'c']);
+    cloud.set('b', 'available');
+    expect(await b).toBe('available');
+    cloud.set('a', 'failed');
+    cloud.delete('c');
+    expect(await a).toBe('failed');
+    expect(await c).toBeUndefined();
+    // Never one read per object: every sweep read all that were waiting at once.
+    expect(reads.every((ids) => ids.length >= 1)).toBe(true);
+    expect(reads.length).toBe(poller.sweeps);
+    expect(reads.some((ids) => ids.length === 3)).toBe(true);
+  });
+
+  it('times a waiter out with what it waited for, and leaves the others waiting', async () => {
+    const poller = new SweepPoller<string>(
+      { read: async (ids) => new Map(ids.map((id) => [id, 'pending'])) },
+      { minIntervalMs: 1, maxIntervalMs: 2 },
+    );
+    const short = poller.wait('x', {
+      done: (status) => status !== 'pending',
+      timeoutMs: 5,
+      describe: 'image "x" to become available',
+      summarize: (status) => `status ${status}`,
+    });
+    await expect(short).rejects.toBeInstanceOf(WaitTimeoutError);
+    await expect(short).rejects.toThrow(/waiting for image "x" to become available \(last seen: status pending\)/);
+  });
+
+  it('ends the waits with the cause when sweeps keep failing', async () => {
+    let calls = 0;
+    const poller = new SweepPoller<string>(
+      {
+        read: async () => {
+          calls++;
+          throw new Error('503 service unavailable');
+        },
+      },
+      { minIntervalMs: 1, maxIntervalMs: 1, maxFailedSweeps: 3 },
+    );
+    await expect(poller.wait('x', { done: () => true, timeoutMs: 60_000, describe: 'x' })).rejects.toThrow(
+      '503 service unavailable',
+    );
+    expect(calls).toBe(3);
+  });
+});
