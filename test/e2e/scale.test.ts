@@ -23,13 +23,13 @@ import {
  * sees afterwards (one image per name, everything in state, a clean plan), never how long it took, so it holds
  * whether a waiting create keeps its slot or not.
  *
- * An image takes 1 s to become available (time scale 1). Where a test must find images still pending at a chosen
+ * An image takes 0.5 s to become available (time scale 0.5). Where a test must find images still pending at a chosen
  * moment, it freezes the cloud's clock: a pending image then stays pending however slow the machine, until the test
  * moves the clock past its ready time.
  */
-const { cloud, space } = useCloud({ timeScale: 1 });
+const { cloud, space } = useCloud({ timeScale: 0.5 });
 const COUNT = 200;
-/** More than an image's whole creation (0.3 s queued + 0.7 s importing, at time scale 1). */
+/** More than an image's whole creation (0.15 s queued + 0.35 s importing, at time scale 0.5). */
 const PAST_READY_SECONDS = 2;
 
 /** The names imagesFile(prefix, count) gives its documents. */
@@ -101,12 +101,12 @@ async function expectConverged(dir: string, prefix: string, names: string[]): Pr
   }
 }
 
+type CreateGate = ReturnType<typeof createGate>;
+
 /**
  * Holds image creates back at the proxy, before the cloud sees them: `allow(n)` lets n more through, `open()` all.
  * `drop()` forgets the held ones for good, so a killed process's creates never reach the cloud later.
  */
-type CreateGate = ReturnType<typeof createGate>;
-
 function createGate(proxy: LossyProxy) {
   let budget = Infinity;
   let passed = 0;
@@ -150,8 +150,10 @@ function createGate(proxy: LossyProxy) {
   };
 }
 
-/** Every request the proxy forwarded has been answered and the cloud is handling none: a killed apply's last
- * requests have taken effect, so what the cloud holds can be compared with state. */
+/**
+ * Every request the proxy forwarded has been answered and the cloud is handling none: a killed apply's last requests
+ * have taken effect, so what the cloud holds can be compared with state.
+ */
 async function quiescent(proxy: LossyProxy, gate: CreateGate): Promise<void> {
   await until(
     async () =>
@@ -318,7 +320,7 @@ describe('an image that ends failed while 199 others wait', () => {
       // The first twenty creates reach a cloud whose clock stands still; the others are held back.
       await freezeClock(true);
       gate.allow(20);
-      const child = spawnCli(['apply', '--auto-approve', '--parallelism', '20'], { cwd: dir, cloud: viaProxy });
+      const child = spawnCli(['apply', '--auto-approve', '--parallelism', '50'], { cwd: dir, cloud: viaProxy });
       let exited = false;
       let progress = '';
       child.stdout!.on('data', (chunk: Buffer) => (progress += chunk.toString()));
