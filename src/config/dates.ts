@@ -5,6 +5,16 @@
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export function parseInstant(text: string): number | undefined {
+  // Files repeat the same few dates, and several rules read each one.
+  if (instants.has(text)) return instants.get(text);
+  const instant = readInstant(text);
+  if (instants.size < 10_000) instants.set(text, instant);
+  return instant;
+}
+
+const instants = new Map<string, number | undefined>();
+
+function readInstant(text: string): number | undefined {
   const match = RFC3339.exec(text);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, , offset] = match as unknown as string[];

@@ -21,9 +21,16 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 /** Annotations for editors (VS Code, yaml-language-server) that our error mapping reads too. */
 export const MESSAGE_KEYWORDS = ['errorMessage', 'patternErrorMessage'] as const;
 
-/** The ajv every schema is compiled with (tests compile the files of schemas/ with it too). */
-export function newAjv(): Ajv {
+/**
+ * The ajv every schema is compiled with (tests compile the files of schemas/ with it too). `fast` is for the run
+ * itself, where compiling is a good part of a small `validate`: no check of each schema against the JSON Schema
+ * meta-schema (ours are generated from the declarations, and schemas.test.ts checks the same schemas with it on),
+ * and no optimising pass over the generated code (the same checks, a few more statements).
+ */
+export function newAjv(options: { fast?: boolean } = {}): Ajv {
   const ajv = new Ajv({
+    validateSchema: !options.fast,
+    code: { optimize: !options.fast },
     allErrors: true,
     verbose: true,
     strict: true,
@@ -52,7 +59,7 @@ const byCatalog = new WeakMap<CloudCatalog, CatalogValidators>();
 function validator(catalog: CloudCatalog, key: string, build: () => Record<string, unknown>): ValidateFunction {
   let validators = byCatalog.get(catalog);
   if (!validators) {
-    const ajv = newAjv();
+    const ajv = newAjv({ fast: true });
     ajv.addSchema(defsSchema());
     validators = { ajv, compiled: new Map() };
     byCatalog.set(catalog, validators);
