@@ -361,6 +361,7 @@ export class LocalStateBackend implements StateBackend {
     for (const id of [...this.heldLocks.keys()]) await this.releaseLock(id);
     // Writes made without a lock: a journal that cannot be folded now is still folded by every read.
     await this.compact().catch(() => undefined);
+    await this.writes.run(() => this.closeJournal());
   }
 
   /** The document with the journal folded in; undefined when no document is stored. */
