@@ -268,6 +268,31 @@ export class LocalStateBackend implements StateBackend {
     this.updateExitHook();
   }
 
+  /**
+   * With the lock just taken: a journal a killed run left is folded into state.json now, so the document alone is
+   * the state again; otherwise state.json is taken as this backend's own, so the first write of the run can go to
+   * the journal instead of rewriting a large document that has not changed.
+   */
+  private async takeOverStoredState(): Promise<void> {
+    if ((await statIfPresent(this.journalPath)) !== undefined) {
+      await this.foldJournalOnDisk();
+      return;
+    }
+    const before = await statIfPresent(this.statePath);
+    if (before === undefined || (await this.isStoredOurs())) return;
+    const text = await this.readStateFile(this.statePath, 'state file');
+    const after = await statIfPresent(this.statePath);
+    if (text === undefined || after === undefined || fileIdentity(before) !== fileIdentity(after)) return;
+    const document = parseStateDocument(text, this.description);
+    this.lastWritten = {
+      lineage: document.lineage,
+      serial: document.serial,
+      identity: fileIdentity(after),
+      journalIdentity: undefined,
+    };
+    this.stored = { document, fileBytes: Buffer.byteLength(text, 'utf8') };
+  }
+
   /** A journal on disk (this backend's or one a killed run left) folded into state.json; the serial stays. */
   private async foldJournalOnDisk(): Promise<void> {
     if ((await statIfPresent(this.journalPath)) === undefined) return;
@@ -283,9 +308,8 @@ export class LocalStateBackend implements StateBackend {
       if (await this.tryTakeLock(info)) {
         const held = this.holdLock(info);
         await this.removeLeftovers();
-        // A journal a killed run left: folded now, so the document alone is the state again. A document or journal
-        // that cannot be read is left for the read that follows to report.
-        await this.runWrite(() => this.foldJournalOnDisk()).catch(() => undefined);
+        // A document or journal that cannot be read is left for the read that follows to report.
+        await this.runWrite(() => this.takeOverStoredState()).catch(() => undefined);
         return held;
       }
       const holder = await this.readLockHolder();

@@ -190,6 +190,22 @@ describe('local state journal', () => {
     expect((await readdir(join(temp.dir, '.imageform'))).sort()).toEqual(['.gitignore', 'state.json']);
   });
 
+  it('a run that takes the lock appends its first change too: a large unchanged document is not rewritten', async () => {
+    const { document } = await largeStored();
+    const stateBefore = await readFile(paths().state, 'utf8');
+    const run = backend();
+    const held = await run.lock('apply');
+    const next = withEntry(document, 'image.one-change');
+    await run.writeChanges(next, ['image.one-change']);
+    expect(await readFile(paths().state, 'utf8')).toBe(stateBefore);
+    const recordBytes = (await stat(paths().journal)).size;
+    expect(run.bytesWritten).toBe(recordBytes);
+    await held.release();
+    // At rest: the one rewrite of the document is at the end.
+    expect(run.bytesWritten).toBe(recordBytes + Buffer.byteLength(serializeState(next)));
+    expect(await readFile(paths().state, 'utf8')).toBe(serializeState(next));
+  });
+
   it('state push replaces document and journal, whatever serial it brings', async () => {
     const { state, document } = await largeStored();
     let current = document;
