@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pauseForTest } from './test-pause.js';
@@ -53,6 +53,51 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
   } finally {
     liveTemps.delete(temp);
     if (!renamed) await unlink(temp).catch(() => undefined);
+  }
+}
+
+/**
+ * `writeFileAtomic` for the one place async calls cannot run: a process `exit` handler (a second Ctrl-C folding the
+ * journal into the document on its way out).
+ */
+export function writeFileAtomicSync(path: string, text: string, mode = 0o600): void {
+  const temp = tempPath(path);
+  let renamed = false;
+  try {
+    const fd = openSync(temp, 'wx', mode);
+    try {
+      fchmodSync(fd, mode);
+      const bytes = Buffer.from(text, 'utf8');
+      for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+    renamed = true;
+    syncDirectorySync(dirname(path));
+  } finally {
+    if (!renamed) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Never created.
+      }
+    }
+  }
+}
+
+/** Make a rename or unlink in `dir` durable, from an exit handler. */
+export function syncDirectorySync(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // As in syncDirectory: the rename is still atomic where a directory cannot be flushed.
   }
 }
 

@@ -1,11 +1,30 @@
 import { randomBytes } from 'node:crypto';
-import { rmdirSync, unlinkSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { rmdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { displayFilePath } from '../config/display-path.js';
 import { UserError } from '../core/errors.js';
-import { removeLeftoverTemps, syncDirectory, writeFileAtomic } from './atomic-file.js';
+import {
+  removeLeftoverTemps,
+  syncDirectory,
+  syncDirectorySync,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './atomic-file.js';
+import { corruptJournal, foldJournal, journalLine } from './journal.js';
 import { pauseForTest } from './test-pause.js';
 import { freshState } from './fresh.js';
 import {
@@ -33,6 +52,15 @@ export interface LocalBackendOptions {
 const LOCK_CHECK_INTERVAL_MS = 1_000;
 
 /**
+ * Below this size the whole document is rewritten at every write, as a journal record would cost about as much
+ * (one flush either way), and state.json alone stays the whole state at every moment of a small apply.
+ */
+export const JOURNAL_FROM_BYTES = 64 * 1024;
+
+/** How often a read retries when a compaction replaced the document between its reads of document and journal. */
+const FOLD_ATTEMPTS = 5;
+
+/**
  * State in `DIR/.imageform/state.json`, locked by the directory `DIR/.imageform/state.lock/`.
  *
  * The lock is held by whoever's file `state.lock/LOCK_ID.json` (its LockInfo) is in that directory; an empty
@@ -49,28 +77,54 @@ const LOCK_CHECK_INTERVAL_MS = 1_000;
  * A crash mid-take leaves a temp directory (removed by the next run once its pid is dead); a crash mid-release
  * leaves an empty `state.lock`, which is free. A legacy lock *file* `state.lock` (older imageform) is honoured as
  * a lock held by what it names and is removed only by force-unlock.
+ *
+ * Journal (DESIGN.md §9): once state.json is large, `writeChanges` appends the changed entries as one flushed line
+ * of `state.journal` instead of rewriting the document; `read` folds the journal in, a torn last line (a write a
+ * kill -9 cut short) ignored. When the journal outgrows the document, the document is rewritten with everything
+ * and the journal removed (total bytes stay proportional to what changed); releasing the lock, closing and exiting
+ * do the same, and taking the lock folds a journal a killed run left, so at rest state.json alone is the state.
+ * Only a journal this backend created after its own document write is appended to, never one found on disk.
  */
 export class LocalStateBackend implements StateBackend {
   readonly description: string;
   readonly stateDir: string;
   readonly statePath: string;
   readonly lockPath: string;
+  readonly journalPath: string;
   private readonly onNotice: (message: string) => void;
   private readonly displayCwd: string;
   /** Held locks by ID, with what tells the holder it lost one. */
   private readonly heldLocks = new Map<string, { lost: AbortController; timer: NodeJS.Timeout }>();
   private prepared: Promise<void> | undefined;
   private readonly writes = new SerialQueue();
-  private lastWritten: (ExpectedState & { identity: string }) | undefined;
-  private readonly releaseOnExit = (): void => this.releaseHeldLocksSync();
+  /** What this backend stored last: the files as it left them, so a later look can tell whether anyone wrote since. */
+  private lastWritten: (ExpectedState & { identity: string; journalIdentity: string | undefined }) | undefined;
+  /** The document as this backend last stored it (journal included), and the size of its state.json. */
+  private stored: { document: StateDocument; fileBytes: number } | undefined;
+  /** The journal this backend appends to, open. */
+  private journal: { handle: FileHandle; bytes: number } | undefined;
+  /** A state write is running: an exit handler then leaves the files as they are. */
+  private busy = false;
+  private written = 0;
+  private exitHookInstalled = false;
+  private readonly onExit = (): void => {
+    this.compactSync();
+    this.releaseHeldLocksSync();
+  };
 
   constructor(dir: string, options: LocalBackendOptions = {}) {
     this.stateDir = join(dir, '.imageform');
     this.statePath = join(this.stateDir, 'state.json');
     this.lockPath = join(this.stateDir, 'state.lock');
+    this.journalPath = join(this.stateDir, 'state.journal');
     this.displayCwd = options.cwd ?? process.cwd();
     this.description = displayFilePath(this.statePath, this.displayCwd);
     this.onNotice = options.onNotice ?? (() => undefined);
+  }
+
+  /** Bytes of state.json and journal written by this backend. */
+  get bytesWritten(): number {
+    return this.written;
   }
 
   async read(): Promise<StateDocument> {
@@ -87,31 +141,163 @@ export class LocalStateBackend implements StateBackend {
    * for concurrent calls within this process.
    */
   replace(next: StateDocument, expected: ExpectedState): Promise<void> {
-    return this.writes.run(async () => {
-      await this.prepareDirectory();
-      // A lock taken away is reported at once; the write still goes ahead (the serial check guards it), so what
-      // the running operations did is recorded rather than lost.
-      await this.checkHeldLocks();
-      checkExpectedState(await this.storedVersion(), expected, this.description);
-      await writeFileAtomic(this.statePath, serializeState(next));
-      // Every write is a new file (rename), so its identity tells whether anyone wrote after us.
-      const written = await stat(this.statePath);
-      this.lastWritten = { lineage: next.lineage, serial: next.serial, identity: fileIdentity(written) };
+    return this.runWrite(async () => {
+      await this.checkBeforeWrite(expected);
+      // A pushed document may have any serial: a journal left beside it could then seem to continue it. Folded
+      // into the current document first, nothing of it can ever apply to the new one.
+      if (next.lineage !== expected.lineage || next.serial !== expected.serial + 1) await this.foldJournalOnDisk();
+      await this.storeDocument(next);
     });
   }
 
   /**
-   * Lineage and serial of the stored file. An apply writes once per resource operation, so when the file is still
-   * the one this backend wrote last, the stat is enough and the document is not parsed again.
+   * `write`, appending only the entries at `changed` to the journal once the document is large, and rewriting the
+   * document (which empties the journal) when the journal would outgrow it: every byte of the document rewritten
+   * is paid for by as many journal bytes, so an apply writes in proportion to what it changed.
    */
-  private async storedVersion(): Promise<ExpectedState | undefined> {
-    const current = await stat(this.statePath).catch((err: unknown) => {
-      if (isCode(err, 'ENOENT')) return undefined;
-      throw err;
+  writeChanges(next: StateDocument, changed: readonly string[]): Promise<void> {
+    return this.runWrite(async () => {
+      const ours = await this.checkBeforeWrite({ lineage: next.lineage, serial: next.serial - 1 });
+      const stored = this.stored;
+      if (ours && stored && stored.fileBytes >= JOURNAL_FROM_BYTES) {
+        const line = Buffer.from(journalLine(next, changed), 'utf8');
+        if ((this.journal?.bytes ?? 0) + line.length <= stored.fileBytes) {
+          await this.appendRecord(line, next);
+          return;
+        }
+      }
+      await this.storeDocument(next);
     });
-    if (current === undefined) return undefined;
-    if (this.lastWritten && this.lastWritten.identity === fileIdentity(current)) return this.lastWritten;
-    return this.readStored();
+  }
+
+  /** Fold this backend's journal into the document: state.json alone is the state again. The serial stays. */
+  compact(): Promise<void> {
+    return this.runWrite(async () => {
+      if (!this.journal || !this.stored) return;
+      if (await this.isStoredOurs()) await this.storeDocument(this.stored.document);
+      else await this.closeJournal();
+    });
+  }
+
+  private async runWrite(task: () => Promise<void>): Promise<void> {
+    return this.writes.run(async () => {
+      this.busy = true;
+      try {
+        await task();
+      } finally {
+        this.busy = false;
+      }
+    });
+  }
+
+  /** The compare step of every write; true when the files are still as this backend left them. */
+  private async checkBeforeWrite(expected: ExpectedState): Promise<boolean> {
+    await this.prepareDirectory();
+    // A lock taken away is reported at once; the write still goes ahead (the serial check guards it), so what
+    // the running operations did is recorded rather than lost.
+    await this.checkHeldLocks();
+    const ours = await this.isStoredOurs();
+    checkExpectedState(ours ? this.lastWritten : await this.readStored(), expected, this.description);
+    return ours;
+  }
+
+  /**
+   * Whether state.json and the journal are still what this backend wrote last. An apply writes once per resource
+   * operation, so then two stats are enough and the document is not read and parsed again.
+   */
+  private async isStoredOurs(): Promise<boolean> {
+    if (!this.lastWritten) return false;
+    const current = await statIfPresent(this.statePath);
+    if (current === undefined || this.lastWritten.identity !== fileIdentity(current)) return false;
+    const journal = await statIfPresent(this.journalPath);
+    return this.lastWritten.journalIdentity === (journal && journalIdentity(journal));
+  }
+
+  /** The whole document to state.json (temp file, flush, rename), then the journal it contains removed. */
+  private async storeDocument(next: StateDocument): Promise<void> {
+    const text = serializeState(next);
+    await writeFileAtomic(this.statePath, text);
+    const fileBytes = Buffer.byteLength(text, 'utf8');
+    this.written += fileBytes;
+    // A kill -9 here leaves a journal of serials the document already has: a read skips them.
+    await this.closeJournal();
+    if (await unlinkIfPresent(this.journalPath)) await syncDirectory(this.stateDir);
+    // Every write is a new file (rename), so its identity tells whether anyone wrote after us.
+    const written = await stat(this.statePath);
+    this.lastWritten = {
+      lineage: next.lineage,
+      serial: next.serial,
+      identity: fileIdentity(written),
+      journalIdentity: undefined,
+    };
+    this.stored = { document: next, fileBytes };
+    this.updateExitHook();
+  }
+
+  /** One record, one write, flushed before the caller goes on: after this, the change survives a kill -9. */
+  private async appendRecord(line: Buffer, next: StateDocument): Promise<void> {
+    if (!this.journal) {
+      // Truncating: any journal on disk was folded into the document this backend wrote (isStoredOurs said so).
+      const handle = await open(this.journalPath, 'w', 0o600);
+      this.journal = { handle, bytes: 0 };
+      this.updateExitHook();
+      await handle.chmod(0o600);
+      await syncDirectory(this.stateDir);
+    }
+    const { handle } = this.journal;
+    await pauseForTest('journal-append');
+    for (let offset = 0; offset < line.length;) {
+      offset += (await handle.write(line, offset, line.length - offset)).bytesWritten;
+    }
+    await handle.datasync();
+    this.journal.bytes += line.length;
+    this.written += line.length;
+    this.lastWritten = {
+      lineage: next.lineage,
+      serial: next.serial,
+      identity: this.lastWritten!.identity,
+      journalIdentity: journalIdentity(await handle.stat()),
+    };
+    this.stored = { document: next, fileBytes: this.stored!.fileBytes };
+  }
+
+  private async closeJournal(): Promise<void> {
+    const journal = this.journal;
+    this.journal = undefined;
+    await journal?.handle.close().catch(() => undefined);
+    this.updateExitHook();
+  }
+
+  /**
+   * With the lock just taken: a journal a killed run left is folded into state.json now, so the document alone is
+   * the state again; otherwise state.json is taken as this backend's own, so the first write of the run can go to
+   * the journal instead of rewriting a large document that has not changed.
+   */
+  private async takeOverStoredState(): Promise<void> {
+    if ((await statIfPresent(this.journalPath)) !== undefined) {
+      await this.foldJournalOnDisk();
+      return;
+    }
+    const before = await statIfPresent(this.statePath);
+    if (before === undefined || (await this.isStoredOurs())) return;
+    const text = await this.readStateFile(this.statePath, 'state file');
+    const after = await statIfPresent(this.statePath);
+    if (text === undefined || after === undefined || fileIdentity(before) !== fileIdentity(after)) return;
+    const document = parseStateDocument(text, this.description);
+    this.lastWritten = {
+      lineage: document.lineage,
+      serial: document.serial,
+      identity: fileIdentity(after),
+      journalIdentity: undefined,
+    };
+    this.stored = { document, fileBytes: Buffer.byteLength(text, 'utf8') };
+  }
+
+  /** A journal on disk (this backend's or one a killed run left) folded into state.json; the serial stays. */
+  private async foldJournalOnDisk(): Promise<void> {
+    if ((await statIfPresent(this.journalPath)) === undefined) return;
+    const current = await this.readStored();
+    if (current) await this.storeDocument(current);
   }
 
   async lock(operation: string): Promise<HeldLock> {
@@ -122,6 +308,8 @@ export class LocalStateBackend implements StateBackend {
       if (await this.tryTakeLock(info)) {
         const held = this.holdLock(info);
         await this.removeLeftovers();
+        // A document or journal that cannot be read is left for the read that follows to report.
+        await this.runWrite(() => this.takeOverStoredState()).catch(() => undefined);
         return held;
       }
       const holder = await this.readLockHolder();
@@ -195,21 +383,43 @@ export class LocalStateBackend implements StateBackend {
 
   async close(): Promise<void> {
     for (const id of [...this.heldLocks.keys()]) await this.releaseLock(id);
+    // Writes made without a lock: a journal that cannot be folded now is still folded by every read.
+    await this.compact().catch(() => undefined);
+    await this.writes.run(() => this.closeJournal());
   }
 
+  /** The document with the journal folded in; undefined when no document is stored. */
   private async readStored(): Promise<StateDocument | undefined> {
-    let text: string;
+    const journalSource = displayFilePath(this.journalPath, this.displayCwd);
+    for (let attempt = 1; ; attempt++) {
+      const text = await this.readStateFile(this.statePath, 'state file');
+      if (text === undefined) return undefined;
+      const document = parseStateDocument(text, this.description);
+      const journal = await this.readStateFile(this.journalPath, 'state journal');
+      if (!journal) return document;
+      const folded = foldJournal(document, journal, journalSource);
+      if (folded.ok) return folded.document;
+      // A writer compacted between our two reads: the journal read belongs to a newer document.
+      if (attempt === FOLD_ATTEMPTS) {
+        throw corruptJournal(
+          journalSource,
+          `its next record is serial ${folded.found} but the document is at serial ${folded.expected - 1}`,
+        );
+      }
+    }
+  }
+
+  private async readStateFile(path: string, what: string): Promise<string | undefined> {
     try {
-      text = await readFile(this.statePath, 'utf8');
+      return await readFile(path, 'utf8');
     } catch (err) {
       if (isCode(err, 'ENOENT')) return undefined;
       throw UserError.of(
         'state.unreadable',
-        `${this.description}: cannot read the state file (${errorCode(err)})`,
+        `${displayFilePath(path, this.displayCwd)}: cannot read the ${what} (${errorCode(err)})`,
         'check its permissions',
       );
     }
-    return parseStateDocument(text, this.description);
   }
 
   /** `.imageform/` with a `.gitignore` of `*`, so state and locks never land in Git. */
@@ -250,11 +460,11 @@ export class LocalStateBackend implements StateBackend {
   }
 
   private holdLock(info: LockInfo): HeldLock {
-    if (this.heldLocks.size === 0) process.on('exit', this.releaseOnExit);
     const lost = new AbortController();
     const timer = setInterval(() => void this.checkHeldLocks(), LOCK_CHECK_INTERVAL_MS);
     timer.unref();
     this.heldLocks.set(info.id, { lost, timer });
+    this.updateExitHook();
     return { info, lost: lost.signal, release: () => this.releaseLock(info.id) };
   }
 
@@ -279,13 +489,43 @@ export class LocalStateBackend implements StateBackend {
     if (!held) return;
     clearInterval(held.timer);
     this.heldLocks.delete(id);
-    if (this.heldLocks.size === 0) process.off('exit', this.releaseOnExit);
+    this.updateExitHook();
   }
 
   private async releaseLock(id: string): Promise<void> {
     if (!this.heldLocks.has(id)) return;
+    // While the lock is still ours. A failure leaves the journal, which every read folds.
+    await this.compact().catch(() => undefined);
     this.forget(id);
     await this.removeHolder(id);
+  }
+
+  /** The exit handler is installed while there is a lock or a journal to leave in order. */
+  private updateExitHook(): void {
+    const wanted = this.heldLocks.size > 0 || this.journal !== undefined;
+    if (wanted === this.exitHookInstalled) return;
+    if (wanted) process.on('exit', this.onExit);
+    else process.off('exit', this.onExit);
+    this.exitHookInstalled = wanted;
+  }
+
+  /**
+   * On process exit (a second Ctrl-C, process.exit), before the lock goes: the journal folded into state.json with
+   * synchronous calls, the only ones that run there. Skipped while a write is running or when someone else wrote
+   * since (the journal is then still folded by every read).
+   */
+  private compactSync(): void {
+    const journal = this.journal;
+    if (!journal || !this.stored || !this.lastWritten || this.busy) return;
+    try {
+      if (fileIdentity(statSync(this.statePath)) !== this.lastWritten.identity) return;
+      if (journalIdentity(statSync(this.journalPath)) !== this.lastWritten.journalIdentity) return;
+      writeFileAtomicSync(this.statePath, serializeState(this.stored.document));
+      unlinkSync(this.journalPath);
+      syncDirectorySync(this.stateDir);
+    } catch {
+      // Whatever was done is consistent: the document, with or without a journal it already contains.
+    }
   }
 
   /** Last resort on process exit (an uncaught error, process.exit): only synchronous calls work there. */
@@ -344,6 +584,28 @@ function holderFileName(lockId: string): string {
 
 function fileIdentity(stats: { dev: number; ino: number; size: number; mtimeMs: number }): string {
   return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+}
+
+/** A journal only grows while it is ours: the file and its length. */
+function journalIdentity(stats: { dev: number; ino: number; size: number }): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}`;
+}
+
+async function statIfPresent(path: string): Promise<Stats | undefined> {
+  return stat(path).catch((err: unknown) => {
+    if (isCode(err, 'ENOENT')) return undefined;
+    throw err;
+  });
+}
+
+async function unlinkIfPresent(path: string): Promise<boolean> {
+  return unlink(path).then(
+    () => true,
+    (err: unknown) => {
+      if (isCode(err, 'ENOENT')) return false;
+      throw err;
+    },
+  );
 }
 
 function isLeftByDeadProcess(holder: LockInfo): boolean {

@@ -68,6 +68,7 @@ export class PostgresStateBackend implements StateBackend {
   /** Aborted when the session holding the advisory lock ends: the lock went with it. */
   private lockLost: AbortController | undefined;
   private closing = false;
+  private written = 0;
 
   constructor(
     private readonly target: PostgresTarget,
@@ -78,6 +79,14 @@ export class PostgresStateBackend implements StateBackend {
     this.tables = tableNames(settings.schema);
     this.lockKey = advisoryLockKey(settings.schema ?? '', this.workspace);
     this.description = `postgres workspace "${this.workspace}" at ${target.display}`;
+  }
+
+  /**
+   * Bytes of documents sent to be stored (the state row and its history row). Every write here is a whole document:
+   * the journal of the local backend is not built for PostgreSQL yet.
+   */
+  get bytesWritten(): number {
+    return this.written;
   }
 
   read(): Promise<StateDocument> {
@@ -137,6 +146,7 @@ export class PostgresStateBackend implements StateBackend {
           [this.workspace, HISTORY_KEPT],
         );
         await client.query('COMMIT');
+        this.written += 2 * Buffer.byteLength(document, 'utf8');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;

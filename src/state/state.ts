@@ -62,8 +62,8 @@ export interface HeldLock {
 }
 
 /**
- * Where state lives. Writes are whole documents; `write` refuses a document whose serial is not exactly one more
- * than the stored one (no lost update, even without the lock).
+ * Where state lives. Writes give whole documents; `write` and `writeChanges` refuse a document whose serial is not
+ * exactly one more than the stored one (no lost update, even without the lock).
  */
 export interface StateBackend {
   /** Human description, e.g. the file path or `postgres workspace "default"`. */
@@ -72,6 +72,15 @@ export interface StateBackend {
   read(): Promise<StateDocument>;
   /** Store `next`; `next.serial` must be the stored serial + 1. Atomic. */
   write(next: StateDocument): Promise<void>;
+  /**
+   * Store `next` like `write`, knowing it differs from the stored document only at the addresses in `changed` (each
+   * set to `next`'s entry, or removed where `next` has none). A backend with a journal appends just those entries
+   * as one durable record and folds them into the document later, so an apply's writes grow with what it changed,
+   * not with the size of the whole state (DESIGN.md §9). `read` always returns the document with the journal folded.
+   */
+  writeChanges?(next: StateDocument, changed: readonly string[]): Promise<void>;
+  /** Bytes this backend has written to storage so far (documents and journal records); shown by bench/apply.ts. */
+  readonly bytesWritten?: number;
   /** An earlier serial, where the backend keeps history. */
   readSerial?(serial: number): Promise<StateDocument | undefined>;
   /**
