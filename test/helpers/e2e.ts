@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/clouds/ibm-vpc/emulator/index.js';
+import { LocalStateBackend } from '../../src/state/local.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -225,8 +226,10 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
+/** State as every reader sees it: state.json with the journal of a running or killed apply folded in. */
 export async function readState(dir: string): Promise<any> {
-  return JSON.parse(await readFile(join(dir, '.imageform', 'state.json'), 'utf8'));
+  await access(join(dir, '.imageform', 'state.json')); // still throws when there is no state yet
+  return new LocalStateBackend(dir).read();
 }
 
 /** A YAML image document. */
