@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { startEmulatorProcess, type EmulatorProcess } from './apply/emulator-process.js';
 import { measureProcessStart, runImageformApply, type ImageformResult } from './apply/imageform-run.js';
 import { startListProxy, type ListProxy, type ListQuery } from './apply/list-proxy.js';
-import { REPO } from './apply/paths.js';
+import { REPO } from './lib/paths.js';
 import { medianPostMs, runSlotModel, type SlotModelResult } from './apply/slot-model.js';
 
 /** The emulator's image is usable this long after its POST at time scale 1 (model.ts `imageReady`). */

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { CLI } from './paths.js';
+import { CLI } from '../lib/paths.js';
 
 export interface EmulatorProcess {
   url: string;

@@ -2,26 +2,13 @@
  * One `imageform apply` of N new images: the built CLI as a child process, in a fresh workspace, with the probe
  * (cli-probe.js) preloaded for its CPU time and the bytes it wrote to files.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, CLI_PROBE } from './paths.js';
+import { runProbed, type ProbedRun } from '../lib/probed-cli.js';
 
 const API_KEY_ENV = 'IMAGEFORM_BENCH_API_KEY';
 const IMAGES_PER_FILE = 100;
-
-export interface ProbedRun {
-  exitCode: number;
-  /** From spawn to exit: process start, loading, refresh, plan, apply. */
-  wallMs: number;
-  userMs: number;
-  systemMs: number;
-  maxRssMb: number;
-  /** Bytes written to files (state, its temp files, the lock): wchar less sockets and stdout/stderr. */
-  fileBytesWritten: number;
-  stderrTail: string;
-}
 
 export interface ImageformResult extends ProbedRun {
   finalStateBytes: number;
@@ -67,46 +54,6 @@ export async function runImageformApply(options: {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** The CLI (with the probe preloaded) run to its end in `cwd`, with its wall time, CPU and bytes written to files. */
-async function runProbed(args: string[], cwd: string, env: Record<string, string>): Promise<ProbedRun> {
-  const probeFile = join(cwd, `probe-${process.hrtime.bigint()}.json`);
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', CLI_PROBE, CLI, ...args], {
-    cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, IMAGEFORM_BENCH_PROBE: probeFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let pipeBytes = 0;
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (pipeBytes += chunk.length));
-  child.stderr!.on('data', (chunk: Buffer) => {
-    pipeBytes += chunk.length;
-    stderr = (stderr + chunk.toString()).slice(-2000);
-  });
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? -1));
-  });
-  const wallMs = performance.now() - started;
-  const probe = JSON.parse(await readFile(probeFile, 'utf8')) as {
-    userMs: number;
-    systemMs: number;
-    maxRssMb: number;
-    wchar: number;
-    socketBytes: number;
-  };
-  await rm(probeFile, { force: true });
-  return {
-    exitCode,
-    wallMs,
-    userMs: probe.userMs,
-    systemMs: probe.systemMs,
-    maxRssMb: probe.maxRssMb,
-    fileBytesWritten: probe.wchar - probe.socketBytes - pipeBytes,
-    stderrTail: stderr,
-  };
 }
 
 /** `imageform --version`: the CPU and wall time of starting the CLI at all (Node.js and its modules), for scale. */
