@@ -249,9 +249,11 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const count of settings.counts) {
     process.stderr.write(`measuring ${count} creates (T = ${settings.seconds} s)...\n`);
-    rows.push(await measureCount(settings, count));
+    const row = await measureCount(settings, count);
+    // Printed as soon as measured: a long run that fails later keeps its first figures.
+    printRow(settings, row, startCpuMs);
+    rows.push(row);
   }
-  for (const row of rows) printRow(settings, row, startCpuMs);
   console.log(
     `\nprocess start (imageform --version, median of 3): ${start.wallMs.toFixed(0)} ms wall, ${startCpuMs.toFixed(0)} ms CPU`,
   );
