@@ -1,9 +1,12 @@
 /**
- * `imageform validate` over 1,000 generated documents (250 images, 500 export jobs, 250 deprecations, in 100
- * files). Prints the time of the first run (schema compilation included) and the median of the next ones; then
+ * `imageform validate` over generated documents (per image: the image, two export jobs and a deprecation; ten
+ * documents a file). First the whole command as a user runs it, the built CLI in a fresh process (process start
+ * included), over 1,000 and 10,000 documents: wall and CPU time, median of 5 (targets, issue 12: 1,000 documents
+ * ≤ 300 ms, 10,000 ≤ 2 s). Then, in this process over the 1,000 documents, the time of the first run (schema
+ * compilation included) and the median of the next ones; then
  * the figures the unit tests used to assert as time limits: loading 1,000 documents from two files (once
  * "well under a second"), and refusing an alias bomb, 100,000-deep nesting and an 11 MiB file.
- * Run: node --import tsx bench/validate.ts
+ * Run: npm run build && node --import tsx bench/validate.ts
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +16,12 @@ import { validate } from '../src/cli/validate.js';
 import { CATALOG } from '../src/app/catalog.js';
 import { loadConfiguration } from '../src/config/load.js';
 import { parseYamlText } from '../src/config/source-document.js';
+import { runProbed, type ProbedRun } from './lib/probed-cli.js';
 
 const IMAGES = 250;
+const DOCUMENTS_PER_IMAGE = 4;
+const DOCUMENTS_PER_FILE = 10;
+const CLI_RUNS = 5;
 
 function imageDocument(i: number): string {
   return `kind: image
@@ -47,17 +54,66 @@ spec:
 `;
 }
 
-function generate(root: string): number {
+/** `images` × 4 documents in files of 10, under `root/folder`; returns how many documents. */
+function generate(root: string, images = IMAGES, folder = 'infra'): number {
   const documents: string[] = [];
-  for (let i = 0; i < IMAGES; i++) {
+  for (let i = 0; i < images; i++) {
     documents.push(imageDocument(i), exportDocument(i, 1), exportDocument(i, 2), deprecateDocument(i));
   }
-  mkdirSync(join(root, 'infra'), { recursive: true });
-  for (let file = 0; file < 100; file++) {
-    const slice = documents.slice(file * 10, file * 10 + 10);
-    writeFileSync(join(root, 'infra', `part-${String(file).padStart(3, '0')}.yaml`), slice.join('---\n'));
+  mkdirSync(join(root, folder), { recursive: true });
+  for (let file = 0; file * DOCUMENTS_PER_FILE < documents.length; file++) {
+    const slice = documents.slice(file * DOCUMENTS_PER_FILE, (file + 1) * DOCUMENTS_PER_FILE);
+    writeFileSync(join(root, folder, `part-${String(file).padStart(4, '0')}.yaml`), slice.join('---\n'));
   }
   return documents.length;
+}
+
+/** `imageform validate FOLDER` as a user runs it, CLI_RUNS times: the run of median wall time. */
+async function validateCommand(root: string, folder: string): Promise<ProbedRun> {
+  const runs: ProbedRun[] = [];
+  for (let i = 0; i < CLI_RUNS; i++) {
+    const run = await runProbed(['validate', folder], root, {});
+    if (run.exitCode !== 0) throw new Error(`imageform validate ${folder}: exit ${run.exitCode}\n${run.stderrTail}`);
+    runs.push(run);
+  }
+  return runs.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(CLI_RUNS / 2)]!;
+}
+
+async function commandFigures(root: string): Promise<void> {
+  const rows: { documents: number; run: ProbedRun }[] = [];
+  for (const documents of [1_000, 10_000]) {
+    const folder = `cli-${documents}`;
+    generate(root, documents / DOCUMENTS_PER_IMAGE, folder);
+    rows.push({ documents, run: await validateCommand(root, folder) });
+  }
+  const start = await runProbed(['--version'], root, {});
+  console.log(`imageform validate, the whole command (a fresh process, median of ${CLI_RUNS} by wall time):`);
+  for (const { documents, run } of rows) {
+    console.log(
+      `  ${documents.toLocaleString('en-US').padStart(6)} documents in ${documents / DOCUMENTS_PER_FILE} files: ` +
+        `${run.wallMs.toFixed(0)} ms wall, ${(run.userMs + run.systemMs).toFixed(0)} ms CPU, ` +
+        `peak RSS ${run.maxRssMb.toFixed(0)} MB`,
+    );
+  }
+  const [small, large] = [rows[0]!.run, rows[1]!.run];
+  console.log(
+    `  10x the documents: wall ${(large.wallMs / small.wallMs).toFixed(1)}x, CPU ` +
+      `${((large.userMs + large.systemMs) / (small.userMs + small.systemMs)).toFixed(1)}x; ` +
+      `process start alone (imageform --version): ${start.wallMs.toFixed(0)} ms wall, ` +
+      `${(start.userMs + start.systemMs).toFixed(0)} ms CPU; targets (issue 12): 1,000 ≤ 300 ms, 10,000 ≤ 2,000 ms`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'validate',
+      command: rows.map(({ documents, run }) => ({
+        documents,
+        wall_ms: run.wallMs,
+        cpu_ms: run.userMs + run.systemMs,
+        peak_rss_mb: run.maxRssMb,
+      })),
+      process_start: { wall_ms: start.wallMs, cpu_ms: start.userMs + start.systemMs },
+    }),
+  );
 }
 
 async function timeValidate(root: string): Promise<{ ms: number; code: number; stdout: string }> {
@@ -138,6 +194,7 @@ async function refusals(root: string): Promise<void> {
 
 const root = mkdtempSync(join(tmpdir(), 'imageform-bench-validate-'));
 try {
+  await commandFigures(root);
   const count = generate(root);
   const first = await timeValidate(root);
   if (first.code !== 0) throw new Error(`validate failed on generated documents: exit ${first.code}`);
