@@ -15,8 +15,3 @@ export function cloudOfType(type: string): Cloud<any, any> {
   if (!cloud) throw UserError.of('provider.unknown-type', `no cloud of type "${type}" is registered`);
   return cloud;
 }
-
-/** Every kind of every registered cloud (for messages that list kinds, and state addresses). */
-export function allKindNames(): string[] {
-  return [...new Set(CLOUDS.flatMap((cloud) => cloud.kinds.map((kind) => kind.kind)))];
-}

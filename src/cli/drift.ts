@@ -1,4 +1,5 @@
-import { allKindNames } from '../app/clouds.js';
+import { CATALOG } from '../app/catalog.js';
+import { catalogKinds } from '../config/catalog.js';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
@@ -28,7 +29,7 @@ async function readRules(dir: string, cwd: string) {
   const text = 'text' in read ? read.text : undefined;
   return {
     file,
-    rules: text === undefined ? [] : parseIgnoreRules(text, allKindNames(), displayPath(cwd, file)),
+    rules: text === undefined ? [] : parseIgnoreRules(text, catalogKinds(CATALOG), displayPath(cwd, file)),
     text,
   };
 }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { allKindNames } from '../app/clouds.js';
+import { CATALOG } from '../app/catalog.js';
+import { catalogKinds } from '../config/catalog.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { openConfiguredStateBackend } from '../app/configured-state.js';
@@ -100,11 +101,11 @@ async function splitArguments(cwd: string, positionals: string[]): Promise<{ sel
   if (!info?.isDirectory()) {
     // `imgae.web.id`: a misspelt kind is the likely mistake when there is a dot.
     const [kind, ...rest] = first.split('.');
-    const nearest = rest.length ? didYouMean(kind!, allKindNames()) : undefined;
+    const nearest = rest.length ? didYouMean(kind!, catalogKinds(CATALOG)) : undefined;
     throw UserError.of(
       'cli.bad-arguments',
       `output: "${oneLine(first)}" is neither an address (KIND.NAME or KIND.NAME.ATTR) nor a directory${nearest ? `; did you mean "${oneLine([nearest, ...rest].join('.'))}"?` : ''}`,
-      nearest ? undefined : `addresses start with one of: ${allKindNames().join(', ')}`,
+      nearest ? undefined : `addresses start with one of: ${catalogKinds(CATALOG).join(', ')}`,
     );
   }
   return { dir: first };
@@ -112,7 +113,12 @@ async function splitArguments(cwd: string, positionals: string[]): Promise<{ sel
 
 function parseSelector(argument: string): Selector | undefined {
   const parts = argument.split('.');
-  if (parts.length < 2 || parts.length > 3 || !allKindNames().includes(parts[0]!) || parts.some((part) => part === ''))
+  if (
+    parts.length < 2 ||
+    parts.length > 3 ||
+    !catalogKinds(CATALOG).includes(parts[0]!) ||
+    parts.some((part) => part === '')
+  )
     return undefined;
   if (argument.includes('/')) return undefined;
   return { address: `${parts[0]}.${parts[1]}`, ...(parts[2] !== undefined ? { attribute: parts[2] } : {}) };

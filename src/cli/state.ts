@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { allKindNames } from '../app/clouds.js';
+import { CATALOG } from '../app/catalog.js';
+import { catalogKinds } from '../config/catalog.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { openConfiguredStateBackend } from '../app/configured-state.js';
@@ -133,7 +134,7 @@ async function pushState(context: CommandContext, argv: string[]): Promise<numbe
   const shownFile = file === '-' ? 'stdin' : file!;
   const text =
     file === '-' ? await readStream(context.stdin) : await readPushedFile(resolve(context.cwd, file!), shownFile);
-  const pushed = parseStateDocument(text, shownFile, allKindNames());
+  const pushed = parseStateDocument(text, shownFile, catalogKinds(CATALOG));
   return withBackend(context, dir, async (backend) => {
     if (!backend.replace)
       throw UserError.of('state.push-unsupported', `${backend.description} cannot store a whole document`);
@@ -244,7 +245,7 @@ function parseSerial(text: string): number {
 }
 
 function looksLikeAddress(argument: string): boolean {
-  return allKindNames().some((kind) => argument.startsWith(`${kind}.`) && !argument.includes('/'));
+  return catalogKinds(CATALOG).some((kind) => argument.startsWith(`${kind}.`) && !argument.includes('/'));
 }
 
 async function readPushedFile(path: string, shown: string): Promise<string> {

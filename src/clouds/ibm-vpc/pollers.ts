@@ -1,5 +1,5 @@
 import { SweepPoller } from '../../engine/sweep-poller.js';
-import type { CloudExportJob, CloudImage, IbmVpcClient } from './api-types.js';
+import { CloudError, type CloudExportJob, type CloudImage, type IbmVpcClient } from './api-types.js';
 
 /**
  * IBM's pollers (DESIGN.md §9), one per client and kind. Images: one list of the images in a status that is not
@@ -51,7 +51,7 @@ async function readJobs(client: IbmVpcClient, keys: readonly string[]): Promise<
   for (const imageId of images) {
     // An image that can no longer be read has no jobs left to read: they are gone with it.
     const jobs = await client.listExportJobs(imageId).catch((err: unknown) => {
-      if ((err as { status?: number }).status === 404) return [];
+      if (err instanceof CloudError && err.status === 404) return [];
       throw err;
     });
     for (const job of jobs) found.set(exportJobKey(imageId, job.id), job);

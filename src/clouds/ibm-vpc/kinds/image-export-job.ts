@@ -8,7 +8,7 @@ import { withoutRenameIntent } from '../../../engine/rename-intent.js';
 import { leafChanges } from '../../../engine/nested-diff.js';
 import { idOf, stringOf } from './spec-values.js';
 import { UserError } from '../../../core/errors.js';
-import { deriveAction } from '../../../engine/impact.js';
+import { deriveAction, impactOf } from '../../../engine/impact.js';
 import type { DriftFound, KindPlan } from '../../../engine/resource-kind.js';
 import { imageExportJobDeclaration } from './image-export-job-declaration.js';
 import type { IbmContext, IbmDriftInput, IbmKind, IbmPlanInput } from './ibm-kind.js';
@@ -128,12 +128,11 @@ function planExportJob(input: IbmPlanInput): KindPlan {
   const fields: FieldChange[] = [];
   let reason: string | undefined;
   if (actual.status === 'failed') reason = `the export job ended "failed" (${describeReasons(actual)})`;
-  if (imageId !== previousImageId) fields.push({ ...imageField(previousImageId ?? null), forces_replacement: true });
-  if (format !== actual.format)
-    fields.push({ path: 'format', before: actual.format, after: format, forces_replacement: true });
+  if (imageId !== previousImageId) fields.push(imageField(previousImageId ?? null));
+  if (format !== actual.format) fields.push({ path: 'format', before: actual.format, after: format });
   for (const change of leafChanges('storage_bucket', ...bucketSides(bucket, actual.storage_bucket)))
-    fields.push({ ...change, forces_replacement: true });
-  const replacing = reason !== undefined || fields.length > 0;
+    fields.push(change);
+  const replacing = reason !== undefined || impactOf(imageExportJobDeclaration, fields) === 'replace';
   if (name !== actual.name && !document.lifecycle.ignore_changes.includes('name')) {
     fields.push({ path: 'name', before: actual.name, after: name });
   }

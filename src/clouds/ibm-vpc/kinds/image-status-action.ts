@@ -50,13 +50,12 @@ export function imageStatusActionKind(action: StatusAction): IbmKind {
     };
     const imageField = (before: string | null): FieldChange =>
       known
-        ? { path: 'image', before, after: imageId, ...(before ? { forces_replacement: true } : {}) }
+        ? { path: 'image', before, after: imageId }
         : {
             path: 'image',
             before,
             after: KNOWN_AFTER_APPLY,
             known_after_apply: true,
-            ...(before ? { forces_replacement: true } : {}),
           };
 
     if (!entry?.id) {

@@ -12,7 +12,7 @@ import { type ResourceState, recordedLifecycle } from '../../../state/state.js';
 import { newCreateKey } from './create-key.js';
 import { withoutRenameIntent } from '../../../engine/rename-intent.js';
 import { idOf, manages, secretHash, stableJson, stringOf } from './spec-values.js';
-import { deriveAction } from '../../../engine/impact.js';
+import { deriveAction, impactOf } from '../../../engine/impact.js';
 import type { DriftFound, KindPlan } from '../../../engine/resource-kind.js';
 import { imageDeclaration } from './image-declaration.js';
 import type { IbmContext, IbmDriftInput, IbmKind, IbmPlanInput } from './ibm-kind.js';
@@ -185,21 +185,19 @@ function planImage(input: IbmPlanInput): KindPlan {
       if (ignored.includes(field)) continue;
       if (wanted[field] === recorded[field]) continue;
       if (field === 'encrypted_data_key') {
-        fields.push({ path: field, before: SENSITIVE, after: SENSITIVE, sensitive: true, forces_replacement: true });
+        fields.push({ path: field, before: SENSITIVE, after: SENSITIVE, sensitive: true });
       } else if (field === 'source_volume' && isUnknown(idOf(spec.source_volume))) {
         fields.push({
           path: field,
           before: recorded[field] ?? null,
           after: KNOWN_AFTER_APPLY,
           known_after_apply: true,
-          forces_replacement: true,
         });
       } else {
         fields.push({
           path: field,
           before: recorded[field] ?? null,
           after: field === 'file' ? (wanted.file ?? null) : (spec[field] ?? null),
-          forces_replacement: true,
         });
       }
     }
@@ -214,17 +212,17 @@ function planImage(input: IbmPlanInput): KindPlan {
         before: current ?? null,
         after: KNOWN_AFTER_APPLY,
         known_after_apply: true,
-        forces_replacement: true,
       });
     } else if (desired !== (current ?? undefined)) {
-      fields.push({ path: field, before: current ?? null, after: desired ?? null, forces_replacement: true });
+      fields.push({ path: field, before: current ?? null, after: desired ?? null });
     }
   };
   compareCloud('operating_system', idOf(spec.operating_system), actual.operating_system?.name);
   compareCloud('resource_group', idOf(spec.resource_group), actual.resource_group?.id);
   compareCloud('encryption_key', idOf(spec.encryption_key), actual.encryption_key?.crn);
 
-  const replacing = replaceReason !== undefined || fields.some((f) => f.forces_replacement);
+  // So far only fields the declaration says replace: the engine's rule (impact.ts) decides, as it will for the plan.
+  const replacing = replaceReason !== undefined || impactOf(imageDeclaration, fields) === 'replace';
 
   // An image still under its create key is renamed whatever ignore_changes says: the rename finishes its create.
   const underKey = entry?.intent?.key !== undefined && actual.name === entry.intent.key;
