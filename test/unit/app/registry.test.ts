@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../../src/app/catalog.js';
 import { CLOUDS } from '../../../src/app/clouds.js';
-import { EMULATORS } from '../../../src/app/emulators.js';
 
 describe('the registry of clouds', () => {
   it('lists the same clouds, with the same kinds, for the configuration and for the engine', () => {
@@ -20,9 +19,5 @@ describe('the registry of clouds', () => {
         expect(kind.specSchema).toBe(declaration.specSchema);
       }
     }
-  });
-
-  it('starts the emulator of every registered cloud', () => {
-    for (const cloud of CLOUDS) expect(EMULATORS[cloud.type]).toBe(cloud.startEmulator);
   });
 });
