@@ -137,32 +137,46 @@ async function runPhase(
   skipped: (step: Step, because: string) => void,
   stop?: ApplyStop,
 ): Promise<string[]> {
-  const done = new Map<string, boolean>();
-  const order = [...steps.keys()].sort();
-  const pending = new Set(order);
+  // Each step counts what it still waits for; a step whose count reaches 0 joins `ready`, kept in address order so
+  // operations start in the order the plan lists them. Every event costs what it touches, not the whole phase.
+  const waitsFor = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  const ready: string[] = [];
+  for (const [address, step] of steps) {
+    const waits = [...step.after].filter((other) => steps.has(other));
+    waitsFor.set(address, waits.length);
+    for (const other of waits) dependents.set(other, [...(dependents.get(other) ?? []), address]);
+    if (waits.length === 0) ready.push(address);
+  }
+  ready.sort(byAddress);
+  const pending = new Set(steps.keys());
   const running = new Map<string, Promise<void>>();
   const slots = new Slots(parallelism);
-  while ((pending.size && !stop?.stopped) || running.size) {
-    for (const address of order) {
-      if (!pending.has(address)) continue;
-      if (stop?.stopped) break;
-      const step = steps.get(address)!;
-      const waits = [...step.after].filter((other) => steps.has(other));
-      const failed = waits.find((other) => done.get(other) === false);
-      if (failed) {
-        pending.delete(address);
-        done.set(address, false);
-        skipped(step, failed);
+
+  const finish = (address: string, ok: boolean): void => {
+    pending.delete(address);
+    for (const dependent of dependents.get(address) ?? []) {
+      if (!pending.has(dependent)) continue;
+      if (!ok) {
+        // What depends on a failed step is skipped, naming it; and so on down the chain.
+        skipped(steps.get(dependent)!, address);
+        finish(dependent, false);
         continue;
       }
-      if (!waits.every((other) => done.get(other) === true)) continue;
-      if (!slots.tryTake()) break;
-      pending.delete(address);
+      const left = waitsFor.get(dependent)! - 1;
+      waitsFor.set(dependent, left);
+      if (left === 0) ready.splice(sortedIndex(ready, dependent), 0, dependent);
+    }
+  };
+
+  while ((pending.size > running.size && !stop?.stopped) || running.size) {
+    while (ready.length && !stop?.stopped && slots.tryTake()) {
+      const address = ready.shift()!;
       running.set(
         address,
-        run(step, slots).then((ok) => {
-          done.set(address, ok);
+        run(steps.get(address)!, slots).then((ok) => {
           running.delete(address);
+          finish(address, ok);
           slots.release();
           if (stop) stop.inFlight = running.size;
         }),
@@ -170,13 +184,29 @@ async function runPhase(
       if (stop) stop.inFlight = running.size;
     }
     if (running.size) await Promise.race([...running.values(), slots.nextRelease()]);
-    else if (pending.size) {
+    else if (pending.size && !stop?.stopped) {
       // Everything left waits on something that will never finish: only possible with a cycle, refused earlier.
-      for (const address of pending) skipped(steps.get(address)!, 'an unresolved dependency');
+      for (const address of [...pending].sort(byAddress)) skipped(steps.get(address)!, 'an unresolved dependency');
       return [];
     }
   }
-  return [...pending].sort();
+  return [...pending].filter((address) => !running.has(address)).sort(byAddress);
+}
+
+function byAddress(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Where `address` goes in the sorted list `addresses`. */
+function sortedIndex(addresses: readonly string[], address: string): number {
+  let low = 0;
+  let high = addresses.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (addresses[middle]! < address) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function oneLine(err: unknown): string {
@@ -224,6 +254,17 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
     spec?: Record<string, unknown>,
   ): OperationContext => {
     const provider = providerOf(address, phase);
+    // A state write is no API request: an operation waiting for its record to be stored lends its slot to one
+    // coming back from a wait (DESIGN.md §9), unless it is inside a wait itself and holds none.
+    let waiting = 0;
+    const withoutSlot =
+      (give: 'lend' | 'release') =>
+      <T>(work: () => Promise<T>): Promise<T> => {
+        if (waiting > 0) return work();
+        waiting++;
+        return (give === 'lend' ? slots.lend(work) : slots.without(work)).finally(() => waiting--);
+      };
+    const lending = withoutSlot('lend');
     return {
       address,
       client: clients.get(provider),
@@ -233,23 +274,24 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
       // Dependencies are recorded from the document, so removal order survives the document's deletion.
       record: (entry) => {
         const document = result.documents.get(address);
-        return writer.record(
-          address,
-          entry && document ? { ...entry, provider, dependencies: documentDependencies(document) } : entry,
-        );
+        const recorded =
+          entry && document ? { ...entry, provider, dependencies: documentDependencies(document) } : entry;
+        return lending(() => writer.record(address, recorded));
       },
       recordOther: (kind, id, update) =>
-        writer.recordAll((resources) => {
-          const owner = Object.entries(resources).find(
-            ([, entry]) => entry.kind === kind && entry.id === id && entryProvider(world, entry) === provider,
-          );
-          if (!owner) return false;
-          resources[owner[0]] = update(owner[1]);
-          return true;
-        }),
+        lending(() =>
+          writer.recordAll((resources) => {
+            const owner = Object.entries(resources).find(
+              ([, entry]) => entry.kind === kind && entry.id === id && entryProvider(world, entry) === provider,
+            );
+            if (!owner) return false;
+            resources[owner[0]] = update(owner[1]);
+            return true;
+          }),
+        ),
       progress: (message, fraction) =>
         host.notify({ type: 'resource-progress', address, message, ...(fraction !== undefined ? { fraction } : {}) }),
-      idle: (wait) => slots.without(wait),
+      idle: withoutSlot('release'),
       deleting,
       timeouts,
     };

@@ -47,6 +47,21 @@ export class Slots {
     });
   }
 
+  /**
+   * Run `work`, which sends no API request (a state write), lending the caller's slot to an operation coming back
+   * from a wait, if one is queued; never to a new operation, so no more operations are under way than slots.
+   */
+  async lend<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.resuming.shift();
+    if (!next) return work();
+    next();
+    try {
+      return await work();
+    } finally {
+      await this.take();
+    }
+  }
+
   /** Run `wait` without holding the caller's slot; the slot is taken back before the caller goes on. */
   async without<T>(wait: () => Promise<T>): Promise<T> {
     this.release();

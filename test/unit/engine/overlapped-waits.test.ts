@@ -50,6 +50,38 @@ describe('Slots', () => {
   });
 });
 
+describe('Slots.lend (a state write)', () => {
+  it('lends the slot to an operation coming back from a wait, never to a new one', async () => {
+    const slots = new Slots(1);
+    expect(slots.tryTake()).toBe(true);
+
+    // Nobody is coming back: the write keeps the slot, so no new operation starts meanwhile.
+    const write = gate();
+    const first = slots.lend(() => write.opened);
+    expect(slots.tryTake()).toBe(false);
+    write.open();
+    await first;
+    expect(slots.tryTake()).toBe(false);
+
+    // An operation is back from its wait: it gets the slot while the write runs; the writer then waits its turn.
+    let resumed = false;
+    const back = slots.take().then(() => (resumed = true));
+    const second = gate();
+    let written = false;
+    const lent = slots.lend(() => second.opened).then(() => (written = true));
+    await back;
+    expect(resumed).toBe(true);
+    second.open();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(written).toBe(false);
+    expect(slots.tryTake()).toBe(false);
+    slots.release();
+    await lent;
+    expect(written).toBe(true);
+  });
+});
+
 describe('SweepPoller', () => {
   it('reads every waiting object in one call per sweep and wakes each waiter when its own object is done', async () => {
     const cloud = new Map([
