@@ -94,6 +94,11 @@ export interface CreateOptions {
    * call fails naming it (DESIGN.md §5).
    */
   nameIsKey?: boolean;
+  /**
+   * How the caller waits without holding its `--parallelism` slot (OperationContext.idle): a queue in front of the
+   * cloud (export-queue.ts) waits for room through it, so a queued create holds no slot meanwhile.
+   */
+  idle?: <T>(wait: () => Promise<T>) => Promise<T>;
   /** The address to suggest importing an unproven object as. */
   importAs?: string;
 }

@@ -119,7 +119,7 @@ export function queueExports(provider: IbmVpcClient, snapshot: IbmSnapshot): Ibm
     get(target, key) {
       if (key === 'createExportJob') {
         return (imageId: string, prototype: ExportJobPrototype, options?: CreateOptions) =>
-          places.create(imageId, () => target.createExportJob(imageId, prototype, options));
+          places.create(imageId, () => target.createExportJob(imageId, prototype, options), options?.idle);
       }
       if (key === 'getExportJob') {
         return async (imageId: string, jobId: string) => places.seen(jobId, await target.getExportJob(imageId, jobId));
@@ -153,11 +153,12 @@ class ExportPlaces {
     }
   }
 
-  async create(imageId: string, start: () => Promise<CloudExportJob>): Promise<CloudExportJob> {
-    while (!this.hasRoom(imageId)) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    // Taken before the call, so creates running at the same time cannot all see the same free place.
-    const reservation = `reservation ${++this.reservations}`;
-    this.active.set(reservation, imageId);
+  async create(
+    imageId: string,
+    start: () => Promise<CloudExportJob>,
+    idle: <T>(wait: () => Promise<T>) => Promise<T> = (wait) => wait(),
+  ): Promise<CloudExportJob> {
+    const reservation = this.hasRoom(imageId) ? this.reserve(imageId) : await idle(() => this.reserveWhenRoom(imageId));
     try {
       const job = await start();
       if (ACTIVE_JOB_STATUSES.has(job.status)) this.active.set(job.id, imageId);
@@ -166,6 +167,19 @@ class ExportPlaces {
       this.active.delete(reservation);
       this.wake();
     }
+  }
+
+  /** Taken before the call, so creates running at the same time cannot all see the same free place. */
+  private reserve(imageId: string): string {
+    const reservation = `reservation ${++this.reservations}`;
+    this.active.set(reservation, imageId);
+    return reservation;
+  }
+
+  /** Waits for a place and takes it at once: the caller may wait again for its slot, and the place is kept. */
+  private async reserveWhenRoom(imageId: string): Promise<string> {
+    while (!this.hasRoom(imageId)) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return this.reserve(imageId);
   }
 
   /** A read of a job: one that is no longer active gives its place back. */

@@ -233,6 +233,7 @@ async function createExportJob(context: IbmContext): Promise<void> {
     describe: `create ${context.address}`,
     nameIsKey: ownImage,
     importAs: context.address,
+    idle: context.idle,
   });
   await context.record({ ...base, id: job.id, attributes: jobAttributes(job, imageId) });
   if (spec.wait === false) return;
