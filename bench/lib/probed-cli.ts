@@ -25,7 +25,10 @@ export interface ProbedRun {
 export async function runProbed(args: string[], cwd: string, env: Record<string, string>): Promise<ProbedRun> {
   const probeFile = join(cwd, `probe-${process.hrtime.bigint()}.json`);
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', CLI_PROBE, CLI, ...args], {
+  // IMAGEFORM_BENCH_CPU_PROF=DIR: each measured run also writes a V8 CPU profile there (for looking, not for figures).
+  const profile = process.env.IMAGEFORM_BENCH_CPU_PROF;
+  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(process.execPath, [...profiling, '--import', CLI_PROBE, CLI, ...args], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, IMAGEFORM_BENCH_PROBE: probeFile },
     stdio: ['ignore', 'pipe', 'pipe'],

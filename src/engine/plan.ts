@@ -203,13 +203,7 @@ export function makePlan(
     drift,
     changes,
     ...(notes.length ? { notes } : {}),
-    prior_state: {
-      lineage: state.lineage,
-      serial: state.serial,
-      resources: Object.fromEntries(
-        Object.entries(state.resources).map(([address, entry]) => [address, fingerprint(entry)]),
-      ),
-    },
+    prior_state: priorState(state),
     cloud_time: now.toISOString(),
     ...(options.refreshOnly ? { refresh_only: true } : {}),
     ...(options.targets?.length ? { targets: [...options.targets] } : {}),
@@ -300,6 +294,24 @@ function toChange(result: PlannedResource, dependencies: string[], withProvider:
     ...(result.reason ? { reason: result.reason } : {}),
     ...(result.id ? { id: result.id } : {}),
     ...(dependencies.length ? { dependencies } : {}),
+  };
+}
+
+/**
+ * What the plan was made from, for a saved plan to be checked against later. The digests are taken when first
+ * read (saving the plan reads them): a plan that is only shown needs none, and at 10,000 entries they cost.
+ */
+function priorState(state: StateDocument): NonNullable<Plan['prior_state']> {
+  let resources: Record<string, string> | undefined;
+  return {
+    lineage: state.lineage,
+    serial: state.serial,
+    get resources() {
+      resources ??= Object.fromEntries(
+        Object.entries(state.resources).map(([address, entry]) => [address, fingerprint(entry)]),
+      );
+      return resources;
+    },
   };
 }
 
