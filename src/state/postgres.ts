@@ -27,7 +27,10 @@ export interface PostgresBackendOptions {
   statementTimeoutMs?: number;
 }
 
-/** Earlier serials kept per workspace for `state pull --serial N`; an apply writes about two per resource. */
+/**
+ * Documents kept per workspace for `state pull --serial N`: every one written whole (a small state's writes, a
+ * push, a compaction of the journal, at least one per apply).
+ */
 export const HISTORY_KEPT = 2000;
 
 /** Serializes concurrent first runs creating the tables (CREATE TABLE IF NOT EXISTS is not race-free). */
