@@ -152,73 +152,76 @@ export class PostgresStateBackend implements StateBackend {
    * with or without the advisory lock. A failure anywhere rolls back: nothing is half-written.
    */
   replace(next: StateDocument, expected: ExpectedState): Promise<void> {
+    return this.withClient((client) => this.replaceOn(client, next, expected));
+  }
+
+  private async replaceOn(client: pg.Client, next: StateDocument, expected: ExpectedState): Promise<void> {
     const document = serializeState(next);
-    return this.withClient(async (client) => {
-      await client.query('BEGIN');
-      try {
-        const current = await client.query<{ lineage: string; serial: string }>(
-          `SELECT lineage, serial FROM ${this.tables.state} WHERE workspace = $1 FOR UPDATE`,
-          [this.workspace],
-        );
-        const row = current.rows[0];
-        checkExpectedState(row && { lineage: row.lineage, serial: Number(row.serial) }, expected, this.description);
-        await this.storeDocument(client, next, document, row !== undefined);
-        await client.query('COMMIT');
-        this.written += 2 * Buffer.byteLength(document, 'utf8');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    });
+    await client.query('BEGIN');
+    try {
+      const current = await client.query<{ lineage: string; serial: string }>(
+        `SELECT lineage, serial FROM ${this.tables.state} WHERE workspace = $1 FOR UPDATE`,
+        [this.workspace],
+      );
+      const row = current.rows[0];
+      checkExpectedState(row && { lineage: row.lineage, serial: Number(row.serial) }, expected, this.description);
+      await this.storeDocument(client, next, document, row !== undefined);
+      await client.query('COMMIT');
+      this.written += 2 * Buffer.byteLength(document, 'utf8');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
   }
 
   /**
    * `write`, storing only the entries at `changed` as one journal row while the journal stays smaller than the
-   * document; otherwise the document is written whole, which empties the journal. Same transaction, same checks.
+   * document; otherwise the document is written whole, which empties the journal. Either way the serial is checked
+   * on the locked workspace row in the transaction that writes.
    */
   writeChanges(next: StateDocument, changed: readonly string[]): Promise<void> {
     const record = journalLine(next, changed).trimEnd();
     const recordBytes = Buffer.byteLength(record, 'utf8');
     return this.withClient(async (client) => {
-      await client.query('BEGIN');
-      try {
-        const current = await client.query<{
-          lineage: string;
-          serial: string;
-          document_bytes: string | null;
-          journal_bytes: string;
-        }>(
-          `SELECT lineage, serial, document_bytes, journal_bytes FROM ${this.tables.state} WHERE workspace = $1 FOR UPDATE`,
-          [this.workspace],
-        );
-        const row = current.rows[0];
-        const expected = { lineage: next.lineage, serial: next.serial - 1 };
-        checkExpectedState(row && { lineage: row.lineage, serial: Number(row.serial) }, expected, this.description);
-        const fits =
-          row?.document_bytes != null && Number(row.journal_bytes) + recordBytes <= Number(row.document_bytes);
-        if (fits) {
-          await client.query(
-            `INSERT INTO ${this.tables.journal} (workspace, lineage, serial, record) VALUES ($1, $2, $3, $4)`,
-            [this.workspace, next.lineage, next.serial, record],
-          );
-          await client.query(
-            `UPDATE ${this.tables.state} SET serial = $2, journal_bytes = journal_bytes + $3, updated_at = now()
-              WHERE workspace = $1`,
-            [this.workspace, next.serial, recordBytes],
-          );
-          await client.query('COMMIT');
-          this.written += recordBytes;
-          return;
-        }
-        const document = serializeState(next);
-        await this.storeDocument(client, next, document, row !== undefined);
-        await client.query('COMMIT');
-        this.written += 2 * Buffer.byteLength(document, 'utf8');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
+      if (await this.appendRecord(client, next, record, recordBytes)) {
+        this.written += recordBytes;
+        return;
       }
+      // Refused by the serial check (said so below, from the row as it was), or the journal would outgrow the
+      // document: the whole document, in a transaction of its own that checks again.
+      await this.replaceOn(client, next, { lineage: next.lineage, serial: next.serial - 1 });
     });
+  }
+
+  /**
+   * One statement, so one round trip and its own transaction: lock the workspace row, and only if it is at the
+   * serial before `next` and the journal stays smaller than the document, add the record and move the serial on.
+   */
+  private async appendRecord(
+    client: pg.Client,
+    next: StateDocument,
+    record: string,
+    recordBytes: number,
+  ): Promise<boolean> {
+    const { state, journal } = this.tables;
+    const result = await client.query<{ appended: boolean }>(
+      `WITH current AS (
+         SELECT lineage, serial, document_bytes, journal_bytes FROM ${state} WHERE workspace = $1 FOR UPDATE
+       ), appended AS (
+         INSERT INTO ${journal} (workspace, lineage, serial, record)
+         SELECT $1::text, $2::text, $3::bigint, $4::text FROM current
+          WHERE current.lineage = $2::text AND current.serial = $3::bigint - 1
+            AND current.document_bytes IS NOT NULL AND current.journal_bytes + $5::bigint <= current.document_bytes
+         RETURNING serial
+       ), moved AS (
+         UPDATE ${state} SET serial = $3::bigint, journal_bytes = journal_bytes + $5::bigint, updated_at = now()
+          WHERE workspace = $1 AND EXISTS (SELECT 1 FROM appended)
+         RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM moved) AS appended`,
+      [this.workspace, next.lineage, next.serial, record, recordBytes],
+    );
+    return result.rows[0]?.appended === true;
   }
 
   /** Fold the journal into the workspace row's document; the serial stays. Nothing to do without journal rows. */
