@@ -1,21 +1,41 @@
 import { sameValue } from '../state/same-value.js';
 import type { ResourceState, StateBackend, StateDocument } from '../state/state.js';
+import { idKey, ResourceDraft, type RecordedEntries } from './resource-draft.js';
+
+/** What an updater is given: the resources to change in place, and a lookup of entries by kind and id. */
+export type ResourcesUpdate = (resources: Record<string, ResourceState>, entries: RecordedEntries) => boolean;
 
 /**
  * Serialises state writes. A record resolves once a write that contains it is durable, so an intent is stored
  * before its API call. Records made while a write is running join the next one: a large apply at parallelism 10
  * writes a fraction as often as it records. Each write names the addresses it changed, so a backend with a journal
  * stores just those entries rather than the whole (growing) document (DESIGN.md §9).
+ *
+ * A write costs what it changed, not the size of the state: updaters work on a draft that notes the addresses they
+ * touch, only those are compared with what is recorded, and the recorded resources are one object updated in place
+ * at those addresses once the backend has stored them. `current` is the state as recorded: entries are replaced,
+ * never edited, so an entry read from it stays as it was; a document read from it earlier sees later records too
+ * (copy its resources to keep a snapshot). Its resources are not kept in address order: whole documents are put in
+ * order when they are serialised.
  */
 export class StateWriter {
-  private queued: { update: (resources: Record<string, ResourceState>) => boolean; settle: (err?: unknown) => void }[] =
-    [];
+  private queued: { update: ResourcesUpdate; settle: (err?: unknown) => void }[] = [];
   private writing = false;
+  private recorded: StateDocument;
+  /** Addresses by kind and id, built at the first lookup and kept up to date at every write. */
+  private byId: Map<string, Set<string>> | undefined;
 
   constructor(
     private readonly backend: StateBackend,
-    public current: StateDocument,
-  ) {}
+    initial: StateDocument,
+  ) {
+    // Copied once: the caller's document is never changed by the records made here.
+    this.recorded = { ...initial, resources: { ...initial.resources } };
+  }
+
+  get current(): StateDocument {
+    return this.recorded;
+  }
 
   record(address: string, entry: ResourceState | undefined): Promise<void> {
     return this.recordAll((resources) => {
@@ -25,8 +45,12 @@ export class StateWriter {
     });
   }
 
-  /** Apply `update` to the resources and store them; `update` returns false when it changed nothing. */
-  recordAll(update: (resources: Record<string, ResourceState>) => boolean): Promise<void> {
+  /**
+   * Apply `update` to the resources and store them; `update` returns false when it changed nothing. It replaces
+   * entries rather than editing them, and may look entries up by kind and id through `entries` without going
+   * through every one.
+   */
+  recordAll(update: ResourcesUpdate): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queued.push({ update, settle: (err) => (err === undefined ? resolve() : reject(err)) });
       if (!this.writing) void this.flush();
@@ -37,22 +61,21 @@ export class StateWriter {
     this.writing = true;
     while (this.queued.length) {
       const batch = this.queued.splice(0);
-      // Shallow: updaters replace entries rather than edit them (a deep copy per write would be O(n) each).
-      const resources = { ...this.current.resources };
+      const draft = new ResourceDraft(this.recorded.resources, () => this.index());
       let updated = false;
-      for (const { update } of batch) updated = update(resources) || updated;
-      // A record that repeats what is stored is no write: the serial moves only when state does.
-      const changed = updated ? changedAddresses(this.current.resources, resources) : [];
       try {
+        for (const { update } of batch) updated = update(draft.resources, draft.entries) || updated;
+        // A record that repeats what is stored is no write: the serial moves only when state does.
+        const changed = updated ? changedAddresses(this.recorded.resources, draft) : [];
         if (changed.length) {
           const next: StateDocument = {
-            ...this.current,
-            serial: this.current.serial + 1,
-            resources: inAddressOrder(resources, this.current.resources, changed),
+            ...this.recorded,
+            serial: this.recorded.serial + 1,
+            resources: draft.resources,
           };
           if (this.backend.writeChanges) await this.backend.writeChanges(next, changed);
           else await this.backend.write(next);
-          this.current = next;
+          this.commit(draft, changed);
         }
         for (const { settle } of batch) settle();
       } catch (err) {
@@ -61,50 +84,50 @@ export class StateWriter {
     }
     this.writing = false;
   }
+
+  /** The stored draft becomes the recorded state: its changed addresses set in place, the index moved along. */
+  private commit(draft: ResourceDraft, changed: readonly string[]): void {
+    const resources = this.recorded.resources;
+    for (const address of changed) {
+      const before = resources[address];
+      const after = draft.get(address);
+      if (before?.id) this.byId?.get(idKey(before.kind, before.id))?.delete(address);
+      if (after) {
+        resources[address] = after;
+        if (this.byId) addToIndex(this.byId, address, after);
+      } else delete resources[address];
+    }
+    this.recorded = { ...this.recorded, serial: this.recorded.serial + 1, resources };
+  }
+
+  private index(): Map<string, Set<string>> {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (const [address, entry] of Object.entries(this.recorded.resources)) addToIndex(this.byId, address, entry);
+    }
+    return this.byId;
+  }
 }
 
 /**
- * Addresses whose entry was added, removed or replaced by a different value. Entries an updater did not replace are
- * the same objects: only replaced ones are compared by value.
+ * Addresses the draft added, removed or replaced by a different value. Only addresses an updater touched are
+ * looked at; an entry set again to an equal value is no change.
  */
-function changedAddresses(before: Record<string, ResourceState>, after: Record<string, ResourceState>): string[] {
+function changedAddresses(before: Record<string, ResourceState>, draft: ResourceDraft): string[] {
   const changed: string[] = [];
-  for (const address of Object.keys(after)) {
-    const old = before[address];
-    if (old !== after[address] && (old === undefined || !sameValue(old, after[address]))) changed.push(address);
+  for (const address of draft.touched()) {
+    const old = Object.hasOwn(before, address) ? before[address] : undefined;
+    const now = draft.get(address);
+    if (old === now) continue;
+    if (old === undefined || now === undefined || !sameValue(old, now)) changed.push(address);
   }
-  for (const address of Object.keys(before)) if (!(address in after)) changed.push(address);
   return changed;
 }
 
-/**
- * `resources` by address, as readers expect. `before` is in order already, so when no address is new the order is
- * kept as it is; new ones are merged in rather than the whole set sorted again at every write.
- */
-function inAddressOrder(
-  resources: Record<string, ResourceState>,
-  before: Record<string, ResourceState>,
-  changed: readonly string[],
-): Record<string, ResourceState> {
-  const added = changed.filter((address) => !(address in before)).sort(byAddress);
-  if (added.length === 0) return resources;
-  const kept = Object.keys(before);
-  // A document edited by hand may list them in any order: sorted once here, merged from then on.
-  if (kept.some((address, index) => index > 0 && kept[index - 1]! > address)) {
-    return Object.fromEntries(Object.entries(resources).sort(([a], [b]) => byAddress(a, b)));
-  }
-  const ordered: Record<string, ResourceState> = {};
-  let next = 0;
-  for (const address of Object.keys(resources)) {
-    if (address in before) {
-      while (next < added.length && added[next]! < address) ordered[added[next]!] = resources[added[next++]!]!;
-      ordered[address] = resources[address]!;
-    }
-  }
-  for (; next < added.length; next++) ordered[added[next]!] = resources[added[next]!]!;
-  return ordered;
-}
-
-function byAddress(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function addToIndex(index: Map<string, Set<string>>, address: string, entry: ResourceState): void {
+  if (entry.id === null) return;
+  const key = idKey(entry.kind, entry.id);
+  let addresses = index.get(key);
+  if (!addresses) index.set(key, (addresses = new Set()));
+  addresses.add(address);
 }

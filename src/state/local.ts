@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rmdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { constants, fstatSync, rmdirSync, statSync, unlinkSync, watch, type FSWatcher, type Stats } from 'node:fs';
 import {
   mkdir,
   open,
@@ -48,7 +48,11 @@ export interface LocalBackendOptions {
   cwd?: string;
 }
 
-/** How often a held lock looks whether it is still there, between the looks every state write makes. */
+/**
+ * How often a held lock looks whether it is still there. A watcher on the lock directory usually tells at once;
+ * this look is for filesystems whose changes a watcher does not see (network mounts). State writes do not look:
+ * one stat per write was a third of a journal append's cost, and the serial check guards the state either way.
+ */
 const LOCK_CHECK_INTERVAL_MS = 1_000;
 
 /**
@@ -56,6 +60,11 @@ const LOCK_CHECK_INTERVAL_MS = 1_000;
  * (one flush either way), and state.json alone stays the whole state at every moment of a small apply.
  */
 export const JOURNAL_FROM_BYTES = 64 * 1024;
+
+/** Where the system has O_DSYNC, each journal write returns once it is on disk: no separate fdatasync call. */
+const DATA_SYNC_WRITES = constants.O_DSYNC !== undefined;
+const JOURNAL_OPEN_FLAGS =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (DATA_SYNC_WRITES ? constants.O_DSYNC : 0);
 
 /** How often a read retries when a compaction replaced the document between its reads of document and journal. */
 const FOLD_ATTEMPTS = 5;
@@ -94,15 +103,18 @@ export class LocalStateBackend implements StateBackend {
   private readonly onNotice: (message: string) => void;
   private readonly displayCwd: string;
   /** Held locks by ID, with what tells the holder it lost one. */
-  private readonly heldLocks = new Map<string, { lost: AbortController; timer: NodeJS.Timeout }>();
+  private readonly heldLocks = new Map<
+    string,
+    { lost: AbortController; timer: NodeJS.Timeout; watcher: FSWatcher | undefined }
+  >();
   private prepared: Promise<void> | undefined;
   private readonly writes = new SerialQueue();
   /** What this backend stored last: the files as it left them, so a later look can tell whether anyone wrote since. */
   private lastWritten: (ExpectedState & { identity: string; journalIdentity: string | undefined }) | undefined;
   /** The document as this backend last stored it (journal included), and the size of its state.json. */
   private stored: { document: StateDocument; fileBytes: number } | undefined;
-  /** The journal this backend appends to, open. */
-  private journal: { handle: FileHandle; bytes: number } | undefined;
+  /** The journal this backend appends to, open; `file` is its device and inode. */
+  private journal: { handle: FileHandle; bytes: number; file: string } | undefined;
   /** A state write is running: an exit handler then leaves the files as they are. */
   private busy = false;
   private written = 0;
@@ -174,7 +186,7 @@ export class LocalStateBackend implements StateBackend {
   compact(): Promise<void> {
     return this.runWrite(async () => {
       if (!this.journal || !this.stored) return;
-      if (await this.isStoredOurs()) await this.storeDocument(this.stored.document);
+      if (this.isStoredOurs()) await this.storeDocument(this.stored.document);
       else await this.closeJournal();
     });
   }
@@ -193,24 +205,32 @@ export class LocalStateBackend implements StateBackend {
   /** The compare step of every write; true when the files are still as this backend left them. */
   private async checkBeforeWrite(expected: ExpectedState): Promise<boolean> {
     await this.prepareDirectory();
-    // A lock taken away is reported at once; the write still goes ahead (the serial check guards it), so what
-    // the running operations did is recorded rather than lost.
-    await this.checkHeldLocks();
-    const ours = await this.isStoredOurs();
+    // A lock taken away is reported by its watcher, not here: the write still goes ahead (the serial check guards
+    // it), so what the running operations did is recorded rather than lost.
+    const ours = this.isStoredOurs();
     checkExpectedState(ours ? this.lastWritten : await this.readStored(), expected, this.description);
     return ours;
   }
 
   /**
    * Whether state.json and the journal are still what this backend wrote last. An apply writes once per resource
-   * operation, so then two stats are enough and the document is not read and parsed again.
+   * operation, so then a stat of state.json and one of the open journal are enough and the document is not read
+   * and parsed again. The journal is looked at through its handle: any other imageform that writes replaces the
+   * document and removes the journal first (no link left to our file), and one that appended would have changed
+   * its length.
+   *
+   * Synchronous on purpose: a stat is a few microseconds of the main thread, where the same call through the
+   * thread pool costs several times that in hand-offs between threads, at every write of an apply.
    */
-  private async isStoredOurs(): Promise<boolean> {
-    if (!this.lastWritten) return false;
-    const current = await statIfPresent(this.statePath);
-    if (current === undefined || this.lastWritten.identity !== fileIdentity(current)) return false;
-    const journal = await statIfPresent(this.journalPath);
-    return this.lastWritten.journalIdentity === (journal && journalIdentity(journal));
+  private isStoredOurs(): boolean {
+    const lastWritten = this.lastWritten;
+    if (!lastWritten) return false;
+    const current = statSyncIfPresent(this.statePath);
+    if (current === undefined || lastWritten.identity !== fileIdentity(current)) return false;
+    const journal = this.journal;
+    const journalNow = journal ? fstatSync(journal.handle.fd) : statSyncIfPresent(this.journalPath);
+    if (journal && journalNow!.nlink === 0) return false;
+    return lastWritten.journalIdentity === (journalNow && journalIdentity(journalNow));
   }
 
   /** The whole document to state.json (temp file, flush, rename), then the journal it contains removed. */
@@ -234,29 +254,39 @@ export class LocalStateBackend implements StateBackend {
     this.updateExitHook();
   }
 
-  /** One record, one write, flushed before the caller goes on: after this, the change survives a kill -9. */
+  /**
+   * One record, one write, flushed before the caller goes on. The record survives a kill -9 once write(2) has
+   * returned (the page cache outlives the process); the flush (fdatasync) is what makes it survive a power loss or a
+   * kernel crash too. Terraform flushes neither, but here a record is the intent stored before its API call
+   * (DESIGN.md §5): without the flush, a machine crash could forget an object the cloud went on to create. It is
+   * kept, and costs little: the journal is opened with O_DSYNC where there is one, so write and flush are one call
+   * off the main thread, and records made while it runs join the next write (StateWriter): one flush commits a
+   * whole group of them.
+   */
   private async appendRecord(line: Buffer, next: StateDocument): Promise<void> {
     if (!this.journal) {
       // Truncating: any journal on disk was folded into the document this backend wrote (isStoredOurs said so).
-      const handle = await open(this.journalPath, 'w', 0o600);
-      this.journal = { handle, bytes: 0 };
+      const handle = await open(this.journalPath, JOURNAL_OPEN_FLAGS, 0o600);
+      const opened = await handle.stat();
+      this.journal = { handle, bytes: 0, file: `${opened.dev}:${opened.ino}` };
       this.updateExitHook();
       await handle.chmod(0o600);
       await syncDirectory(this.stateDir);
     }
-    const { handle } = this.journal;
+    const journal = this.journal;
     await pauseForTest('journal-append');
     for (let offset = 0; offset < line.length;) {
-      offset += (await handle.write(line, offset, line.length - offset)).bytesWritten;
+      offset += (await journal.handle.write(line, offset, line.length - offset)).bytesWritten;
     }
-    await handle.datasync();
-    this.journal.bytes += line.length;
+    if (!DATA_SYNC_WRITES) await journal.handle.datasync();
+    journal.bytes += line.length;
     this.written += line.length;
     this.lastWritten = {
       lineage: next.lineage,
       serial: next.serial,
       identity: this.lastWritten!.identity,
-      journalIdentity: journalIdentity(await handle.stat()),
+      // Only this backend writes to it (isStoredOurs checked), so its length is what we wrote.
+      journalIdentity: `${journal.file}:${journal.bytes}`,
     };
     this.stored = { document: next, fileBytes: this.stored!.fileBytes };
   }
@@ -279,7 +309,7 @@ export class LocalStateBackend implements StateBackend {
       return;
     }
     const before = await statIfPresent(this.statePath);
-    if (before === undefined || (await this.isStoredOurs())) return;
+    if (before === undefined || this.isStoredOurs()) return;
     const text = await this.readStateFile(this.statePath, 'state file');
     const after = await statIfPresent(this.statePath);
     if (text === undefined || after === undefined || fileIdentity(before) !== fileIdentity(after)) return;
@@ -377,8 +407,9 @@ export class LocalStateBackend implements StateBackend {
       });
       return;
     }
-    await this.removeHolder(lockId);
+    // Forgotten first: our own lock removed through this backend is not reported as lost.
     this.forget(lockId);
+    await this.removeHolder(lockId);
   }
 
   async close(): Promise<void> {
@@ -463,9 +494,24 @@ export class LocalStateBackend implements StateBackend {
     const lost = new AbortController();
     const timer = setInterval(() => void this.checkHeldLocks(), LOCK_CHECK_INTERVAL_MS);
     timer.unref();
-    this.heldLocks.set(info.id, { lost, timer });
+    this.heldLocks.set(info.id, { lost, timer, watcher: this.watchLockDirectory() });
     this.updateExitHook();
     return { info, lost: lost.signal, release: () => this.releaseLock(info.id) };
+  }
+
+  /**
+   * A look at the held locks whenever the lock directory changes (a holder file removed, the directory replaced):
+   * a lock taken away is reported at once, at no cost to state writes. Undefined where nothing can be watched.
+   */
+  private watchLockDirectory(): FSWatcher | undefined {
+    try {
+      const watcher = watch(this.lockPath, { persistent: false }, () => void this.checkHeldLocks());
+      // The directory removed (the lock broken or released): the look that follows reports it; the timer stays.
+      watcher.on('error', () => watcher.close());
+      return watcher;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Tell each holder whose lock file is gone (force-unlocked, or broken by mistake) that it lost its lock. */
@@ -478,6 +524,7 @@ export class LocalStateBackend implements StateBackend {
       );
       if (present || held.lost.signal.aborted) continue;
       clearInterval(held.timer);
+      held.watcher?.close();
       const where = displayFilePath(this.lockPath, this.displayCwd);
       const message = `lost the state lock: ${where} no longer holds this run's lock ID ${id} (force-unlocked or taken)`;
       held.lost.abort(new Error(message));
@@ -488,6 +535,7 @@ export class LocalStateBackend implements StateBackend {
     const held = this.heldLocks.get(id);
     if (!held) return;
     clearInterval(held.timer);
+    held.watcher?.close();
     this.heldLocks.delete(id);
     this.updateExitHook();
   }
@@ -596,6 +644,10 @@ async function statIfPresent(path: string): Promise<Stats | undefined> {
     if (isCode(err, 'ENOENT')) return undefined;
     throw err;
   });
+}
+
+function statSyncIfPresent(path: string): Stats | undefined {
+  return statSync(path, { throwIfNoEntry: false });
 }
 
 async function unlinkIfPresent(path: string): Promise<boolean> {

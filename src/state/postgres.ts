@@ -11,6 +11,7 @@ import {
   notLockedError,
   parseLockInfo,
 } from './lock-info.js';
+import { corruptJournal, foldJournal, journalLine } from './journal.js';
 import { parseStateDocument } from './parse.js';
 import { resolvePostgresTarget, scrubSecrets, type PostgresTarget } from './postgres-target.js';
 import { serializeState } from './serialize.js';
@@ -26,7 +27,10 @@ export interface PostgresBackendOptions {
   statementTimeoutMs?: number;
 }
 
-/** Earlier serials kept per workspace for `state pull --serial N`; an apply writes about two per resource. */
+/**
+ * Documents kept per workspace for `state pull --serial N`: every one written whole (a small state's writes, a
+ * push, a compaction of the journal, at least one per apply).
+ */
 export const HISTORY_KEPT = 2000;
 
 /** Serializes concurrent first runs creating the tables (CREATE TABLE IF NOT EXISTS is not race-free). */
@@ -44,11 +48,28 @@ interface TableNames {
   schema?: string;
   state: string;
   history: string;
+  journal: string;
   locks: string;
 }
 
+/** The workspace row with the journal records that follow its document, read in one statement (one snapshot). */
+interface StoredRow {
+  document: string;
+  lineage: string;
+  serial: string;
+  records: string[];
+}
+
 /**
- * State in PostgreSQL, one row per workspace, with every written serial also kept in a history table.
+ * State in PostgreSQL, one row per workspace, with every document written whole also kept in a history table.
+ *
+ * Journal (DESIGN.md §9): `writeChanges` stores only the changed entries, as one row of the journal table, in the
+ * transaction that checks the serial on the workspace row and moves it on; the row's document stays as it was
+ * (`document_serial`). Every read folds the journal rows that follow the document, in the same statement. When
+ * the journal would outgrow the document, and when the lock is released, the document is rewritten with
+ * everything and the journal rows removed, so an apply of N operations writes O(N) bytes and reads stay short.
+ * History then holds the documents written whole (one per apply at least); serials in between that were only
+ * journal records can still be read until the next compaction.
  *
  * Everything runs on one connection opened at first use and kept for the whole command: the session advisory lock
  * lives as long as that connection, so a holder that dies or loses its network frees the lock by itself. The holder
@@ -81,23 +102,44 @@ export class PostgresStateBackend implements StateBackend {
     this.description = `postgres workspace "${this.workspace}" at ${target.display}`;
   }
 
-  /**
-   * Bytes of documents sent to be stored (the state row and its history row). Every write here is a whole document:
-   * the journal of the local backend is not built for PostgreSQL yet.
-   */
+  /** Bytes sent to be stored: documents (the state row and its history row) and journal records. */
   get bytesWritten(): number {
     return this.written;
   }
 
   read(): Promise<StateDocument> {
     return this.withClient(async (client) => {
-      const result = await client.query<{ document: string }>(
-        `SELECT document FROM ${this.tables.state} WHERE workspace = $1`,
-        [this.workspace],
-      );
-      const row = result.rows[0];
-      return row ? parseStateDocument(row.document, this.description) : freshState();
+      const row = await this.readRow(client, '');
+      return row ? this.fold(row) : freshState();
     });
+  }
+
+  /** The workspace row and the journal records after its document; `lock` is '' or ' FOR UPDATE'. */
+  private async readRow(client: pg.Client, lock: '' | ' FOR UPDATE OF s'): Promise<StoredRow | undefined> {
+    const { state, journal } = this.tables;
+    const result = await client.query<StoredRow>(
+      `SELECT s.document, s.lineage, s.serial, ARRAY(
+         SELECT j.record FROM ${journal} j
+          WHERE j.workspace = s.workspace AND j.lineage = s.lineage
+            AND j.serial > COALESCE(s.document_serial, s.serial) AND j.serial <= s.serial
+          ORDER BY j.serial) AS records
+         FROM ${state} s WHERE s.workspace = $1${lock}`,
+      [this.workspace],
+    );
+    return result.rows[0];
+  }
+
+  /** The row's document with its journal records applied; their serials must reach the row's. */
+  private fold(row: StoredRow): StateDocument {
+    const document = parseStateDocument(row.document, this.description);
+    if (row.records.length === 0) return document;
+    const source = `${this.description} (journal)`;
+    const folded = foldJournal(document, `${row.records.join('\n')}\n`, source);
+    if (!folded.ok || folded.document.serial !== Number(row.serial)) {
+      const reached = folded.ok ? folded.document.serial : folded.expected - 1;
+      throw corruptJournal(source, `its records reach serial ${reached}, the workspace is at serial ${row.serial}`);
+    }
+    return folded.document;
   }
 
   write(next: StateDocument): Promise<void> {
@@ -110,48 +152,141 @@ export class PostgresStateBackend implements StateBackend {
    * with or without the advisory lock. A failure anywhere rolls back: nothing is half-written.
    */
   replace(next: StateDocument, expected: ExpectedState): Promise<void> {
+    return this.withClient((client) => this.replaceOn(client, next, expected));
+  }
+
+  private async replaceOn(client: pg.Client, next: StateDocument, expected: ExpectedState): Promise<void> {
     const document = serializeState(next);
+    await client.query('BEGIN');
+    try {
+      const current = await client.query<{ lineage: string; serial: string }>(
+        `SELECT lineage, serial FROM ${this.tables.state} WHERE workspace = $1 FOR UPDATE`,
+        [this.workspace],
+      );
+      const row = current.rows[0];
+      checkExpectedState(row && { lineage: row.lineage, serial: Number(row.serial) }, expected, this.description);
+      await this.storeDocument(client, next, document, row !== undefined);
+      await client.query('COMMIT');
+      this.written += 2 * Buffer.byteLength(document, 'utf8');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * `write`, storing only the entries at `changed` as one journal row while the journal stays smaller than the
+   * document; otherwise the document is written whole, which empties the journal. Either way the serial is checked
+   * on the locked workspace row in the transaction that writes.
+   */
+  writeChanges(next: StateDocument, changed: readonly string[]): Promise<void> {
+    const record = journalLine(next, changed).trimEnd();
+    const recordBytes = Buffer.byteLength(record, 'utf8');
     return this.withClient(async (client) => {
-      await client.query('BEGIN');
-      try {
-        const current = await client.query<{ lineage: string; serial: string }>(
-          `SELECT lineage, serial FROM ${this.tables.state} WHERE workspace = $1 FOR UPDATE`,
-          [this.workspace],
-        );
-        const row = current.rows[0];
-        checkExpectedState(row && { lineage: row.lineage, serial: Number(row.serial) }, expected, this.description);
-        if (row) {
-          await client.query(
-            `UPDATE ${this.tables.state} SET lineage = $2, serial = $3, document = $4, updated_at = now() WHERE workspace = $1`,
-            [this.workspace, next.lineage, next.serial, document],
-          );
-        } else {
-          const inserted = await client.query(
-            `INSERT INTO ${this.tables.state} (workspace, lineage, serial, document) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (workspace) DO NOTHING`,
-            [this.workspace, next.lineage, next.serial, document],
-          );
-          // Another first write got in between our empty read and our insert.
-          if (inserted.rowCount === 0) {
-            throw serialMismatchError(this.description, 'another writer stored the first serial meanwhile');
-          }
-        }
-        await client.query(
-          `INSERT INTO ${this.tables.history} (workspace, lineage, serial, document) VALUES ($1, $2, $3, $4)`,
-          [this.workspace, next.lineage, next.serial, document],
-        );
-        await client.query(
-          `DELETE FROM ${this.tables.history} WHERE workspace = $1 AND id <= (
-             SELECT id FROM ${this.tables.history} WHERE workspace = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)`,
-          [this.workspace, HISTORY_KEPT],
-        );
-        await client.query('COMMIT');
-        this.written += 2 * Buffer.byteLength(document, 'utf8');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
+      if (await this.appendRecord(client, next, record, recordBytes)) {
+        this.written += recordBytes;
+        return;
       }
+      // Refused by the serial check (said so below, from the row as it was), or the journal would outgrow the
+      // document: the whole document, in a transaction of its own that checks again.
+      await this.replaceOn(client, next, { lineage: next.lineage, serial: next.serial - 1 });
     });
+  }
+
+  /**
+   * One statement, so one round trip and its own transaction: lock the workspace row, and only if it is at the
+   * serial before `next` and the journal stays smaller than the document, add the record and move the serial on.
+   */
+  private async appendRecord(
+    client: pg.Client,
+    next: StateDocument,
+    record: string,
+    recordBytes: number,
+  ): Promise<boolean> {
+    const { state, journal } = this.tables;
+    const result = await client.query<{ appended: boolean }>(
+      `WITH current AS (
+         SELECT lineage, serial, document_bytes, journal_bytes FROM ${state} WHERE workspace = $1 FOR UPDATE
+       ), appended AS (
+         INSERT INTO ${journal} (workspace, lineage, serial, record)
+         SELECT $1::text, $2::text, $3::bigint, $4::text FROM current
+          WHERE current.lineage = $2::text AND current.serial = $3::bigint - 1
+            AND current.document_bytes IS NOT NULL AND current.journal_bytes + $5::bigint <= current.document_bytes
+         RETURNING serial
+       ), moved AS (
+         UPDATE ${state} SET serial = $3::bigint, journal_bytes = journal_bytes + $5::bigint, updated_at = now()
+          WHERE workspace = $1 AND EXISTS (SELECT 1 FROM appended)
+         RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM moved) AS appended`,
+      [this.workspace, next.lineage, next.serial, record, recordBytes],
+    );
+    return result.rows[0]?.appended === true;
+  }
+
+  /** Fold the journal into the workspace row's document; the serial stays. Nothing to do without journal rows. */
+  compact(): Promise<void> {
+    return this.withClient((client) => this.compactOn(client));
+  }
+
+  private async compactOn(client: pg.Client): Promise<void> {
+    await client.query('BEGIN');
+    try {
+      const row = await this.readRow(client, ' FOR UPDATE OF s');
+      if (row && row.records.length > 0) {
+        const folded = this.fold(row);
+        const document = serializeState(folded);
+        await this.storeDocument(client, folded, document, true);
+        this.written += 2 * Buffer.byteLength(document, 'utf8');
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Inside a transaction that checked the row: `next` as the whole document (the journal rows it contains
+   * removed), and into the history.
+   */
+  private async storeDocument(
+    client: pg.Client,
+    next: StateDocument,
+    document: string,
+    rowExists: boolean,
+  ): Promise<void> {
+    const { state, history, journal } = this.tables;
+    const bytes = Buffer.byteLength(document, 'utf8');
+    if (rowExists) {
+      await client.query(
+        `UPDATE ${state} SET lineage = $2, serial = $3, document = $4, document_serial = $3, document_bytes = $5,
+           journal_bytes = 0, updated_at = now() WHERE workspace = $1`,
+        [this.workspace, next.lineage, next.serial, document, bytes],
+      );
+      await client.query(`DELETE FROM ${journal} WHERE workspace = $1`, [this.workspace]);
+    } else {
+      const inserted = await client.query(
+        `INSERT INTO ${state} (workspace, lineage, serial, document, document_serial, document_bytes)
+         VALUES ($1, $2, $3, $4, $3, $5) ON CONFLICT (workspace) DO NOTHING`,
+        [this.workspace, next.lineage, next.serial, document, bytes],
+      );
+      // Another first write got in between our empty read and our insert.
+      if (inserted.rowCount === 0) {
+        throw serialMismatchError(this.description, 'another writer stored the first serial meanwhile');
+      }
+    }
+    await client.query(`INSERT INTO ${history} (workspace, lineage, serial, document) VALUES ($1, $2, $3, $4)`, [
+      this.workspace,
+      next.lineage,
+      next.serial,
+      document,
+    ]);
+    await client.query(
+      `DELETE FROM ${history} WHERE workspace = $1 AND id <= (
+         SELECT id FROM ${history} WHERE workspace = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)`,
+      [this.workspace, HISTORY_KEPT],
+    );
   }
 
   readSerial(serial: number): Promise<StateDocument | undefined> {
@@ -161,7 +296,14 @@ export class PostgresStateBackend implements StateBackend {
         [this.workspace, serial],
       );
       const row = result.rows[0];
-      return row ? parseStateDocument(row.document, `${this.description} (serial ${serial})`) : undefined;
+      if (row) return parseStateDocument(row.document, `${this.description} (serial ${serial})`);
+      // A serial stored only as a journal record, not folded yet: the document with the records up to it.
+      const current = await this.readRow(client, '');
+      if (!current) return undefined;
+      const document = parseStateDocument(current.document, this.description);
+      if (serial <= document.serial || serial > Number(current.serial)) return undefined;
+      const upTo = current.records.slice(0, serial - document.serial);
+      return this.fold({ ...current, serial: String(serial), records: upTo });
     });
   }
 
@@ -242,7 +384,10 @@ export class PostgresStateBackend implements StateBackend {
       this.client = undefined;
       this.connecting = undefined;
       if (!client) return;
-      if (this.heldLock && !this.connectionLost) await this.unlockOwn(client, this.heldLock.id).catch(() => undefined);
+      if (this.heldLock && !this.connectionLost) {
+        await this.compactOn(client).catch(() => undefined);
+        await this.unlockOwn(client, this.heldLock.id).catch(() => undefined);
+      }
       this.heldLock = undefined;
       await client.end().catch(() => undefined);
     });
@@ -256,6 +401,8 @@ export class PostgresStateBackend implements StateBackend {
         this.heldLock = undefined;
         return;
       }
+      // While the lock is still ours. A failure leaves the journal, which every read folds.
+      await this.compactOn(this.client).catch(() => undefined);
       await this.unlockOwn(this.client, lockId).catch((err: unknown) => this.translate(err));
     });
   }
@@ -359,7 +506,7 @@ export class PostgresStateBackend implements StateBackend {
   }
 
   private async createTables(client: pg.Client): Promise<void> {
-    const { schema, state, history, locks } = this.tables;
+    const { schema, state, history, journal, locks } = this.tables;
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [SETUP_LOCK_KEY]);
@@ -369,7 +516,29 @@ export class PostgresStateBackend implements StateBackend {
         lineage text NOT NULL,
         serial bigint NOT NULL,
         document text NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now())`);
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        document_serial bigint,
+        document_bytes bigint,
+        journal_bytes bigint NOT NULL DEFAULT 0)`);
+      // A table made before the journal gets its columns once (ALTER TABLE locks the table, so not at every run);
+      // a document without document_serial is at the row's serial.
+      const journalColumn = await client.query(
+        `SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'journal_bytes' AND NOT attisdropped`,
+        [state],
+      );
+      if (journalColumn.rowCount === 0) {
+        await client.query(`ALTER TABLE ${state}
+          ADD COLUMN IF NOT EXISTS document_serial bigint,
+          ADD COLUMN IF NOT EXISTS document_bytes bigint,
+          ADD COLUMN IF NOT EXISTS journal_bytes bigint NOT NULL DEFAULT 0`);
+      }
+      await client.query(`CREATE TABLE IF NOT EXISTS ${journal} (
+        workspace text NOT NULL,
+        lineage text NOT NULL,
+        serial bigint NOT NULL,
+        record text NOT NULL,
+        written_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (workspace, serial))`);
       await client.query(`CREATE TABLE IF NOT EXISTS ${history} (
         id bigserial PRIMARY KEY,
         workspace text NOT NULL,
@@ -464,6 +633,7 @@ function tableNames(schema: string | undefined): TableNames {
     ...(schema ? { schema: quoteIdentifier(schema) } : {}),
     state: `${prefix}imageform_state`,
     history: `${prefix}imageform_state_history`,
+    journal: `${prefix}imageform_state_journal`,
     locks: `${prefix}imageform_locks`,
   };
 }

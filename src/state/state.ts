@@ -77,6 +77,8 @@ export interface StateBackend {
    * set to `next`'s entry, or removed where `next` has none). A backend with a journal appends just those entries
    * as one durable record and folds them into the document later, so an apply's writes grow with what it changed,
    * not with the size of the whole state (DESIGN.md §9). `read` always returns the document with the journal folded.
+   * `next.resources` may be a view over the caller's state (StateWriter's draft): read it, never change it; a backend
+   * may keep `next`, which reads the same until the backend's next write returns.
    */
   writeChanges?(next: StateDocument, changed: readonly string[]): Promise<void>;
   /** Bytes this backend has written to storage so far (documents and journal records); shown by bench/apply.ts. */

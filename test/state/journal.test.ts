@@ -152,6 +152,19 @@ describe('local state journal', () => {
     expect(await backend().read()).toEqual(next);
   });
 
+  it('a journal owner whose document another writer replaced is refused, and nothing of the other is lost', async () => {
+    const { state, document } = await largeStored();
+    const mine = withEntry(document, 'image.mine');
+    await state.writeChanges(mine, ['image.mine']);
+    const other = backend();
+    const theirs = withEntry(await other.read(), 'image.theirs');
+    await other.writeChanges(theirs, ['image.theirs']);
+    // The other writer folded our journal into its own document: our open journal has no name any more.
+    const refused = await userErrorOf(state.writeChanges(withEntry(mine, 'image.late'), ['image.late']));
+    expect(refused.code).toBe('state.serial-mismatch');
+    expect(await backend().read()).toEqual(theirs);
+  });
+
   it('keeps total bytes proportional to what changed: the document is rewritten only when the journal outgrows it', async () => {
     const { state, document } = await largeStored();
     const documentBytes = Buffer.byteLength(serializeState(document));

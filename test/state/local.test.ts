@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStateBackend } from '../../src/state/local.js';
 import { serializeState } from '../../src/state/serialize.js';
+import { waitFor } from '../helpers/wait.js';
 import { localSettings, makeTempDir, sampleState, spawnLockHolder, userErrorOf } from './helpers.js';
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -187,6 +188,14 @@ describe('local lock', () => {
     expect(refused.message).toBe(
       'state is locked by ci@runner-7 (pid 999999) since 2026-11-24T02:50:00Z for "apply"; lock ID f00d',
     );
+  });
+
+  it('tells a holder whose lock is taken away, without waiting for a state write', async () => {
+    const held = await backend().lock('apply');
+    expect(held.lost.aborted).toBe(false);
+    await backend().forceUnlock(held.info.id);
+    await waitFor(() => held.lost.aborted, { what: 'the holder to be told it lost its lock' });
+    expect(String((held.lost.reason as Error).message)).toContain(`no longer holds this run's lock ID ${held.info.id}`);
   });
 
   it('force-unlocks only with the matching lock ID', async () => {

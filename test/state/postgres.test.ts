@@ -6,7 +6,9 @@ import { openPostgresBackend, type PostgresStateBackend } from '../../src/state/
 import { serializeState } from '../../src/state/serialize.js';
 import { startPostgres, type StartedPostgres } from '../helpers/postgres.js';
 import { waitFor } from '../helpers/wait.js';
+import type { StateDocument } from '../../src/state/state.js';
 import { sampleState, spawnLockHolder, userErrorOf, type LockHolderProcess } from './helpers.js';
+import { largeState, withEntry } from './journal-helpers.js';
 
 let server: StartedPostgres;
 let env: NodeJS.ProcessEnv;
@@ -123,6 +125,153 @@ describe('postgres state', () => {
     expect((await b.read()).serial).toBe(0);
     expect((await a.read()).lineage).toBe('lineage-a');
     expect((await inSchema.read()).lineage).toBe('lineage-s');
+  });
+});
+
+/** Runs `sql` on a connection of its own, as another tool looking at the tables would. */
+async function query<T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('postgres state journal', () => {
+  /** A backend that has stored a large document, so its changes go to the journal. */
+  async function largeStored(workspace: string): Promise<{ backend: PostgresStateBackend; document: StateDocument }> {
+    const backend = await open(workspace);
+    const document = largeState((await backend.read()).lineage, 1);
+    await backend.write(document);
+    return { backend, document };
+  }
+
+  it('stores only the changed entries per write, folded by every reader, and compacted at lock release', async () => {
+    const { backend, document } = await largeStored('journal');
+    const held = await backend.lock('apply');
+    const documentRow = await query<{ document: string }>('SELECT document FROM imageform_state WHERE workspace = $1', [
+      'journal',
+    ]);
+    const bytesBefore = backend.bytesWritten;
+    let current = document;
+    for (const name of ['j1', 'j2', 'j3']) {
+      current = withEntry(current, `image.${name}`);
+      await backend.writeChanges(current, [`image.${name}`]);
+    }
+    const resources = { ...current.resources };
+    delete resources['image.base-004'];
+    current = { ...current, serial: current.serial + 1, resources };
+    await backend.writeChanges(current, ['image.base-004']);
+
+    const records = await query<{ serial: string; record: string }>(
+      'SELECT serial, record FROM imageform_state_journal WHERE workspace = $1 ORDER BY serial',
+      ['journal'],
+    );
+    expect(
+      records.map((row) => [row.serial, Object.keys(JSON.parse(row.record).set), JSON.parse(row.record).removed]),
+    ).toEqual([
+      ['2', ['image.j1'], []],
+      ['3', ['image.j2'], []],
+      ['4', ['image.j3'], []],
+      ['5', [], ['image.base-004']],
+    ]);
+    expect(backend.bytesWritten - bytesBefore).toBe(records.reduce((sum, row) => sum + row.record.length, 0));
+    // The document itself was not rewritten; readers fold the journal into it.
+    expect(await query('SELECT document FROM imageform_state WHERE workspace = $1', ['journal'])).toEqual(documentRow);
+    expect(await (await open('journal')).read()).toEqual(current);
+    expect(await (await open('journal')).readSerial(3)).toEqual(withEntry(withEntry(document, 'image.j1'), 'image.j2'));
+
+    await held.release();
+    expect(await query('SELECT 1 FROM imageform_state_journal WHERE workspace = $1', ['journal'])).toEqual([]);
+    const [row] = await query<{ serial: string; document: string }>(
+      'SELECT serial, document FROM imageform_state WHERE workspace = $1',
+      ['journal'],
+    );
+    expect(row).toEqual({ serial: '5', document: serializeState(current) });
+    expect(await (await open('journal')).readSerial(5)).toEqual(current);
+  });
+
+  it('refuses a racing journal write from the same serial, and one from an older read', async () => {
+    const { backend, document } = await largeStored('journal-race');
+    const other = await open('journal-race');
+    const results = await Promise.allSettled([
+      backend.writeChanges(withEntry(document, 'image.first'), ['image.first']),
+      other.writeChanges(withEntry(document, 'image.second'), ['image.second']),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = await userErrorOf(
+      Promise.reject((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason),
+    );
+    expect(refused.code).toBe('state.serial-mismatch');
+    const stored = await (await open('journal-race')).read();
+    expect(stored.serial).toBe(2);
+    expect(Object.keys(stored.resources).filter((a) => a === 'image.first' || a === 'image.second')).toHaveLength(1);
+  });
+
+  it('keeps total bytes proportional to what changed: the document is rewritten when the journal outgrows it', async () => {
+    const { backend, document } = await largeStored('journal-growth');
+    const documentBytes = Buffer.byteLength(serializeState(document));
+    const bytesBefore = backend.bytesWritten;
+    let current = document;
+    let recordBytes = 0;
+    const count = 150;
+    for (let i = 0; i < count; i++) {
+      const address = `image.grown-${String(i).padStart(3, '0')}`;
+      current = withEntry(current, address);
+      recordBytes += JSON.stringify(current.resources[address]).length;
+      await backend.writeChanges(current, [address]);
+    }
+    await backend.compact();
+    const total = backend.bytesWritten - bytesBefore;
+    // The whole document at each write (and in the history) would have been more than 2 × count × documentBytes.
+    expect(total).toBeLessThan(count * documentBytes);
+    const finalBytes = Buffer.byteLength(serializeState(current));
+    // Each whole write (state row and history) is paid for by as many journal bytes.
+    expect(total).toBeLessThan(4 * recordBytes + 4 * finalBytes);
+    const [sizes] = await query<{ journal: string; document: string }>(
+      `SELECT (SELECT coalesce(sum(length(record)), 0) FROM imageform_state_journal WHERE workspace = $1) AS journal,
+              (SELECT length(document) FROM imageform_state WHERE workspace = $1) AS document`,
+      ['journal-growth'],
+    );
+    expect(Number(sizes!.journal)).toBe(0);
+    expect(Number(sizes!.document)).toBe(finalBytes);
+    expect(await (await open('journal-growth')).read()).toEqual(current);
+  });
+
+  it('a whole write (state push) replaces document and journal alike', async () => {
+    const { backend, document } = await largeStored('journal-push');
+    let current = document;
+    for (const name of ['p1', 'p2']) {
+      current = withEntry(current, `image.${name}`);
+      await backend.writeChanges(current, [`image.${name}`]);
+    }
+    // Same lineage, an older serial than the journal reached: none of its records may apply to it.
+    const pushed: StateDocument = { ...document, serial: document.serial + 1, resources: {} };
+    await backend.replace(pushed, { lineage: current.lineage, serial: current.serial });
+    expect(await (await open('journal-push')).read()).toEqual(pushed);
+    expect(await query('SELECT 1 FROM imageform_state_journal WHERE workspace = $1', ['journal-push'])).toEqual([]);
+  });
+
+  it('adds its columns to a state table made before the journal, and reads the rows there as they were', async () => {
+    const schema = 'before journal';
+    const stored = sampleState('old-lineage', 7);
+    await query(`CREATE SCHEMA "${schema}"`);
+    await query(`CREATE TABLE "${schema}".imageform_state (
+      workspace text PRIMARY KEY, lineage text NOT NULL, serial bigint NOT NULL, document text NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now())`);
+    await query(
+      `INSERT INTO "${schema}".imageform_state (workspace, lineage, serial, document) VALUES ($1, $2, $3, $4)`,
+      ['old', stored.lineage, stored.serial, serializeState(stored)],
+    );
+    const backend = await open('old', schema);
+    expect(await backend.read()).toEqual(stored);
+    // Its size is not known: the first change is written whole, and the ones after it go to the journal.
+    const next = withEntry(stored, 'image.new');
+    await backend.writeChanges(next, ['image.new']);
+    await backend.writeChanges(withEntry(next, 'image.newer'), ['image.newer']);
+    expect(await (await open('old', schema)).read()).toEqual(withEntry(next, 'image.newer'));
   });
 });
 
