@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIbmVpcProvider } from '../../../../src/clouds/ibm-vpc/client.js';
 import { CloudError, type IbmVpcClient } from '../../../../src/clouds/ibm-vpc/api-types.js';
@@ -47,6 +48,15 @@ describe('the VPC transport over node:http', () => {
     expect(JSON.parse(create!.body).name).toBe('ünï');
     expect(remove!.method).toBe('DELETE');
     expect(remove!.path).toBe('/v1/images/r006-new');
+  });
+
+  it('asks for gzip and reads a compressed answer', async () => {
+    server.apiHandler = (request, response) => {
+      expect(request.headers['accept-encoding']).toBe('gzip');
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+      response.end(gzipSync(JSON.stringify({ images: [image('r006-1'), image('r006-2')] })));
+    };
+    expect((await provider.listImages()).map((found) => found.id)).toEqual(['r006-1', 'r006-2']);
   });
 
   it('retries a GET whose answer broke off, or was not JSON', async () => {
