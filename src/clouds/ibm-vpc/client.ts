@@ -9,6 +9,7 @@ import type {
   ImagePrototype,
   IbmVpcClient,
 } from './api-types.js';
+import { HttpExchange } from './http-exchange.js';
 import { RenewableIamAuthenticator } from './renewable-iam-authenticator.js';
 import { RequestFailure } from './request-failure.js';
 import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, withRetries } from './retry.js';
@@ -67,13 +68,16 @@ class IbmVpcProvider implements IbmVpcClient {
     const iamEndpoint = options.iamEndpoint.replace(/\/+$/, '').replace(/\/identity\/token$/, '');
     const timeoutMs = options.requestTimeoutMs ?? 30_000;
     const redactor = new SecretRedactor(options.apiKey);
-    this.authenticator = new RenewableIamAuthenticator(options.apiKey, iamEndpoint, redactor, timeoutMs);
+    // One pool of keep-alive connections for the API and IAM (often the same host).
+    const exchange = new HttpExchange();
+    this.authenticator = new RenewableIamAuthenticator(options.apiKey, iamEndpoint, redactor, timeoutMs, exchange);
     this.transport = new VpcTransport(
       endpoint,
       options.version ?? DEFAULT_API_VERSION,
       this.authenticator,
       redactor,
       timeoutMs,
+      exchange,
     );
     this.policy = {
       ...DEFAULT_RETRY_POLICY,

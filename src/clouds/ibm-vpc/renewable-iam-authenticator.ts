@@ -1,122 +1,168 @@
-import type { OutgoingHttpHeaders } from 'node:http';
-import type { AuthenticatorInterface } from 'ibm-cloud-sdk-core';
-import { IamAuthenticator } from 'ibm-cloud-sdk-core';
+import { NoAnswer, parseOrigin, type HttpExchange, type Origin } from './http-exchange.js';
 import { RequestFailure, parseRetryAfter } from './request-failure.js';
 import type { SecretRedactor } from '../../core/secret-redactor.js';
 
+const TOKEN_PATH = '/identity/token';
+const GRANT_TYPE = 'urn:ibm:params:oauth:grant-type:apikey';
+/** A token counts as expired this long before its `exp`, as IBM's SDK cores do. */
+const EXPIRY_WINDOW_S = 10;
+/** The share of its lifetime after which a token is renewed in the background. */
+const REFRESH_FRACTION = 0.8;
+/** After a background refresh starts (or fails), the next one waits at least this long. */
+const REFRESH_PAUSE_S = 60;
+
+interface HeldToken {
+  value: string;
+  /** Epoch seconds, from the JWT's `exp` (0 when it has none: always expired). */
+  expiresAt: number;
+  /** Epoch seconds after which a background refresh starts. */
+  refreshAt: number;
+}
+
 /**
- * The core's IamAuthenticator (API key -> JWT access token, refreshed in the background after 80 % of its lifetime
- * and synchronously 10 s before it expires), wrapped so that:
+ * The IAM API-key flow (POST /identity/token, form-encoded), timed the way IBM's Node SDK core does it: the times
+ * come from the access token's own `iat`/`exp` claims; after 80 % of the lifetime a request still gets the cached
+ * token while a new one is fetched in the background, and from 10 s before `exp` on, requests wait for a new one
+ * (concurrent ones share that one exchange). Besides:
  * - a token the API rejects can be dropped and fetched again (`renew`), e.g. after a clock jump on the server;
  * - a failed token exchange becomes a RequestFailure marked `iam`, retryable when IAM itself was unavailable;
- * - every token handed out is known to the redactor, so it can never leak into a message.
+ * - the API key and every token are known to the redactor, so neither can leak into a message.
  */
-export class RenewableIamAuthenticator implements AuthenticatorInterface {
-  private current: IamAuthenticator;
+export class RenewableIamAuthenticator {
   tokenRequests = 0;
+  private readonly origin: Origin;
+  private readonly form: string;
+  private held: HeldToken | undefined;
+  /** The exchange requests are waiting for, if one is under way. */
+  private pending: Promise<HeldToken> | undefined;
+  private backgroundRefresh = false;
 
   constructor(
-    private readonly apiKey: string,
+    apiKey: string,
     private readonly iamEndpoint: string,
     private readonly redactor: SecretRedactor,
     private readonly timeoutMs: number,
+    private readonly exchange: HttpExchange,
   ) {
-    this.current = this.build();
+    this.origin = parseOrigin(iamEndpoint);
+    this.form = new URLSearchParams({ grant_type: GRANT_TYPE, apikey: apiKey, response_type: 'cloud_iam' }).toString();
   }
 
-  authenticationType(): string {
-    return 'iam';
+  /** A live access token, for `Authorization: Bearer`. */
+  async accessToken(): Promise<string> {
+    const held = this.held;
+    const now = Date.now() / 1000;
+    if (!held || now >= held.expiresAt - EXPIRY_WINDOW_S) return (await this.fetchShared()).value;
+    if (now >= held.refreshAt && !this.backgroundRefresh && !this.pending) this.refreshInBackground(held, now);
+    return held.value;
   }
 
-  /** Forget the cached token: the next request fetches a fresh one. */
-  renew(): void {
-    this.current = this.build();
+  /** Forget `refused` (the token the API would not take): the next request fetches a fresh one. */
+  renew(refused: string): void {
+    if (this.held?.value === refused) this.held = undefined;
   }
 
-  async authenticate(requestOptions: { headers?: OutgoingHttpHeaders }): Promise<void> {
-    try {
-      await this.current.authenticate(requestOptions);
-    } catch (error) {
-      throw this.toFailure(error);
+  private refreshInBackground(held: HeldToken, now: number): void {
+    held.refreshAt = now + REFRESH_PAUSE_S;
+    this.backgroundRefresh = true;
+    // A failure is not this request's: the cached token is still good, and the next refresh point tries again.
+    this.requestToken().then(
+      (token) => {
+        this.backgroundRefresh = false;
+        if (!this.pending) this.held = token;
+      },
+      () => {
+        this.backgroundRefresh = false;
+      },
+    );
+  }
+
+  private fetchShared(): Promise<HeldToken> {
+    if (!this.pending) {
+      this.pending = this.requestToken().then(
+        (token) => {
+          this.pending = undefined;
+          this.held = token;
+          return token;
+        },
+        (error: unknown) => {
+          this.pending = undefined;
+          throw error;
+        },
+      );
     }
-    const header = requestOptions.headers?.Authorization;
-    if (typeof header === 'string') this.redactor.addToken(header.replace(/^Bearer\s+/i, ''));
+    return this.pending;
   }
 
-  private build(): IamAuthenticator {
-    // Extra options reach the token request's axios instance: no redirect follower (it logs request bodies, with the
-    // key, under DEBUG) and a timeout.
-    const axiosOptions = { maxRedirects: 0, timeout: this.timeoutMs };
-    const authenticator = new IamAuthenticator({
-      apikey: this.apiKey,
-      url: this.iamEndpoint,
-      ...axiosOptions,
-    } as ConstructorParameters<typeof IamAuthenticator>[0]);
-    // Count token exchanges and bound them in time; the core's token request has no timeout of its own.
-    const manager = (
-      authenticator as unknown as {
-        tokenManager: { requestToken: () => Promise<unknown>; requestWrapperInstance?: unknown };
-      }
-    ).tokenManager;
-    const requestToken = manager.requestToken.bind(manager);
-    manager.requestToken = () => {
-      this.tokenRequests++;
-      return withTimeout(requestToken(), this.timeoutMs);
-    };
-    return authenticator;
+  private async requestToken(): Promise<HeldToken> {
+    this.tokenRequests++;
+    let answer;
+    try {
+      answer = await this.exchange.send(
+        this.origin,
+        'POST',
+        TOKEN_PATH,
+        { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        this.form,
+        this.timeoutMs,
+      );
+    } catch (error) {
+      if (!(error instanceof NoAnswer)) throw error;
+      throw this.failure(0, error.code, error.message, undefined, undefined);
+    }
+    const body = parseObject(answer.text);
+    if (answer.status < 200 || answer.status > 299) {
+      const code = typeof body.errorCode === 'string' ? body.errorCode : `http_${answer.status}`;
+      const detail = typeof body.errorMessage === 'string' ? body.errorMessage : 'the token exchange was refused';
+      throw this.failure(answer.status, code, detail, answer.headers['retry-after'], answer.headers.date);
+    }
+    const value = body.access_token;
+    if (typeof value !== 'string' || value === '')
+      throw this.failure(0, 'iam_bad_answer', 'the answer has no access token', undefined, undefined);
+    this.redactor.addToken(value);
+    const claims = jwtClaims(value);
+    if (!claims) throw this.failure(0, 'iam_bad_answer', 'the access token is not a JWT', undefined, undefined);
+    const { exp, iat } = claims;
+    if (typeof exp !== 'number' || typeof iat !== 'number') return { value, expiresAt: 0, refreshAt: 0 };
+    return { value, expiresAt: exp, refreshAt: exp - (exp - iat) * (1 - REFRESH_FRACTION) };
   }
 
-  private toFailure(error: unknown): RequestFailure {
-    const raw = (error ?? {}) as {
-      status?: number;
-      statusText?: string;
-      message?: string;
-      result?: unknown;
-      headers?: Record<string, unknown>;
-    };
-    const status = typeof raw.status === 'number' ? raw.status : 0;
-    const body = (raw.result && typeof raw.result === 'object' ? raw.result : {}) as Record<string, unknown>;
-    const code =
-      typeof body.errorCode === 'string'
-        ? body.errorCode
-        : status === 0
-          ? (raw.statusText ?? 'iam_unreachable')
-          : `http_${status}`;
-    const detail =
-      typeof body.errorMessage === 'string'
-        ? body.errorMessage
-        : status === 0
-          ? (raw.message ?? 'no response')
-          : 'the token exchange was refused';
+  private failure(
+    status: number,
+    code: string,
+    detail: string,
+    retryAfter: string | undefined,
+    date: string | undefined,
+  ): RequestFailure {
     const suffix = status === 0 ? `(${code})` : `(${code}, HTTP ${status})`;
     const message = this.redactor.redact(
-      `IAM token request to ${this.iamEndpoint}/identity/token failed: ${detail} ${suffix}`,
+      `IAM token request to ${this.iamEndpoint}${TOKEN_PATH} failed: ${oneLine(detail)} ${suffix}`,
     );
-    return new RequestFailure(
-      message,
-      status,
-      String(code),
-      'iam',
-      parseRetryAfter(raw.headers?.['retry-after'], raw.headers?.date),
-    );
+    return new RequestFailure(message, status, code, 'iam', parseRetryAfter(retryAfter, date));
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      const timeout = Object.assign(new Error(`no answer within ${ms} ms`), { statusText: 'ETIMEDOUT' });
-      reject(timeout);
-    }, ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+function parseObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The claims of a JWT, unverified: only its times are read, as the SDK core does. */
+function jwtClaims(token: string): Record<string, unknown> | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

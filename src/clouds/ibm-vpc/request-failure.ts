@@ -7,13 +7,13 @@
 /** Connection-level errors worth another attempt. ECONNREFUSED is handled apart: see `refusedWhileUp`. */
 const RETRYABLE_CONNECTION_CODES = new Set([
   'ECONNRESET',
-  'ECONNABORTED', // axios: the request timed out
+  'ECONNABORTED',
   'ETIMEDOUT',
   'EPIPE',
   'ESOCKETTIMEDOUT',
   'ERR_SOCKET_CONNECTION_TIMEOUT',
   'EAI_AGAIN',
-  'ERR_BAD_RESPONSE',
+  'ERR_BAD_RESPONSE', // a 2xx whose body is not JSON: cut off, or not from the API
 ]);
 
 export type FailureSource = 'api' | 'iam';

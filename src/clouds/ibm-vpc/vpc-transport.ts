@@ -1,12 +1,7 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { BaseService } from 'ibm-cloud-sdk-core';
+import { NoAnswer, parseOrigin, type HttpAnswer, type HttpExchange, type Origin } from './http-exchange.js';
 import { RequestFailure, parseRetryAfter } from './request-failure.js';
 import type { RenewableIamAuthenticator } from './renewable-iam-authenticator.js';
 import type { SecretRedactor } from '../../core/secret-redactor.js';
-import { silenceCoreLogger } from './silence-core-logger.js';
-
-silenceCoreLogger();
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -23,55 +18,40 @@ export interface VpcResponse<T> {
   body: T;
 }
 
-/** A subclass only to reach the core's protected request method (auth header, JSON, error parsing). */
-class VpcService extends BaseService {
-  static override DEFAULT_SERVICE_NAME = 'vpc';
-
-  send(parameters: unknown): Promise<{ status: number; result: unknown; headers: Record<string, unknown> }> {
-    return this.createRequest(parameters);
-  }
-}
-
-interface CoreError {
-  status?: number;
-  statusText?: string;
-  message?: string;
-  result?: unknown;
-  headers?: Record<string, unknown>;
-}
-
 /**
- * One HTTP attempt against the VPC API through ibm-cloud-sdk-core: adds `version` and `generation=2`, sends PATCH
- * as a merge patch, records the cloud's clock from every `Date` header, counts requests, and turns every failure
- * into a RequestFailure with the cloud's code and message. Retrying is the caller's business (retry.ts).
+ * One HTTP attempt against the VPC API: adds `version` and `generation=2`, sends PATCH as a merge patch, records
+ * the cloud's clock from every `Date` header, counts requests, and turns every failure into a RequestFailure with
+ * the cloud's code and message. Retrying is the caller's business (retry.ts).
  */
 export class VpcTransport {
   requestCount = 0;
-  private readonly service: VpcService;
-  private readonly httpAgent = new HttpAgent({ keepAlive: true });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  private readonly origin: Origin;
+  private readonly fixedQuery: string;
   private latestClock: { cloudMs: number; localMs: number } | undefined;
   /** Whether the server ever answered: a refused connection afterwards means it is restarting. */
   private answeredOnce = false;
 
   constructor(
     private readonly endpoint: string,
-    private readonly version: string,
+    version: string,
     private readonly authenticator: RenewableIamAuthenticator,
     private readonly redactor: SecretRedactor,
     private readonly timeoutMs: number,
+    private readonly exchange: HttpExchange,
   ) {
-    this.service = new VpcService({ authenticator, serviceUrl: `${endpoint}/v1` });
+    this.origin = parseOrigin(`${endpoint}/v1`);
+    this.fixedQuery = `?version=${encodeURIComponent(version)}&generation=2`;
   }
 
   async send<T>(request: VpcRequest): Promise<VpcResponse<T>> {
+    const token = await this.token();
     try {
-      return await this.sendOnce<T>(request);
+      return await this.sendOnce<T>(request, token);
     } catch (error) {
       // A token the API refuses may have been revoked or outlived a server clock jump: fetch a new one, once.
       if (error instanceof RequestFailure && error.source === 'api' && error.status === 401) {
-        this.authenticator.renew();
-        return this.sendOnce<T>(request);
+        this.authenticator.renew(token);
+        return this.sendOnce<T>(request, await this.authenticator.accessToken());
       }
       throw error;
     }
@@ -86,76 +66,88 @@ export class VpcTransport {
   }
 
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.exchange.close();
   }
 
-  private async sendOnce<T>(request: VpcRequest): Promise<VpcResponse<T>> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    let body = request.body;
+  /** Counts the attempt even when no token can be had: it is a request the caller asked for. */
+  private token(): Promise<string> {
+    this.requestCount++;
+    return this.authenticator.accessToken();
+  }
+
+  private async sendOnce<T>(request: VpcRequest, token: string): Promise<VpcResponse<T>> {
+    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+    let body: string | undefined;
     if (request.method === 'PATCH') {
       headers['Content-Type'] = 'application/merge-patch+json';
       body = JSON.stringify(request.body ?? {});
     } else if (request.body !== undefined) {
       headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(request.body);
     }
-    const qs: Record<string, string | number> = { version: this.version, generation: 2 };
-    for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) qs[key] = value;
+    let path = request.path + this.fixedQuery;
+    for (const key in request.query) {
+      const value = request.query[key];
+      if (value !== undefined) path += `&${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
+    }
 
-    this.requestCount++;
+    let answer: HttpAnswer;
     try {
-      const response = await this.service.send({
-        options: {
-          url: request.path,
-          method: request.method,
-          qs,
-          body,
-          headers,
-          // maxRedirects 0: the API never redirects, and axios's redirect follower logs whole requests under DEBUG.
-          axiosOptions: {
-            timeout: this.timeoutMs,
-            maxRedirects: 0,
-            httpAgent: this.httpAgent,
-            httpsAgent: this.httpsAgent,
-          },
-        },
-        defaultOptions: { serviceUrl: `${this.endpoint}/v1`, headers: {} },
-      });
-      this.answeredOnce = true;
-      this.recordClock(response.headers);
-      return { status: response.status, body: response.result as T };
+      answer = await this.exchange.send(this.origin, request.method, path, headers, body, this.timeoutMs);
     } catch (error) {
-      if (error instanceof RequestFailure) throw error;
-      throw this.toFailure(error as CoreError);
+      if (!(error instanceof NoAnswer)) throw error;
+      throw this.unreachable(error);
     }
+    this.answeredOnce = true;
+    this.recordClock(answer.headers.date);
+    const parsed = parseBody(answer.text);
+    if (answer.status >= 200 && answer.status <= 299) {
+      if (parsed === INVALID_JSON)
+        throw this.unreachable(
+          new NoAnswer(`the answer to ${request.method} ${request.path} is not JSON`, 'ERR_BAD_RESPONSE'),
+        );
+      return { status: answer.status, body: parsed as T };
+    }
+    const { code, message } = readIbmError(parsed, answer.status, answer.statusText || undefined);
+    const text = this.redactor.redact(`${message} (${code}, HTTP ${answer.status})`);
+    throw new RequestFailure(
+      text,
+      answer.status,
+      code,
+      'api',
+      parseRetryAfter(answer.headers['retry-after'], answer.headers.date),
+    );
   }
 
-  private recordClock(headers: Record<string, unknown> | undefined): void {
-    const date = headers?.date;
-    if (typeof date !== 'string') return;
+  private recordClock(date: string | undefined): void {
+    if (date === undefined) return;
     const cloudMs = Date.parse(date);
     if (Number.isNaN(cloudMs)) return;
     this.latestClock = { cloudMs, localMs: performance.now() };
   }
 
-  private toFailure(error: CoreError): RequestFailure {
-    if (typeof error.status === 'number') {
-      this.answeredOnce = true;
-      this.recordClock(error.headers);
-      const { code, message } = readIbmError(error.result, error.status, error.message);
-      const text = this.redactor.redact(`${message} (${code}, HTTP ${error.status})`);
-      return new RequestFailure(
-        text,
-        error.status,
-        code,
-        'api',
-        parseRetryAfter(error.headers?.['retry-after'], error.headers?.date),
-      );
-    }
-    const code = error.statusText ?? 'ERR_REQUEST';
-    const reason = this.redactor.redact(error.message ?? 'no response');
-    const text = `cannot reach ${this.endpoint}: ${reason} (${code})`;
-    return new RequestFailure(text, 0, code, 'api', undefined, code === 'ECONNREFUSED' && this.answeredOnce);
+  private unreachable(error: NoAnswer): RequestFailure {
+    const text = `cannot reach ${this.endpoint}: ${this.redactor.redact(error.message)} (${error.code})`;
+    return new RequestFailure(
+      text,
+      0,
+      error.code,
+      'api',
+      undefined,
+      error.code === 'ECONNREFUSED' && this.answeredOnce,
+    );
+  }
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+/** The answer's JSON; undefined for an empty body (a 204). */
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return INVALID_JSON;
   }
 }
 

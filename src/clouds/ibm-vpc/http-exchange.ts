@@ -1,0 +1,133 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { gunzipSync } from 'node:zlib';
+
+/** A parsed base URL: requests go to `${pathPrefix}${path}` on its host. */
+export interface Origin {
+  secure: boolean;
+  hostname: string;
+  port: number | undefined;
+  /** The base URL's own path, without a trailing slash (often empty). */
+  pathPrefix: string;
+}
+
+export function parseOrigin(baseUrl: string): Origin {
+  const url = new URL(baseUrl);
+  return {
+    secure: url.protocol === 'https:',
+    // node:http wants IPv6 literals without their brackets.
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port === '' ? undefined : Number(url.port),
+    pathPrefix: url.pathname.replace(/\/+$/, ''),
+  };
+}
+
+export interface HttpAnswer {
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  /** The whole body, decoded as UTF-8 (the APIs answer JSON). */
+  text: string;
+}
+
+/** No answer arrived: the socket's error code (`ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`...) and node's words. */
+export class NoAnswer extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'NoAnswer';
+  }
+}
+
+/**
+ * One HTTP exchange at a time over keep-alive connections, with node:http directly: the API and IAM clients need
+ * no more than method, headers, a string body and the whole answer, and a general-purpose client (axios, through
+ * ibm-cloud-sdk-core) cost about as much CPU per request as the rest of an apply. It never follows redirects and
+ * never logs.
+ */
+export class HttpExchange {
+  private readonly httpAgent = new HttpAgent({ keepAlive: true });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+
+  send(
+    origin: Origin,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+  ): Promise<HttpAnswer> {
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      const options = {
+        hostname: origin.hostname,
+        port: origin.port,
+        method,
+        path: origin.pathPrefix + path,
+        // Pages of 100 images are ~160 KB of repetitive JSON: one that compresses sends about a fifteenth (gzip).
+        headers:
+          body === undefined
+            ? { ...headers, 'Accept-Encoding': 'gzip' }
+            : { ...headers, 'Accept-Encoding': 'gzip', 'Content-Length': String(Buffer.byteLength(body)) },
+        agent: origin.secure ? this.httpsAgent : this.httpAgent,
+      };
+      let settled = false;
+      const fail = (error: NoAnswer): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      };
+      const request = (origin.secure ? httpsRequest : httpRequest)(options, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          if (settled) return;
+          let text: string;
+          try {
+            text = decode(chunks, response.headers['content-encoding']);
+          } catch {
+            return fail(new NoAnswer('the answer could not be decompressed', 'ERR_BAD_RESPONSE'));
+          }
+          settled = true;
+          clearTimeout(timer);
+          resolve({
+            status: response.statusCode ?? 0,
+            statusText: response.statusMessage ?? '',
+            headers: response.headers,
+            text,
+          });
+        });
+        response.on('error', (error: NodeJS.ErrnoException) => fail(noAnswer(error)));
+        // The connection broke before the body was whole.
+        response.on('close', () => {
+          if (!response.complete)
+            fail(new NoAnswer('the connection closed before the answer was complete', 'ECONNRESET'));
+        });
+      });
+      // Bounds the whole exchange, connection and body included, not just a silent socket.
+      const timer = setTimeout(() => {
+        fail(new NoAnswer(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT'));
+        request.destroy();
+      }, timeoutMs);
+      request.on('error', (error: NodeJS.ErrnoException) => fail(noAnswer(error)));
+      request.end(body);
+    });
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+function decode(chunks: Buffer[], encoding: string | undefined): string {
+  const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  // Decompressed at once: cheaper than a stream for bodies of a few hundred KB.
+  return (encoding === 'gzip' || encoding === 'x-gzip' ? gunzipSync(whole) : whole).toString('utf8');
+}
+
+function noAnswer(error: NodeJS.ErrnoException): NoAnswer {
+  return new NoAnswer(error.message || 'no response', typeof error.code === 'string' ? error.code : 'ERR_REQUEST');
+}
