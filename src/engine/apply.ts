@@ -280,10 +280,8 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
       },
       recordOther: (kind, id, update) =>
         lending(() =>
-          writer.recordAll((resources) => {
-            const owner = Object.entries(resources).find(
-              ([, entry]) => entry.kind === kind && entry.id === id && entryProvider(world, entry) === provider,
-            );
+          writer.recordAll((resources, entries) => {
+            const owner = entries.withId(kind, id).find(([, entry]) => entryProvider(world, entry) === provider);
             if (!owner) return false;
             resources[owner[0]] = update(owner[1]);
             return true;

@@ -15,6 +15,10 @@ export interface PlainHostOptions extends HostStreams {
   clock?: () => number;
 }
 
+/** What the live plain hosts still hold, sent when the process exits without their finish (a second Ctrl-C). */
+const sendersAtExit = new Set<() => void>();
+let exitHookInstalled = false;
+
 /**
  * One line per event, never a redraw: CI logs and pipes read top to bottom. The yes-prompt is a plain line prompt,
  * asked when stdin is a terminal and answered with its default otherwise.
@@ -31,10 +35,27 @@ export function createPlainHost(options: PlainHostOptions): Host {
 
   // On a terminal (colour off), lines wrap under their own indent; in a pipe or a log they stay whole.
   const width = outputWidth(options.stdout);
+  // Lines of one turn of the event loop go out in one write: a large apply prints thousands, and a write to a pipe
+  // or a file is a system call each (synchronous, for stdout). Sent before a question, at the end and at exit.
+  let unsent = '';
+  const send = (): void => {
+    if (!unsent) return;
+    const text = unsent;
+    unsent = '';
+    options.stdout.write(text);
+  };
+  sendersAtExit.add(send);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const sender of sendersAtExit) sender();
+    });
+  }
   const write = (text: string, wrap = true): void => {
     // The plan arrives wrapped already (and may hold colour codes, which are no characters).
     const wrapped = wrap ? wrapText(text, width, LOG_HANG) : text;
-    options.stdout.write(wrapped.endsWith('\n') ? wrapped : `${wrapped}\n`);
+    if (!unsent) setImmediate(send);
+    unsent += wrapped.endsWith('\n') ? wrapped : `${wrapped}\n`;
   };
 
   const beat = (): void => {
@@ -105,12 +126,15 @@ export function createPlainHost(options: PlainHostOptions): Host {
     },
     async confirm(question: string, defaultAnswer: false): Promise<boolean> {
       // Colour and prompting are separate: whoever sits at a keyboard is asked, whatever the colours.
+      send();
       if (!options.stdin.isTTY) return defaultAnswer;
       const answer = await askLine(question, options);
       return answer.trim() === 'yes';
     },
     async finish(): Promise<void> {
       stopHeartbeat();
+      send();
+      sendersAtExit.delete(send);
     },
   };
 }

@@ -47,9 +47,15 @@ export const LOG_HANG = 4;
  * fixes the continuation indent; by default it follows the line's shape (see hangingIndent).
  */
 export function wrapLine(line: StyledLine, width: number | undefined, fixedHang?: number): StyledLine[] {
+  // Most lines fit (and in a pipe nothing wraps): answered without splitting them into characters. UTF-16 length
+  // is never below the number of characters, so a line it fits in fits.
+  if (width === undefined || width <= 0) return [line];
+  let length = 0;
+  for (const part of line) length += part.text.length;
+  if (length <= width) return [line];
   const cells: Cell[] = line.flatMap((part) => Array.from(part.text).map((ch) => ({ ch, tone: part.tone })));
   while (cells.length > 0 && cells[cells.length - 1]!.ch === ' ') cells.pop();
-  if (width === undefined || width <= 0 || cells.length <= width) return [line];
+  if (cells.length <= width) return [line];
   const text = cells.map((cell) => cell.ch).join('');
   const hang = fixedHang === undefined ? hangingIndent(text, width) : Math.min(fixedHang, width - 1);
   const lines: StyledLine[] = [];

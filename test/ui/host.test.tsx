@@ -89,6 +89,11 @@ function plainHost(options: { heartbeatMs?: number; json?: boolean } = {}) {
   return { host, stdout, clock };
 }
 
+/** The plain host sends the lines of one turn of the event loop together, when the turn ends. */
+function endOfTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('plain host', () => {
   it('writes one line per event, top to bottom, without escape codes', async () => {
     const { host, stdout, clock } = plainHost();
@@ -115,15 +120,16 @@ describe('plain host', () => {
     `);
   });
 
-  it('prints the plan as plain text on plan-ready', () => {
+  it('prints the plan as plain text on plan-ready', async () => {
     const { host, stdout } = plainHost();
     host.notify({ type: 'plan-ready', plan: everyKindPlan });
+    await endOfTurn();
     expect(stdout.text()).toContain('Plan: 1 to add, 1 to change, 2 to replace, 1 to destroy, 1 to forget.\n');
     expect(stdout.text()).not.toContain('c2VjcmV0');
   });
 
   // Fake timers: the heartbeat's interval runs exactly as scheduled, however loaded the machine is.
-  it('says a long operation is still running', () => {
+  it('says a long operation is still running', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     try {
       const { host, stdout } = plainHost({ heartbeatMs: 40 });
@@ -135,6 +141,7 @@ describe('plain host', () => {
         counts: { added: 1, changed: 0, replaced: 0, destroyed: 0, forgotten: 0, awaited: 0 },
         failed: 0,
       });
+      await endOfTurn();
       const lines = stdout.text().trim().split('\n');
       expect(lines[0]).toBe('image.web: creating...');
       expect(lines.filter((line) => /^image\.web: still creating\.\.\. \[\d\.\ds elapsed\]$/.test(line))).toHaveLength(
@@ -144,6 +151,7 @@ describe('plain host', () => {
       // No heartbeat after the apply has finished.
       const count = stdout.chunks.length;
       vi.advanceTimersByTime(1_000);
+      await endOfTurn();
       expect(stdout.chunks.length).toBe(count);
     } finally {
       vi.useRealTimers();
