@@ -254,17 +254,26 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
     spec?: Record<string, unknown>,
   ): OperationContext => {
     const provider = providerOf(address, phase);
-    // A state write is no API request: an operation waiting for its record to be stored lends its slot to one
-    // coming back from a wait (DESIGN.md §9), unless it is inside a wait itself and holds none.
-    let waiting = 0;
-    const withoutSlot =
-      (give: 'lend' | 'release') =>
-      <T>(work: () => Promise<T>): Promise<T> => {
-        if (waiting > 0) return work();
-        waiting++;
-        return (give === 'lend' ? slots.lend(work) : slots.without(work)).finally(() => waiting--);
-      };
-    const lending = withoutSlot('lend');
+    // Whether this operation holds its slot. It gives it back while it only waits for the cloud (idle), and hands
+    // it to an operation back from a wait while its record is stored (a state write is no API request, DESIGN.md
+    // §9). Waits and records may overlap within one operation: the flag keeps it at one slot, never more.
+    let holding = true;
+    const withoutSlot = async <T>(work: () => Promise<T>, give: () => boolean): Promise<T> => {
+      if (!holding || !give()) return work();
+      holding = false;
+      try {
+        return await work();
+      } finally {
+        await slots.take();
+        holding = true;
+      }
+    };
+    const lending = <T>(work: () => Promise<T>): Promise<T> => withoutSlot(work, () => slots.handOver());
+    const idle = <T>(work: () => Promise<T>): Promise<T> =>
+      withoutSlot(work, () => {
+        slots.release();
+        return true;
+      });
     return {
       address,
       client: clients.get(provider),
@@ -289,7 +298,7 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
         ),
       progress: (message, fraction) =>
         host.notify({ type: 'resource-progress', address, message, ...(fraction !== undefined ? { fraction } : {}) }),
-      idle: withoutSlot('release'),
+      idle,
       deleting,
       timeouts,
     };

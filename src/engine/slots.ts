@@ -48,27 +48,14 @@ export class Slots {
   }
 
   /**
-   * Run `work`, which sends no API request (a state write), lending the caller's slot to an operation coming back
-   * from a wait, if one is queued; never to a new operation, so no more operations are under way than slots.
+   * Give the caller's slot straight to an operation coming back from a wait, if one is queued (the caller then does
+   * something that sends no API request, such as a state write, and takes a slot again after); false when none is.
+   * Never to a new operation, so no more operations are under way than slots.
    */
-  async lend<T>(work: () => Promise<T>): Promise<T> {
+  handOver(): boolean {
     const next = this.resuming.shift();
-    if (!next) return work();
+    if (!next) return false;
     next();
-    try {
-      return await work();
-    } finally {
-      await this.take();
-    }
-  }
-
-  /** Run `wait` without holding the caller's slot; the slot is taken back before the caller goes on. */
-  async without<T>(wait: () => Promise<T>): Promise<T> {
-    this.release();
-    try {
-      return await wait();
-    } finally {
-      await this.take();
-    }
+    return true;
   }
 }

@@ -19,7 +19,9 @@ describe('Slots', () => {
     expect(slots.tryTake()).toBe(false);
 
     const cloud = gate();
-    const waiting = slots.without(() => cloud.opened);
+    // What an operation's idle does: give the slot back, wait, take one again.
+    slots.release();
+    const waiting = cloud.opened.then(() => slots.take());
     // The first operation waits for the cloud: a third one may start.
     expect(slots.tryTake()).toBe(true);
     expect(slots.tryTake()).toBe(false);
@@ -50,35 +52,29 @@ describe('Slots', () => {
   });
 });
 
-describe('Slots.lend (a state write)', () => {
-  it('lends the slot to an operation coming back from a wait, never to a new one', async () => {
+describe('Slots.handOver (a state write)', () => {
+  it('hands the slot to an operation coming back from a wait, never to a new one', async () => {
     const slots = new Slots(1);
     expect(slots.tryTake()).toBe(true);
-
-    // Nobody is coming back: the write keeps the slot, so no new operation starts meanwhile.
-    const write = gate();
-    const first = slots.lend(() => write.opened);
-    expect(slots.tryTake()).toBe(false);
-    write.open();
-    await first;
+    // Nobody is coming back: the slot stays with its holder, so no new operation starts during its write.
+    expect(slots.handOver()).toBe(false);
     expect(slots.tryTake()).toBe(false);
 
-    // An operation is back from its wait: it gets the slot while the write runs; the writer then waits its turn.
+    // An operation is back from its wait: it gets the slot; the writer then waits its turn like it.
     let resumed = false;
     const back = slots.take().then(() => (resumed = true));
-    const second = gate();
-    let written = false;
-    const lent = slots.lend(() => second.opened).then(() => (written = true));
+    expect(slots.handOver()).toBe(true);
     await back;
     expect(resumed).toBe(true);
-    second.open();
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(written).toBe(false);
+    let writerBack = false;
+    const writer = slots.take().then(() => (writerBack = true));
     expect(slots.tryTake()).toBe(false);
+    await Promise.resolve();
+    expect(writerBack).toBe(false);
     slots.release();
-    await lent;
-    expect(written).toBe(true);
+    await writer;
+    expect(writerBack).toBe(true);
+    expect(slots.tryTake()).toBe(false);
   });
 });
 

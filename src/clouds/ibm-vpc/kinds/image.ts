@@ -403,8 +403,12 @@ async function createImage(context: IbmContext): Promise<void> {
     intent: { ...intent, action: 'rename' },
   });
   const renamed = await renameFromKey(context, created, name);
-  await context.record({ ...base, id: created.id, attributes: stateAttributes(renamed, inputs) });
+  // Nothing waits on this record but the next one: it is stored while the image is awaited.
+  const renamedRecorded = context.record({ ...base, id: created.id, attributes: stateAttributes(renamed, inputs) });
+  // Awaited below; a wait that fails first must not leave its failure unhandled.
+  renamedRecorded.catch(() => undefined);
   const settled = await waitUntilSettled(context, created.id, name);
+  await renamedRecorded;
   await context.record({ ...base, id: created.id, attributes: stateAttributes(settled, inputs) });
   throwIfFailed(settled, name);
 }
