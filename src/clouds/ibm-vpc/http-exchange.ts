@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { gunzipSync } from 'node:zlib';
+import { proxyFor, proxyHeaders, TunnelingAgent } from './proxy.js';
 
 /** A parsed base URL: requests go to `${pathPrefix}${path}` on its host. */
 export interface Origin {
@@ -50,6 +51,11 @@ export class NoAnswer extends Error {
 export class HttpExchange {
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  /** Per origin: the proxy the environment names for it (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), if any. */
+  private readonly proxies = new Map<string, URL | undefined>();
+  private readonly tunnels = new Map<string, TunnelingAgent>();
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   send(
     origin: Origin,
@@ -61,16 +67,15 @@ export class HttpExchange {
   ): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
       const options = {
-        hostname: origin.hostname,
-        port: origin.port,
+        ...this.route(origin, origin.pathPrefix + path, timeoutMs),
         method,
-        path: origin.pathPrefix + path,
         // Pages of 100 images are ~160 KB of repetitive JSON: one that compresses sends about a fifteenth (gzip).
-        headers:
-          body === undefined
-            ? { ...headers, 'Accept-Encoding': 'gzip' }
-            : { ...headers, 'Accept-Encoding': 'gzip', 'Content-Length': String(Buffer.byteLength(body)) },
-        agent: origin.secure ? this.httpsAgent : this.httpAgent,
+        headers: {
+          ...headers,
+          'Accept-Encoding': 'gzip',
+          ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }),
+          ...this.routeHeaders(origin),
+        },
       };
       let settled = false;
       const fail = (error: NoAnswer): void => {
@@ -119,7 +124,50 @@ export class HttpExchange {
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    for (const tunnel of this.tunnels.values()) tunnel.destroy();
   }
+
+  private proxyOf(origin: Origin): URL | undefined {
+    const key = `${origin.secure ? 'https' : 'http'}://${origin.hostname}:${origin.port ?? ''}`;
+    if (!this.proxies.has(key)) this.proxies.set(key, proxyFor(origin, this.env));
+    return this.proxies.get(key);
+  }
+
+  /**
+   * Where a request goes: straight to the origin; for http through a proxy, to the proxy with the whole URL as
+   * path; for https through a proxy, to the origin over a CONNECT tunnel (TLS end to end).
+   */
+  private route(origin: Origin, path: string, timeoutMs: number) {
+    const proxy = this.proxyOf(origin);
+    if (proxy && !origin.secure) {
+      return {
+        hostname: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: proxy.port === '' ? 80 : Number(proxy.port),
+        path: `http://${hostHeader(origin)}${path}`,
+        agent: this.httpAgent,
+      };
+    }
+    if (!proxy)
+      return {
+        hostname: origin.hostname,
+        port: origin.port,
+        path,
+        agent: origin.secure ? this.httpsAgent : this.httpAgent,
+      };
+    const tunnel = this.tunnels.get(proxy.href) ?? new TunnelingAgent(proxy, timeoutMs);
+    this.tunnels.set(proxy.href, tunnel);
+    return { hostname: origin.hostname, port: origin.port, path, agent: tunnel };
+  }
+
+  private routeHeaders(origin: Origin): Record<string, string> {
+    const proxy = this.proxyOf(origin);
+    return proxy && !origin.secure ? { Host: hostHeader(origin), ...proxyHeaders(proxy) } : {};
+  }
+}
+
+function hostHeader(origin: Origin): string {
+  const host = origin.hostname.includes(':') ? `[${origin.hostname}]` : origin.hostname;
+  return origin.port === undefined ? host : `${host}:${origin.port}`;
 }
 
 function decode(chunks: Buffer[], encoding: string | undefined): string {
