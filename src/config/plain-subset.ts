@@ -20,15 +20,27 @@ export interface PlainDocument {
 const UNSAFE_CHARACTER = /[^\n\x20-\x7E\u00A0-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]/;
 /** Deeper than this the `yaml` path checks the nesting limit itself (the scan stays far below MAX_DEPTH). */
 const MAX_COLUMN = 48;
-const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*/;
-/** Keys a schema resolves to something other than their text, and the one JavaScript treats specially. */
-const RESERVED_KEY = /^(?:true|false|null|y|n|yes|no|on|off|__proto__)$/i;
+
+// One regular expression a line: it runs as native code from the first file on, where the same checks written
+// as JavaScript cost as much as js-yaml's reading (a cold start runs them in the interpreter).
+/** A plain key that no schema resolves to something else (`true:`, `null:`), nor JavaScript (`__proto__`). */
+const KEY = String.raw`(?!(?:true|false|null|y|n|yes|no|on|off|__proto__):)[A-Za-z_][A-Za-z0-9_.-]*`;
 /** The only numbers let through: plain decimals both libraries read alike (no -0, no exponent, no prefix). */
-const PLAIN_NUMBER = /^(?:0|-?[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?$/;
-/** First characters of a scalar that YAML gives a meaning (indicators) or that start a number-like word. */
-const SPECIAL_START = /^[-+.0-9?:,[\]{}#&*!|>'"%@`<=~\\]/;
+const NUMBER = String.raw`(?:0|-?[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?`;
+/** A first character YAML gives no meaning (no indicator) and that starts no number-like word. */
+const PLAIN_START = String.raw`[^-+.0-9?:,[\]{}#&*!|>'"%@${'`'}<=~\\ ]`;
+/** A block plain scalar: no `: ` and no ` #` inside, no `:` at its end. */
+const BLOCK_PLAIN = String.raw`${PLAIN_START}(?:[^: ]|:(?! |$)| (?!#))*`;
 /** Inside a flow collection a plain scalar ends at these, and a `:` would make it a key. */
-const FLOW_PLAIN = /^[^,[\]{}#:"']+$/;
+const FLOW_PLAIN = String.raw`${PLAIN_START}[^,[\]{}#:"']*`;
+/** One line, no escapes; in single quotes '' is a quote. */
+const QUOTED = String.raw`"[^"\\]*"|'(?:[^']|'')*'`;
+const FLOW_ITEM = String.raw`(?:${NUMBER}|~|${QUOTED}|${FLOW_PLAIN})`;
+const FLOW = String.raw`\[ *(?:${FLOW_ITEM}(?: *, *${FLOW_ITEM})*)? *\]|\{ *(?:${KEY}: +${FLOW_ITEM}(?: *, *${KEY}: +${FLOW_ITEM})*)? *\}`;
+/** A value: a scalar both libraries resolve alike (text, core booleans and nulls, plain decimals) or a flow one. */
+const VALUE = String.raw`${NUMBER}|~|${QUOTED}|${FLOW}|${BLOCK_PLAIN}`;
+/** Indent, `- ` markers, `key:`, value, comment. Anything else (block scalars, anchors, tags...) does not match. */
+const CONTENT_LINE = new RegExp(String.raw`^( *)((?:- +)*)(?:(${KEY}):(?= |$))? *(${VALUE})?(?: +#.*)? *$`, 'i');
 
 interface Block {
   col: number;
@@ -111,108 +123,25 @@ interface ParsedLine {
 
 /** One content line: `- ` markers, then `key:` with or without a value, or a value after a marker. */
 function parseLine(line: string, indent: number): ParsedLine | undefined {
+  const match = CONTENT_LINE.exec(line);
+  if (!match) return undefined;
+  const [, , dashes = '', key, value] = match;
   const markers: number[] = [];
-  let at = indent;
-  while (line[at] === '-' && (at + 1 === line.length || line[at + 1] === ' ')) {
-    markers.push(at);
-    at = skipSpaces(line, at + 1);
+  for (let i = dashes.indexOf('-'); i >= 0; i = dashes.indexOf('-', i + 1)) markers.push(indent + i);
+  const col = indent + dashes.length;
+  if (key !== undefined) {
+    return value === undefined
+      ? { markers, key: col, open: { col, key: true }, deepest: col }
+      : { markers, key: col, deepest: col };
   }
-  // A `-` with nothing after it: js-yaml puts the items of a less indented sequence that follows into it.
-  if (at === line.length) return undefined;
-  const key = KEY.exec(line.slice(at))?.[0];
-  const colon = at + (key?.length ?? 0);
-  if (key !== undefined && line[colon] === ':' && (colon + 1 === line.length || line[colon + 1] === ' ')) {
-    if (RESERVED_KEY.test(key)) return undefined;
-    const valueAt = skipSpaces(line, colon + 1);
-    if (valueAt === line.length || (line[valueAt] === '#' && valueAt > colon + 1)) {
-      return { markers, key: at, open: { col: at, key: true }, deepest: at };
-    }
-    return blockValueEnds(line, valueAt) ? { markers, key: at, deepest: at } : undefined;
-  }
-  if (markers.length === 0) return undefined;
-  return blockValueEnds(line, at) ? { markers, deepest: at } : undefined;
-}
-
-/** Whether a block value at `at` is in the subset and the rest of the line only spaces and a comment. */
-function blockValueEnds(line: string, at: number): boolean {
-  const char = line[at];
-  if (char === '"' || char === "'" || char === '[' || char === '{') {
-    const end = char === '[' || char === '{' ? flowEnd(line, at) : quotedEnd(line, at);
-    return end !== undefined && /^(?: +#.*)? *$/.test(line.slice(end));
-  }
-  const comment = line.indexOf(' #', at);
-  const scalar = line.slice(at, comment < 0 ? line.length : comment).trimEnd();
-  return !scalar.includes(': ') && !scalar.endsWith(':') && plainScalarIsSafe(scalar);
-}
-
-/** The end (exclusive) of a one-line quoted scalar without escapes, or undefined. */
-function quotedEnd(line: string, at: number): number | undefined {
-  const quote = line[at]!;
-  let i = at + 1;
-  for (;;) {
-    const close = line.indexOf(quote, i);
-    if (close < 0) return undefined;
-    if (quote === '"') return line.slice(at + 1, close).includes('\\') ? undefined : close + 1;
-    // In single quotes '' is one quote.
-    if (line[close + 1] === "'") i = close + 2;
-    else return close + 1;
-  }
-}
-
-/** The end (exclusive) of a one-line flow sequence or mapping of scalars, no nesting, or undefined. */
-function flowEnd(line: string, at: number): number | undefined {
-  const mapping = line[at] === '{';
-  const closing = mapping ? '}' : ']';
-  let i = skipSpaces(line, at + 1);
-  if (line[i] === closing) return i + 1;
-  for (;;) {
-    if (mapping) {
-      const key = KEY.exec(line.slice(i))?.[0];
-      if (
-        key === undefined ||
-        RESERVED_KEY.test(key) ||
-        line[i + key.length] !== ':' ||
-        line[i + key.length + 1] !== ' '
-      )
-        return undefined;
-      i = skipSpaces(line, i + key.length + 1);
-    }
-    const end = flowScalarEnd(line, i);
-    if (end === undefined) return undefined;
-    i = skipSpaces(line, end);
-    if (line[i] === closing) return i + 1;
-    if (line[i] !== ',') return undefined;
-    i = skipSpaces(line, i + 1);
-  }
-}
-
-function flowScalarEnd(line: string, at: number): number | undefined {
-  if (line[at] === '"' || line[at] === "'") return quotedEnd(line, at);
-  let end = at;
-  while (end < line.length && !',]}'.includes(line[end]!)) end++;
-  const scalar = line.slice(at, end).trimEnd();
-  return FLOW_PLAIN.test(scalar) && plainScalarIsSafe(scalar) ? end : undefined;
-}
-
-/**
- * A plain scalar both libraries resolve alike: text that starts with a letter (or another character YAML gives
- * no meaning), the core schema's booleans and nulls, and plain decimals. Prefixed, signed, exponent, special
- * float and underscore numbers, and anything starting with an indicator, are left to `yaml`.
- */
-function plainScalarIsSafe(scalar: string): boolean {
-  if (scalar === '' || scalar === '~') return scalar === '~';
-  if (SPECIAL_START.test(scalar)) return /^[-0-9]/.test(scalar) && PLAIN_NUMBER.test(scalar);
-  return true;
+  // A bare value is a continuation line or a root scalar; a `-` alone (js-yaml puts the items of a less indented
+  // sequence that follows into it) is left to `yaml`, as the match's `- +` already leaves a trailing `-`.
+  if (markers.length === 0 || value === undefined) return undefined;
+  return { markers, deepest: col };
 }
 
 function leadingSpaces(line: string): number {
   let i = 0;
-  while (line.charCodeAt(i) === 32) i++;
-  return i;
-}
-
-function skipSpaces(line: string, at: number): number {
-  let i = at;
   while (line.charCodeAt(i) === 32) i++;
   return i;
 }
