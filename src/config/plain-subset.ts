@@ -20,19 +20,22 @@ export interface PlainDocument {
 const UNSAFE_CHARACTER = /[^\n\x20-\x7E\u00A0-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]/;
 /** Deeper than this the `yaml` path checks the nesting limit itself (the scan stays far below MAX_DEPTH). */
 const MAX_COLUMN = 48;
+const MAX_LINE = 1000;
 
 // One regular expression a line: it runs as native code from the first file on, where the same checks written
-// as JavaScript cost as much as js-yaml's reading (a cold start runs them in the interpreter).
+// as JavaScript cost as much as js-yaml's reading (a cold start runs them in the interpreter). Every run of spaces
+// is followed by a lookahead that a shorter run cannot pass, so a hostile line costs linear time, not polynomial;
+// lines longer than MAX_LINE are left to `yaml` all the same.
 /** A plain key that no schema resolves to something else (`true:`, `null:`), nor JavaScript (`__proto__`). */
 const KEY = String.raw`(?!(?:true|false|null|y|n|yes|no|on|off|__proto__):)[A-Za-z_][A-Za-z0-9_.-]*`;
 /** The only numbers let through: plain decimals both libraries read alike (no -0, no exponent, no prefix). */
 const NUMBER = String.raw`(?:0|-?[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?`;
 /** A first character YAML gives no meaning (no indicator) and that starts no number-like word. */
 const PLAIN_START = String.raw`[^-+.0-9?:,[\]{}#&*!|>'"%@${'`'}<=~\\ ]`;
-/** A block plain scalar: no `: ` and no ` #` inside, no `:` at its end. */
-const BLOCK_PLAIN = String.raw`${PLAIN_START}(?:[^: ]|:(?! |$)| (?!#))*`;
-/** Inside a flow collection a plain scalar ends at these, and a `:` would make it a key. */
-const FLOW_PLAIN = String.raw`${PLAIN_START}[^,[\]{}#:"']*`;
+/** A block plain scalar: no `: ` and no ` #` inside, no `:` at its end, no trailing spaces. */
+const BLOCK_PLAIN = String.raw`${PLAIN_START}(?:[^: ]|:(?=[^ ])| +(?=[^ #]))*`;
+/** Inside a flow collection a plain scalar ends at these (and a `:` would make it a key); no trailing spaces. */
+const FLOW_PLAIN = String.raw`${PLAIN_START}(?:[^,[\]{}#:"' ]| +(?=[^,[\]{}#:"' ]))*`;
 /** One line, no escapes; in single quotes '' is a quote. */
 const QUOTED = String.raw`"[^"\\]*"|'(?:[^']|'')*'`;
 const FLOW_ITEM = String.raw`(?:${NUMBER}|~|${QUOTED}|${FLOW_PLAIN})`;
@@ -40,7 +43,10 @@ const FLOW = String.raw`\[ *(?:${FLOW_ITEM}(?: *, *${FLOW_ITEM})*)? *\]|\{ *(?:$
 /** A value: a scalar both libraries resolve alike (text, core booleans and nulls, plain decimals) or a flow one. */
 const VALUE = String.raw`${NUMBER}|~|${QUOTED}|${FLOW}|${BLOCK_PLAIN}`;
 /** Indent, `- ` markers, `key:`, value, comment. Anything else (block scalars, anchors, tags...) does not match. */
-const CONTENT_LINE = new RegExp(String.raw`^( *)((?:- +)*)(?:(${KEY}):(?= |$))? *(${VALUE})?(?: +#.*)? *$`, 'i');
+const CONTENT_LINE = new RegExp(
+  String.raw`^( *)(?=[^ ])((?:- +(?=[^ ]))*)(?:(${KEY}):(?= |$))?(?: +(?=[^ ]))?(${VALUE})?(?: +(?:#.*)?)?$`,
+  'i',
+);
 
 interface Block {
   col: number;
@@ -75,6 +81,7 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
       pending = undefined;
       continue;
     }
+    if (line.length > MAX_LINE) return undefined;
     const indent = leadingSpaces(line);
     if (indent === line.length || line[indent] === '#') continue;
     if (indent === 0 && /^(?:---|\.\.\.|%)/.test(line)) return undefined;

@@ -312,6 +312,8 @@ describe('the plain subset read by js-yaml', () => {
     for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', '%YAML 1.2\n---\na: 1\n', '? a\n: 1\n', 'a: |\n  x\n']) {
       expect(accepted(text), text).toBe(false);
     }
+    expect(accepted(`a: ${'x'.repeat(990)}\n`)).toBe(true);
+    expect(accepted(`a: ${'x'.repeat(1000)}\n`)).toBe(false);
     for (const text of ['a: hello\n  world\n', '<<: {x: 1}\n', 'a: 1\r\n', '\uFEFFa: 1\n', 'a:\t1\n', '"a": 1\n']) {
       expect(accepted(text), text).toBe(false);
     }
