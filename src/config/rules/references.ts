@@ -104,6 +104,9 @@ export const referencesResolve: ConfigurationRule = {
 export const imagesActedOnInTheirProvider: ConfigurationRule = {
   name: 'images-acted-on-in-their-provider',
   check(documents, context) {
+    // With one provider (the usual case) every image is in it.
+    const first = documents[0]?.provider;
+    if (documents.every((document) => document.provider === first)) return [];
     const addresses = byAddress(documents);
     const problems: Diagnostic[] = [];
     for (const document of documents) {
