@@ -19,30 +19,45 @@ export function isMalformedReference(value: unknown): boolean {
 /** Every whole-string reference inside a spec, with its path below spec, in document order. */
 export function referencesIn(spec: unknown): { path: (string | number)[]; reference: Reference }[] {
   const found: { path: (string | number)[]; reference: Reference }[] = [];
-  const walk = (value: unknown, path: (string | number)[]): void => {
+  walkStrings(spec, (value, path) => {
     const reference = parseReference(value);
-    if (reference) {
-      found.push({ path, reference });
-    } else if (Array.isArray(value)) {
-      value.forEach((item, index) => walk(item, [...path, index]));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
-    }
-  };
-  walk(spec, []);
+    if (reference) found.push({ path: [...path], reference });
+  });
   return found;
 }
 
 /** Every string below a spec that contains `${` without being a whole reference. */
 export function malformedReferencesIn(spec: unknown): { path: (string | number)[]; value: string }[] {
   const found: { path: (string | number)[]; value: string }[] = [];
-  const walk = (value: unknown, path: (string | number)[]): void => {
-    if (isMalformedReference(value)) found.push({ path, value: value as string });
-    else if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, index]));
-    else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+  walkStrings(spec, (value, path) => {
+    if (isMalformedReference(value)) found.push({ path: [...path], value });
+  });
+  return found;
+}
+
+/**
+ * Each string below a value with its path, in document order. One path array is reused for the whole walk (it is
+ * run for every document by several rules): a visitor that keeps a path copies it.
+ */
+function walkStrings(root: unknown, visit: (value: string, path: readonly (string | number)[]) => void): void {
+  const path: (string | number)[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      // Only a string with `${` can be a reference, whole or malformed.
+      if (value.includes('${')) visit(value, path);
+    } else if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) {
+        path.push(index);
+        walk(value[index]);
+        path.pop();
+      }
+    } else if (value !== null && typeof value === 'object') {
+      for (const key of Object.keys(value)) {
+        path.push(key);
+        walk((value as Record<string, unknown>)[key]);
+        path.pop();
+      }
     }
   };
-  walk(spec, []);
-  return found;
+  walk(root);
 }

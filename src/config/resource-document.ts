@@ -125,9 +125,10 @@ function resolveProvider(
       ),
     };
   }
-  const at = source.locate(['provider']);
+  // Only a problem needs the place; locating reads the file's positions.
+  const at = () => source.locate(['provider']);
   if (typeof value.provider !== 'string') {
-    return { provider: first, problem: error('schema.type', 'provider must be a string', at) };
+    return { provider: first, problem: error('schema.type', 'provider must be a string', at()) };
   }
   const named = providers.find((provider) => provider.name === value.provider);
   if (named) return { provider: named };
@@ -137,7 +138,7 @@ function resolveProvider(
     problem: error(
       'document.unknown-provider',
       `unknown provider "${value.provider}"`,
-      at,
+      at(),
       guess ? `did you mean "${guess}"?` : `the providers of imageform.yaml: ${names.join(', ')}`,
     ),
   };

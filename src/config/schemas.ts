@@ -1,22 +1,20 @@
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type * as AjvModule from 'ajv';
 import type { KindDeclaration } from '../core/kind-declaration.js';
 import { cloudOfType, type CloudCatalog, type CloudConfiguration } from './catalog.js';
+import { PRECOMPILED_SCHEMAS, PRECOMPILED_VALIDATORS } from './generated/validators.js';
 import {
   defsSchema,
   kindSchema,
   kindSchemaPath,
   providerEntrySchema,
   settingsEnvelopeSchema,
+  type JsonSchema,
 } from './schema-assembly.js';
 
 /** The schemas directory, from src/config/ and dist/config/ alike. */
 export const SCHEMA_DIRECTORY = new URL('../../schemas/', import.meta.url);
-
-// ajv-formats is CommonJS: under NodeNext its default export sits one level down.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv, options: { formats: string[] }) => Ajv;
 
 /** Annotations for editors (VS Code, yaml-language-server) that our error mapping reads too. */
 export const MESSAGE_KEYWORDS = ['errorMessage', 'patternErrorMessage'] as const;
@@ -27,10 +25,14 @@ export const MESSAGE_KEYWORDS = ['errorMessage', 'patternErrorMessage'] as const
  * meta-schema (ours are generated from the declarations, and schemas.test.ts checks the same schemas with it on),
  * and no optimising pass over the generated code (the same checks, a few more statements).
  */
-export function newAjv(options: { fast?: boolean } = {}): Ajv {
+export function newAjv(options: { fast?: boolean; standalone?: boolean } = {}): Ajv {
+  // Loaded on first use: ~110 ms of CPU at start that a run with the precompiled validators never spends.
+  const require = createRequire(import.meta.url);
+  const { Ajv } = require('ajv') as typeof AjvModule;
+  const addFormats = require('ajv-formats') as (ajv: Ajv, options: { formats: string[] }) => Ajv;
   const ajv = new Ajv({
     validateSchema: !options.fast,
-    code: { optimize: !options.fast },
+    code: { optimize: !options.fast, ...(options.standalone ? { source: true, esm: true } : {}) },
     allErrors: true,
     verbose: true,
     strict: true,
@@ -46,27 +48,59 @@ export function newAjv(options: { fast?: boolean } = {}): Ajv {
 }
 
 interface CatalogValidators {
-  ajv: Ajv;
+  ajv?: Ajv;
+  /** Whether the catalog's defs schema is the one the precompiled validators were generated with. */
+  defsPrecompiled: boolean;
   compiled: Map<string, ValidateFunction>;
 }
 
 const byCatalog = new WeakMap<CloudCatalog, CatalogValidators>();
 
 /**
- * A validator compiled once per process and catalog, on first use (the 1,000-document benchmark depends on it).
- * Kind schemas are registered under their path below schemas/, so their `../defs.schema.json` resolves.
+ * Every schema validation compiles for a catalog, by the key it is registered under (kind schemas by their path
+ * below schemas/, so their `../defs.schema.json` resolves): what scripts/generate-validators.ts precompiles.
  */
-function validator(catalog: CloudCatalog, key: string, build: () => Record<string, unknown>): ValidateFunction {
+export function validatedSchemas(catalog: CloudCatalog): Map<string, JsonSchema> {
+  const schemas = new Map<string, JsonSchema>([['imageform.schema.json', settingsEnvelopeSchema()]]);
+  for (const cloud of catalog.clouds) {
+    schemas.set(`${cloud.type}/provider.schema.json`, providerEntrySchema(cloud));
+    for (const declaration of cloud.kinds) {
+      schemas.set(kindSchemaPath(cloud, declaration.kind), kindSchema(cloud, declaration, '../defs.schema.json'));
+    }
+  }
+  return schemas;
+}
+
+/** The text a precompiled validator is checked against: the schema with its key as $id. */
+export function schemaText(key: string, schema: JsonSchema): string {
+  return JSON.stringify({ ...schema, $id: key });
+}
+
+/**
+ * A validator once per process and catalog, on first use: the one precompiled from exactly this schema
+ * (src/config/generated/validators.ts), else compiled by ajv, loaded then.
+ */
+function validator(catalog: CloudCatalog, key: string, build: () => JsonSchema): ValidateFunction {
   let validators = byCatalog.get(catalog);
   if (!validators) {
-    const ajv = newAjv({ fast: true });
-    ajv.addSchema(defsSchema());
-    validators = { ajv, compiled: new Map() };
+    const defsPrecompiled = PRECOMPILED_SCHEMAS['defs.schema.json'] === JSON.stringify(defsSchema());
+    validators = { defsPrecompiled, compiled: new Map() };
     byCatalog.set(catalog, validators);
   }
   let validate = validators.compiled.get(key);
   if (!validate) {
-    validate = validators.ajv.compile({ ...build(), $id: key });
+    const schema = build();
+    const text = schemaText(key, schema);
+    const precompiled = PRECOMPILED_VALIDATORS[key] as ValidateFunction | undefined;
+    if (validators.defsPrecompiled && precompiled && PRECOMPILED_SCHEMAS[key] === text) {
+      validate = precompiled;
+    } else {
+      if (!validators.ajv) {
+        validators.ajv = newAjv({ fast: true });
+        validators.ajv.addSchema(defsSchema());
+      }
+      validate = validators.ajv.compile({ ...schema, $id: key });
+    }
     validators.compiled.set(key, validate);
   }
   return validate;

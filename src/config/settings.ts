@@ -166,9 +166,10 @@ function knownType(
   diagnostics: Diagnostic[],
 ): string | undefined {
   const field = path.join('.');
-  const at = document.locate(path);
+  // Only a problem needs the place; locating reads the file's positions.
+  const at = () => document.locate(path);
   if (typeof type !== 'string') {
-    diagnostics.push(error('schema.type', `${field} must be a string`, at));
+    diagnostics.push(error('schema.type', `${field} must be a string`, at()));
     return undefined;
   }
   if (single && type === EMBEDDED_TYPE) return catalog.defaultType;
@@ -181,7 +182,7 @@ function knownType(
       : type === EMBEDDED_TYPE
         ? `write the cloud's type with embedded: true, e.g. type: ${catalog.defaultType}`
         : undefined;
-  diagnostics.push(error('schema.enum', `${field} "${type}" must be one of ${allowed.join(', ')}`, at, hint));
+  diagnostics.push(error('schema.enum', `${field} "${type}" must be one of ${allowed.join(', ')}`, at(), hint));
   return undefined;
 }
 

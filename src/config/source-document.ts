@@ -1,8 +1,9 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../core/diagnostic.js';
 import { error } from '../core/diagnostic.js';
 import type { NodePath } from './model.js';
+import { readPlainSource } from './plain-source.js';
+import { yamlLibrary } from './yaml-library.js';
 import { firstNodeProblem, unresolvedTag, type NodeProblem } from './yaml-nodes.js';
 
 /** Aliases expanded per document before we call it a resource-exhaustion attack (billion laughs). */
@@ -33,8 +34,17 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
-/** Parse every document of one file's text; syntax errors become diagnostics, never exceptions. */
+/**
+ * Parse every document of one file's text; syntax errors become diagnostics, never exceptions. A file in the plain
+ * subset is read by js-yaml, its positions found by `yaml` when first asked for; any other by `yaml` at once.
+ */
 export function parseYamlText(text: string, file: string): ParsedFile {
+  return readPlainSource(text, file, () => parseWithYaml(text, file)) ?? parseWithYaml(text, file);
+}
+
+/** The `yaml` library's reading, with every check imageform adds: what parseYamlText must equal on the fast path. */
+export function parseWithYaml(text: string, file: string): ParsedFile {
+  const { isMap, isScalar, LineCounter, parseAllDocuments } = yamlLibrary();
   const lineCounter = new LineCounter();
   const at = (offset: number): SourceLocation => ({ file, ...lineCounter.linePos(Math.max(0, offset)) });
   const diagnostics: Diagnostic[] = [];
@@ -179,6 +189,7 @@ function deepFlowOffset(text: string): number | undefined {
 }
 
 function nestingDepth(root: YamlNode): number {
+  const { isMap, isSeq } = yamlLibrary();
   let deepest = 0;
   const pending: [unknown, number][] = [[root, 1]];
   while (pending.length > 0) {
@@ -193,6 +204,7 @@ function nestingDepth(root: YamlNode): number {
 
 /** Walk a path through the node tree (following aliases); the offset of the deepest node reached. */
 function findOffset(doc: Document, root: YamlNode, path: NodePath, wantKey: boolean): number {
+  const { isAlias, isMap, isScalar, isSeq } = yamlLibrary();
   let node: unknown = root;
   let offset = nodeStart(root);
   for (let i = 0; i < path.length; i++) {

@@ -1,5 +1,5 @@
-import { isAlias, isCollection, isMap, isSeq, isScalar } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 
 /** The tags of YAML 1.2's core schema: everything imageform reads. Any other tag is refused, never ignored. */
 const CORE_TAGS = new Set(
@@ -21,6 +21,7 @@ export interface NodeProblem {
  * recursion: it runs before the value is built, so a hostile document never reaches code that recurses.
  */
 export function firstNodeProblem(root: YamlNode): NodeProblem | undefined {
+  const { isAlias, isCollection, isMap, isSeq, isScalar } = yamlLibrary();
   const anchors = new Map<string, YamlNode>();
   /** Nodes whose subtree the walk is inside: an alias to one of them makes the value contain itself. */
   const open = new Set<YamlNode>();

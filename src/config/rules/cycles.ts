@@ -22,7 +22,9 @@ export function dependencyMap(documents: readonly ResourceDocument[]): Map<strin
 export const noCycles: ConfigurationRule = {
   name: 'no-cycles',
   check(documents) {
-    const cycle = new DependencyGraph(dependencyMap(documents)).findCycle();
+    const dependencies = dependencyMap(documents);
+    if (acyclic(dependencies)) return [];
+    const cycle = new DependencyGraph(dependencies).findCycle();
     if (!cycle) return [];
     const defined = byAddress(documents);
     const referenceAt = (from: string, to: string) => {
@@ -44,3 +46,33 @@ export const noCycles: ConfigurationRule = {
     ];
   },
 };
+
+/**
+ * Whether the graph has no cycle, by removing every node whose dependencies are all removed (Kahn): linear, and
+ * without the sorted graph that finding and showing a cycle needs, which a valid configuration never does.
+ */
+function acyclic(dependencies: ReadonlyMap<string, readonly string[]>): boolean {
+  const waiting = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  const ready: string[] = [];
+  for (const [address, targets] of dependencies) {
+    waiting.set(address, targets.length);
+    if (targets.length === 0) ready.push(address);
+    for (const target of targets) {
+      const list = dependents.get(target);
+      if (list) list.push(address);
+      else dependents.set(target, [address]);
+    }
+  }
+  let removed = 0;
+  while (ready.length > 0) {
+    const address = ready.pop()!;
+    removed++;
+    for (const dependent of dependents.get(address) ?? []) {
+      const count = waiting.get(dependent)! - 1;
+      waiting.set(dependent, count);
+      if (count === 0) ready.push(dependent);
+    }
+  }
+  return removed === dependencies.size;
+}

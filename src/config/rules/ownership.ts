@@ -22,7 +22,8 @@ export const oneOwnerPerField: ConfigurationRule = {
       const target = imageTarget(document, context);
       if (owned.length === 0 || !target) continue;
       const field = imageField(declaration)!;
-      const location = document.locate(['spec', field]);
+      // Only a problem needs the place; locating reads the file's positions.
+      const location = () => document.locate(['spec', field]);
       const key = `${document.kind}\u0000${target}`;
       const earlier = owners.get(key);
       if (earlier && earlier.address !== document.address) {
@@ -30,7 +31,7 @@ export const oneOwnerPerField: ConfigurationRule = {
           error(
             'rule.field-owner',
             `${document.address} and ${earlier.address} (${where(earlier.locate(['spec', field]))}) both manage ${owned.join(', ')} of ${target}`,
-            location,
+            location(),
             `keep only one ${document.kind} per image`,
           ),
         );
@@ -45,7 +46,7 @@ export const oneOwnerPerField: ConfigurationRule = {
           error(
             'rule.field-owner',
             `${document.address} and ${image.address} (${where(image.locate(['spec', imageField]))}) both manage ${imageField} of ${image.address}`,
-            location,
+            location(),
             `remove spec.${imageField} from ${image.address} or delete ${document.address}`,
           ),
         );

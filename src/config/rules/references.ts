@@ -34,7 +34,8 @@ export const referencesResolve: ConfigurationRule = {
       const fields = context.declarationOf(document)?.fields ?? {};
       for (const { path, reference } of referencesIn(document.spec)) {
         const field = `spec.${displayPath(path)}`;
-        const location = document.locate(['spec', ...path]);
+        // Only a problem needs the place; locating reads the file's positions.
+        const location = () => document.locate(['spec', ...path]);
         const text = `\${${reference.address}.${reference.attribute}}`;
         if (!context.kinds.includes(reference.kind)) {
           const guess = didYouMean(reference.kind, context.kinds);
@@ -42,7 +43,7 @@ export const referencesResolve: ConfigurationRule = {
             error(
               'ref.unknown-kind',
               `${field} ${text} refers to unknown kind "${reference.kind}"`,
-              location,
+              location(),
               guess ? `did you mean "${guess}"?` : `kinds: ${context.kinds.join(', ')}`,
             ),
           );
@@ -56,7 +57,7 @@ export const referencesResolve: ConfigurationRule = {
             error(
               'ref.missing',
               `${document.address} refers to ${reference.address}, which is not defined`,
-              location,
+              location(),
               guess
                 ? `did you mean "${guess}"?`
                 : reference.kind === 'image'
@@ -74,7 +75,7 @@ export const referencesResolve: ConfigurationRule = {
             error(
               'ref.attribute',
               `${field} ${text}: ${reference.kind} has no attribute "${reference.attribute}"`,
-              location,
+              location(),
               guess ? `did you mean "${guess}"?` : `attributes: ${attributes.join(', ')}`,
             ),
           );
@@ -86,7 +87,7 @@ export const referencesResolve: ConfigurationRule = {
             error(
               'ref.wrong-target',
               `${field} must refer to an image's id, not ${text}`,
-              location,
+              location(),
               reference.kind === 'image'
                 ? `write \${${reference.address}.id}`
                 : 'write ${image.NAME.id} or an image ID',
@@ -103,6 +104,9 @@ export const referencesResolve: ConfigurationRule = {
 export const imagesActedOnInTheirProvider: ConfigurationRule = {
   name: 'images-acted-on-in-their-provider',
   check(documents, context) {
+    // With one provider (the usual case) every image is in it.
+    const first = documents[0]?.provider;
+    if (documents.every((document) => document.provider === first)) return [];
     const addresses = byAddress(documents);
     const problems: Diagnostic[] = [];
     for (const document of documents) {

@@ -1,0 +1,154 @@
+/**
+ * The plain-data subset of YAML that the fast reader (js-yaml) may read instead of the `yaml` library: block
+ * mappings and sequences indented with spaces, plain keys, one-line scalars whose type both libraries resolve
+ * alike, and one-line flow collections of such scalars. The scan proves a text is inside the subset; anything it
+ * cannot prove (anchors, aliases, tags, directives, block scalars, multi-line scalars, escapes, complex or quoted
+ * keys, numbers other than plain decimals, tabs, CR, a BOM, unusual indentation...) makes it answer undefined, and
+ * the file is read by `yaml` as before. Refusing costs only time; accepting wrongly would change a value.
+ */
+
+/** One document of a text in the subset: its text and where its first node starts (1-based, as diagnostics). */
+export interface PlainDocument {
+  /** 0-based position in the file, counted as the `yaml` library counts documents (empty ones included). */
+  index: number;
+  text: string;
+  line: number;
+  col: number;
+}
+
+/** Any character outside printable ASCII, newline and the plain Unicode planes (no BOM, no surrogates). */
+const UNSAFE_CHARACTER = /[^\n\x20-\x7E\u00A0-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]/;
+/** Deeper than this the `yaml` path checks the nesting limit itself (the scan stays far below MAX_DEPTH). */
+const MAX_COLUMN = 48;
+const MAX_LINE = 1000;
+
+// One regular expression a line: it runs as native code from the first file on, where the same checks written
+// as JavaScript cost as much as js-yaml's reading (a cold start runs them in the interpreter). Every run of spaces
+// is followed by a lookahead that a shorter run cannot pass, so a hostile line costs linear time, not polynomial;
+// lines longer than MAX_LINE are left to `yaml` all the same.
+/** A plain key that no schema resolves to something else (`true:`, `null:`), nor JavaScript (`__proto__`). */
+const KEY = String.raw`(?!(?:true|false|null|y|n|yes|no|on|off|__proto__):)[A-Za-z_][A-Za-z0-9_.-]*`;
+/** The only numbers let through: plain decimals both libraries read alike (no -0, no exponent, no prefix). */
+const NUMBER = String.raw`(?:0|-?[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?`;
+/** A first character YAML gives no meaning (no indicator) and that starts no number-like word. */
+const PLAIN_START = String.raw`[^-+.0-9?:,[\]{}#&*!|>'"%@${'`'}<=~\\ ]`;
+/** A block plain scalar: no `: ` and no ` #` inside, no `:` at its end, no trailing spaces. */
+const BLOCK_PLAIN = String.raw`${PLAIN_START}(?:[^: ]|:(?=[^ ])| +(?=[^ #]))*`;
+/** Inside a flow collection a plain scalar ends at these (and a `:` would make it a key); no trailing spaces. */
+const FLOW_PLAIN = String.raw`${PLAIN_START}(?:[^,[\]{}#:"' ]| +(?=[^,[\]{}#:"' ]))*`;
+/** One line, no escapes; in single quotes '' is a quote. */
+const QUOTED = String.raw`"[^"\\]*"|'(?:[^']|'')*'`;
+const FLOW_ITEM = String.raw`(?:${NUMBER}|~|${QUOTED}|${FLOW_PLAIN})`;
+const FLOW = String.raw`\[ *(?:${FLOW_ITEM}(?: *, *${FLOW_ITEM})*)? *\]|\{ *(?:${KEY}: +${FLOW_ITEM}(?: *, *${KEY}: +${FLOW_ITEM})*)? *\}`;
+/** A value: a scalar both libraries resolve alike (text, core booleans and nulls, plain decimals) or a flow one. */
+const VALUE = String.raw`${NUMBER}|~|${QUOTED}|${FLOW}|${BLOCK_PLAIN}`;
+/** Indent, `- ` markers, `key:`, value, comment. Anything else (block scalars, anchors, tags...) does not match. */
+const CONTENT_LINE = new RegExp(
+  String.raw`^( *)(?=[^ ])((?:- +(?=[^ ]))*)(?:(${KEY}):(?= |$))?(?: +(?=[^ ]))?(${VALUE})?(?: +(?:#.*)?)?$`,
+  'i',
+);
+
+interface Block {
+  col: number;
+  kind: 'map' | 'seq';
+}
+
+/** The documents of `text` when every line is inside the subset, else undefined. */
+export function plainSubsetDocuments(text: string): PlainDocument[] | undefined {
+  if (UNSAFE_CHARACTER.test(text)) return undefined;
+  const documents: PlainDocument[] = [];
+  const lines = text.split('\n');
+  let index = 0;
+  /** A document is open once it has content or a `---` started it (comments alone before `---` are its prelude). */
+  let started = false;
+  let first: { line: number; col: number; offset: number } | undefined;
+  let stack: Block[] = [];
+  let pending: { col: number; key: boolean } | undefined;
+  let offset = 0;
+  const close = (end: number): void => {
+    if (first) documents.push({ index, text: text.slice(first.offset, end), line: first.line, col: first.col });
+  };
+  for (let number = 0; number < lines.length; number++) {
+    const line = lines[number]!;
+    const lineOffset = offset;
+    offset += line.length + 1;
+    if (line === '---') {
+      close(lineOffset);
+      if (started) index++;
+      started = true;
+      first = undefined;
+      stack = [];
+      pending = undefined;
+      continue;
+    }
+    if (line.length > MAX_LINE) return undefined;
+    const indent = leadingSpaces(line);
+    if (indent === line.length || line[indent] === '#') continue;
+    if (indent === 0 && /^(?:---|\.\.\.|%)/.test(line)) return undefined;
+    const parsed = parseLine(line, indent);
+    if (!parsed || parsed.deepest > MAX_COLUMN) return undefined;
+    const kind = parsed.markers.length > 0 ? 'seq' : 'map';
+    const opens =
+      pending !== undefined && (indent > pending.col || (indent === pending.col && pending.key && kind === 'seq'));
+    pending = undefined;
+    while (stack.length > 0 && stack[stack.length - 1]!.col > indent) stack.pop();
+    const top = stack[stack.length - 1];
+    if (opens || !first) {
+      // A new block: below a `key:` or `-` that has no value on its line, or the document's root.
+      if (!first && stack.length > 0) return undefined;
+      if (top && (top.col > indent || (top.col === indent && !(top.kind === 'map' && kind === 'seq'))))
+        return undefined;
+      stack.push({ col: indent, kind });
+    } else if (!top || top.col !== indent) {
+      // More indented without a parent to nest in (a continuation line), or back to a column no block opened.
+      return undefined;
+    } else if (top.kind !== kind) {
+      // Only a sequence written at its key's own column (`key:` then `- item`) ends where the mapping goes on.
+      const below = stack[stack.length - 2];
+      if (!(top.kind === 'seq' && kind === 'map' && below?.col === indent && below.kind === 'map')) return undefined;
+      stack.pop();
+    }
+    for (const col of parsed.markers.slice(1)) stack.push({ col, kind: 'seq' });
+    if (parsed.markers.length > 0 && parsed.key !== undefined) stack.push({ col: parsed.key, kind: 'map' });
+    if (parsed.open) pending = parsed.open;
+    started = true;
+    first ??= { line: number + 1, col: indent + 1, offset: lineOffset };
+  }
+  close(text.length);
+  return documents;
+}
+
+interface ParsedLine {
+  /** Columns (0-based) of the `- ` sequence markers the line starts with. */
+  markers: number[];
+  /** Column of the mapping key, if the line holds an entry. */
+  key?: number;
+  /** The line ends in `key:` with no value: what follows, more indented, is its value. */
+  open?: { col: number; key: boolean };
+  deepest: number;
+}
+
+/** One content line: `- ` markers, then `key:` with or without a value, or a value after a marker. */
+function parseLine(line: string, indent: number): ParsedLine | undefined {
+  const match = CONTENT_LINE.exec(line);
+  if (!match) return undefined;
+  const [, , dashes = '', key, value] = match;
+  const markers: number[] = [];
+  for (let i = dashes.indexOf('-'); i >= 0; i = dashes.indexOf('-', i + 1)) markers.push(indent + i);
+  const col = indent + dashes.length;
+  if (key !== undefined) {
+    return value === undefined
+      ? { markers, key: col, open: { col, key: true }, deepest: col }
+      : { markers, key: col, deepest: col };
+  }
+  // A bare value is a continuation line or a root scalar; a `-` alone (js-yaml puts the items of a less indented
+  // sequence that follows into it) is left to `yaml`, as the match's `- +` already leaves a trailing `-`.
+  if (markers.length === 0 || value === undefined) return undefined;
+  return { markers, deepest: col };
+}
+
+function leadingSpaces(line: string): number {
+  let i = 0;
+  while (line.charCodeAt(i) === 32) i++;
+  return i;
+}
