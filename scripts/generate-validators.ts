@@ -1,5 +1,5 @@
 /**
- * Writes src/config/generated/validators.ts: ajv's standalone code for every schema validation compiles for the
+ * Writes src/app/generated/validators.ts: ajv's standalone code for every schema validation compiles for the
  * catalog of src/app/catalog.ts, so a run neither loads ajv (~110 ms of CPU) nor compiles (~100 ms). The run uses
  * a precompiled validator only when its schema is exactly the one it would compile, else ajv as before; a unit
  * test fails when the committed file differs from what this writes.
@@ -14,7 +14,7 @@ import { CATALOG } from '../src/app/catalog.js';
 import { defsSchema } from '../src/config/schema-assembly.js';
 import { newAjv, schemaText, validatedSchemas } from '../src/config/schemas.js';
 
-export const VALIDATORS_FILE = fileURLToPath(new URL('../src/config/generated/validators.ts', import.meta.url));
+export const VALIDATORS_FILE = fileURLToPath(new URL('../src/app/generated/validators.ts', import.meta.url));
 
 const standaloneCode = createRequire(import.meta.url)('ajv/dist/standalone') as (
   ajv: Ajv,

@@ -25,6 +25,17 @@ export interface CloudCatalog {
   clouds: readonly CloudConfiguration[];
   /** The cloud of a provider with no `type` (the single-provider default, DESIGN.md §3). */
   defaultType: string;
+  /** ajv's standalone code for the catalog's schemas, generated ahead (scripts/generate-validators.ts). */
+  precompiled?: PrecompiledValidators;
+}
+
+/**
+ * Validators compiled ahead, by schema key, with the exact text of the schema each came from: one is used only
+ * while its schema is still that text, so a changed declaration is compiled at run time, never validated stale.
+ */
+export interface PrecompiledValidators {
+  validators: Readonly<Record<string, unknown>>;
+  schemas: Readonly<Record<string, string>>;
 }
 
 export function cloudOfType(catalog: CloudCatalog, type: string): CloudConfiguration | undefined {

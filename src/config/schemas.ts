@@ -3,7 +3,6 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type * as AjvModule from 'ajv';
 import type { KindDeclaration } from '../core/kind-declaration.js';
 import { cloudOfType, type CloudCatalog, type CloudConfiguration } from './catalog.js';
-import { PRECOMPILED_SCHEMAS, PRECOMPILED_VALIDATORS } from './generated/validators.js';
 import {
   defsSchema,
   kindSchema,
@@ -78,12 +77,12 @@ export function schemaText(key: string, schema: JsonSchema): string {
 
 /**
  * A validator once per process and catalog, on first use: the one precompiled from exactly this schema
- * (src/config/generated/validators.ts), else compiled by ajv, loaded then.
+ * (the catalog's, generated ahead), else compiled by ajv, loaded then.
  */
 function validator(catalog: CloudCatalog, key: string, build: () => JsonSchema): ValidateFunction {
   let validators = byCatalog.get(catalog);
   if (!validators) {
-    const defsPrecompiled = PRECOMPILED_SCHEMAS['defs.schema.json'] === JSON.stringify(defsSchema());
+    const defsPrecompiled = catalog.precompiled?.schemas['defs.schema.json'] === JSON.stringify(defsSchema());
     validators = { defsPrecompiled, compiled: new Map() };
     byCatalog.set(catalog, validators);
   }
@@ -91,8 +90,8 @@ function validator(catalog: CloudCatalog, key: string, build: () => JsonSchema):
   if (!validate) {
     const schema = build();
     const text = schemaText(key, schema);
-    const precompiled = PRECOMPILED_VALIDATORS[key] as ValidateFunction | undefined;
-    if (validators.defsPrecompiled && precompiled && PRECOMPILED_SCHEMAS[key] === text) {
+    const precompiled = catalog.precompiled?.validators[key] as ValidateFunction | undefined;
+    if (validators.defsPrecompiled && precompiled && catalog.precompiled?.schemas[key] === text) {
       validate = precompiled;
     } else {
       if (!validators.ajv) {

@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../../src/app/catalog.js';
 import type { CloudCatalog } from '../../../src/config/catalog.js';
-import { PRECOMPILED_SCHEMAS, PRECOMPILED_VALIDATORS } from '../../../src/config/generated/validators.js';
+import { PRECOMPILED_SCHEMAS, PRECOMPILED_VALIDATORS } from '../../../src/app/generated/validators.js';
 import { defsSchema } from '../../../src/config/schema-assembly.js';
 import { newAjv, schemaText, validateDocument, validatedSchemas } from '../../../src/config/schemas.js';
 import { parseYamlText } from '../../../src/config/source-document.js';
@@ -51,7 +51,7 @@ function variants(value: unknown): unknown[] {
   ];
 }
 
-describe('the precompiled validators (src/config/generated/validators.ts)', () => {
+describe('the precompiled validators (src/app/generated/validators.ts)', () => {
   it('are exactly what scripts/generate-validators.ts writes from the declarations', async () => {
     expect(readFileSync(VALIDATORS_FILE, 'utf8')).toBe(await renderedValidators());
   });
