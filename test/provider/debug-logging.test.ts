@@ -19,7 +19,7 @@ afterEach(async () => {
   await server.stop();
 });
 
-it('keeps the API key and tokens out of the core library debug output', async () => {
+it("keeps the API key and tokens out of every debug output (DEBUG, and node's own NODE_DEBUG for http)", async () => {
   let iamCalls = 0;
   server.iamHandler = (_request, response) => {
     iamCalls++;
@@ -30,7 +30,7 @@ it('keeps the API key and tokens out of the core library debug output', async ()
   server.apiHandler = (_request, response) => sendJson(response, 200, { images: [] });
   const probe = fileURLToPath(new URL('./fixtures/debug-leak-probe.ts', import.meta.url));
   const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', probe, url, API_KEY], {
-    env: { ...process.env, DEBUG: '*', NODE_DEBUG: 'axios' },
+    env: { ...process.env, DEBUG: '*', NODE_DEBUG: 'http,https,net,tls,stream' },
   });
   expect(stdout).toContain('failed: list images: IAM token request');
   expect(server.tokensIssued.length).toBeGreaterThan(0);
