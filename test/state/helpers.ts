@@ -6,12 +6,39 @@ import { fileURLToPath } from 'node:url';
 import type { StateSettings } from '../../src/config/model.js';
 import { isUserError } from '../../src/core/errors.js';
 import type { LockInfo, StateDocument } from '../../src/state/state.js';
+import { LocalStateBackend } from '../../src/state/local.js';
+import { afterEach, beforeEach } from 'vitest';
 
 export const localSettings: StateSettings = { backend: 'local', url_env: 'IMAGEFORM_PG_URL', workspace: 'default' };
 
 export async function makeTempDir(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'imageform-state-'));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh directory for each test and the local backends made in it: each closed, and the directory removed, after
+ * the test. `notices` collects what a backend tells the user.
+ */
+export function useLocalBackends(): { dir(): string; backend(notices?: string[]): LocalStateBackend } {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let backends: LocalStateBackend[] = [];
+  beforeEach(async () => {
+    temp = await makeTempDir();
+    backends = [];
+  });
+  afterEach(async () => {
+    for (const created of backends) await created.close();
+    await temp.remove();
+  });
+  return {
+    dir: () => temp.dir,
+    backend: (notices) => {
+      const created = new LocalStateBackend(temp.dir, notices ? { onNotice: (message) => notices.push(message) } : {});
+      backends.push(created);
+      return created;
+    },
+  };
 }
 
 /** A state document with one image, at the given serial. */

@@ -2,25 +2,19 @@ import { spawn } from 'node:child_process';
 import { appendFile, copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalStateBackend } from '../../src/state/local.js';
 import { serializeState } from '../../src/state/serialize.js';
 import type { StateDocument } from '../../src/state/state.js';
-import { makeTempDir, userErrorOf } from './helpers.js';
+import { useLocalBackends, userErrorOf } from './helpers.js';
 import { imageEntry, largeState, withEntry } from './journal-helpers.js';
 
-let temp: Awaited<ReturnType<typeof makeTempDir>>;
-let backends: LocalStateBackend[];
+const local = useLocalBackends();
+const backend = (): LocalStateBackend => local.backend();
 const paths = () => ({
-  state: join(temp.dir, '.imageform', 'state.json'),
-  journal: join(temp.dir, '.imageform', 'state.journal'),
+  state: join(local.dir(), '.imageform', 'state.json'),
+  journal: join(local.dir(), '.imageform', 'state.journal'),
 });
-
-function backend(): LocalStateBackend {
-  const created = new LocalStateBackend(temp.dir);
-  backends.push(created);
-  return created;
-}
 
 /** A backend that has written a large state of its own, so its next writes can go to the journal. */
 async function largeStored(): Promise<{ state: LocalStateBackend; document: StateDocument }> {
@@ -43,7 +37,7 @@ const writerScript = fileURLToPath(new URL('./fixtures/journal-writer.ts', impor
 async function journalWriter(records: number, ending: 'exit' | 'kill'): Promise<void> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', writerScript, temp.dir, String(records), ending === 'exit' ? 'exit' : 'hold'],
+    ['--import', 'tsx', writerScript, local.dir(), String(records), ending === 'exit' ? 'exit' : 'hold'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -59,16 +53,6 @@ async function journalWriter(records: number, ending: 'exit' | 'kill'): Promise<
   if (ending === 'kill') child.kill('SIGKILL');
   await exited;
 }
-
-beforeEach(async () => {
-  temp = await makeTempDir();
-  backends = [];
-});
-
-afterEach(async () => {
-  for (const created of backends) await created.close();
-  await temp.remove();
-});
 
 describe('local state journal', () => {
   it('rewrites a small document whole: no journal below the size where it pays', async () => {
@@ -127,7 +111,7 @@ describe('local state journal', () => {
     const { state, document } = await largeStored();
     const next = withEntry(document, 'image.one');
     await state.writeChanges(next, ['image.one']);
-    const journalCopy = join(temp.dir, 'journal-copy');
+    const journalCopy = join(local.dir(), 'journal-copy');
     await copyFile(paths().journal, journalCopy);
     await state.compact();
     expect(await exists(paths().journal)).toBe(false);
@@ -200,7 +184,7 @@ describe('local state journal', () => {
     await held.release();
     expect(await exists(paths().journal)).toBe(false);
     expect(await readFile(paths().state, 'utf8')).toBe(serializeState(next));
-    expect((await readdir(join(temp.dir, '.imageform'))).sort()).toEqual(['.gitignore', 'state.json']);
+    expect((await readdir(join(local.dir(), '.imageform'))).sort()).toEqual(['.gitignore', 'state.json']);
   });
 
   it('a run that takes the lock appends its first change too: a large unchanged document is not rewritten', async () => {

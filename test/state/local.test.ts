@@ -1,30 +1,13 @@
 import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalStateBackend } from '../../src/state/local.js';
+import { describe, expect, it } from 'vitest';
 import { serializeState } from '../../src/state/serialize.js';
 import { waitFor } from '../helpers/wait.js';
-import { localSettings, makeTempDir, sampleState, spawnLockHolder, userErrorOf } from './helpers.js';
+import { localSettings, sampleState, spawnLockHolder, useLocalBackends, userErrorOf } from './helpers.js';
 
-let temp: Awaited<ReturnType<typeof makeTempDir>>;
-let backends: LocalStateBackend[];
-
-function backend(notices?: string[]): LocalStateBackend {
-  const created = new LocalStateBackend(temp.dir, notices ? { onNotice: (message) => notices.push(message) } : {});
-  backends.push(created);
-  return created;
-}
-
-beforeEach(async () => {
-  temp = await makeTempDir();
-  backends = [];
-});
-
-afterEach(async () => {
-  for (const created of backends) await created.close();
-  await temp.remove();
-});
+const local = useLocalBackends();
+const backend = local.backend;
 
 describe('local state file', () => {
   it('reads a fresh state when nothing is stored, each with its own lineage', async () => {
@@ -41,9 +24,9 @@ describe('local state file', () => {
     const next = sampleState(fresh.lineage, 1, { zeta: 1, alpha: { b: 2, a: 1 } });
     await state.write(next);
 
-    const path = join(temp.dir, '.imageform', 'state.json');
+    const path = join(local.dir(), '.imageform', 'state.json');
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    expect(await readFile(join(temp.dir, '.imageform', '.gitignore'), 'utf8')).toBe('*\n');
+    expect(await readFile(join(local.dir(), '.imageform', '.gitignore'), 'utf8')).toBe('*\n');
     const text = await readFile(path, 'utf8');
     expect(text).toBe(serializeState(next));
     expect(text.endsWith('}\n')).toBe(true);
@@ -57,7 +40,7 @@ describe('local state file', () => {
     const state = backend();
     const { lineage } = await state.read();
     await state.write(sampleState(lineage, 1));
-    const before = await readFile(join(temp.dir, '.imageform', 'state.json'), 'utf8');
+    const before = await readFile(join(local.dir(), '.imageform', 'state.json'), 'utf8');
 
     for (const serial of [1, 3]) {
       const refused = await userErrorOf(state.write(sampleState(lineage, serial, { changed: true })));
@@ -67,7 +50,7 @@ describe('local state file', () => {
     const otherLineage = await userErrorOf(state.write(sampleState('another-lineage', 2)));
     expect(otherLineage.code).toBe('state.serial-mismatch');
     expect(otherLineage.message).toContain('lineage');
-    expect(await readFile(join(temp.dir, '.imageform', 'state.json'), 'utf8')).toBe(before);
+    expect(await readFile(join(local.dir(), '.imageform', 'state.json'), 'utf8')).toBe(before);
   });
 
   it('refuses the second of two writers that read the same serial (no lost update)', async () => {
@@ -99,14 +82,14 @@ describe('local state file', () => {
   });
 
   it('names the path of a corrupt state file', async () => {
-    await mkdir(join(temp.dir, '.imageform'));
-    await writeFile(join(temp.dir, '.imageform', 'state.json'), '{"version": 1, "lineage": "x", ');
+    await mkdir(join(local.dir(), '.imageform'));
+    await writeFile(join(local.dir(), '.imageform', 'state.json'), '{"version": 1, "lineage": "x", ');
     const corrupt = await userErrorOf(backend().read());
     expect(corrupt.code).toBe('state.corrupt');
     expect(corrupt.message).toMatch(/state\.json: not a valid imageform state document: not valid JSON/);
 
     await writeFile(
-      join(temp.dir, '.imageform', 'state.json'),
+      join(local.dir(), '.imageform', 'state.json'),
       JSON.stringify({ version: 1, lineage: 'x', serial: -1, resources: {} }),
     );
     expect((await userErrorOf(backend().read())).message).toContain('"serial" must be a non-negative integer');
@@ -130,7 +113,7 @@ describe('local state file', () => {
     await reader;
     expect(reads).toBeGreaterThan(0);
     expect((await state.read()).serial).toBe(40);
-    expect((await readdir(join(temp.dir, '.imageform'))).sort()).toEqual(['.gitignore', 'state.json']);
+    expect((await readdir(join(local.dir(), '.imageform'))).sort()).toEqual(['.gitignore', 'state.json']);
   });
 });
 
@@ -153,7 +136,7 @@ describe('local lock', () => {
   });
 
   it('takes over a lock whose holder process was killed, with a notice', async () => {
-    const holder = await spawnLockHolder(temp.dir, localSettings);
+    const holder = await spawnLockHolder(local.dir(), localSettings);
     const refused = await userErrorOf(backend().lock('apply'));
     expect(refused.message).toContain(`(pid ${holder.info.pid})`);
 
@@ -167,13 +150,13 @@ describe('local lock', () => {
   });
 
   it('releases the lock when the holder process exits without releasing it', async () => {
-    const holder = await spawnLockHolder(temp.dir, localSettings, process.env, 'exit');
+    const holder = await spawnLockHolder(local.dir(), localSettings, process.env, 'exit');
     expect(await holder.exited).toBe(0);
     expect(await backend().readLockInfo()).toBeUndefined();
   });
 
   it('never takes over a lock held from another host', async () => {
-    await mkdir(join(temp.dir, '.imageform'));
+    await mkdir(join(local.dir(), '.imageform'));
     const foreign = {
       id: 'f00d',
       operation: 'apply',
@@ -183,7 +166,7 @@ describe('local lock', () => {
       created: '2026-11-24T02:50:00Z',
       version: '0.1.0',
     };
-    await writeFile(join(temp.dir, '.imageform', 'state.lock'), JSON.stringify(foreign));
+    await writeFile(join(local.dir(), '.imageform', 'state.lock'), JSON.stringify(foreign));
     const refused = await userErrorOf(backend().lock('apply'));
     expect(refused.message).toBe(
       'state is locked by ci@runner-7 (pid 999999) since 2026-11-24T02:50:00Z for "apply"; lock ID f00d',
