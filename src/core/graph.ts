@@ -119,8 +119,14 @@ export class DependencyGraph {
   }
 }
 
-function insertSorted(list: string[], value: string): void {
-  let index = 0;
-  while (index < list.length && list[index]! < value) index++;
-  list.splice(index, 0, value);
+/** Insert `value` into the sorted `list`, keeping it sorted (a ready list of addresses, in their order). */
+export function insertSorted(list: string[], value: string): void {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (list[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  list.splice(low, 0, value);
 }

@@ -1,5 +1,6 @@
 import type { ResourceDocument } from '../core/document.js';
 import type { Action, ResourceChange } from '../core/plan-types.js';
+import { insertSorted } from '../core/graph.js';
 import { Slots } from './slots.js';
 import { StateWriter } from './state-writer.js';
 import { type ResourceState, type StateBackend, type StateDocument, recordedLifecycle } from '../state/state.js';
@@ -148,7 +149,7 @@ async function runPhase(
     for (const other of waits) dependents.set(other, [...(dependents.get(other) ?? []), address]);
     if (waits.length === 0) ready.push(address);
   }
-  ready.sort(byAddress);
+  ready.sort();
   const pending = new Set(steps.keys());
   const running = new Map<string, Promise<void>>();
   const slots = new Slots(parallelism);
@@ -165,7 +166,7 @@ async function runPhase(
       }
       const left = waitsFor.get(dependent)! - 1;
       waitsFor.set(dependent, left);
-      if (left === 0) ready.splice(sortedIndex(ready, dependent), 0, dependent);
+      if (left === 0) insertSorted(ready, dependent);
     }
   };
 
@@ -186,27 +187,11 @@ async function runPhase(
     if (running.size) await Promise.race([...running.values(), slots.nextRelease()]);
     else if (pending.size && !stop?.stopped) {
       // Everything left waits on something that will never finish: only possible with a cycle, refused earlier.
-      for (const address of [...pending].sort(byAddress)) skipped(steps.get(address)!, 'an unresolved dependency');
+      for (const address of [...pending].sort()) skipped(steps.get(address)!, 'an unresolved dependency');
       return [];
     }
   }
-  return [...pending].filter((address) => !running.has(address)).sort(byAddress);
-}
-
-function byAddress(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Where `address` goes in the sorted list `addresses`. */
-function sortedIndex(addresses: readonly string[], address: string): number {
-  let low = 0;
-  let high = addresses.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (addresses[middle]! < address) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+  return [...pending].filter((address) => !running.has(address)).sort();
 }
 
 function oneLine(err: unknown): string {
