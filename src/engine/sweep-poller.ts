@@ -45,8 +45,6 @@ export class SweepPoller<T> {
   private readonly minIntervalMs: number;
   private readonly maxIntervalMs: number;
   private readonly maxFailedSweeps: number;
-  /** Sweeps made, for benchmarks and tests. */
-  sweeps = 0;
 
   constructor(
     private readonly source: SweepSource<T>,
@@ -76,7 +74,6 @@ export class SweepPoller<T> {
         let seen: ReadonlyMap<string, T>;
         try {
           seen = await this.source.read(ids);
-          this.sweeps++;
           failed = 0;
         } catch (err) {
           // The client retried what deserves a retry; a few sweeps in a row failing end the waits with the cause.
