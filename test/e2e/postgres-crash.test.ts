@@ -16,6 +16,7 @@ import {
   until,
   useCloud,
   workspace,
+  killedRequestsFinished,
 } from '../helpers/e2e.js';
 import { PG_URL_ENV, usePostgres } from '../helpers/postgres.js';
 
@@ -76,10 +77,7 @@ describe('PostgreSQL backend: kill -9 mid-apply', () => {
       expect((await done).signal).toBe('SIGKILL');
       await setFaults(cloud, {});
       // Requests already inside the cloud finish on their own: count the images once they have.
-      await until(
-        async () => (await cloud.hook('GET', '/stats')).body.in_flight === 0,
-        "the killed apply's requests to finish in the cloud",
-      );
+      await killedRequestsFinished(cloud);
       const partial = await imageCountsByName(cloud, 'pgkill-');
       expect(partial.size).toBeGreaterThan(0);
       expect(partial.size).toBeLessThan(20);

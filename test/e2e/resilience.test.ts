@@ -15,6 +15,7 @@ import {
   writeFiles,
   type CliResult,
   type Cloud,
+  killedRequestsFinished,
 } from '../helpers/e2e.js';
 
 /**
@@ -321,10 +322,7 @@ describe('kill -9 during an apply', () => {
       expect(killed.signal).toBe('SIGKILL');
       await setFaults(cloud, {});
       // Requests already inside the cloud finish on their own: count the images once they have.
-      await until(
-        async () => (await cloud.hook('GET', '/stats')).body.in_flight === 0,
-        "the killed apply's requests to finish in the cloud",
-      );
+      await killedRequestsFinished(cloud);
       const partial = await imageCountsByName(cloud, 'kill-');
       expect(partial.size).toBeGreaterThan(0);
       expect(partial.size).toBeLessThan(20);

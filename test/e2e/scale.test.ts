@@ -15,6 +15,7 @@ import {
   type CliResult,
   type Cloud,
   type LossyProxy,
+  nothingInFlight,
 } from '../helpers/e2e.js';
 
 /**
@@ -156,9 +157,7 @@ function createGate(proxy: LossyProxy) {
  */
 async function quiescent(proxy: LossyProxy, gate: CreateGate): Promise<void> {
   await until(
-    async () =>
-      proxy.answered.length + gate.kept === proxy.seen.length &&
-      (await cloud.hook('GET', '/stats')).body.in_flight === 0,
+    async () => proxy.answered.length + gate.kept === proxy.seen.length && (await nothingInFlight(cloud)),
     "the killed apply's requests to finish in the cloud",
   );
 }

@@ -348,6 +348,16 @@ export function until<T>(
   return waitFor(check, { what, timeoutMs, intervalMs });
 }
 
+/** Whether the cloud has no request in flight (a killed apply's requests finish inside it on their own). */
+export async function nothingInFlight(cloud: Cloud): Promise<boolean> {
+  return (await cloud.hook('GET', '/stats')).body.in_flight === 0;
+}
+
+/** Waits until requests a killed apply left inside the cloud have finished there. */
+export function killedRequestsFinished(cloud: Cloud): Promise<boolean> {
+  return until(() => nothingInFlight(cloud), "the killed apply's requests to finish in the cloud");
+}
+
 /** How many images of each name the cloud holds, for names starting with `prefix`. */
 export async function imageCountsByName(cloud: Cloud, prefix: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();

@@ -14,6 +14,7 @@ import {
   until,
   useCloud,
   workspace,
+  killedRequestsFinished,
 } from '../helpers/e2e.js';
 
 /**
@@ -45,10 +46,7 @@ describe('kill -9 during an apply that writes through the journal', () => {
       child.kill('SIGKILL');
       expect((await done).signal).toBe('SIGKILL');
       await setFaults(cloud, {});
-      await until(
-        async () => (await cloud.hook('GET', '/stats')).body.in_flight === 0,
-        "the killed apply's requests to finish in the cloud",
-      );
+      await killedRequestsFinished(cloud);
 
       // The document on disk lags behind; the journal beside it holds the rest, and every reader folds it in.
       const onDisk = JSON.parse(await readFile(join(dir, '.imageform', 'state.json'), 'utf8'));
