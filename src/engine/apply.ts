@@ -1,7 +1,7 @@
 import type { ResourceDocument } from '../core/document.js';
 import type { Action, ResourceChange } from '../core/plan-types.js';
 import { insertSorted } from '../core/graph.js';
-import { Slots } from './slots.js';
+import { SlotLease, Slots } from './slots.js';
 import { StateWriter } from './state-writer.js';
 import { type ResourceState, type StateBackend, type StateDocument, recordedLifecycle } from '../state/state.js';
 import type { CloudClient } from './cloud.js';
@@ -134,7 +134,7 @@ function buildSteps(
 async function runPhase(
   steps: Map<string, Step>,
   parallelism: number,
-  run: (step: Step, slots: Slots) => Promise<boolean>,
+  run: (step: Step, lease: SlotLease) => Promise<boolean>,
   skipped: (step: Step, because: string) => void,
   stop?: ApplyStop,
 ): Promise<string[]> {
@@ -173,12 +173,13 @@ async function runPhase(
   while ((pending.size > running.size && !stop?.stopped) || running.size) {
     while (ready.length && !stop?.stopped && slots.tryTake()) {
       const address = ready.shift()!;
+      const lease = new SlotLease(slots);
       running.set(
         address,
-        run(steps.get(address)!, slots).then((ok) => {
+        run(steps.get(address)!, lease).then((ok) => {
           running.delete(address);
           finish(address, ok);
-          slots.release();
+          lease.end();
           if (stop) stop.inFlight = running.size;
         }),
       );
@@ -235,45 +236,26 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
   const context = (
     address: string,
     phase: 'remove' | 'make',
-    slots: Slots,
+    lease: SlotLease,
     spec?: Record<string, unknown>,
   ): OperationContext => {
     const provider = providerOf(address, phase);
-    // Whether this operation holds its slot. It gives it back while it only waits for the cloud (idle), and hands
-    // it to an operation back from a wait while its record is stored (a state write is no API request, DESIGN.md
-    // §9). Waits and records may overlap within one operation: the flag keeps it at one slot, never more.
-    let holding = true;
-    const withoutSlot = async <T>(work: () => Promise<T>, give: () => boolean): Promise<T> => {
-      if (!holding || !give()) return work();
-      holding = false;
-      try {
-        return await work();
-      } finally {
-        await slots.take();
-        holding = true;
-      }
-    };
-    const lending = <T>(work: () => Promise<T>): Promise<T> => withoutSlot(work, () => slots.handOver());
-    const idle = <T>(work: () => Promise<T>): Promise<T> =>
-      withoutSlot(work, () => {
-        slots.release();
-        return true;
-      });
     return {
       address,
       client: clients.get(provider),
       ...(spec ? { spec } : {}),
       ...(result.documents.get(address) ? { document: result.documents.get(address)! } : {}),
       ...(writer.current.resources[address] ? { entry: writer.current.resources[address]! } : {}),
-      // Dependencies are recorded from the document, so removal order survives the document's deletion.
+      // Dependencies are recorded from the document, so removal order survives the document's deletion. A state
+      // write is no API request (DESIGN.md §9): the lease hands the slot on while a record is stored.
       record: (entry) => {
         const document = result.documents.get(address);
         const recorded =
           entry && document ? { ...entry, provider, dependencies: documentDependencies(document) } : entry;
-        return lending(() => writer.record(address, recorded));
+        return lease.lend(() => writer.record(address, recorded));
       },
       recordOther: (kind, id, update) =>
-        lending(() =>
+        lease.lend(() =>
           writer.recordAll((resources, entries) => {
             const owner = entries.withId(kind, id).find(([, entry]) => entryProvider(world, entry) === provider);
             if (!owner) return false;
@@ -283,7 +265,7 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
         ),
       progress: (message, fraction) =>
         host.notify({ type: 'resource-progress', address, message, ...(fraction !== undefined ? { fraction } : {}) }),
-      idle,
+      idle: (wait, options) => lease.idle(wait, options),
       deleting,
       timeouts,
     };
@@ -319,7 +301,7 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
   const notStarted = await runPhase(
     removals,
     options.parallelism,
-    async ({ change }, slots) => {
+    async ({ change }, lease) => {
       const entry = writer.current.resources[change.address];
       const orphan =
         (result.documents.get(change.address)?.lifecycle ?? entry?.lifecycle)?.deletion_policy === 'orphan';
@@ -327,7 +309,7 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
       begin(change, change.action === 'replace' ? 'replace' : forgetOnly ? 'forget' : 'delete');
       try {
         if (!forgetOnly) {
-          const operation = context(change.address, 'remove', slots);
+          const operation = context(change.address, 'remove', lease);
           await writer.record(change.address, withOperationIntent(entry!, 'delete'));
           await kindFor(change, 'remove').delete(operation);
         }
@@ -355,12 +337,12 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
   const notMade = await runPhase(
     makes,
     options.parallelism,
-    async ({ change, aside }, slots) => {
+    async ({ change, aside }, lease) => {
       if (failedRemovals.has(change.address)) return false;
       if (aside !== undefined) {
         begin(change, change.action);
         try {
-          await kindFor(change, 'make').renameAside!(context(change.address, 'make', slots), aside);
+          await kindFor(change, 'make').renameAside!(context(change.address, 'make', lease), aside);
           host.notify({
             type: 'resource-progress',
             address: change.address,
@@ -380,7 +362,7 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
       try {
         const handler = kindFor(change, 'make');
         // Built before the update's intent is recorded, so the handler's own record of the result drops it.
-        const operation = context(change.address, 'make', slots, spec);
+        const operation = context(change.address, 'make', lease, spec);
         if (change.action === 'update') {
           await writer.record(change.address, withOperationIntent(writer.current.resources[change.address]!, 'update'));
           await handler.update(operation);

@@ -96,9 +96,11 @@ export interface OperationContext<C = unknown> {
   /**
    * Wait for the cloud without holding a `--parallelism` slot (DESIGN.md §9): the slot goes to another operation
    * meanwhile, and is taken back before this one goes on. Waits that only read the cloud go through here, with the
-   * kind's own poller (engine/sweep-poller.ts) reading every waiting object in a few requests.
+   * kind's own poller (engine/sweep-poller.ts) reading every waiting object in a few requests. `final`: the
+   * operation sends no request after this wait (it only records what it found), so it takes no slot again and its
+   * records are not held up by operations the cloud is slow to answer.
    */
-  idle<T>(wait: () => Promise<T>): Promise<T>;
+  idle<T>(wait: () => Promise<T>, options?: { final?: boolean }): Promise<T>;
   /** Addresses being deleted or replaced in the same apply (a revert on an image about to go is skipped). */
   deleting: ReadonlySet<string>;
   timeouts: { createMs: number; deleteMs: number; exportMs: number };

@@ -59,3 +59,53 @@ export class Slots {
     return true;
   }
 }
+
+/**
+ * One operation's claim on a slot, from its start to its end. The operation gives the slot back while it only waits
+ * (`idle`) and hands it over while it only stores a record (`lend`); waits and records of one operation may overlap,
+ * and the lease keeps it at one slot, never more. A wait marked `final` is the operation's last contact with the
+ * cloud: what follows only records state, which needs no slot, so the slot is not taken again. An image found
+ * available is then recorded at once, even while every slot is held by requests the cloud is slow to answer.
+ */
+export class SlotLease {
+  private holding = true;
+  private final = false;
+
+  constructor(private readonly slots: Slots) {}
+
+  /** Wait for the cloud without the slot; take one again after, unless the wait is `final`. */
+  idle<T>(work: () => Promise<T>, options: { final?: boolean } = {}): Promise<T> {
+    if (options.final) this.final = true;
+    return this.without(work, () => {
+      this.slots.release();
+      return true;
+    });
+  }
+
+  /** Store a record: the slot goes to an operation back from a wait, if one is queued, and is taken back after. */
+  lend<T>(work: () => Promise<T>): Promise<T> {
+    return this.without(work, () => this.slots.handOver());
+  }
+
+  /** The operation ended: give back the slot it still holds. */
+  end(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.slots.release();
+  }
+
+  private async without<T>(work: () => Promise<T>, give: () => boolean): Promise<T> {
+    if (!this.holding || !give()) return work();
+    this.holding = false;
+    try {
+      return await work();
+    } finally {
+      if (!this.final) {
+        await this.slots.take();
+        // A final wait may have begun while this one queued for the slot: it is not needed any more.
+        if (this.final) this.slots.release();
+        else this.holding = true;
+      }
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Slots } from '../../../src/engine/slots.js';
+import { SlotLease, Slots } from '../../../src/engine/slots.js';
 import { SweepPoller } from '../../../src/engine/sweep-poller.js';
 import { WaitTimeoutError } from '../../../src/engine/wait.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -49,6 +49,75 @@ describe('Slots', () => {
     expect(slots.tryTake()).toBe(false);
     slots.release();
     expect(slots.tryTake()).toBe(true);
+  });
+});
+
+describe('SlotLease (one operation)', () => {
+  /** Resolves once `promise` has settled, or says it has not after the microtasks queued so far have run. */
+  async function settled(promise: Promise<unknown>): Promise<boolean> {
+    let done = false;
+    void promise.then(() => (done = true));
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    return done;
+  }
+
+  it('records after a final wait while every slot is held by another operation, and takes no slot again', async () => {
+    const slots = new Slots(1);
+    expect(slots.tryTake()).toBe(true);
+    const lease = new SlotLease(slots);
+    const cloud = gate();
+    const waited = lease.idle(() => cloud.opened.then(() => 'available'), { final: true });
+    // The slot went back during the wait: another operation takes it and keeps it (a request the cloud holds).
+    expect(slots.tryTake()).toBe(true);
+    cloud.open();
+    expect(await waited).toBe('available');
+    const stored = gate();
+    const record = lease.lend(() => stored.opened.then(() => 'recorded'));
+    stored.open();
+    expect(await settled(record)).toBe(true);
+    // Ending gives back nothing: the lease holds no slot, and the other operation still holds the only one.
+    lease.end();
+    expect(slots.tryTake()).toBe(false);
+  });
+
+  it('takes a slot again after a wait that is not final, before the operation goes on', async () => {
+    const slots = new Slots(1);
+    expect(slots.tryTake()).toBe(true);
+    const lease = new SlotLease(slots);
+    const cloud = gate();
+    const waited = lease.idle(() => cloud.opened);
+    expect(slots.tryTake()).toBe(true);
+    cloud.open();
+    expect(await settled(waited)).toBe(false);
+    slots.release();
+    expect(await settled(waited)).toBe(true);
+    lease.end();
+    expect(slots.tryTake()).toBe(true);
+  });
+
+  it('keeps an operation at one slot when its record and its final wait overlap', async () => {
+    const slots = new Slots(1);
+    expect(slots.tryTake()).toBe(true);
+    const lease = new SlotLease(slots);
+    // Another operation is back from its wait: the record hands it the slot, and queues for one once stored.
+    const back = slots.take();
+    const stored = gate();
+    const record = lease.lend(() => stored.opened);
+    await back;
+    stored.open();
+    expect(await settled(record)).toBe(false);
+    // The final wait begins while the record queues; the slot the record then gets is given up at once.
+    const cloud = gate();
+    const waited = lease.idle(() => cloud.opened, { final: true });
+    slots.release();
+    expect(await settled(record)).toBe(true);
+    expect(slots.tryTake()).toBe(true);
+    slots.release();
+    cloud.open();
+    await waited;
+    lease.end();
+    expect(slots.tryTake()).toBe(true);
+    expect(slots.tryTake()).toBe(false);
   });
 });
 

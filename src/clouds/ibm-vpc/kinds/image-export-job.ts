@@ -267,20 +267,23 @@ async function waitUntilFinished(
 ): Promise<CloudExportJob> {
   context.progress('queued', 0);
   const started = Date.now();
-  const finished = await context.idle(() =>
-    exportJobPoller(context.client).wait(exportJobKey(imageId, jobId), {
-      done: (found) => !found || FINISHED.has(found.status),
-      timeoutMs: context.timeouts.exportMs,
-      describe: `export job "${name}" to finish`,
-      summarize: (found) => `status ${found?.status ?? 'gone'}`,
-      onProgress: (found) => {
-        if (!found) return;
-        // The API gives no percentage: estimate from the elapsed time, never reaching the end before it does.
-        const elapsed = (Date.now() - started) / 1000;
-        const fraction = found.status === 'queued' ? 0.05 : Math.min(0.95, 0.1 + elapsed / (elapsed + 4));
-        context.progress(found.status, fraction);
-      },
-    }),
+  // Every caller only records what it finds after this wait: the operation's last contact with the cloud.
+  const finished = await context.idle(
+    () =>
+      exportJobPoller(context.client).wait(exportJobKey(imageId, jobId), {
+        done: (found) => !found || FINISHED.has(found.status),
+        timeoutMs: context.timeouts.exportMs,
+        describe: `export job "${name}" to finish`,
+        summarize: (found) => `status ${found?.status ?? 'gone'}`,
+        onProgress: (found) => {
+          if (!found) return;
+          // The API gives no percentage: estimate from the elapsed time, never reaching the end before it does.
+          const elapsed = (Date.now() - started) / 1000;
+          const fraction = found.status === 'queued' ? 0.05 : Math.min(0.95, 0.1 + elapsed / (elapsed + 4));
+          context.progress(found.status, fraction);
+        },
+      }),
+    { final: true },
   );
   if (!finished) throw new Error(`export job ${jobId} ("${name}") disappeared while running`);
   context.progress(finished.status, 1);
@@ -316,12 +319,14 @@ async function deleteExportJob(context: IbmContext): Promise<void> {
   const imageId = recordedImageId(entry);
   if (!entry?.id || !imageId) return;
   await context.client.deleteExportJob(imageId, entry.id);
-  await context.idle(() =>
-    exportJobPoller(context.client).wait(exportJobKey(imageId, entry.id!), {
-      done: (job) => job === undefined,
-      timeoutMs: context.timeouts.deleteMs,
-      describe: `export job ${entry.id} to be deleted`,
-    }),
+  await context.idle(
+    () =>
+      exportJobPoller(context.client).wait(exportJobKey(imageId, entry.id!), {
+        done: (job) => job === undefined,
+        timeoutMs: context.timeouts.deleteMs,
+        describe: `export job ${entry.id} to be deleted`,
+      }),
+    { final: true },
   );
 }
 

@@ -340,15 +340,20 @@ export function stateAttributes(image: CloudImage, inputs: ImageInputs | undefin
   return inputs ? { ...copy, inputs } : { ...copy };
 }
 
-/** Wait, without a slot, for the image's creation to end; the image poller reads every waiting image at once. */
+/**
+ * Wait, without a slot, for the image's creation to end; the image poller reads every waiting image at once. Every
+ * caller only records what it finds after this wait: it is the operation's last contact with the cloud (`final`).
+ */
 async function waitUntilSettled(context: IbmContext, id: string, name: string): Promise<CloudImage> {
-  const image = await context.idle(() =>
-    imagePoller(context.client).wait(id, {
-      done: (found) => !found || SETTLED.has(found.status),
-      timeoutMs: context.timeouts.createMs,
-      describe: `image "${name}" to become available`,
-      onProgress: (found) => context.progress(`status ${found?.status ?? 'unknown'}`),
-    }),
+  const image = await context.idle(
+    () =>
+      imagePoller(context.client).wait(id, {
+        done: (found) => !found || SETTLED.has(found.status),
+        timeoutMs: context.timeouts.createMs,
+        describe: `image "${name}" to become available`,
+        onProgress: (found) => context.progress(`status ${found?.status ?? 'unknown'}`),
+      }),
+    { final: true },
   );
   if (!image) throw new Error(`image ${id} ("${name}") disappeared while it was being created`);
   return image;
@@ -521,13 +526,15 @@ async function deleteImage(context: IbmContext): Promise<void> {
   // An image already being deleted (outside imageform) refuses a second DELETE with 409: wait for it instead.
   const current = await context.client.getImage(id);
   if (current && current.status !== 'deleting') await context.client.deleteImage(id);
-  await context.idle(() =>
-    imagePoller(context.client).wait(id, {
-      done: (image) => image === undefined,
-      timeoutMs: context.timeouts.deleteMs,
-      describe: `image ${id} to be deleted`,
-      onProgress: () => context.progress('deleting'),
-    }),
+  await context.idle(
+    () =>
+      imagePoller(context.client).wait(id, {
+        done: (image) => image === undefined,
+        timeoutMs: context.timeouts.deleteMs,
+        describe: `image ${id} to be deleted`,
+        onProgress: () => context.progress('deleting'),
+      }),
+    { final: true },
   );
 }
 
