@@ -240,6 +240,8 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
     spec?: Record<string, unknown>,
   ): OperationContext => {
     const provider = providerOf(address, phase);
+    // A poller reports every waiting object at every sweep: only a change of what it says is news for the view.
+    let lastProgress: { message: string; fraction: number | undefined } | undefined;
     return {
       address,
       client: clients.get(provider),
@@ -263,8 +265,11 @@ export async function applyPlan(result: PlanResult, options: ApplyOptions): Prom
             return true;
           }),
         ),
-      progress: (message, fraction) =>
-        host.notify({ type: 'resource-progress', address, message, ...(fraction !== undefined ? { fraction } : {}) }),
+      progress: (message, fraction) => {
+        if (lastProgress?.message === message && lastProgress.fraction === fraction) return;
+        lastProgress = { message, fraction };
+        host.notify({ type: 'resource-progress', address, message, ...(fraction !== undefined ? { fraction } : {}) });
+      },
       idle: (wait, options) => lease.idle(wait, options),
       deleting,
       timeouts,

@@ -1,6 +1,6 @@
 import { render, type Instance } from 'ink';
 import type { EngineEvent } from '../engine/events.js';
-import { emptyApplyState, reduceApply } from './apply-state.js';
+import { emptyApplyState, findRow, reduceApply } from './apply-state.js';
 import { HostApp, type HostStore, type HostView, type StaticItem } from './components/HostApp.js';
 import type { Host, HostStreams } from './host-types.js';
 import { oneLine } from './safe-text.js';
@@ -82,7 +82,7 @@ export function createInkHost(options: InkHostOptions): Host {
           break;
         case 'resource-finished':
         case 'resource-failed': {
-          const row = apply.rows.find((candidate) => candidate.address === event.address);
+          const row = findRow(apply, event.address);
           if (row) items.push({ kind: 'row', row });
           break;
         }

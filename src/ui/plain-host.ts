@@ -1,6 +1,6 @@
 import type { EngineEvent } from '../engine/events.js';
 import { DOING, formatElapsed, formatPercent, refreshFinishedText, refreshStartedText } from './action-words.js';
-import { emptyApplyState, reduceApply, type ApplyState } from './apply-state.js';
+import { emptyApplyState, findRow, reduceApply, type ApplyState } from './apply-state.js';
 import { finishedRowText, outcomeLines } from './apply-text.js';
 import type { Host, HostStreams } from './host-types.js';
 import { askLine } from './line-prompt.js';
@@ -98,7 +98,7 @@ export function createPlainHost(options: PlainHostOptions): Host {
           break;
         }
         case 'resource-progress': {
-          const row = state.rows.find((candidate) => candidate.address === event.address);
+          const row = findRow(state, event.address);
           const bucket = event.fraction === undefined ? '' : String(Math.floor(event.fraction * 10));
           const key = `${oneLine(event.message)}|${bucket}`;
           if (lastProgress.get(event.address) === key) break;
@@ -111,7 +111,7 @@ export function createPlainHost(options: PlainHostOptions): Host {
         case 'resource-finished':
         case 'resource-failed': {
           lastProgress.delete(event.address);
-          const row = state.rows.find((candidate) => candidate.address === event.address);
+          const row = findRow(state, event.address);
           if (row) write(finishedRowText(row));
           break;
         }

@@ -100,6 +100,14 @@ const diskKind: MemoryKind = {
       size: Number(spec.size),
     };
     context.client.disks.set(disk.id, disk);
+    // What a poller says at every sweep, most of the time the same thing.
+    for (const [message, fraction] of [
+      ['formatting'],
+      ['formatting'],
+      ['formatting', 0.5],
+      ['formatting', 0.5],
+    ] as const)
+      context.progress(message, fraction);
     await context.record({
       kind: 'disk',
       id: disk.id,
@@ -262,6 +270,11 @@ describe('a second cloud through the Cloud and ResourceKind interfaces', () => {
     ]);
     expect(first.applied.failures).toEqual([]);
     expect(first.applied.counts.added).toBe(2);
+    // The view hears of a progress once per change of what it says.
+    expect(host.events.filter((event) => event.type === 'resource-progress' && event.address === 'disk.data')).toEqual([
+      { type: 'resource-progress', address: 'disk.data', message: 'formatting' },
+      { type: 'resource-progress', address: 'disk.data', message: 'formatting', fraction: 0.5 },
+    ]);
     const [disk] = [...client.disks.values()];
     expect(client.labels.size).toBe(1);
     expect([...client.labels.values()][0]!.disk).toBe(disk!.id);
