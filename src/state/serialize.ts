@@ -6,17 +6,29 @@ import type { ResourceState, StateDocument } from './state.js';
  * bytes, so state files diff cleanly and a migration between backends round-trips byte for byte.
  */
 export function serializeState(document: StateDocument): string {
-  const resources: Record<string, unknown> = {};
-  for (const address of Object.keys(document.resources).sort()) {
-    resources[address] = orderResource(document.resources[address]!);
+  const addresses = Object.keys(document.resources).sort();
+  const head = `{\n  "version": ${JSON.stringify(document.version)},\n  "lineage": ${JSON.stringify(document.lineage)},\n  "serial": ${JSON.stringify(document.serial)},\n  "resources": `;
+  if (addresses.length === 0) return `${head}{}\n}\n`;
+  const entries = addresses.map(
+    (address) => `    ${JSON.stringify(address)}: ${entryText(document.resources[address]!)}`,
+  );
+  return `${head}{\n${entries.join(',\n')}\n  }\n}\n`;
+}
+
+/**
+ * An entry's text as JSON.stringify(document, null, 2) prints it at its depth (under "resources"). Entries are
+ * replaced, never edited (StateWriter), so the text of one is computed once: a large apply rewrites the document
+ * several times, and each time only the entries that changed since are ordered and printed again.
+ */
+const entryTexts = new WeakMap<ResourceState, string>();
+
+function entryText(entry: ResourceState): string {
+  let text = entryTexts.get(entry);
+  if (text === undefined) {
+    text = JSON.stringify(orderResource(entry), null, 2).replaceAll('\n', '\n    ');
+    entryTexts.set(entry, text);
   }
-  const ordered = {
-    version: document.version,
-    lineage: document.lineage,
-    serial: document.serial,
-    resources,
-  };
-  return `${JSON.stringify(ordered, null, 2)}\n`;
+  return text;
 }
 
 function orderResource(resource: ResourceState): Record<string, unknown> {
