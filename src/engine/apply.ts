@@ -151,8 +151,12 @@ async function runPhase(
   }
   ready.sort();
   const pending = new Set(steps.keys());
-  const running = new Map<string, Promise<void>>();
+  const running = new Set<string>();
   const slots = new Slots(parallelism);
+  // The loop sleeps until an operation ends or a slot comes back: one promise to wait on, not one per running
+  // operation (a race over a thousand waiting creates, at every event, is quadratic in time and in reactions).
+  let wake: (() => void) | undefined;
+  let broke: { error: unknown } | undefined;
 
   const finish = (address: string, ok: boolean): void => {
     pending.delete(address);
@@ -174,19 +178,29 @@ async function runPhase(
     while (ready.length && !stop?.stopped && slots.tryTake()) {
       const address = ready.shift()!;
       const lease = new SlotLease(slots);
-      running.set(
-        address,
-        run(steps.get(address)!, lease).then((ok) => {
+      running.add(address);
+      void run(steps.get(address)!, lease).then(
+        (ok) => {
           running.delete(address);
           finish(address, ok);
           lease.end();
           if (stop) stop.inFlight = running.size;
-        }),
+          wake?.();
+        },
+        (error: unknown) => {
+          broke ??= { error };
+          wake?.();
+        },
       );
       if (stop) stop.inFlight = running.size;
     }
-    if (running.size) await Promise.race([...running.values(), slots.nextRelease()]);
-    else if (pending.size && !stop?.stopped) {
+    if (running.size) {
+      const ended = new Promise<void>((resolve) => (wake = resolve));
+      await Promise.race([ended, slots.nextRelease()]);
+      wake = undefined;
+      // An operation's own failures are results; only a fault of the engine itself ends the phase.
+      if (broke) throw broke.error;
+    } else if (pending.size && !stop?.stopped) {
       // Everything left waits on something that will never finish: only possible with a cycle, refused earlier.
       for (const address of [...pending].sort()) skipped(steps.get(address)!, 'an unresolved dependency');
       return [];
