@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { gunzipSync } from 'node:zlib';
@@ -173,7 +174,10 @@ function hostHeader(origin: Origin): string {
 function decode(chunks: Buffer[], encoding: string | undefined): string {
   const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   // Decompressed at once: cheaper than a stream for bodies of a few hundred KB.
-  return (encoding === 'gzip' || encoding === 'x-gzip' ? gunzipSync(whole) : whole).toString('utf8');
+  const body = encoding === 'gzip' || encoding === 'x-gzip' ? gunzipSync(whole) : whole;
+  // The same text either way for ASCII (an API's JSON nearly always is), but JSON.parse reads a page decoded as
+  // latin1 two to three times faster than the same page decoded as UTF-8 (Node 20, pages of 50-200 KB).
+  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
 }
 
 function noAnswer(error: NodeJS.ErrnoException): NoAnswer {

@@ -1,0 +1,44 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpExchange, parseOrigin } from '../../../../src/clouds/ibm-vpc/http-exchange.js';
+
+/** Bodies the server sends by path: ASCII and not, each plain and gzip-compressed. */
+const BODIES: Record<string, string> = {
+  '/ascii': JSON.stringify({ images: [{ name: 'web-1', status: 'pending' }] }),
+  '/unicode': JSON.stringify({ message: 'Ungültiger Name «web» — 名前 🚀', code: 'validation' }),
+};
+
+describe('HttpExchange answers', () => {
+  let server: Server;
+  let origin: ReturnType<typeof parseOrigin>;
+  const exchange = new HttpExchange({});
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const [path, query] = (req.url ?? '').split('?');
+      const text = BODIES[path!] ?? '';
+      const gzip = query === 'gzip' && /gzip/.test(String(req.headers['accept-encoding']));
+      res.writeHead(200, { 'Content-Type': 'application/json', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
+      res.end(gzip ? gzipSync(text) : text);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = parseOrigin(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+
+  afterAll(async () => {
+    exchange.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it.each(['/ascii', '/unicode', '/ascii?gzip', '/unicode?gzip'])(
+    'decodes %s to the text that was sent',
+    async (path) => {
+      const answer = await exchange.send(origin, 'GET', path, {}, undefined, 5_000);
+      expect(answer.status).toBe(200);
+      expect(answer.text).toBe(BODIES[path.split('?')[0]!]);
+      expect(JSON.parse(answer.text)).toEqual(JSON.parse(BODIES[path.split('?')[0]!]!));
+    },
+  );
+});
