@@ -407,10 +407,13 @@ async function createImage(context: IbmContext): Promise<void> {
     attributes: stateAttributes(created, inputs),
     intent: { ...intent, action: 'rename' },
   });
-  await renameFromKey(context, created, name);
-  // The rename is recorded done with the image's final form, one record rather than two: until then the entry
-  // keeps its rename intent, which a crash leaves for the next refresh to find done (the image has the name).
+  const renamed = await renameFromKey(context, created, name);
+  // Nothing waits on this record but the next one: it is stored while the image is awaited.
+  const renamedRecorded = context.record({ ...base, id: created.id, attributes: stateAttributes(renamed, inputs) });
+  // Awaited below; a wait that fails first must not leave its failure unhandled.
+  renamedRecorded.catch(() => undefined);
   const settled = await waitUntilSettled(context, created.id, name);
+  await renamedRecorded;
   await context.record({ ...base, id: created.id, attributes: stateAttributes(settled, inputs) });
   throwIfFailed(settled, name);
 }
