@@ -285,7 +285,7 @@ function planImage(input: IbmPlanInput): KindPlan {
     ...(replaceReason ? { replaceReason } : {}),
     ...(unfinished ? { unfinished, reason: unfinished } : {}),
     id: actual.id,
-    attributes: replacing ? { name } : imageAttributes({ ...actual, name }),
+    attributes: replacing ? { name } : { ...imageAttributes(actual), name },
     diagnostics,
     effectiveDates: desiredDates,
     notes,
