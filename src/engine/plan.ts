@@ -146,7 +146,7 @@ export function makePlan(
     const provider = entryProvider(world, entry);
     const kind = kindOf(world, provider, entry.kind);
     if (!kind) continue;
-    const ownedElsewhere = (entry.id && owned.get(`${provider}\u0000${entry.id}`)) || new Set<string>();
+    const ownedElsewhere = (owned.size && entry.id && owned.get(`${provider}\u0000${entry.id}`)) || NOTHING_OWNED;
     const found = kind.drift({ address, entry, snapshot: world.get(provider)!.snapshot, ownedElsewhere });
     if (!found || explainedByOwnOperation(entry, found)) continue;
     drift.push({ address, fields: found.fields, ...(found.gone ? { gone: true } : {}) });
@@ -261,6 +261,8 @@ function plannedByProvider(planned: Map<string, PlannedResource>): Map<string, M
   }
   return split;
 }
+
+const NOTHING_OWNED: ReadonlySet<string> = new Set();
 
 /** Fields of cloud objects that other managed resources change (a status action owns its image's date). */
 function fieldsOwnedElsewhere(world: World, entries: readonly [string, ResourceState][]): Map<string, Set<string>> {
