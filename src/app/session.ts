@@ -130,11 +130,12 @@ async function refreshProviders(session: Session, state: StateDocument): Promise
 /** Read state, refresh, plan; a plan with errors throws them all at once. */
 export async function refreshAndPlan(session: Session, host: EngineHost, options: PlanOptions): Promise<RefreshedPlan> {
   const state = await session.backend.read();
-  host.notify({ type: 'refresh-started', resources: Object.keys(state.resources).length });
+  const resources = Object.keys(state.resources).length;
+  host.notify({ type: 'refresh-started', resources });
   const world = await refreshProviders(session, state);
   host.notify({
     type: 'refresh-finished',
-    resources: Object.keys(state.resources).length,
+    resources,
     requests: [...world.values()].reduce((sum, view) => sum + view.snapshot.requests, 0),
   });
   const result = makePlan(session.configuration.documents, state, world, { ...options, dir: session.dir });
