@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../src/clouds/ibm-vpc/emulator/index.js';
 import { refresh } from '../src/clouds/ibm-vpc/refresh.js';
 import { createIbmVpcProvider } from '../src/clouds/ibm-vpc/client.js';
-import type { IbmVpcClient } from '../src/clouds/ibm-vpc/api-types.js';
+import type { CloudImage, IbmVpcClient } from '../src/clouds/ibm-vpc/api-types.js';
+import { stateAttributes } from '../src/clouds/ibm-vpc/kinds/image.js';
 import type { ResourceState, StateDocument } from '../src/state/state.js';
 import { runProbed, type ProbedRun } from './lib/probed-cli.js';
 
@@ -116,7 +117,8 @@ async function buildCloud(emulator: RunningEmulator, token: string, count: numbe
         resources[`image.${name}`] = {
           kind: 'image',
           id: image.id as string,
-          attributes: { ...image, inputs: { file: `cos://us-south/bench/${name}.qcow2` } },
+          // As apply records it, so the plan reads the state imageform itself writes.
+          attributes: stateAttributes(image as unknown as CloudImage, { file: `cos://us-south/bench/${name}.qcow2` }),
           dependencies: [],
           lifecycle: { prevent_destroy: false, deletion_policy: 'delete' },
         };

@@ -10,7 +10,8 @@ import type { HeldLock, StateBackend, StateDocument } from '../state/state.js';
 import type { EngineHost } from '../engine/events.js';
 import type { CloudClient } from '../engine/cloud.js';
 import { makePlan, type PlanOptions, type PlanResult } from '../engine/plan.js';
-import { entryProvider, type ApplyProviderView, type ApplyWorld } from '../engine/world.js';
+import type { ApplyProviderView, ApplyWorld } from '../engine/world.js';
+import { entriesByProvider } from '../engine/entries-by-provider.js';
 import { cloudOfType } from './clouds.js';
 
 /**
@@ -105,9 +106,9 @@ export interface RefreshedPlan {
  */
 async function refreshProviders(session: Session, state: StateDocument): Promise<ApplyWorld> {
   const { settings, documents } = session.configuration;
-  const names = new Set(documents.map((document) => document.provider));
   const configured = new Map(settings.providers.map((provider) => [provider.name, provider]));
-  for (const entry of Object.values(state.resources)) names.add(entryProvider(configured, entry));
+  const entriesOf = entriesByProvider(configured, state.resources);
+  const names = new Set([...documents.map((document) => document.provider), ...entriesOf.keys()]);
   const world = new Map<string, ApplyProviderView>();
   await Promise.all(
     [...names]
@@ -116,9 +117,7 @@ async function refreshProviders(session: Session, state: StateDocument): Promise
       .map(async (name) => {
         const cloud = cloudOfType(configured.get(name)!.type);
         const client = await session.client(name);
-        const entries = Object.fromEntries(
-          Object.entries(state.resources).filter(([, entry]) => entryProvider(configured, entry) === name),
-        );
+        const entries = entriesOf.get(name) ?? {};
         const ofProvider = documents.filter((document) => document.provider === name);
         const snapshot = await cloud.refresh(client, { entries, documents: ofProvider, concurrency: 10 });
         world.set(name, { cloud, client, snapshot });
@@ -131,11 +130,12 @@ async function refreshProviders(session: Session, state: StateDocument): Promise
 /** Read state, refresh, plan; a plan with errors throws them all at once. */
 export async function refreshAndPlan(session: Session, host: EngineHost, options: PlanOptions): Promise<RefreshedPlan> {
   const state = await session.backend.read();
-  host.notify({ type: 'refresh-started', resources: Object.keys(state.resources).length });
+  const resources = Object.keys(state.resources).length;
+  host.notify({ type: 'refresh-started', resources });
   const world = await refreshProviders(session, state);
   host.notify({
     type: 'refresh-finished',
-    resources: Object.keys(state.resources).length,
+    resources,
     requests: [...world.values()].reduce((sum, view) => sum + view.snapshot.requests, 0),
   });
   const result = makePlan(session.configuration.documents, state, world, { ...options, dir: session.dir });

@@ -30,7 +30,7 @@ export type ApplyWorld = ReadonlyMap<string, ApplyProviderView>;
  */
 export function entryProvider(world: ReadonlyMap<string, unknown>, entry: Pick<ResourceState, 'provider'>): string {
   if (entry.provider) return entry.provider;
-  if (world.size === 1) return [...world.keys()][0]!;
+  if (world.size === 1) return world.keys().next().value!;
   return DEFAULT_PROVIDER_NAME;
 }
 

@@ -22,7 +22,8 @@ import {
  * (DESIGN.md §5, §9): a kill -9 mid-apply loses nothing the journal holds, and the next apply settles it.
  */
 const { cloud } = useCloud();
-const COUNT = 80;
+// An image's entry is ~0.7 KB: the journal starts once ~90 are recorded, and the kill comes ten records later.
+const COUNT = 200;
 
 function recordedNames(resources: Record<string, any>): string[] {
   return Object.values(resources).map((entry) => entry.intent?.name ?? entry.attributes?.name);

@@ -21,14 +21,13 @@ function literalImageIds(documents: readonly ResourceDocument[]): string[] {
   return ids;
 }
 
-/** Image ids whose export jobs the plan must know: managed jobs, and images planned jobs will export. */
-function imagesWithJobs(documents: readonly ResourceDocument[], entries: RefreshInput['entries']): Set<string> {
-  const ids = new Set<string>();
-  for (const entry of Object.values(entries)) {
-    if (entry.kind !== 'image_export_job') continue;
-    const imageId = recordedImageId(entry);
-    if (imageId) ids.add(imageId);
-  }
+/** Image ids whose export jobs the plan must know: managed jobs' (`managed`), and images planned jobs will export. */
+function imagesWithJobs(
+  documents: readonly ResourceDocument[],
+  entries: RefreshInput['entries'],
+  managed: ReadonlySet<string>,
+): Set<string> {
+  const ids = new Set<string>(managed);
   for (const document of documents) {
     if (document.kind !== 'image_export_job') continue;
     const value = document.spec.image;
@@ -60,16 +59,29 @@ export async function refresh(provider: IbmVpcClient, input: RefreshInput): Prom
   const snapshot = emptySnapshot(new Date(0));
   for (const image of await provider.listImages()) addImage(snapshot, image);
 
-  // Managed images missing from the list: a GET tells a 404 (gone) from an object the list does not show.
+  // One pass over the entries (10,000 at scale): the images they hold, their jobs' images, their create intents.
   const wanted = new Set<string>(literalImageIds(documents));
-  for (const entry of Object.values(entries)) {
+  const jobImages = new Set<string>();
+  const ownedImages = new Set<string>();
+  const imageIntents: [address: string, key: string][] = [];
+  const jobIntents: [address: string, imageId: string, name: string][] = [];
+  for (const [address, entry] of Object.entries(entries)) {
     if (entry.kind === 'image_export_job') {
       const imageId = recordedImageId(entry);
-      if (imageId) wanted.add(imageId);
+      if (imageId) {
+        wanted.add(imageId);
+        jobImages.add(imageId);
+      }
+      if (!entry.id && entry.intent?.parent_id) jobIntents.push([address, entry.intent.parent_id, entry.intent.name]);
     } else if (entry.id) {
       wanted.add(entry.id);
+      if (entry.kind === 'image') ownedImages.add(entry.id);
+    } else if (entry.kind === 'image' && entry.intent?.key) {
+      imageIntents.push([address, entry.intent.key]);
     }
   }
+
+  // Managed images missing from the list: a GET tells a 404 (gone) from an object the list does not show.
   const missing = [...wanted].filter((id) => !snapshot.images.has(id));
   await inBatches(missing, concurrency, async (id) => {
     const image = await provider.getImage(id);
@@ -80,26 +92,21 @@ export async function refresh(provider: IbmVpcClient, input: RefreshInput): Prom
   // A create intent left by an interrupted apply: the object, if the cloud made it, is found by its create key, a
   // name only that intent could have made. Never by the document's name: another state may have created that one
   // (an intent written before create keys has none, and the plan then refuses the taken name, suggesting import).
-  for (const [address, entry] of Object.entries(entries)) {
-    if (entry.id || !entry.intent?.key || entry.kind !== 'image') continue;
-    const id = snapshot.imageIdsByName.get(entry.intent.key);
+  for (const [address, key] of imageIntents) {
+    const id = snapshot.imageIdsByName.get(key);
     if (id) snapshot.adoptedIntents.set(address, id);
   }
-  const ownedImages = new Set<string>(snapshot.adoptedIntents.values());
-  for (const entry of Object.values(entries)) if (entry.kind === 'image' && entry.id) ownedImages.add(entry.id);
+  for (const id of snapshot.adoptedIntents.values()) ownedImages.add(id);
 
-  const withJobs = [...imagesWithJobs(documents, entries)].filter((id) => snapshot.images.has(id)).sort();
+  const withJobs = [...imagesWithJobs(documents, entries, jobImages)].filter((id) => snapshot.images.has(id)).sort();
   await inBatches(withJobs, concurrency, async (imageId) => {
     snapshot.exportJobs.set(imageId, await provider.listExportJobs(imageId));
   });
   // A job's name is unique within its image: on an image only this state holds, the job with the intent's name is
   // the intent's. On an image another state may export as well, it proves nothing, and the plan refuses the name.
-  for (const [address, entry] of Object.entries(entries)) {
-    if (entry.id || !entry.intent || entry.kind !== 'image_export_job' || !entry.intent.parent_id) continue;
-    if (!ownedImages.has(entry.intent.parent_id)) continue;
-    const job = snapshot.exportJobs
-      .get(entry.intent.parent_id)
-      ?.find((candidate) => candidate.name === entry.intent!.name);
+  for (const [address, imageId, name] of jobIntents) {
+    if (!ownedImages.has(imageId)) continue;
+    const job = snapshot.exportJobs.get(imageId)?.find((candidate) => candidate.name === name);
     if (job) snapshot.adoptedIntents.set(address, job.id);
   }
 

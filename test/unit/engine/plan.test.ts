@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceChange } from '../../../src/core/plan-types.js';
+import type { ResourceState } from '../../../src/state/state.js';
+import { resourceOutputs } from '../../../src/state/outputs.js';
+import { stateAttributes } from '../../../src/clouds/ibm-vpc/kinds/image.js';
+import { imageDeclaration } from '../../../src/clouds/ibm-vpc/kinds/image-declaration.js';
 import { cloudImage, documents, exportJob, managedImage, snapshot, state, planIbm } from '../../helpers/planning.js';
 
 const NOW = '2030-06-01T00:00:00Z';
@@ -317,6 +321,42 @@ describe('drift', () => {
     );
     expect(result.plan.changes).toEqual([]);
     expect(result.plan.drift).toHaveLength(1);
+  });
+});
+
+describe('what state records of an image', () => {
+  const recorded = cloudImage({ name: 'web', deprecation_at: FUTURE, minimum_provisioned_size: 10 });
+  const slim = { kind: 'image' as const, id: recorded.id, attributes: stateAttributes(recorded, { file: FILE }) };
+
+  it('keeps what references, outputs and drift read, and the inputs, not the whole cloud object', () => {
+    expect(slim.attributes).toEqual({
+      id: recorded.id,
+      crn: recorded.crn,
+      href: recorded.href,
+      name: 'web',
+      status: 'available',
+      created_at: recorded.created_at,
+      deprecation_at: FUTURE,
+      encryption: 'none',
+      visibility: 'private',
+      minimum_provisioned_size: 10,
+      inputs: { file: FILE },
+    });
+    const { referenceAttributes } = imageDeclaration;
+    const outputs = (entry: Partial<ResourceState>) => resourceOutputs(entry as ResourceState, referenceAttributes);
+    expect(outputs(slim)).toEqual(outputs(managedImage(recorded, FILE)));
+  });
+
+  it('plans and drifts the same as an entry an earlier version recorded with the whole image', () => {
+    const yaml = imageYaml('web', `  deprecation_at: "${LATER}"\n`);
+    const changed = { ...recorded, name: 'web-by-hand', status: 'deprecated', deprecation_at: PAST };
+    const plans = [slim, managedImage(recorded, FILE)].map((entry) =>
+      planIbm(documents(yaml), state({ 'image.web': entry }), snapshot(NOW, [changed])),
+    );
+    expect(plans[0]!.plan.drift.map((d) => d.fields.map((f) => f.path))).toEqual([['name', 'deprecation_at']]);
+    expect(plans[0]!.plan.drift).toEqual(plans[1]!.plan.drift);
+    expect(plans[0]!.plan.changes).toEqual(plans[1]!.plan.changes);
+    expect(plans[0]!.diagnostics).toEqual(plans[1]!.diagnostics);
   });
 });
 

@@ -285,7 +285,7 @@ function planImage(input: IbmPlanInput): KindPlan {
     ...(replaceReason ? { replaceReason } : {}),
     ...(unfinished ? { unfinished, reason: unfinished } : {}),
     id: actual.id,
-    attributes: replacing ? { name } : imageAttributes({ ...actual, name }),
+    attributes: replacing ? { name } : { ...imageAttributes(actual), name },
     diagnostics,
     effectiveDates: desiredDates,
     notes,
@@ -335,9 +335,19 @@ function imageDrift(input: IbmDriftInput): DriftFound | undefined {
   return fields.length ? { fields } : undefined;
 }
 
+/**
+ * What state keeps of an image: the attributes a reference or `imageform output` reads (which include all drift
+ * compares: name, status, the dates) and the write-only inputs, not the whole cloud object. Everything else was
+ * never read back, and at 10,000 images it was two thirds of a state file every run parses and every apply writes.
+ * An entry an earlier version wrote with the whole object reads the same, and its next apply slims it.
+ */
 export function stateAttributes(image: CloudImage, inputs: ImageInputs | undefined): Record<string, unknown> {
-  const { ...copy } = image;
-  return inputs ? { ...copy, inputs } : { ...copy };
+  const kept: Record<string, unknown> = {};
+  for (const attribute of imageDeclaration.referenceAttributes) {
+    if (image[attribute] !== undefined) kept[attribute] = image[attribute];
+  }
+  if (inputs) kept.inputs = inputs;
+  return kept;
 }
 
 /**
