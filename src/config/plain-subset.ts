@@ -51,6 +51,9 @@ const CONTENT_LINE = new RegExp(
   'i',
 );
 
+/** A line with nothing to read: spaces, maybe a comment. */
+const BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
+
 /** A block mapping or sequence still open, with the value it builds. */
 type Block =
   { col: number; kind: 'map'; value: Record<string, unknown> } | { col: number; kind: 'seq'; value: unknown[] };
@@ -84,12 +87,24 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
       continue;
     }
     if (line.length > MAX_LINE) return undefined;
-    const indent = leadingSpaces(line);
-    if (indent === line.length || line[indent] === '#') continue;
-    if (indent === 0 && /^(?:---|\.\.\.|%)/.test(line)) return undefined;
-    const parsed = parseLine(line, indent);
-    if (!parsed || parsed.deepest > MAX_COLUMN) return undefined;
-    const kind = parsed.markers.length > 0 ? 'seq' : 'map';
+    const match = CONTENT_LINE.exec(line);
+    if (match === null) {
+      // Nothing to read on a blank or comment line; any other line is outside the subset (a document marker
+      // with more on its line, `...`, a directive: none starts a key, a value or a `- ` marker).
+      if (BLANK_OR_COMMENT.test(line)) continue;
+      return undefined;
+    }
+    const indent = match[1]!.length;
+    const dashes = match[2]!;
+    const key = match[3];
+    const written = match[4];
+    /** Where the key or the value starts, after the markers. */
+    const col = indent + dashes.length;
+    if (col > MAX_COLUMN) return undefined;
+    const kind = dashes === '' ? 'map' : 'seq';
+    // A bare value is a continuation line or a root scalar; a `-` alone (readers differ on the items of a less
+    // indented sequence that follows it) is left to `yaml`, as the match's `- +` already leaves a trailing `-`.
+    if (key === undefined && (kind === 'map' || written === undefined)) return undefined;
     const parent =
       pending !== undefined && (indent > pending.col || (indent === pending.col && kind === 'seq'))
         ? pending
@@ -119,27 +134,29 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
     } else {
       block = top;
     }
-    // `- - key: value`: each further marker opens a list in the list before it, a key a mapping in the last.
     let mapping = block.kind === 'map' ? block.value : undefined;
     let list = block.kind === 'seq' ? block.value : undefined;
-    for (let i = 1; i < parsed.markers.length; i++) {
-      const inner: unknown[] = [];
-      list!.push(inner);
-      list = inner;
-      stack.push({ col: parsed.markers[i]!, kind: 'seq', value: inner });
+    if (list) {
+      // `- - key: value`: each further marker opens a list in the list before it, a key a mapping in the last.
+      for (let i = dashes.indexOf('-', 1); i > 0; i = dashes.indexOf('-', i + 1)) {
+        const inner: unknown[] = [];
+        list.push(inner);
+        list = inner;
+        stack.push({ col: indent + i, kind: 'seq', value: inner });
+      }
+      if (key !== undefined) {
+        mapping = {};
+        list.push(mapping);
+        stack.push({ col, kind: 'map', value: mapping });
+      }
     }
-    if (list && parsed.key) {
-      mapping = {};
-      list.push(mapping);
-      stack.push({ col: parsed.key.col, kind: 'map', value: mapping });
-    }
-    const value = parsed.value === undefined ? null : plainValue(parsed.value);
+    const value = written === undefined ? null : plainValue(written);
     if (value === REPEATED_KEY) return undefined;
-    if (parsed.key) {
+    if (key !== undefined) {
       // A key twice: left to `yaml`, which reports it.
-      if (Object.hasOwn(mapping!, parsed.key.name)) return undefined;
-      mapping![parsed.key.name] = value;
-      if (parsed.value === undefined) pending = { col: parsed.key.col, mapping: mapping!, key: parsed.key.name };
+      if (Object.hasOwn(mapping!, key)) return undefined;
+      mapping![key] = value;
+      if (written === undefined) pending = { col, mapping: mapping!, key };
     } else {
       list!.push(value);
     }
@@ -148,35 +165,4 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
   }
   close();
   return documents;
-}
-
-interface ParsedLine {
-  /** Columns (0-based) of the `- ` sequence markers the line starts with. */
-  markers: number[];
-  /** The mapping key and its column (0-based), if the line holds an entry. */
-  key?: { name: string; col: number };
-  /** The scalar or flow collection after the key or markers, as written; none after a key opens a block. */
-  value?: string;
-  deepest: number;
-}
-
-/** One content line: `- ` markers, then `key:` with or without a value, or a value after a marker. */
-function parseLine(line: string, indent: number): ParsedLine | undefined {
-  const match = CONTENT_LINE.exec(line);
-  if (!match) return undefined;
-  const [, , dashes = '', key, value] = match;
-  const markers: number[] = [];
-  for (let i = dashes.indexOf('-'); i >= 0; i = dashes.indexOf('-', i + 1)) markers.push(indent + i);
-  const col = indent + dashes.length;
-  if (key !== undefined) return { markers, key: { name: key, col }, value, deepest: col };
-  // A bare value is a continuation line or a root scalar; a `-` alone (readers differ on the items of a less
-  // indented sequence that follows it) is left to `yaml`, as the match's `- +` already leaves a trailing `-`.
-  if (markers.length === 0 || value === undefined) return undefined;
-  return { markers, value, deepest: col };
-}
-
-function leadingSpaces(line: string): number {
-  let i = 0;
-  while (line.charCodeAt(i) === 32) i++;
-  return i;
 }
