@@ -57,77 +57,33 @@ function singleQuoted(text: string): string {
 
 function flowList(text: string): unknown[] {
   const list: unknown[] = [];
-  const reader = new FlowReader(text);
-  while (reader.more()) list.push(plainValue(reader.item()));
+  FLOW_ENTRY.lastIndex = afterSpaces(text, 1);
+  const end = text.length - 1;
+  while (FLOW_ENTRY.lastIndex < end) list.push(plainValue(FLOW_ENTRY.exec(text)![2]!));
   return list;
 }
 
 function flowMapping(text: string): Record<string, unknown> | typeof REPEATED_KEY {
   const mapping: Record<string, unknown> = {};
-  const reader = new FlowReader(text);
-  while (reader.more()) {
-    const key = reader.key();
+  FLOW_ENTRY.lastIndex = afterSpaces(text, 1);
+  const end = text.length - 1;
+  while (FLOW_ENTRY.lastIndex < end) {
+    const entry = FLOW_ENTRY.exec(text)!;
+    const key = entry[1]!;
     if (Object.hasOwn(mapping, key)) return REPEATED_KEY;
-    mapping[key] = plainValue(reader.item());
+    mapping[key] = plainValue(entry[2]!);
   }
   return mapping;
 }
 
-/** The entries of a flow collection between its brackets, in order: `a, "b", 'c'` or `k: v, l: w`. */
-class FlowReader {
-  private at = 1;
-  private readonly end: number;
+/**
+ * One entry of a flow collection the line pattern matched, from `lastIndex`: a mapping's key (none in a list),
+ * the item (quoted, or plain up to the next `,` or the closing bracket, without its trailing spaces), then the
+ * `,` and spaces before the next entry. Quotes first: only they may hold `,`, `]` or `}`.
+ */
+const FLOW_ENTRY = /(?:([A-Za-z_][A-Za-z0-9_.-]*): +)?("[^"]*"|'(?:[^']|'')*'|[^,\]} ](?:[^,\]}]*[^,\]} ])?) *,? */y;
 
-  constructor(private readonly text: string) {
-    this.end = text.length - 1;
-    this.skipSpaces();
-  }
-
-  more(): boolean {
-    return this.at < this.end;
-  }
-
-  /** A mapping's key (plain: no spaces, no colon) and the `: ` after it. */
-  key(): string {
-    const colon = this.text.indexOf(':', this.at);
-    const key = this.text.slice(this.at, colon);
-    this.at = colon + 1;
-    this.skipSpaces();
-    return key;
-  }
-
-  /** One item's text (quoted, a number, `~` or plain words), and the `,` after it. */
-  item(): string {
-    const text = this.text;
-    const start = this.at;
-    let stop: number;
-    if (text[start] === '"') {
-      stop = text.indexOf('"', start + 1) + 1;
-    } else if (text[start] === "'") {
-      stop = start + 1;
-      for (;;) {
-        const quote = text.indexOf("'", stop);
-        if (text[quote + 1] === "'") stop = quote + 2;
-        else {
-          stop = quote + 1;
-          break;
-        }
-      }
-    } else {
-      const comma = text.indexOf(',', start);
-      stop = comma < 0 || comma > this.end ? this.end : comma;
-      while (text.charCodeAt(stop - 1) === 0x20) stop--;
-    }
-    this.at = stop;
-    this.skipSpaces();
-    if (text[this.at] === ',') {
-      this.at++;
-      this.skipSpaces();
-    }
-    return text.slice(start, stop);
-  }
-
-  private skipSpaces(): void {
-    while (this.text.charCodeAt(this.at) === 0x20) this.at++;
-  }
+function afterSpaces(text: string, at: number): number {
+  while (text.charCodeAt(at) === 0x20) at++;
+  return at;
 }
