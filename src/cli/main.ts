@@ -1,14 +1,10 @@
-import { formatErrorLine } from '../ui/error-text.js';
-import { outputMode } from '../ui/output-mode.js';
-import { CloudError } from '../clouds/ibm-vpc/api-types.js';
-import { WaitTimeoutError } from '../engine/wait.js';
+import type { CloudError } from '../clouds/ibm-vpc/api-types.js';
+import type { WaitTimeoutError } from '../engine/wait.js';
 import { endQuietlyWhenClosed } from './closed-pipe.js';
 import type { Command, CommandContext } from './context.js';
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { isUserError, UserError } from '../core/errors.js';
-import { diagnosticsToJson } from '../ui/diagnostics-json.js';
-import { imageformVersion } from '../version.js';
 import { findSpec, type CommandSpec } from './command-specs.js';
 import { commandHelp, generalHelp } from './help.js';
 import { HELP_FLAGS } from './parse-args.js';
@@ -59,6 +55,7 @@ export async function run(context: CommandContext): Promise<number> {
       return 0;
     }
     if (name === '--version' || name === 'version') {
+      const { imageformVersion } = await import('../version.js');
       context.stdout.write(`imageform ${imageformVersion()}\n`);
       return 0;
     }
@@ -103,9 +100,22 @@ export function wantsJson(argv: readonly string[]): boolean {
   );
 }
 
+/**
+ * What only a failure needs is loaded here, not at start: a run that succeeds never pays for the error texts, the
+ * JSON form or the cloud's and the engine's error classes.
+ */
 async function reportFailure(err: unknown, context: CommandContext, json?: Record<string, unknown>): Promise<number> {
+  const [{ formatErrorLine }, { outputMode }, { diagnosticsToJson }, { CloudError }, { WaitTimeoutError }] =
+    await Promise.all([
+      import('../ui/error-text.js'),
+      import('../ui/output-mode.js'),
+      import('../ui/diagnostics-json.js'),
+      import('../clouds/ibm-vpc/api-types.js'),
+      import('../engine/wait.js'),
+    ]);
+  const failures = { CloudError, WaitTimeoutError };
   // Under --json stdout is for machines: the errors go there too, as one JSON document; stderr keeps its lines.
-  if (json) context.stdout.write(diagnosticsToJson(failureDiagnostics(err), json));
+  if (json) context.stdout.write(diagnosticsToJson(failureDiagnostics(err, failures), json));
   if (isUserError(err)) {
     // On a terminal: the source line, a caret and a count; one line each elsewhere (CI logs, pipes, NO_COLOR).
     const terminal = context.stderr.isTTY === true && outputMode({ stdout: context.stderr }, context.env).interactive;
@@ -117,7 +127,7 @@ async function reportFailure(err: unknown, context: CommandContext, json?: Recor
     }
     return 1;
   }
-  if (isCloudFailure(err) && context.env.IMAGEFORM_DEBUG !== '1') {
+  if (isCloudFailure(err, failures) && context.env.IMAGEFORM_DEBUG !== '1') {
     // The cloud said no, or could not be reached: the cloud's words, one line, not a bug report.
     context.stderr.write(`error: ${err.message.split('\n')[0]}\n`);
     return 1;
@@ -133,17 +143,23 @@ async function reportFailure(err: unknown, context: CommandContext, json?: Recor
   return 1;
 }
 
+/** The error classes a failure is told apart by, loaded with the failure. */
+interface FailureClasses {
+  CloudError: typeof CloudError;
+  WaitTimeoutError: typeof WaitTimeoutError;
+}
+
 /** What failed, as diagnostics: a user's error as it is, the cloud's refusal and a bug each under a stable code. */
-function failureDiagnostics(err: unknown): readonly Diagnostic[] {
+function failureDiagnostics(err: unknown, classes: FailureClasses): readonly Diagnostic[] {
   if (isUserError(err)) return err.diagnostics;
   const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
-  if (err instanceof WaitTimeoutError) return [error('cloud.wait-timeout', message)];
-  if (err instanceof CloudError) return [error('cloud.request-failed', message)];
+  if (err instanceof classes.WaitTimeoutError) return [error('cloud.wait-timeout', message)];
+  if (err instanceof classes.CloudError) return [error('cloud.request-failed', message)];
   return [error('internal.bug', message, undefined, 'this is a bug in imageform; IMAGEFORM_DEBUG=1 shows details')];
 }
 
-function isCloudFailure(err: unknown): err is Error {
-  return err instanceof CloudError || err instanceof WaitTimeoutError;
+function isCloudFailure(err: unknown, classes: FailureClasses): err is Error {
+  return err instanceof classes.CloudError || err instanceof classes.WaitTimeoutError;
 }
 
 export async function main(argv: string[]): Promise<number> {

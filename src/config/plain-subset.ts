@@ -1,17 +1,20 @@
+import { plainValue, REPEATED_KEY } from './plain-values.js';
+
 /**
- * The plain-data subset of YAML that the fast reader (js-yaml) may read instead of the `yaml` library: block
- * mappings and sequences indented with spaces, plain keys, one-line scalars whose type both libraries resolve
- * alike, and one-line flow collections of such scalars. The scan proves a text is inside the subset; anything it
- * cannot prove (anchors, aliases, tags, directives, block scalars, multi-line scalars, escapes, complex or quoted
- * keys, numbers other than plain decimals, tabs, CR, a BOM, unusual indentation...) makes it answer undefined, and
- * the file is read by `yaml` as before. Refusing costs only time; accepting wrongly would change a value.
+ * The plain-data subset of YAML that imageform reads itself instead of with the `yaml` library: block mappings
+ * and sequences indented with spaces, plain keys, one-line scalars whose type the core schema resolves without
+ * doubt, and one-line flow collections of such scalars. The scan proves a text is inside the subset and builds
+ * the values from the lines as it classifies them; anything it cannot prove (anchors, aliases, tags, directives,
+ * block scalars, multi-line scalars, escapes, complex or quoted keys, a key twice, numbers other than plain
+ * decimals, tabs, CR, a BOM, unusual indentation...) makes it answer undefined, and the file is read by `yaml`
+ * as before. Refusing costs only time; accepting wrongly would change a value.
  */
 
-/** One document of a text in the subset: its text and where its first node starts (1-based, as diagnostics). */
+/** One document of a text in the subset: its value and where its first node starts (1-based, as diagnostics). */
 export interface PlainDocument {
   /** 0-based position in the file, counted as the `yaml` library counts documents (empty ones included). */
   index: number;
-  text: string;
+  value: unknown;
   line: number;
   col: number;
 }
@@ -23,7 +26,7 @@ const MAX_COLUMN = 48;
 const MAX_LINE = 1000;
 
 // One regular expression a line: it runs as native code from the first file on, where the same checks written
-// as JavaScript cost as much as js-yaml's reading (a cold start runs them in the interpreter). Every run of spaces
+// as JavaScript cost as much as a YAML library's reading (a cold start runs them in the interpreter). Every run of spaces
 // is followed by a lookahead that a shorter run cannot pass, so a hostile line costs linear time, not polynomial;
 // lines longer than MAX_LINE are left to `yaml` all the same.
 /** A plain key that no schema resolves to something else (`true:`, `null:`), nor JavaScript (`__proto__`). */
@@ -48,12 +51,14 @@ const CONTENT_LINE = new RegExp(
   'i',
 );
 
-interface Block {
-  col: number;
-  kind: 'map' | 'seq';
-}
+/** A line with nothing to read: spaces, maybe a comment. */
+const BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
 
-/** The documents of `text` when every line is inside the subset, else undefined. */
+/** A block mapping or sequence still open, with the value it builds. */
+type Block =
+  { col: number; kind: 'map'; value: Record<string, unknown> } | { col: number; kind: 'seq'; value: unknown[] };
+
+/** The documents of `text`, with their values, when every line is inside the subset, else undefined. */
 export function plainSubsetDocuments(text: string): PlainDocument[] | undefined {
   if (UNSAFE_CHARACTER.test(text)) return undefined;
   const documents: PlainDocument[] = [];
@@ -61,44 +66,62 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
   let index = 0;
   /** A document is open once it has content or a `---` started it (comments alone before `---` are its prelude). */
   let started = false;
-  let first: { line: number; col: number; offset: number } | undefined;
+  let first: { line: number; col: number } | undefined;
+  let root: unknown;
   let stack: Block[] = [];
-  let pending: { col: number; key: boolean } | undefined;
-  let offset = 0;
-  const close = (end: number): void => {
-    if (first) documents.push({ index, text: text.slice(first.offset, end), line: first.line, col: first.col });
+  /** A `key:` with nothing after it: null, unless the next line opens a block below it. */
+  let pending: { col: number; mapping: Record<string, unknown>; key: string } | undefined;
+  const close = (): void => {
+    if (first) documents.push({ index, value: root, line: first.line, col: first.col });
   };
   for (let number = 0; number < lines.length; number++) {
     const line = lines[number]!;
-    const lineOffset = offset;
-    offset += line.length + 1;
     if (line === '---') {
-      close(lineOffset);
+      close();
       if (started) index++;
       started = true;
       first = undefined;
+      root = undefined;
       stack = [];
       pending = undefined;
       continue;
     }
     if (line.length > MAX_LINE) return undefined;
-    const indent = leadingSpaces(line);
-    if (indent === line.length || line[indent] === '#') continue;
-    if (indent === 0 && /^(?:---|\.\.\.|%)/.test(line)) return undefined;
-    const parsed = parseLine(line, indent);
-    if (!parsed || parsed.deepest > MAX_COLUMN) return undefined;
-    const kind = parsed.markers.length > 0 ? 'seq' : 'map';
-    const opens =
-      pending !== undefined && (indent > pending.col || (indent === pending.col && pending.key && kind === 'seq'));
+    const match = CONTENT_LINE.exec(line);
+    if (match === null) {
+      // Nothing to read on a blank or comment line; any other line is outside the subset (a document marker
+      // with more on its line, `...`, a directive: none starts a key, a value or a `- ` marker).
+      if (BLANK_OR_COMMENT.test(line)) continue;
+      return undefined;
+    }
+    const indent = match[1]!.length;
+    const dashes = match[2]!;
+    const key = match[3];
+    const written = match[4];
+    /** Where the key or the value starts, after the markers. */
+    const col = indent + dashes.length;
+    if (col > MAX_COLUMN) return undefined;
+    const kind = dashes === '' ? 'map' : 'seq';
+    // A bare value is a continuation line or a root scalar; a `-` alone (readers differ on the items of a less
+    // indented sequence that follows it) is left to `yaml`, as the match's `- +` already leaves a trailing `-`.
+    if (key === undefined && (kind === 'map' || written === undefined)) return undefined;
+    const parent =
+      pending !== undefined && (indent > pending.col || (indent === pending.col && kind === 'seq'))
+        ? pending
+        : undefined;
     pending = undefined;
     while (stack.length > 0 && stack[stack.length - 1]!.col > indent) stack.pop();
     const top = stack[stack.length - 1];
-    if (opens || !first) {
-      // A new block: below a `key:` or `-` that has no value on its line, or the document's root.
+    let block: Block;
+    if (parent || !first) {
+      // A new block: below a `key:` that has no value on its line, or the document's root.
       if (!first && stack.length > 0) return undefined;
       if (top && (top.col > indent || (top.col === indent && !(top.kind === 'map' && kind === 'seq'))))
         return undefined;
-      stack.push({ col: indent, kind });
+      block = kind === 'seq' ? { col: indent, kind, value: [] } : { col: indent, kind, value: {} };
+      if (parent) parent.mapping[parent.key] = block.value;
+      else root = block.value;
+      stack.push(block);
     } else if (!top || top.col !== indent) {
       // More indented without a parent to nest in (a continuation line), or back to a column no block opened.
       return undefined;
@@ -107,48 +130,39 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
       const below = stack[stack.length - 2];
       if (!(top.kind === 'seq' && kind === 'map' && below?.col === indent && below.kind === 'map')) return undefined;
       stack.pop();
+      block = below;
+    } else {
+      block = top;
     }
-    for (const col of parsed.markers.slice(1)) stack.push({ col, kind: 'seq' });
-    if (parsed.markers.length > 0 && parsed.key !== undefined) stack.push({ col: parsed.key, kind: 'map' });
-    if (parsed.open) pending = parsed.open;
+    let mapping = block.kind === 'map' ? block.value : undefined;
+    let list = block.kind === 'seq' ? block.value : undefined;
+    if (list) {
+      // `- - key: value`: each further marker opens a list in the list before it, a key a mapping in the last.
+      for (let i = dashes.indexOf('-', 1); i > 0; i = dashes.indexOf('-', i + 1)) {
+        const inner: unknown[] = [];
+        list.push(inner);
+        list = inner;
+        stack.push({ col: indent + i, kind: 'seq', value: inner });
+      }
+      if (key !== undefined) {
+        mapping = {};
+        list.push(mapping);
+        stack.push({ col, kind: 'map', value: mapping });
+      }
+    }
+    const value = written === undefined ? null : plainValue(written);
+    if (value === REPEATED_KEY) return undefined;
+    if (key !== undefined) {
+      // A key twice: left to `yaml`, which reports it.
+      if (Object.hasOwn(mapping!, key)) return undefined;
+      mapping![key] = value;
+      if (written === undefined) pending = { col, mapping: mapping!, key };
+    } else {
+      list!.push(value);
+    }
     started = true;
-    first ??= { line: number + 1, col: indent + 1, offset: lineOffset };
+    first ??= { line: number + 1, col: indent + 1 };
   }
-  close(text.length);
+  close();
   return documents;
-}
-
-interface ParsedLine {
-  /** Columns (0-based) of the `- ` sequence markers the line starts with. */
-  markers: number[];
-  /** Column of the mapping key, if the line holds an entry. */
-  key?: number;
-  /** The line ends in `key:` with no value: what follows, more indented, is its value. */
-  open?: { col: number; key: boolean };
-  deepest: number;
-}
-
-/** One content line: `- ` markers, then `key:` with or without a value, or a value after a marker. */
-function parseLine(line: string, indent: number): ParsedLine | undefined {
-  const match = CONTENT_LINE.exec(line);
-  if (!match) return undefined;
-  const [, , dashes = '', key, value] = match;
-  const markers: number[] = [];
-  for (let i = dashes.indexOf('-'); i >= 0; i = dashes.indexOf('-', i + 1)) markers.push(indent + i);
-  const col = indent + dashes.length;
-  if (key !== undefined) {
-    return value === undefined
-      ? { markers, key: col, open: { col, key: true }, deepest: col }
-      : { markers, key: col, deepest: col };
-  }
-  // A bare value is a continuation line or a root scalar; a `-` alone (js-yaml puts the items of a less indented
-  // sequence that follows into it) is left to `yaml`, as the match's `- +` already leaves a trailing `-`.
-  if (markers.length === 0 || value === undefined) return undefined;
-  return { markers, deepest: col };
-}
-
-function leadingSpaces(line: string): number {
-  let i = 0;
-  while (line.charCodeAt(i) === 32) i++;
-  return i;
 }

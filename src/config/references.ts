@@ -5,10 +5,20 @@ const WHOLE_REFERENCE = /^\$\{([^.{}\s]+)\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
 /** A whole-string `${kind.name.attribute}` reference, or undefined (partial interpolation is not a reference). */
 export function parseReference(value: unknown): Reference | undefined {
   if (typeof value !== 'string') return undefined;
+  // Several rules read the image field of each document; each reference string is parsed once. Frozen: shared.
+  if (parsed.has(value)) return parsed.get(value);
+  const reference = readReference(value);
+  if (parsed.size < 10_000) parsed.set(value, reference);
+  return reference;
+}
+
+const parsed = new Map<string, Reference | undefined>();
+
+function readReference(value: string): Reference | undefined {
   const match = WHOLE_REFERENCE.exec(value);
   if (!match) return undefined;
   const [, kind, name, attribute] = match as unknown as [string, string, string, string];
-  return { address: `${kind}.${name}`, kind, name, attribute };
+  return Object.freeze({ address: `${kind}.${name}`, kind, name, attribute });
 }
 
 /** A string that tries to be a reference but is not a whole, well-formed one. */
@@ -17,23 +27,41 @@ export function isMalformedReference(value: unknown): boolean {
 }
 
 /** Every whole-string reference inside a spec, with its path below spec, in document order. */
-export function referencesIn(spec: unknown): { path: (string | number)[]; reference: Reference }[] {
-  const found: { path: (string | number)[]; reference: Reference }[] = [];
-  walkStrings(spec, (value, path) => {
-    const reference = parseReference(value);
-    if (reference) found.push({ path: [...path], reference });
-  });
-  return found;
+export function referencesIn(spec: unknown): readonly { path: (string | number)[]; reference: Reference }[] {
+  return interpolationsIn(spec).references;
 }
 
 /** Every string below a spec that contains `${` without being a whole reference. */
-export function malformedReferencesIn(spec: unknown): { path: (string | number)[]; value: string }[] {
-  const found: { path: (string | number)[]; value: string }[] = [];
+export function malformedReferencesIn(spec: unknown): readonly { path: (string | number)[]; value: string }[] {
+  return interpolationsIn(spec).malformed;
+}
+
+interface Interpolations {
+  references: readonly { path: (string | number)[]; reference: Reference }[];
+  malformed: readonly { path: (string | number)[]; value: string }[];
+}
+
+/**
+ * Both lists from one walk, kept per spec object: several rules (and the planner) ask for each document's
+ * references. A spec is never changed once read (the planner resolves a copy); the lists are frozen.
+ */
+function interpolationsIn(spec: unknown): Interpolations {
+  const key = spec !== null && typeof spec === 'object' ? spec : undefined;
+  const known = key && walked.get(key);
+  if (known) return known;
+  const references: { path: (string | number)[]; reference: Reference }[] = [];
+  const malformed: { path: (string | number)[]; value: string }[] = [];
   walkStrings(spec, (value, path) => {
-    if (isMalformedReference(value)) found.push({ path: [...path], value });
+    const reference = parseReference(value);
+    if (reference) references.push(Object.freeze({ path: Object.freeze([...path]) as (string | number)[], reference }));
+    else malformed.push(Object.freeze({ path: Object.freeze([...path]) as (string | number)[], value }));
   });
+  const found = { references: Object.freeze(references), malformed: Object.freeze(malformed) };
+  if (key) walked.set(key, found);
   return found;
 }
+
+const walked = new WeakMap<object, Interpolations>();
 
 /**
  * Each string below a value with its path, in document order. One path array is reused for the whole walk (it is

@@ -36,7 +36,7 @@ export interface ParsedFile {
 
 /**
  * Parse every document of one file's text; syntax errors become diagnostics, never exceptions. A file in the plain
- * subset is read by js-yaml, its positions found by `yaml` when first asked for; any other by `yaml` at once.
+ * subset is read by its own scan, its positions found by `yaml` when first asked for; any other by `yaml` at once.
  */
 export function parseYamlText(text: string, file: string): ParsedFile {
   return readPlainSource(text, file, () => parseWithYaml(text, file)) ?? parseWithYaml(text, file);
