@@ -1,18 +1,12 @@
+import { boundedMemo } from '../core/bounded-memo.js';
 /**
  * RFC 3339 date-times with an explicit offset (`Z` or `+01:00`), compared as instants.
  * Stricter than Date.parse: no date-only forms, no missing offset, no impossible calendar dates.
  */
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-export function parseInstant(text: string): number | undefined {
-  // Files repeat the same few dates, and several rules read each one.
-  if (instants.has(text)) return instants.get(text);
-  const instant = readInstant(text);
-  if (instants.size < 10_000) instants.set(text, instant);
-  return instant;
-}
-
-const instants = new Map<string, number | undefined>();
+// Files repeat the same few dates, and several rules read each one.
+export const parseInstant: (text: string) => number | undefined = boundedMemo(readInstant);
 
 function readInstant(text: string): number | undefined {
   const match = RFC3339.exec(text);

@@ -1,18 +1,15 @@
+import { boundedMemo } from '../core/bounded-memo.js';
 import type { Reference } from './model.js';
 
 const WHOLE_REFERENCE = /^\$\{([^.{}\s]+)\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
 
 /** A whole-string `${kind.name.attribute}` reference, or undefined (partial interpolation is not a reference). */
 export function parseReference(value: unknown): Reference | undefined {
-  if (typeof value !== 'string') return undefined;
-  // Several rules read the image field of each document; each reference string is parsed once. Frozen: shared.
-  if (parsed.has(value)) return parsed.get(value);
-  const reference = readReference(value);
-  if (parsed.size < 10_000) parsed.set(value, reference);
-  return reference;
+  return typeof value === 'string' ? parseReferenceText(value) : undefined;
 }
 
-const parsed = new Map<string, Reference | undefined>();
+// Several rules read the image field of each document: each reference string is parsed once. Frozen: shared.
+const parseReferenceText = boundedMemo(readReference);
 
 function readReference(value: string): Reference | undefined {
   const match = WHOLE_REFERENCE.exec(value);
