@@ -1,19 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalStateBackend } from '../../src/state/local.js';
 import { serializeState } from '../../src/state/serialize.js';
 import type { StateDocument } from '../../src/state/state.js';
-import { makeTempDir, runCli, sampleState } from './helpers.js';
+import { runCli, sampleState, useLocalBackends } from './helpers.js';
 
-let temp: Awaited<ReturnType<typeof makeTempDir>>;
-let backends: LocalStateBackend[];
-
-function local(): LocalStateBackend {
-  const backend = new LocalStateBackend(temp.dir);
-  backends.push(backend);
-  return backend;
-}
+const backends = useLocalBackends();
+const local = (): LocalStateBackend => backends.backend();
 
 function twoResources(lineage: string, serial: number): StateDocument {
   const document = sampleState(lineage, serial);
@@ -40,17 +34,7 @@ async function seed(serial = 1): Promise<StateDocument> {
 }
 
 const cli = (argv: string[], extra: { stdin?: string; stdinIsTTY?: boolean } = {}) =>
-  runCli(argv, { cwd: temp.dir, ...extra });
-
-beforeEach(async () => {
-  temp = await makeTempDir();
-  backends = [];
-});
-
-afterEach(async () => {
-  for (const backend of backends) await backend.close();
-  await temp.remove();
-});
+  runCli(argv, { cwd: backends.dir(), ...extra });
 
 describe('imageform state', () => {
   it('lists addresses sorted, one per line, for . or a given DIR', async () => {
@@ -60,7 +44,7 @@ describe('imageform state', () => {
       stdout: 'image.web\nimage_export_job.web-backup\n',
       stderr: '',
     });
-    const elsewhere = await runCli(['state', 'list', temp.dir], { cwd: '/' });
+    const elsewhere = await runCli(['state', 'list', backends.dir()], { cwd: '/' });
     expect(elsewhere.stdout).toBe('image.web\nimage_export_job.web-backup\n');
   });
 
@@ -96,7 +80,7 @@ describe('imageform state', () => {
 
   it('rm forgets resources under the lock, writes serial + 1 and leaves the cloud alone', async () => {
     const before = await seed();
-    const removed = await cli(['state', 'rm', 'image.web', temp.dir]);
+    const removed = await cli(['state', 'rm', 'image.web', backends.dir()]);
     expect(removed.code).toBe(0);
     expect(removed.stdout).toBe(
       'Removed image.web from state: the cloud object r006-0001 is untouched and no longer managed by imageform.\n',
@@ -123,7 +107,7 @@ describe('imageform state', () => {
   it('pull prints the stored document; the local backend keeps no history', async () => {
     const stored = await seed(3);
     const pulled = await cli(['state', 'pull']);
-    expect(pulled.stdout).toBe(await readFile(join(temp.dir, '.imageform', 'state.json'), 'utf8'));
+    expect(pulled.stdout).toBe(await readFile(join(backends.dir(), '.imageform', 'state.json'), 'utf8'));
     expect(pulled.stdout).toBe(serializeState(stored));
     expect((await cli(['state', 'pull', '--serial', '3'])).stdout).toBe(pulled.stdout);
     const history = await cli(['state', 'pull', '--serial', '2']);
@@ -134,7 +118,7 @@ describe('imageform state', () => {
 
   it('push needs a newer serial of the same lineage, and keeps the pushed serial', async () => {
     const stored = await seed(3);
-    const file = join(temp.dir, 'pushed.json');
+    const file = join(backends.dir(), 'pushed.json');
     await writeFile(file, serializeState({ ...stored, serial: 2 }));
     const older = await cli(['state', 'push', 'pushed.json']);
     expect(older.code).toBe(1);
@@ -150,7 +134,7 @@ describe('imageform state', () => {
   it('push refuses another lineage over a non-empty state unless --force', async () => {
     const stored = await seed();
     const foreign = twoResources('another-lineage', 1);
-    await writeFile(join(temp.dir, 'foreign.json'), serializeState(foreign));
+    await writeFile(join(backends.dir(), 'foreign.json'), serializeState(foreign));
     const refused = await cli(['state', 'push', 'foreign.json']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
@@ -169,12 +153,12 @@ describe('imageform state', () => {
       code: 0,
       stdout: 'Pushed stdin to .imageform/state.json (lineage another-lineage, serial 7).\n',
     });
-    expect(await readFile(join(temp.dir, '.imageform', 'state.json'), 'utf8')).toBe(serializeState(foreign));
+    expect(await readFile(join(backends.dir(), '.imageform', 'state.json'), 'utf8')).toBe(serializeState(foreign));
   });
 
   it('push rejects a file that is not a state document, naming it', async () => {
     await writeFile(
-      join(temp.dir, 'broken.json'),
+      join(backends.dir(), 'broken.json'),
       '{"version": 1, "lineage": "x", "serial": 1, "resources": {"image.a": {"kind": "vm"}}}',
     );
     const broken = await cli(['state', 'push', 'broken.json']);
@@ -194,7 +178,7 @@ describe('imageform force-unlock', () => {
     expect(refused.stderr).toContain('stdin is not a terminal; nothing was changed (pass --force');
     expect((await local().readLockInfo())?.id).toBe(held.info.id);
 
-    const forced = await cli(['force-unlock', held.info.id, temp.dir, '--force']);
+    const forced = await cli(['force-unlock', held.info.id, backends.dir(), '--force']);
     expect(forced).toMatchObject({
       code: 0,
       stdout: `Lock ${held.info.id} released: .imageform/state.json is unlocked.\n`,
