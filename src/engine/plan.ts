@@ -37,13 +37,8 @@ export interface PlanResult {
   diagnostics: Diagnostic[];
 }
 
-type SpecReferences = ReturnType<typeof referencesIn>;
-
 export function documentDependencies(document: ResourceDocument): string[] {
-  return dependenciesOf(referencesIn(document.spec));
-}
-
-function dependenciesOf(references: SpecReferences): string[] {
+  const references = referencesIn(document.spec);
   return references.length ? [...new Set(references.map((found) => found.reference.address))].sort() : [];
 }
 
@@ -52,14 +47,9 @@ export function resolveSpec(
   spec: Record<string, unknown>,
   attributesOf: (address: string) => Record<string, unknown> | undefined,
 ): Record<string, unknown> {
-  return resolveReferences(spec, referencesIn(spec), attributesOf);
-}
-
-function resolveReferences(
-  spec: Record<string, unknown>,
-  references: SpecReferences,
-  attributesOf: (address: string) => Record<string, unknown> | undefined,
-): Record<string, unknown> {
+  const references = referencesIn(spec);
+  // A spec without references is read as it is: kinds never write to a spec.
+  if (!references.length) return spec;
   const resolved = structuredClone(spec);
   for (const { path, reference } of references) {
     const value = attributesOf(reference.address)?.[reference.attribute];
@@ -84,14 +74,9 @@ export function makePlan(
   const byAddress = new Map(documents.map((document) => [document.address, document]));
   const planned = new Map<string, PlannedResource>();
   const diagnostics: Diagnostic[] = [];
-  // One walk of each spec: its references are both its dependencies and what resolving it replaces.
-  const references = new Map<string, SpecReferences>();
+  // referencesIn walks each spec once and keeps the result: dependencies and resolving below share that walk.
   const dependencies = new Map<string, string[]>();
-  for (const document of documents) {
-    const found = referencesIn(document.spec);
-    references.set(document.address, found);
-    dependencies.set(document.address, dependenciesOf(found));
-  }
+  for (const document of documents) dependencies.set(document.address, documentDependencies(document));
   // Every pass below reads state's entries from this one list (10,000 of them at scale), in state's order.
   const entries = Object.entries(state.resources);
 
@@ -99,11 +84,7 @@ export function makePlan(
     for (const address of planningOrder(dependencies)) {
       const document = byAddress.get(address);
       if (!document) continue;
-      const found = references.get(address)!;
-      // A spec without references is read as it is: kinds never write to a spec.
-      const spec = found.length
-        ? resolveReferences(document.spec, found, (dependency) => planned.get(dependency)?.attributes)
-        : document.spec;
+      const spec = resolveSpec(document.spec, (dependency) => planned.get(dependency)?.attributes);
       planned.set(address, planDocument(world, document, spec, state.resources[address]));
     }
   }
