@@ -65,6 +65,7 @@ export class HttpExchange {
     headers: Record<string, string>,
     body: string | undefined,
     timeoutMs: number,
+    onHead?: (head: string) => void,
   ): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
       const options = {
@@ -87,7 +88,12 @@ export class HttpExchange {
       };
       const request = (origin.secure ? httpsRequest : httpRequest)(options, (response) => {
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const status = response.statusCode ?? 0;
+        const plain = response.headers['content-encoding'] === undefined;
+        response.on('data', (chunk: Buffer) => {
+          if (onHead && !chunks.length && plain && status >= 200 && status <= 299) onHead(asciiHead(chunk));
+          chunks.push(chunk);
+        });
         response.on('end', () => {
           if (settled) return;
           let text: string;
@@ -179,6 +185,16 @@ function decode(chunks: Buffer[], encoding: string | undefined): string {
   // latin1 two to three times faster than the same page decoded as UTF-8 (Node 20, pages of 50-200 KB).
   return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
 }
+
+/** The first bytes of a body as text, up to the first that is not ASCII (where a UTF-8 character may be cut). */
+function asciiHead(chunk: Buffer): string {
+  const length = Math.min(chunk.length, HEAD_BYTES);
+  let end = 0;
+  while (end < length && chunk[end]! < 0x80) end++;
+  return chunk.toString('latin1', 0, end);
+}
+
+const HEAD_BYTES = 4096;
 
 function noAnswer(error: NodeJS.ErrnoException): NoAnswer {
   return new NoAnswer(error.message || 'no response', typeof error.code === 'string' ? error.code : 'ERR_REQUEST');
