@@ -8,6 +8,12 @@ import { HttpExchange, parseOrigin } from '../../../../src/clouds/ibm-vpc/http-e
 const BODIES: Record<string, string> = {
   '/ascii': JSON.stringify({ images: [{ name: 'web-1', status: 'pending' }] }),
   '/unicode': JSON.stringify({ message: 'Ungültiger Name «web» — 名前 🚀', code: 'validation' }),
+  // A page large enough to arrive in several chunks and be read in pieces (answer-text.ts).
+  '/large': JSON.stringify({
+    limit: 2000,
+    next: { href: '/v1/images?start=abc' },
+    images: Array.from({ length: 2000 }, (_, i) => ({ name: `web-${i}`, note: `"quoted" [${i}], {braces}\\` })),
+  }),
 };
 
 describe('HttpExchange answers', () => {
@@ -32,13 +38,21 @@ describe('HttpExchange answers', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it.each(['/ascii', '/unicode', '/ascii?gzip', '/unicode?gzip'])(
+  it.each(['/ascii', '/unicode', '/large', '/ascii?gzip', '/unicode?gzip', '/large?gzip'])(
     'decodes %s to the text that was sent',
     async (path) => {
       const answer = await exchange.send(origin, 'GET', path, {}, undefined, 5_000);
       expect(answer.status).toBe(200);
-      expect(answer.text).toBe(BODIES[path.split('?')[0]!]);
-      expect(JSON.parse(answer.text)).toEqual(JSON.parse(BODIES[path.split('?')[0]!]!));
+      expect(answer.body.text()).toBe(BODIES[path.split('?')[0]!]);
+      expect(answer.body.parse()).toEqual(JSON.parse(BODIES[path.split('?')[0]!]!));
     },
   );
+
+  it('reads answers one after the other without one leaking into the next', async () => {
+    const large = await exchange.send(origin, 'GET', '/large', {}, undefined, 5_000);
+    const small = await exchange.send(origin, 'GET', '/ascii', {}, undefined, 5_000);
+    expect(small.body.parse()).toEqual(JSON.parse(BODIES['/ascii']!));
+    expect(large.body.parse()).toEqual(JSON.parse(BODIES['/large']!));
+    expect(large.body.outline.length).toBeLessThan(200);
+  });
 });
