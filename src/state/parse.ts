@@ -15,21 +15,10 @@ export function parseStateDocument(text: string, source: string, kinds?: readonl
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw corrupt(source, `not valid JSON (${reason})`);
   }
-  // Nothing else holds the value just parsed: entries already in their checked form are kept, not copied.
-  return checkDocument(value, source, kinds, true);
+  return checkStateDocument(value, source, kinds);
 }
 
 export function checkStateDocument(value: unknown, source: string, kinds?: readonly string[]): StateDocument {
-  return checkDocument(value, source, kinds, false);
-}
-
-/** `reuse`: entries already as checkResource makes them are returned as they are (and `resources` with them). */
-function checkDocument(
-  value: unknown,
-  source: string,
-  kinds: readonly string[] | undefined,
-  reuse: boolean,
-): StateDocument {
   if (!isObject(value)) throw corrupt(source, 'the document must be a JSON object');
   const { version, lineage, serial, resources } = value;
   if (!Number.isInteger(version) || (version as number) < 1)
@@ -45,32 +34,14 @@ function checkDocument(
   if (!Number.isInteger(serial) || (serial as number) < 0)
     throw corrupt(source, '"serial" must be a non-negative integer');
   if (!isObject(resources)) throw corrupt(source, '"resources" must be an object keyed by address');
-  // A new object only from the first entry that changed: until then the entries are `resources`' own.
-  let checked: Record<string, ResourceState> | undefined = reuse ? undefined : {};
-  const entries = Object.entries(resources);
-  for (let index = 0; index < entries.length; index++) {
-    const [address, resource] = entries[index]!;
-    const entry = checkResource(resource, `${source}: resources["${address}"]`, kinds, reuse);
-    if (!checked && entry !== resource) {
-      checked = {};
-      for (const [before, kept] of entries.slice(0, index)) checked[before] = kept as ResourceState;
-    }
-    if (checked) checked[address] = entry;
+  const checked: Record<string, ResourceState> = {};
+  for (const [address, resource] of Object.entries(resources)) {
+    checked[address] = checkResource(resource, `${source}: resources["${address}"]`, kinds);
   }
-  return {
-    version: version as number,
-    lineage,
-    serial: serial as number,
-    resources: checked ?? (resources as Record<string, ResourceState>),
-  };
+  return { version: version as number, lineage, serial: serial as number, resources: checked };
 }
 
-function checkResource(
-  value: unknown,
-  where: string,
-  kinds: readonly string[] | undefined,
-  reuse: boolean,
-): ResourceState {
+function checkResource(value: unknown, where: string, kinds: readonly string[] | undefined): ResourceState {
   if (!isObject(value)) throw corruptAt(where, 'must be an object');
   const { kind, id, attributes, dependencies, lifecycle } = value;
   // Stored state may hold kinds of a cloud no longer configured: the plan says so; a pushed file is checked here.
@@ -92,8 +63,6 @@ function checkResource(
     ) {
       throw corruptAt(where, '"lifecycle" must be { prevent_destroy: boolean, deletion_policy: delete | orphan }');
     }
-    // The usual entry, as imageform writes it: nothing to copy (a copy each was ~10 ms of a plan at 10,000).
-    if (reuse && isCheckedLifecycle(lifecycle)) return value as unknown as ResourceState;
     checkedLifecycle = { prevent_destroy: lifecycle.prevent_destroy, deletion_policy: lifecycle.deletion_policy };
   }
   return {
@@ -104,16 +73,6 @@ function checkResource(
     dependencies,
     lifecycle: checkedLifecycle,
   } as ResourceState;
-}
-
-/** A lifecycle of exactly the two members, in the order the copy below would give them. */
-function isCheckedLifecycle(lifecycle: Record<string, unknown>): boolean {
-  let count = 0;
-  for (const key in lifecycle) {
-    if (key !== (count === 0 ? 'prevent_destroy' : 'deletion_policy')) return false;
-    count++;
-  }
-  return count === 2;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
