@@ -106,7 +106,7 @@ class IbmVpcProvider implements IbmVpcClient {
     return this.transport.cloudNow(Number.POSITIVE_INFINITY) ?? new Date();
   }
 
-  async listImages(filter: ImageFilter = {}): Promise<CloudImage[]> {
+  async listImages(filter: ImageFilter = {}, onPage?: (images: readonly CloudImage[]) => void): Promise<CloudImage[]> {
     const query = {
       limit: PAGE_LIMIT,
       name: filter.name,
@@ -114,9 +114,15 @@ class IbmVpcProvider implements IbmVpcClient {
       visibility: filter.visibility,
       'resource_group.id': filter.resource_group_id,
     };
-    const pages = await readPages<ImageCollection>(
+    const images: CloudImage[] = [];
+    await readPages<ImageCollection>(
       (start, peek) => this.call('list images', { method: 'GET', path: '/images', query: { ...query, start }, peek }),
-      (page) => startToken(page.next?.href),
+      (page) => {
+        const found = page.images ?? [];
+        images.push(...found);
+        onPage?.(found);
+        return startToken(page.next?.href);
+      },
       (start) =>
         new CloudError(
           `list images: the cloud returned page token "${start}" twice`,
@@ -125,8 +131,6 @@ class IbmVpcProvider implements IbmVpcClient {
           'list images',
         ),
     );
-    const images: CloudImage[] = [];
-    for (const page of pages) images.push(...(page.images ?? []));
     return images;
   }
 

@@ -22,11 +22,12 @@ interface AskedPage<P> {
   live: boolean;
 }
 
+/** Reads every page, each handed to `read` (which returns its next `start`, if any) as soon as it is parsed. */
 export async function readPages<P>(
   request: PageRequest<P>,
-  nextStartOf: (page: P) => string | undefined,
+  read: (page: P) => string | undefined,
   repeated: (start: string) => Error,
-): Promise<P[]> {
+): Promise<void> {
   // Tokens asked for early: a cycle of tokens is never followed ahead of the check below that refuses it.
   const askedEarly = new Set<string>();
   const ask = (start: string | undefined): AskedPage<P> => {
@@ -48,15 +49,12 @@ export async function readPages<P>(
     for (let page = from; page; page = page.next) page.live = false;
   };
 
-  const pages: P[] = [];
   const seen = new Set<string>();
   let current = ask(undefined);
   try {
     for (;;) {
-      const page = await current.answer;
-      pages.push(page);
-      const start = nextStartOf(page);
-      if (start === undefined) return pages;
+      const start = read(await current.answer);
+      if (start === undefined) return;
       if (seen.has(start)) throw repeated(start);
       seen.add(start);
       const early = current.next;
