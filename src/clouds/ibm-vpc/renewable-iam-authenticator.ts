@@ -110,7 +110,7 @@ export class RenewableIamAuthenticator {
       if (!(error instanceof NoAnswer)) throw error;
       throw this.failure(0, error.code, error.message, undefined, undefined);
     }
-    const body = parseObject(answer.body.text());
+    const body = parseObject(answer.text);
     if (answer.status < 200 || answer.status > 299) {
       const code = typeof body.errorCode === 'string' ? body.errorCode : `http_${answer.status}`;
       const detail = typeof body.errorMessage === 'string' ? body.errorMessage : 'the token exchange was refused';

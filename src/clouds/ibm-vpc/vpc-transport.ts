@@ -1,6 +1,5 @@
 import { NoAnswer, parseOrigin, type HttpAnswer, type HttpExchange, type Origin } from './http-exchange.js';
 import { RequestFailure, parseRetryAfter } from './request-failure.js';
-import type { AnswerText } from './answer-text.js';
 import type { RenewableIamAuthenticator } from './renewable-iam-authenticator.js';
 import type { SecretRedactor } from '../../core/secret-redactor.js';
 
@@ -109,8 +108,8 @@ export class VpcTransport {
     }
     this.answeredOnce = true;
     this.recordClock(answer.headers.date);
-    if (request.peek && answer.status >= 200 && answer.status <= 299) await request.peek(answer.body.outline);
-    const parsed = parseBody(answer.body);
+    if (request.peek && answer.status >= 200 && answer.status <= 299) await request.peek(answer.text);
+    const parsed = parseBody(answer.text);
     if (answer.status >= 200 && answer.status <= 299) {
       if (parsed === INVALID_JSON)
         throw this.unreachable(
@@ -152,10 +151,10 @@ export class VpcTransport {
 const INVALID_JSON = Symbol('invalid JSON');
 
 /** The answer's JSON; undefined for an empty body (a 204). */
-function parseBody(body: AnswerText): unknown {
-  if (body.outline === '') return undefined;
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
   try {
-    return body.parse();
+    return JSON.parse(text);
   } catch {
     return INVALID_JSON;
   }

@@ -84,7 +84,7 @@ describe('proxies from the environment', () => {
       undefined,
       5_000,
     );
-    expect(answer.body.parse()).toEqual({ path: '/base/v1/images?limit=1', host: target });
+    expect(JSON.parse(answer.text)).toEqual({ path: '/base/v1/images?limit=1', host: target });
     expect(forward.seen).toEqual([
       {
         method: 'GET',
