@@ -109,8 +109,11 @@ export interface IbmVpcClient extends CloudClient {
   /** The cloud's current time, from the `Date` header of its latest response (fetched if none yet). */
   now(): Promise<Date>;
 
-  /** Every image visible to the account, all pages. */
-  listImages(filter?: ImageFilter): Promise<CloudImage[]>;
+  /**
+   * Every image visible to the account, all pages; `onPage` sees each page's images as soon as it is read (while
+   * the next one is on its way).
+   */
+  listImages(filter?: ImageFilter, onPage?: (images: readonly CloudImage[]) => void): Promise<CloudImage[]>;
   /** undefined on 404. */
   getImage(id: string): Promise<CloudImage | undefined>;
   /** `prototype.name` should be a create key (resources/create-key.ts): after a lost answer it finds the image. */

@@ -15,6 +15,7 @@ import { RequestFailure } from './request-failure.js';
 import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, withRetries } from './retry.js';
 import { SecretRedactor } from '../../core/secret-redactor.js';
 import { VpcTransport, type VpcRequest } from './vpc-transport.js';
+import { readPages, startToken } from './page-reader.js';
 
 export const DEFAULT_API_VERSION = '2026-03-24';
 const PAGE_LIMIT = 100;
@@ -105,7 +106,7 @@ class IbmVpcProvider implements IbmVpcClient {
     return this.transport.cloudNow(Number.POSITIVE_INFINITY) ?? new Date();
   }
 
-  async listImages(filter: ImageFilter = {}): Promise<CloudImage[]> {
+  async listImages(filter: ImageFilter = {}, onPage?: (images: readonly CloudImage[]) => void): Promise<CloudImage[]> {
     const query = {
       limit: PAGE_LIMIT,
       name: filter.name,
@@ -114,27 +115,22 @@ class IbmVpcProvider implements IbmVpcClient {
       'resource_group.id': filter.resource_group_id,
     };
     const images: CloudImage[] = [];
-    const seenTokens = new Set<string>();
-    let start: string | undefined;
-    do {
-      const page = await this.call<ImageCollection>('list images', {
-        method: 'GET',
-        path: '/images',
-        query: { ...query, start },
-      });
-      images.push(...(page.images ?? []));
-      start = startToken(page.next?.href);
-      if (start !== undefined) {
-        if (seenTokens.has(start))
-          throw new CloudError(
-            `list images: the cloud returned page token "${start}" twice`,
-            0,
-            'pagination_loop',
-            'list images',
-          );
-        seenTokens.add(start);
-      }
-    } while (start !== undefined);
+    await readPages<ImageCollection>(
+      (start, peek) => this.call('list images', { method: 'GET', path: '/images', query: { ...query, start }, peek }),
+      (page) => {
+        const found = page.images ?? [];
+        images.push(...found);
+        onPage?.(found);
+        return startToken(page.next?.href);
+      },
+      (start) =>
+        new CloudError(
+          `list images: the cloud returned page token "${start}" twice`,
+          0,
+          'pagination_loop',
+          'list images',
+        ),
+    );
     return images;
   }
 
@@ -369,16 +365,6 @@ class IbmVpcProvider implements IbmVpcClient {
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);
-}
-
-/** The opaque `start` token of a `next.href`, as IBM's pagers read it. */
-function startToken(href: string | undefined): string | undefined {
-  if (!href) return undefined;
-  try {
-    return new URL(href, 'http://placeholder.invalid').searchParams.get('start') ?? undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The wrapped data key must never reach state, plans or logs. */

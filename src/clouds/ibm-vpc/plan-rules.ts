@@ -35,11 +35,18 @@ function desiredImageName(result: PlannedResource): string | undefined {
 
 function namesTaken(input: RuleInput): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const ownerOfId = new Map<string, string>();
-  for (const [address, entry] of Object.entries(input.entries)) {
-    if (entry.kind === 'image' && entry.id) ownerOfId.set(entry.id, address);
-  }
-  for (const [address, id] of input.snapshot.adoptedIntents) ownerOfId.set(id, address);
+  // Who holds an image id: read only for a name some image already has, so built on the first (none in a plan
+  // without creates or renames, at 10,000 entries).
+  let owners: Map<string, string> | undefined;
+  const ownerOfId = (): Map<string, string> => {
+    if (owners) return owners;
+    owners = new Map<string, string>();
+    for (const [address, entry] of Object.entries(input.entries)) {
+      if (entry.kind === 'image' && entry.id) owners.set(entry.id, address);
+    }
+    for (const [address, id] of input.snapshot.adoptedIntents) owners.set(id, address);
+    return owners;
+  };
   const wanted = new Map<string, string>();
   for (const result of input.planned.values()) {
     if (result.kind !== 'image' || result.action === 'delete' || result.action === 'forget') continue;
@@ -62,7 +69,7 @@ function namesTaken(input: RuleInput): Diagnostic[] {
     if (!needsName) continue;
     const holderId = input.snapshot.imageIdsByName.get(name);
     if (!holderId) continue;
-    const holder = ownerOfId.get(holderId);
+    const holder = ownerOfId().get(holderId);
     if (holder === result.address && result.action === 'replace' && removesObject(input, result)) continue;
     if (holder && holder !== result.address) {
       const other = input.planned.get(holder);

@@ -57,7 +57,13 @@ export async function refresh(provider: IbmVpcClient, input: RefreshInput): Prom
   const { concurrency, documents, entries } = input;
   const requestsBefore = provider.requestCount;
   const snapshot = emptySnapshot(new Date(0));
-  for (const image of await provider.listImages()) addImage(snapshot, image);
+  // Each page goes into the snapshot while the next is on its way, and the pass over the entries below runs while
+  // the first is: neither waits for the last page.
+  const listed = provider.listImages({}, (images) => {
+    for (const image of images) addImage(snapshot, image);
+  });
+  // Awaited after the pass; a failure meanwhile must not go unhandled.
+  listed.catch(() => undefined);
 
   // One pass over the entries (10,000 at scale): the images they hold, their jobs' images, their create intents.
   const wanted = new Set<string>(literalImageIds(documents));
@@ -80,6 +86,8 @@ export async function refresh(provider: IbmVpcClient, input: RefreshInput): Prom
       imageIntents.push([address, entry.intent.key]);
     }
   }
+
+  await listed;
 
   // Managed images missing from the list: a GET tells a 404 (gone) from an object the list does not show.
   const missing = [...wanted].filter((id) => !snapshot.images.has(id));

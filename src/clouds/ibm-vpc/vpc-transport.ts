@@ -11,6 +11,12 @@ export interface VpcRequest {
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /**
+   * Called with every successful answer's raw text before it is parsed (a pager reads the next page's link there),
+   * and, when the body comes uncompressed, first with its head as soon as that arrives; the whole answer is parsed
+   * once what the last call returned has settled.
+   */
+  peek?: (text: string) => Promise<void> | void;
 }
 
 export interface VpcResponse<T> {
@@ -93,13 +99,16 @@ export class VpcTransport {
 
     let answer: HttpAnswer;
     try {
-      answer = await this.exchange.send(this.origin, request.method, path, headers, body, this.timeoutMs);
+      const peek = request.peek;
+      const onHead = peek && ((head: string) => void peek(head));
+      answer = await this.exchange.send(this.origin, request.method, path, headers, body, this.timeoutMs, onHead);
     } catch (error) {
       if (!(error instanceof NoAnswer)) throw error;
       throw this.unreachable(error);
     }
     this.answeredOnce = true;
     this.recordClock(answer.headers.date);
+    if (request.peek && answer.status >= 200 && answer.status <= 299) await request.peek(answer.text);
     const parsed = parseBody(answer.text);
     if (answer.status >= 200 && answer.status <= 299) {
       if (parsed === INVALID_JSON)

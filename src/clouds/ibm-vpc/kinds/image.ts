@@ -72,8 +72,9 @@ function dateValue(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-export function imageAttributes(image: CloudImage): Record<string, unknown> {
-  return { id: image.id, crn: image.crn, href: image.href, name: image.name, status: image.status };
+/** `name`: the one the plan gives it, when that is not the cloud's yet. */
+export function imageAttributes(image: CloudImage, name: string = image.name): Record<string, unknown> {
+  return { id: image.id, crn: image.crn, href: image.href, name, status: image.status };
 }
 
 /** The fields a create shows, in a stable order; secrets as (sensitive). */
@@ -285,7 +286,7 @@ function planImage(input: IbmPlanInput): KindPlan {
     ...(replaceReason ? { replaceReason } : {}),
     ...(unfinished ? { unfinished, reason: unfinished } : {}),
     id: actual.id,
-    attributes: replacing ? { name } : { ...imageAttributes(actual), name },
+    attributes: replacing ? { name } : imageAttributes(actual, name),
     diagnostics,
     effectiveDates: desiredDates,
     notes,

@@ -8,6 +8,10 @@ import { HttpExchange, parseOrigin } from '../../../../src/clouds/ibm-vpc/http-e
 const BODIES: Record<string, string> = {
   '/ascii': JSON.stringify({ images: [{ name: 'web-1', status: 'pending' }] }),
   '/unicode': JSON.stringify({ message: 'Ungültiger Name «web» — 名前 🚀', code: 'validation' }),
+  // Large enough to arrive in several chunks, joined in the buffer decode reuses.
+  '/large': JSON.stringify({
+    images: Array.from({ length: 2000 }, (_, i) => ({ name: `web-${i}`, status: 'available' })),
+  }),
 };
 
 describe('HttpExchange answers', () => {
@@ -32,7 +36,7 @@ describe('HttpExchange answers', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it.each(['/ascii', '/unicode', '/ascii?gzip', '/unicode?gzip'])(
+  it.each(['/ascii', '/unicode', '/large', '/ascii?gzip', '/unicode?gzip', '/large?gzip'])(
     'decodes %s to the text that was sent',
     async (path) => {
       const answer = await exchange.send(origin, 'GET', path, {}, undefined, 5_000);
@@ -41,4 +45,11 @@ describe('HttpExchange answers', () => {
       expect(JSON.parse(answer.text)).toEqual(JSON.parse(BODIES[path.split('?')[0]!]!));
     },
   );
+
+  it('keeps each answer its own when a smaller one follows a large one', async () => {
+    const large = await exchange.send(origin, 'GET', '/large', {}, undefined, 5_000);
+    const small = await exchange.send(origin, 'GET', '/ascii', {}, undefined, 5_000);
+    expect(large.text).toBe(BODIES['/large']);
+    expect(small.text).toBe(BODIES['/ascii']);
+  });
 });
