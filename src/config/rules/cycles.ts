@@ -3,17 +3,22 @@ import { DependencyGraph } from '../../core/graph.js';
 import type { ResourceDocument } from '../model.js';
 import { referencesIn } from '../references.js';
 import type { ConfigurationRule } from './rule.js';
-import { byAddress } from './targets.js';
 
-/** The dependencies of each document: the defined addresses its references point to. */
-export function dependencyMap(documents: readonly ResourceDocument[]): Map<string, string[]> {
-  const defined = byAddress(documents);
-  const dependencies = new Map<string, string[]>();
+const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
+
+/** The dependencies of each defined document (by address, the first wins): the defined addresses it refers to. */
+export function dependencyMap(defined: ReadonlyMap<string, ResourceDocument>): Map<string, readonly string[]> {
+  const dependencies = new Map<string, readonly string[]>();
   for (const document of defined.values()) {
-    const targets = referencesIn(document.spec)
-      .map(({ reference }) => reference.address)
-      .filter((address) => defined.has(address));
-    dependencies.set(document.address, [...new Set(targets)]);
+    const references = referencesIn(document.spec);
+    let targets: string[] | undefined;
+    for (let i = 0; i < references.length; i++) {
+      const address = references[i]!.reference.address;
+      if (!defined.has(address)) continue;
+      targets ??= [];
+      if (!targets.includes(address)) targets.push(address);
+    }
+    dependencies.set(document.address, targets ?? NO_DEPENDENCIES);
   }
   return dependencies;
 }
@@ -21,12 +26,12 @@ export function dependencyMap(documents: readonly ResourceDocument[]): Map<strin
 /** References may not go round in a circle; the error shows the whole path. */
 export const noCycles: ConfigurationRule = {
   name: 'no-cycles',
-  check(documents) {
-    const dependencies = dependencyMap(documents);
+  check(documents, context) {
+    const defined = context.addresses(documents);
+    const dependencies = dependencyMap(defined);
     if (acyclic(dependencies)) return [];
     const cycle = new DependencyGraph(dependencies).findCycle();
     if (!cycle) return [];
-    const defined = byAddress(documents);
     const referenceAt = (from: string, to: string) => {
       const document = defined.get(from)!;
       const edge = referencesIn(document.spec).find(({ reference }) => reference.address === to);
@@ -48,31 +53,41 @@ export const noCycles: ConfigurationRule = {
 };
 
 /**
- * Whether the graph has no cycle, by removing every node whose dependencies are all removed (Kahn): linear, and
- * without the sorted graph that finding and showing a cycle needs, which a valid configuration never does.
+ * Whether the graph has no cycle, by a depth-first walk that keeps only a state per visited node: linear, and
+ * without the sorted graph that finding and showing a cycle needs, which a valid configuration never does. A node
+ * without dependencies is in no cycle and is not visited (most documents refer to nothing).
  */
 function acyclic(dependencies: ReadonlyMap<string, readonly string[]>): boolean {
-  const waiting = new Map<string, number>();
-  const dependents = new Map<string, string[]>();
-  const ready: string[] = [];
-  for (const [address, targets] of dependencies) {
-    waiting.set(address, targets.length);
-    if (targets.length === 0) ready.push(address);
-    for (const target of targets) {
-      const list = dependents.get(target);
-      if (list) list.push(address);
-      else dependents.set(target, [address]);
+  /** ON_PATH while a node's dependencies are being walked, DONE after. */
+  const state = new Map<string, number>();
+  const path: string[] = [];
+  const next: number[] = [];
+  for (const [start, targets] of dependencies) {
+    if (targets.length === 0 || state.has(start)) continue;
+    state.set(start, ON_PATH);
+    path.push(start);
+    next.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const outgoing = dependencies.get(path[top]!)!;
+      const at = next[top]!;
+      if (at === outgoing.length) {
+        state.set(path.pop()!, DONE);
+        next.pop();
+        continue;
+      }
+      next[top] = at + 1;
+      const target = outgoing[at]!;
+      const seen = state.get(target);
+      if (seen === ON_PATH) return false;
+      if (seen === DONE || dependencies.get(target)!.length === 0) continue;
+      state.set(target, ON_PATH);
+      path.push(target);
+      next.push(0);
     }
   }
-  let removed = 0;
-  while (ready.length > 0) {
-    const address = ready.pop()!;
-    removed++;
-    for (const dependent of dependents.get(address) ?? []) {
-      const count = waiting.get(dependent)! - 1;
-      waiting.set(dependent, count);
-      if (count === 0) ready.push(dependent);
-    }
-  }
-  return removed === dependencies.size;
+  return true;
 }
+
+const ON_PATH = 1;
+const DONE = 2;
