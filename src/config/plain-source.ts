@@ -22,6 +22,7 @@ export function readPlainSource(text: string, file: string, readWithYaml: () => 
         document.index,
         document.value,
         { file, line: document.line, col: document.col },
+        document.interpolates,
         positions,
       ),
     );
@@ -59,6 +60,7 @@ class PlainSourceDocument implements SourceDocument {
     readonly index: number,
     readonly value: unknown,
     readonly start: SourceLocation,
+    readonly interpolates: boolean,
     positions: FilePositions,
   ) {
     this.#positions = positions;

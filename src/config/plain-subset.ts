@@ -17,6 +17,8 @@ export interface PlainDocument {
   value: unknown;
   line: number;
   col: number;
+  /** Whether `${` occurs in its lines: when it does not, none of its strings is or holds a reference. */
+  interpolates: boolean;
 }
 
 /** Any character outside printable ASCII, newline and the plain Unicode planes (no BOM, no surrogates). */
@@ -71,11 +73,20 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
   let stack: Block[] = [];
   /** A `key:` with nothing after it: null, unless the next line opens a block below it. */
   let pending: { col: number; mapping: Record<string, unknown>; key: string } | undefined;
+  /** The next `${` of the text at or after the current line's start, and whether the document has had one. */
+  let interpolation = text.indexOf('${');
+  let interpolates = false;
+  let lineEnd = -1;
   const close = (): void => {
-    if (first) documents.push({ index, value: root, line: first.line, col: first.col });
+    if (first) documents.push({ index, value: root, line: first.line, col: first.col, interpolates });
   };
   for (let number = 0; number < lines.length; number++) {
     const line = lines[number]!;
+    lineEnd += line.length + 1;
+    if (interpolation !== -1 && interpolation < lineEnd) {
+      interpolates = true;
+      interpolation = text.indexOf('${', lineEnd);
+    }
     if (line === '---') {
       close();
       if (started) index++;
@@ -84,6 +95,7 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
       root = undefined;
       stack = [];
       pending = undefined;
+      interpolates = false;
       continue;
     }
     if (line.length > MAX_LINE) return undefined;

@@ -63,6 +63,14 @@ function interpolationsIn(spec: unknown): Interpolations {
   return found;
 }
 
+/**
+ * A spec whose document's text holds no `${` (the plain scan saw none): none of its strings is a reference, and no
+ * rule need walk it to find out.
+ */
+export function withoutInterpolations(spec: object): void {
+  walked.set(spec, NONE);
+}
+
 const NONE: Interpolations = Object.freeze({ references: Object.freeze([]), malformed: Object.freeze([]) });
 
 const walked = new WeakMap<object, Interpolations>();

@@ -8,6 +8,7 @@ import type { Lifecycle, NodePath, ProviderSettings, ResourceDocument } from './
 import { isPlainObject } from './rules/rule.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { validateDocument } from './schemas.js';
+import { withoutInterpolations } from './references.js';
 import type { SourceDocument } from './source-document.js';
 
 /** What reading a document needs: the registered clouds and the providers the settings configure. */
@@ -94,6 +95,7 @@ class SourceResourceDocument implements ResourceDocument {
     this.address = `${kind}.${name}`;
     this.provider = provider.name;
     this.spec = isPlainObject(value.spec) ? value.spec : {};
+    if (source.interpolates === false) withoutInterpolations(this.spec);
     this.lifecycle = readLifecycle(value.lifecycle);
     this.location = source.start;
     this.#source = source;

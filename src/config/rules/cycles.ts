@@ -4,21 +4,16 @@ import type { ResourceDocument } from '../model.js';
 import { referencesIn } from '../references.js';
 import type { ConfigurationRule } from './rule.js';
 
-const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
-
-/** The dependencies of each defined document (by address, the first wins): the defined addresses it refers to. */
+/**
+ * The dependencies of each defined document (by address, the first wins): the defined addresses it refers to; the
+ * graph a cycle is found and shown in.
+ */
 export function dependencyMap(defined: ReadonlyMap<string, ResourceDocument>): Map<string, readonly string[]> {
   const dependencies = new Map<string, readonly string[]>();
   for (const document of defined.values()) {
     const references = referencesIn(document.spec);
-    let targets: string[] | undefined;
-    for (let i = 0; i < references.length; i++) {
-      const address = references[i]!.reference.address;
-      if (!defined.has(address)) continue;
-      targets ??= [];
-      if (!targets.includes(address)) targets.push(address);
-    }
-    dependencies.set(document.address, targets ?? NO_DEPENDENCIES);
+    const targets = references.map(({ reference }) => reference.address).filter((address) => defined.has(address));
+    dependencies.set(document.address, [...new Set(targets)]);
   }
   return dependencies;
 }
@@ -28,9 +23,8 @@ export const noCycles: ConfigurationRule = {
   name: 'no-cycles',
   check(documents, context) {
     const defined = context.addresses(documents);
-    const dependencies = dependencyMap(defined);
-    if (acyclic(dependencies)) return [];
-    const cycle = new DependencyGraph(dependencies).findCycle();
+    if (acyclic(documents, defined)) return [];
+    const cycle = new DependencyGraph(dependencyMap(defined)).findCycle();
     if (!cycle) return [];
     const referenceAt = (from: string, to: string) => {
       const document = defined.get(from)!;
@@ -53,34 +47,37 @@ export const noCycles: ConfigurationRule = {
 };
 
 /**
- * Whether the graph has no cycle, by a depth-first walk that keeps only a state per visited node: linear, and
- * without the sorted graph that finding and showing a cycle needs, which a valid configuration never does. A node
- * without dependencies is in no cycle and is not visited (most documents refer to nothing).
+ * Whether the defined documents (the first of each address) refer to each other in no circle, by a depth-first
+ * walk that keeps one state per document visited: linear, and without the graph of every document that finding
+ * and showing a cycle needs, which a valid configuration never does. A document that refers to no defined one is
+ * in no cycle and is not visited (most documents refer to nothing).
  */
-function acyclic(dependencies: ReadonlyMap<string, readonly string[]>): boolean {
-  /** ON_PATH while a node's dependencies are being walked, DONE after. */
-  const state = new Map<string, number>();
-  const path: string[] = [];
+function acyclic(documents: readonly ResourceDocument[], defined: ReadonlyMap<string, ResourceDocument>): boolean {
+  /** ON_PATH while a document's references are being walked, DONE after. */
+  const state = new Map<ResourceDocument, number>();
+  const path: ResourceDocument[] = [];
   const next: number[] = [];
-  for (const [start, targets] of dependencies) {
-    if (targets.length === 0 || state.has(start)) continue;
+  for (let i = 0; i < documents.length; i++) {
+    const start = documents[i]!;
+    if (referencesIn(start.spec).length === 0 || state.has(start) || defined.get(start.address) !== start) continue;
     state.set(start, ON_PATH);
     path.push(start);
     next.push(0);
     while (path.length > 0) {
       const top = path.length - 1;
-      const outgoing = dependencies.get(path[top]!)!;
+      const references = referencesIn(path[top]!.spec);
       const at = next[top]!;
-      if (at === outgoing.length) {
+      if (at === references.length) {
         state.set(path.pop()!, DONE);
         next.pop();
         continue;
       }
       next[top] = at + 1;
-      const target = outgoing[at]!;
+      const target = defined.get(references[at]!.reference.address);
+      if (target === undefined) continue;
       const seen = state.get(target);
       if (seen === ON_PATH) return false;
-      if (seen === DONE || dependencies.get(target)!.length === 0) continue;
+      if (seen === DONE || referencesIn(target.spec).length === 0) continue;
       state.set(target, ON_PATH);
       path.push(target);
       next.push(0);
