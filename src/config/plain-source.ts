@@ -53,16 +53,27 @@ class FilePositions {
  * closure a document (with its context) was a good part of what the garbage collector copied.
  */
 class PlainSourceDocument implements SourceDocument {
+  // Declared, not class fields: a field is defined (as undefined) before the constructor assigns it, twice the work.
+  declare readonly file: string;
+  declare readonly index: number;
+  declare readonly value: unknown;
+  declare readonly start: SourceLocation;
+  declare readonly interpolates: boolean;
   readonly #positions: FilePositions;
 
   constructor(
-    readonly file: string,
-    readonly index: number,
-    readonly value: unknown,
-    readonly start: SourceLocation,
-    readonly interpolates: boolean,
+    file: string,
+    index: number,
+    value: unknown,
+    start: SourceLocation,
+    interpolates: boolean,
     positions: FilePositions,
   ) {
+    this.file = file;
+    this.index = index;
+    this.value = value;
+    this.start = start;
+    this.interpolates = interpolates;
     this.#positions = positions;
   }
 

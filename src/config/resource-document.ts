@@ -79,13 +79,14 @@ export function toResourceDocument(
  * and a closure a document (with its context) was a good part of what the garbage collector copied.
  */
 class SourceResourceDocument implements ResourceDocument {
-  readonly kind: string;
-  readonly name: string;
-  readonly address: string;
-  readonly provider: string;
-  readonly spec: Record<string, unknown>;
-  readonly lifecycle: Lifecycle;
-  readonly location: SourceLocation;
+  // Declared, not class fields: a field is defined (as undefined) before the constructor assigns it, twice the work.
+  declare readonly kind: string;
+  declare readonly name: string;
+  declare readonly address: string;
+  declare readonly provider: string;
+  declare readonly spec: Record<string, unknown>;
+  declare readonly lifecycle: Lifecycle;
+  declare readonly location: SourceLocation;
   readonly #source: SourceDocument;
 
   constructor(source: SourceDocument, value: Record<string, unknown>, kind: string, provider: ProviderSettings) {
