@@ -6,7 +6,6 @@ import { error, type Diagnostic } from '../core/diagnostic.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { isUserError, UserError } from '../core/errors.js';
 import { findSpec, type CommandSpec } from './command-specs.js';
-import { commandHelp, generalHelp } from './help.js';
 import { HELP_FLAGS } from './parse-args.js';
 
 /** Commands load lazily so `imageform validate` never pays for ink or the HTTP client. */
@@ -24,8 +23,8 @@ const commands: Record<string, () => Promise<Command>> = {
   emulator: async () => (await import('./emulator.js')).emulator,
 };
 
-/** The top-level help, generated from the command specs (kept under its old name for callers). */
-export const usage = generalHelp().trimEnd();
+/** The help texts, loaded only when one is shown: a command that runs never pays for them. */
+const helpTexts = () => import('./help.js');
 
 export function processContext(argv: string[]): CommandContext {
   endQuietlyWhenClosed(process.stdout, 'stdout', process.stderr);
@@ -47,10 +46,11 @@ export async function run(context: CommandContext): Promise<number> {
   try {
     if (!name) {
       // Not asked for: stderr, exit 1.
-      context.stderr.write(`${usage}\n`);
+      context.stderr.write(`${(await helpTexts()).generalHelp().trimEnd()}\n`);
       return 1;
     }
     if (name === 'help' || HELP_FLAGS.includes(name)) {
+      const { commandHelp, generalHelp } = await helpTexts();
       context.stdout.write(rest.length && name === 'help' ? commandHelp(specFor(rest[0]!, rest[1])) : generalHelp());
       return 0;
     }
@@ -61,7 +61,7 @@ export async function run(context: CommandContext): Promise<number> {
     }
     const spec = specFor(name, rest[0]);
     if (wantsHelp(rest)) {
-      context.stdout.write(commandHelp(spec));
+      context.stdout.write((await helpTexts()).commandHelp(spec));
       return 0;
     }
     const command = await commands[name]!();

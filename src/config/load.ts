@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { error, formatDiagnostic, warning } from '../core/diagnostic.js';
 import { listResourceFiles } from './discover.js';
 import { displayFilePath } from './display-path.js';
 import type { LoadResult, ResourceDocument } from './model.js';
-import { readYamlFile } from './read-source.js';
+import { readYamlFileSync } from './read-source.js';
 import type { CloudCatalog } from './catalog.js';
 import { toResourceDocument, type DocumentContext } from './resource-document.js';
 import { ruleContext, runRules } from './rules/index.js';
@@ -53,30 +53,47 @@ export async function loadConfiguration(
   const { settings, diagnostics } = await loadSettings(absoluteDir, { cwd, catalog });
   const context: DocumentContext = { catalog, providers: settings.providers };
   const files = await listResourceFiles(absoluteDir);
-  const parsedFiles: Awaited<ReturnType<typeof readYamlFile>>[] = [];
-  // In batches, so a huge tree never runs out of file descriptors.
-  for (let start = 0; start < files.length; start += 64) {
-    const batch = files.slice(start, start + 64);
-    parsedFiles.push(...(await Promise.all(batch.map((file) => readYamlFile(file, displayFilePath(file, cwd))))));
-  }
+  const shown = shownPaths(files, absoluteDir, cwd);
   const documents: ResourceDocument[] = [];
-  for (const parsed of parsedFiles) {
-    diagnostics.push(...parsed.diagnostics);
+  // Reading is synchronous (read-source.ts): one file after the other, each file's documents checked once read.
+  for (let i = 0; i < files.length; i++) {
+    const parsed = readYamlFileSync(files[i]!, shown[i]!);
+    for (const diagnostic of parsed.diagnostics) diagnostics.push(diagnostic);
     for (const source of parsed.documents) {
       const { document, diagnostics: problems } = toResourceDocument(source, context);
-      diagnostics.push(...problems);
+      for (const problem of problems) diagnostics.push(problem);
       if (document) documents.push(document);
     }
   }
   const rules = ruleContext(context);
-  diagnostics.push(...runRules(documents, context, rules));
-  suggestImageReferences(documents, diagnostics, rules);
+  for (const diagnostic of runRules(documents, context, rules)) diagnostics.push(diagnostic);
+  // Only a pattern the schema refused can be an image named where its reference was meant.
+  if (diagnostics.some((diagnostic) => diagnostic.code === 'schema.pattern')) {
+    suggestImageReferences(documents, diagnostics, rules);
+  }
   if (files.length === 0) {
     diagnostics.push(warning('load.no-files', `no *.yaml or *.yml files below ${dir}`));
   }
-  const fileOrder = [settings.file, ...files].filter((file): file is string => file !== undefined);
-  const shownOrder = fileOrder.map((file) => displayFilePath(file, cwd));
+  if (diagnostics.length === 0) return { configuration: { dir: absoluteDir, settings, documents }, diagnostics };
+  const shownOrder = settings.file === undefined ? shown : [displayFilePath(settings.file, cwd), ...shown];
   return { configuration: { dir: absoluteDir, settings, documents }, diagnostics: ordered(diagnostics, shownOrder) };
+}
+
+/**
+ * Each file's path as shown (displayFilePath), without working out a relative path per file: below a directory at
+ * or under the working directory, a file's is the directory's followed by the file's own path below it.
+ */
+function shownPaths(files: readonly string[], dir: string, cwd: string): string[] {
+  const prefix = relative(cwd, dir);
+  const below = prefix === '' || (!prefix.startsWith('..') && !isAbsolute(prefix));
+  if (!below || sep !== '/') return files.map((file) => displayFilePath(file, cwd));
+  const start = dir.length + (dir.endsWith('/') ? 0 : 1);
+  return files.map((file) => {
+    const own = file.slice(start);
+    const shown = prefix === '' ? own : `${prefix}/${own}`;
+    // As displayFilePath words it (a name that starts with ".." is shown whole).
+    return shown.startsWith('..') ? displayFilePath(file, cwd) : shown;
+  });
 }
 
 /** `image: web` where `${image.web.id}` was meant: the schema says what is wrong, this says how to fix it. */

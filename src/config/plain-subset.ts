@@ -17,6 +17,8 @@ export interface PlainDocument {
   value: unknown;
   line: number;
   col: number;
+  /** Whether `${` occurs in its lines: when it does not, none of its strings is or holds a reference. */
+  interpolates: boolean;
 }
 
 /** Any character outside printable ASCII, newline and the plain Unicode planes (no BOM, no surrogates). */
@@ -55,8 +57,7 @@ const CONTENT_LINE = new RegExp(
 const BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
 
 /** A block mapping or sequence still open, with the value it builds. */
-type Block =
-  { col: number; kind: 'map'; value: Record<string, unknown> } | { col: number; kind: 'seq'; value: unknown[] };
+type Block = { col: number; seq: false; value: Record<string, unknown> } | { col: number; seq: true; value: unknown[] };
 
 /** The documents of `text`, with their values, when every line is inside the subset, else undefined. */
 export function plainSubsetDocuments(text: string): PlainDocument[] | undefined {
@@ -71,12 +72,23 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
   let stack: Block[] = [];
   /** A `key:` with nothing after it: null, unless the next line opens a block below it. */
   let pending: { col: number; mapping: Record<string, unknown>; key: string } | undefined;
+  /** The next `${` of the text at or after the current line's start, and whether the document has had one. */
+  let interpolation = text.indexOf('${');
+  let interpolates = false;
+  let lineEnd = -1;
   const close = (): void => {
-    if (first) documents.push({ index, value: root, line: first.line, col: first.col });
+    if (first) documents.push({ index, value: root, line: first.line, col: first.col, interpolates });
   };
   for (let number = 0; number < lines.length; number++) {
     const line = lines[number]!;
-    if (line === '---') {
+    lineEnd += line.length + 1;
+    if (interpolation !== -1 && interpolation < lineEnd) {
+      interpolates = true;
+      interpolation = text.indexOf('${', lineEnd);
+    }
+    // Lengths before texts, booleans rather than words below: this loop runs for every line of every file, mostly
+    // in V8's interpreter, where each comparison of strings is a call.
+    if (line.length === 3 && line === '---') {
       close();
       if (started) index++;
       started = true;
@@ -84,6 +96,7 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
       root = undefined;
       stack = [];
       pending = undefined;
+      interpolates = false;
       continue;
     }
     if (line.length > MAX_LINE) return undefined;
@@ -101,14 +114,12 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
     /** Where the key or the value starts, after the markers. */
     const col = indent + dashes.length;
     if (col > MAX_COLUMN) return undefined;
-    const kind = dashes === '' ? 'map' : 'seq';
+    const seq = dashes.length !== 0;
     // A bare value is a continuation line or a root scalar; a `-` alone (readers differ on the items of a less
     // indented sequence that follows it) is left to `yaml`, as the match's `- +` already leaves a trailing `-`.
-    if (key === undefined && (kind === 'map' || written === undefined)) return undefined;
+    if (key === undefined && (!seq || written === undefined)) return undefined;
     const parent =
-      pending !== undefined && (indent > pending.col || (indent === pending.col && kind === 'seq'))
-        ? pending
-        : undefined;
+      pending !== undefined && (indent > pending.col || (indent === pending.col && seq)) ? pending : undefined;
     pending = undefined;
     while (stack.length > 0 && stack[stack.length - 1]!.col > indent) stack.pop();
     const top = stack[stack.length - 1];
@@ -116,38 +127,37 @@ export function plainSubsetDocuments(text: string): PlainDocument[] | undefined 
     if (parent || !first) {
       // A new block: below a `key:` that has no value on its line, or the document's root.
       if (!first && stack.length > 0) return undefined;
-      if (top && (top.col > indent || (top.col === indent && !(top.kind === 'map' && kind === 'seq'))))
-        return undefined;
-      block = kind === 'seq' ? { col: indent, kind, value: [] } : { col: indent, kind, value: {} };
+      if (top && (top.col > indent || (top.col === indent && !(!top.seq && seq)))) return undefined;
+      block = seq ? { col: indent, seq, value: [] } : { col: indent, seq, value: {} };
       if (parent) parent.mapping[parent.key] = block.value;
       else root = block.value;
       stack.push(block);
     } else if (!top || top.col !== indent) {
       // More indented without a parent to nest in (a continuation line), or back to a column no block opened.
       return undefined;
-    } else if (top.kind !== kind) {
+    } else if (top.seq !== seq) {
       // Only a sequence written at its key's own column (`key:` then `- item`) ends where the mapping goes on.
       const below = stack[stack.length - 2];
-      if (!(top.kind === 'seq' && kind === 'map' && below?.col === indent && below.kind === 'map')) return undefined;
+      if (!(top.seq && !seq && below?.col === indent && !below.seq)) return undefined;
       stack.pop();
       block = below;
     } else {
       block = top;
     }
-    let mapping = block.kind === 'map' ? block.value : undefined;
-    let list = block.kind === 'seq' ? block.value : undefined;
+    let mapping = block.seq ? undefined : block.value;
+    let list = block.seq ? block.value : undefined;
     if (list) {
       // `- - key: value`: each further marker opens a list in the list before it, a key a mapping in the last.
-      for (let i = dashes.indexOf('-', 1); i > 0; i = dashes.indexOf('-', i + 1)) {
+      for (let i = dashes.length > 2 ? dashes.indexOf('-', 1) : -1; i > 0; i = dashes.indexOf('-', i + 1)) {
         const inner: unknown[] = [];
         list.push(inner);
         list = inner;
-        stack.push({ col: indent + i, kind: 'seq', value: inner });
+        stack.push({ col: indent + i, seq: true, value: inner });
       }
       if (key !== undefined) {
         mapping = {};
         list.push(mapping);
-        stack.push({ col, kind: 'map', value: mapping });
+        stack.push({ col, seq: false, value: mapping });
       }
     }
     const value = written === undefined ? null : plainValue(written);

@@ -9,7 +9,9 @@
 export const REPEATED_KEY: unique symbol = Symbol('repeated key');
 
 export function plainValue(text: string): unknown {
-  switch (text.charCodeAt(0)) {
+  // Calls inlined: this runs for every value of every file, mostly in V8's interpreter, where a call is costly.
+  const first = text.charCodeAt(0);
+  switch (first) {
     case 0x22: // "
       return text.slice(1, -1);
     case 0x27: // '
@@ -20,14 +22,11 @@ export function plainValue(text: string): unknown {
       return flowMapping(text);
     case 0x7e: // ~
       return null;
-    default:
-      return isNumberStart(text.charCodeAt(0)) ? Number(text) : plainWord(text);
   }
-}
-
-/** `-` or a digit: only the pattern's plain decimals start so (a plain scalar may not). */
-function isNumberStart(code: number): boolean {
-  return code === 0x2d || (code >= 0x30 && code <= 0x39);
+  // `-` or a digit: only the pattern's plain decimals start so (a plain scalar may not).
+  if (first === 0x2d || (first >= 0x30 && first <= 0x39)) return Number(text);
+  // Most words are text: only one of four or five characters can be a core null or boolean.
+  return text.length === 4 || text.length === 5 ? plainWord(text) : text;
 }
 
 /** The core schema's nulls and booleans (exactly these spellings); any other word is text. */

@@ -20,6 +20,11 @@ export async function readRegularFile(
   path: string,
   maxBytes = MAX_FILE_BYTES,
 ): Promise<{ text: string } | FileRefusal> {
+  return readRegularFileSync(path, maxBytes);
+}
+
+/** readRegularFile, for callers that read many small files one after the other. */
+export function readRegularFileSync(path: string, maxBytes = MAX_FILE_BYTES): { text: string } | FileRefusal {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -66,7 +71,12 @@ export function refusalDiagnostic(refusal: FileRefusal, shownPath: string): Diag
 
 /** Read and parse one YAML file; anything but a regular file within the size limit is refused before parsing. */
 export async function readYamlFile(absolutePath: string, shownPath: string): Promise<ParsedFile> {
-  const read = await readRegularFile(absolutePath);
+  return readYamlFileSync(absolutePath, shownPath);
+}
+
+/** readYamlFile, for callers that read many small files one after the other. */
+export function readYamlFileSync(absolutePath: string, shownPath: string): ParsedFile {
+  const read = readRegularFileSync(absolutePath);
   if (!('text' in read)) return { documents: [], diagnostics: [refusalDiagnostic(read, shownPath)] };
   return parseYamlText(read.text, shownPath);
 }

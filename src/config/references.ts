@@ -46,17 +46,32 @@ function interpolationsIn(spec: unknown): Interpolations {
   const key = spec !== null && typeof spec === 'object' ? spec : undefined;
   const known = key && walked.get(key);
   if (known) return known;
-  const references: { path: (string | number)[]; reference: Reference }[] = [];
-  const malformed: { path: (string | number)[]; value: string }[] = [];
+  let references: { path: (string | number)[]; reference: Reference }[] | undefined;
+  let malformed: { path: (string | number)[]; value: string }[] | undefined;
   walkStrings(spec, (value, path) => {
     const reference = parseReference(value);
-    if (reference) references.push(Object.freeze({ path: Object.freeze([...path]) as (string | number)[], reference }));
-    else malformed.push(Object.freeze({ path: Object.freeze([...path]) as (string | number)[], value }));
+    const at = Object.freeze([...path]) as (string | number)[];
+    if (reference) (references ??= []).push(Object.freeze({ path: at, reference }));
+    else (malformed ??= []).push(Object.freeze({ path: at, value }));
   });
-  const found = { references: Object.freeze(references), malformed: Object.freeze(malformed) };
+  // Most specs hold no reference: they all share one frozen answer.
+  const found =
+    references || malformed
+      ? { references: Object.freeze(references ?? []), malformed: Object.freeze(malformed ?? []) }
+      : NONE;
   if (key) walked.set(key, found);
   return found;
 }
+
+/**
+ * A spec whose document's text holds no `${` (the plain scan saw none): none of its strings is a reference, and no
+ * rule need walk it to find out.
+ */
+export function withoutInterpolations(spec: object): void {
+  walked.set(spec, NONE);
+}
+
+const NONE: Interpolations = Object.freeze({ references: Object.freeze([]), malformed: Object.freeze([]) });
 
 const walked = new WeakMap<object, Interpolations>();
 

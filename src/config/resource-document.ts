@@ -1,13 +1,14 @@
 import type { ErrorObject } from 'ajv';
-import type { Diagnostic } from '../core/diagnostic.js';
+import type { Diagnostic, SourceLocation } from '../core/diagnostic.js';
 import type { KindDeclaration } from '../core/kind-declaration.js';
 import { error } from '../core/diagnostic.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { cloudOfType, declarationOf, type CloudCatalog, type CloudConfiguration } from './catalog.js';
-import type { Lifecycle, ProviderSettings, ResourceDocument } from './model.js';
+import type { Lifecycle, NodePath, ProviderSettings, ResourceDocument } from './model.js';
 import { isPlainObject } from './rules/rule.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { validateDocument } from './schemas.js';
+import { withoutInterpolations } from './references.js';
 import type { SourceDocument } from './source-document.js';
 
 /** What reading a document needs: the registered clouds and the providers the settings configure. */
@@ -50,10 +51,10 @@ export function toResourceDocument(
   // A provider of an unknown type is the settings' error: its documents are kept unchecked, for references.
   if (!cloud) {
     if (typeof value.kind !== 'string' || typeof value.name !== 'string') return { diagnostics };
-    return { document: resourceDocument(source, value, value.kind, provider), diagnostics };
+    return { document: new SourceResourceDocument(source, value, value.kind, provider), diagnostics };
   }
-  const kinds = cloud.kinds.map((declaration) => declaration.kind);
   if (!Object.prototype.hasOwnProperty.call(value, 'kind')) {
+    const kinds = cloud.kinds.map((declaration) => declaration.kind);
     diagnostics.push(error('schema.required', 'kind is required', source.start, `one of ${kinds.join(', ')}`));
     return { diagnostics };
   }
@@ -63,30 +64,47 @@ export function toResourceDocument(
     return { diagnostics };
   }
   const kind = declaration.kind;
-  const errors = validateDocument(context.catalog, cloud, declaration, value).filter(reportedElsewhere);
-  if (errors.length > 0)
-    diagnostics.push(...schemaDiagnostics(errors, source, kind, { sensitive: sensitiveFields(declaration) }));
+  const errors = validateDocument(context.catalog, cloud, declaration, value);
+  if (errors.length > 0) {
+    const reported = errors.filter(reportedElsewhere);
+    if (reported.length > 0)
+      diagnostics.push(...schemaDiagnostics(reported, source, kind, { sensitive: sensitiveFields(declaration) }));
+  }
   if (typeof value.name !== 'string') return { diagnostics };
-  return { document: resourceDocument(source, value, kind, provider), diagnostics };
+  return { document: new SourceResourceDocument(source, value, kind, provider), diagnostics };
 }
 
-function resourceDocument(
-  source: SourceDocument,
-  value: Record<string, unknown>,
-  kind: string,
-  provider: ProviderSettings,
-): ResourceDocument {
-  const name = value.name as string;
-  return {
-    kind,
-    name,
-    address: `${kind}.${name}`,
-    provider: provider.name,
-    spec: isPlainObject(value.spec) ? value.spec : {},
-    lifecycle: readLifecycle(value.lifecycle),
-    location: source.start,
-    locate: (path) => source.locate(path),
-  };
+/**
+ * A document of the files. A class, not an object with a closure for `locate`: a configuration holds thousands,
+ * and a closure a document (with its context) was a good part of what the garbage collector copied.
+ */
+class SourceResourceDocument implements ResourceDocument {
+  // Declared, not class fields: a field is defined (as undefined) before the constructor assigns it, twice the work.
+  declare readonly kind: string;
+  declare readonly name: string;
+  declare readonly address: string;
+  declare readonly provider: string;
+  declare readonly spec: Record<string, unknown>;
+  declare readonly lifecycle: Lifecycle;
+  declare readonly location: SourceLocation;
+  readonly #source: SourceDocument;
+
+  constructor(source: SourceDocument, value: Record<string, unknown>, kind: string, provider: ProviderSettings) {
+    const name = value.name as string;
+    this.kind = kind;
+    this.name = name;
+    this.address = `${kind}.${name}`;
+    this.provider = provider.name;
+    this.spec = isPlainObject(value.spec) ? value.spec : {};
+    if (source.interpolates === false) withoutInterpolations(this.spec);
+    this.lifecycle = readLifecycle(value.lifecycle);
+    this.location = source.start;
+    this.#source = source;
+  }
+
+  locate(path: NodePath): SourceLocation {
+    return this.#source.locate(path);
+  }
 }
 
 function sensitiveFields(declaration: KindDeclaration): Set<string> {
@@ -112,9 +130,9 @@ function resolveProvider(
   providers: readonly ProviderSettings[],
 ): { provider: ProviderSettings; problem?: Diagnostic } {
   const first = providers[0]!;
-  const names = providers.map((provider) => provider.name);
   if (!Object.prototype.hasOwnProperty.call(value, 'provider')) {
     if (providers.length === 1) return { provider: first };
+    const names = providers.map((provider) => provider.name);
     return {
       provider: first,
       problem: error(
@@ -132,6 +150,7 @@ function resolveProvider(
   }
   const named = providers.find((provider) => provider.name === value.provider);
   if (named) return { provider: named };
+  const names = providers.map((provider) => provider.name);
   const guess = didYouMean(value.provider, names);
   return {
     provider: first,

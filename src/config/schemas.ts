@@ -116,12 +116,30 @@ export function validateDocument(
   declaration: KindDeclaration,
   value: unknown,
 ): ErrorObject[] {
-  const key = kindSchemaPath(cloud, declaration.kind);
-  return run(
-    validator(catalog, key, () => kindSchema(cloud, declaration, '../defs.schema.json')),
-    value,
-  );
+  // Found by its cloud and declaration for every document after the first: no key to build and look up each time.
+  let byCloud = kindValidators.get(catalog);
+  if (!byCloud) {
+    byCloud = new WeakMap();
+    kindValidators.set(catalog, byCloud);
+  }
+  let byDeclaration = byCloud.get(cloud);
+  if (!byDeclaration) {
+    byDeclaration = new WeakMap();
+    byCloud.set(cloud, byDeclaration);
+  }
+  let validate = byDeclaration.get(declaration);
+  if (!validate) {
+    const key = kindSchemaPath(cloud, declaration.kind);
+    validate = validator(catalog, key, () => kindSchema(cloud, declaration, '../defs.schema.json'));
+    byDeclaration.set(declaration, validate);
+  }
+  return run(validate, value);
 }
+
+const kindValidators = new WeakMap<
+  CloudCatalog,
+  WeakMap<CloudConfiguration, WeakMap<KindDeclaration, ValidateFunction>>
+>();
 
 /** imageform.yaml's keys, the provider entries only as mappings. */
 export function validateSettingsEnvelope(catalog: CloudCatalog, value: unknown): ErrorObject[] {

@@ -27,6 +27,8 @@ export interface SourceDocument {
   start: SourceLocation;
   /** Position of a node: the key for `key: true` (unknown keys), else the value; nearest existing ancestor. */
   locate(path: NodePath, options?: { key?: boolean }): SourceLocation;
+  /** False when no string of the value can be or hold a reference (no `${` in its text); unknown when absent. */
+  interpolates?: boolean;
 }
 
 export interface ParsedFile {

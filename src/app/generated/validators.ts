@@ -443,7 +443,8 @@ const schema1 = {
 };
 const pattern3 = new RegExp('^[a-z]{2}-[a-z]+$', 'u');
 const pattern4 = new RegExp('^https?://', 'u');
-const formats0 = require('ajv-formats/dist/formats').fullFormats.uri;
+let formats0Loaded;
+const formats0 = (value) => (formats0Loaded ??= require('ajv-formats/dist/formats').fullFormats.uri)(value);
 function validate1(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="ibm-vpc/provider.schema.json" */ let vErrors = null;
   let errors = 0;
@@ -950,7 +951,21 @@ const pattern16 = new RegExp(
   'u',
 );
 const func0 = Object.prototype.hasOwnProperty;
-const func1 = require('ajv/dist/runtime/ucs2length').default;
+const func1 = function ucs2length(str) {
+  const len = str.length;
+  let length = 0;
+  let pos = 0;
+  let value;
+  while (pos < len) {
+    length++;
+    value = str.charCodeAt(pos++);
+    if (value >= 0xd800 && value <= 0xdbff && pos < len) {
+      value = str.charCodeAt(pos);
+      if ((value & 0xfc00) === 0xdc00) pos++;
+    }
+  }
+  return length;
+};
 function validate2(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   /*# sourceURL="ibm-vpc/image.schema.json" */ let vErrors = null;
   let errors = 0;

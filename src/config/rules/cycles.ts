@@ -3,16 +3,16 @@ import { DependencyGraph } from '../../core/graph.js';
 import type { ResourceDocument } from '../model.js';
 import { referencesIn } from '../references.js';
 import type { ConfigurationRule } from './rule.js';
-import { byAddress } from './targets.js';
 
-/** The dependencies of each document: the defined addresses its references point to. */
-export function dependencyMap(documents: readonly ResourceDocument[]): Map<string, string[]> {
-  const defined = byAddress(documents);
-  const dependencies = new Map<string, string[]>();
+/**
+ * The dependencies of each defined document (by address, the first wins): the defined addresses it refers to; the
+ * graph a cycle is found and shown in.
+ */
+export function dependencyMap(defined: ReadonlyMap<string, ResourceDocument>): Map<string, readonly string[]> {
+  const dependencies = new Map<string, readonly string[]>();
   for (const document of defined.values()) {
-    const targets = referencesIn(document.spec)
-      .map(({ reference }) => reference.address)
-      .filter((address) => defined.has(address));
+    const references = referencesIn(document.spec);
+    const targets = references.map(({ reference }) => reference.address).filter((address) => defined.has(address));
     dependencies.set(document.address, [...new Set(targets)]);
   }
   return dependencies;
@@ -21,12 +21,11 @@ export function dependencyMap(documents: readonly ResourceDocument[]): Map<strin
 /** References may not go round in a circle; the error shows the whole path. */
 export const noCycles: ConfigurationRule = {
   name: 'no-cycles',
-  check(documents) {
-    const dependencies = dependencyMap(documents);
-    if (acyclic(dependencies)) return [];
-    const cycle = new DependencyGraph(dependencies).findCycle();
+  check(documents, context) {
+    const defined = context.addresses(documents);
+    if (acyclic(documents, defined)) return [];
+    const cycle = new DependencyGraph(dependencyMap(defined)).findCycle();
     if (!cycle) return [];
-    const defined = byAddress(documents);
     const referenceAt = (from: string, to: string) => {
       const document = defined.get(from)!;
       const edge = referencesIn(document.spec).find(({ reference }) => reference.address === to);
@@ -48,31 +47,44 @@ export const noCycles: ConfigurationRule = {
 };
 
 /**
- * Whether the graph has no cycle, by removing every node whose dependencies are all removed (Kahn): linear, and
- * without the sorted graph that finding and showing a cycle needs, which a valid configuration never does.
+ * Whether the defined documents (the first of each address) refer to each other in no circle, by a depth-first
+ * walk that keeps one state per document visited: linear, and without the graph of every document that finding
+ * and showing a cycle needs, which a valid configuration never does. A document that refers to no defined one is
+ * in no cycle and is not visited (most documents refer to nothing).
  */
-function acyclic(dependencies: ReadonlyMap<string, readonly string[]>): boolean {
-  const waiting = new Map<string, number>();
-  const dependents = new Map<string, string[]>();
-  const ready: string[] = [];
-  for (const [address, targets] of dependencies) {
-    waiting.set(address, targets.length);
-    if (targets.length === 0) ready.push(address);
-    for (const target of targets) {
-      const list = dependents.get(target);
-      if (list) list.push(address);
-      else dependents.set(target, [address]);
+function acyclic(documents: readonly ResourceDocument[], defined: ReadonlyMap<string, ResourceDocument>): boolean {
+  /** ON_PATH while a document's references are being walked, DONE after. */
+  const state = new Map<ResourceDocument, number>();
+  const path: ResourceDocument[] = [];
+  const next: number[] = [];
+  for (let i = 0; i < documents.length; i++) {
+    const start = documents[i]!;
+    if (referencesIn(start.spec).length === 0 || state.has(start) || defined.get(start.address) !== start) continue;
+    state.set(start, ON_PATH);
+    path.push(start);
+    next.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const references = referencesIn(path[top]!.spec);
+      const at = next[top]!;
+      if (at === references.length) {
+        state.set(path.pop()!, DONE);
+        next.pop();
+        continue;
+      }
+      next[top] = at + 1;
+      const target = defined.get(references[at]!.reference.address);
+      if (target === undefined) continue;
+      const seen = state.get(target);
+      if (seen === ON_PATH) return false;
+      if (seen === DONE || referencesIn(target.spec).length === 0) continue;
+      state.set(target, ON_PATH);
+      path.push(target);
+      next.push(0);
     }
   }
-  let removed = 0;
-  while (ready.length > 0) {
-    const address = ready.pop()!;
-    removed++;
-    for (const dependent of dependents.get(address) ?? []) {
-      const count = waiting.get(dependent)! - 1;
-      waiting.set(dependent, count);
-      if (count === 0) ready.push(dependent);
-    }
-  }
-  return removed === dependencies.size;
+  return true;
 }
+
+const ON_PATH = 1;
+const DONE = 2;

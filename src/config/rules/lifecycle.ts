@@ -1,20 +1,24 @@
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { error } from '../../core/diagnostic.js';
 import { didYouMean } from '../../core/did-you-mean.js';
+import type { KindDeclaration } from '../../core/kind-declaration.js';
 import type { DocumentRule } from './rule.js';
 
 /** lifecycle.ignore_changes names real spec fields of the kind (a typo would silently ignore nothing). */
 export const ignoreChangesNamesFields: DocumentRule = {
   name: 'ignore-changes-names-fields',
   check(document, context) {
+    const ignored = document.lifecycle.ignore_changes;
+    if (ignored.length === 0) return [];
     const declaration = context.declarationOf(document);
     if (!declaration) return [];
-    const fields = Object.keys(declaration.fields);
+    const fields = fieldNames(declaration);
     const problems: Diagnostic[] = [];
-    document.lifecycle.ignore_changes.forEach((entry, index) => {
+    ignored.forEach((entry, index) => {
       if (typeof entry !== 'string') return;
       const field = entry.startsWith('spec.') ? entry.slice('spec.'.length) : entry;
-      if (fields.includes(field.split('.')[0]!)) return;
+      const dot = field.indexOf('.');
+      if (fields.includes(dot === -1 ? field : field.slice(0, dot))) return;
       const guess = didYouMean(field, fields);
       problems.push(
         error(
@@ -28,3 +32,15 @@ export const ignoreChangesNamesFields: DocumentRule = {
     return problems;
   },
 };
+
+/** The spec fields of a kind, in declaration order: read for every document that ignores changes. */
+function fieldNames(declaration: KindDeclaration): readonly string[] {
+  let names = fieldNamesOf.get(declaration);
+  if (!names) {
+    names = Object.keys(declaration.fields);
+    fieldNamesOf.set(declaration, names);
+  }
+  return names;
+}
+
+const fieldNamesOf = new WeakMap<KindDeclaration, readonly string[]>();

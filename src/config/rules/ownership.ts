@@ -3,7 +3,7 @@ import { error } from '../../core/diagnostic.js';
 import type { ResourceDocument } from '../model.js';
 import { has, where } from './rule.js';
 import type { ConfigurationRule } from './rule.js';
-import { byAddress, imageField, imageTarget } from './targets.js';
+import { imageField } from './targets.js';
 
 /**
  * One owner per field: a kind that owns fields of the image it acts on (an immediate deprecation owns its
@@ -13,14 +13,15 @@ import { byAddress, imageField, imageTarget } from './targets.js';
 export const oneOwnerPerField: ConfigurationRule = {
   name: 'one-owner-per-field',
   check(documents, context) {
-    const addresses = byAddress(documents);
     const owners = new Map<string, ResourceDocument>();
     const problems: Diagnostic[] = [];
-    for (const document of documents) {
+    for (let i = 0; i < documents.length; i++) {
+      const document = documents[i]!;
       const declaration = context.declarationOf(document);
-      const owned = declaration?.ownsImageFields ?? [];
-      const target = imageTarget(document, context);
-      if (owned.length === 0 || !target) continue;
+      const owned = declaration?.ownsImageFields;
+      if (owned === undefined || owned.length === 0) continue;
+      const target = context.imageTarget(document);
+      if (!target) continue;
       const field = imageField(declaration)!;
       // Only a problem needs the place; locating reads the file's positions.
       const location = () => document.locate(['spec', field]);
@@ -38,7 +39,7 @@ export const oneOwnerPerField: ConfigurationRule = {
         continue;
       }
       owners.set(key, document);
-      const image = addresses.get(target);
+      const image = context.addresses(documents).get(target);
       if (image?.kind !== 'image') continue;
       for (const imageField of owned) {
         if (!has(image.spec, imageField)) continue;

@@ -4,7 +4,6 @@ import { didYouMean } from '../../core/did-you-mean.js';
 import { displayPath } from '../node-path.js';
 import { malformedReferencesIn, parseReference, referencesIn } from '../references.js';
 import { where, type ConfigurationRule, type DocumentRule } from './rule.js';
-import { byAddress } from './targets.js';
 
 /** A string with `${` must be exactly one whole reference: partial interpolation is not supported. */
 export const referencesAreWellFormed: DocumentRule = {
@@ -28,21 +27,24 @@ export const referencesAreWellFormed: DocumentRule = {
 export const referencesResolve: ConfigurationRule = {
   name: 'references-resolve',
   check(documents, context) {
-    const addresses = byAddress(documents);
+    const addresses = context.addresses(documents);
     const problems: Diagnostic[] = [];
-    for (const document of documents) {
+    for (let i = 0; i < documents.length; i++) {
+      const document = documents[i]!;
+      const references = referencesIn(document.spec);
+      if (references.length === 0) continue;
       const fields = context.declarationOf(document)?.fields ?? {};
-      for (const { path, reference } of referencesIn(document.spec)) {
-        const field = `spec.${displayPath(path)}`;
-        // Only a problem needs the place; locating reads the file's positions.
+      for (const { path, reference } of references) {
+        // Only a problem needs the place (locating reads the file's positions) and the texts below.
+        const field = () => `spec.${displayPath(path)}`;
         const location = () => document.locate(['spec', ...path]);
-        const text = `\${${reference.address}.${reference.attribute}}`;
+        const text = () => `\${${reference.address}.${reference.attribute}}`;
         if (!context.kinds.includes(reference.kind)) {
           const guess = didYouMean(reference.kind, context.kinds);
           problems.push(
             error(
               'ref.unknown-kind',
-              `${field} ${text} refers to unknown kind "${reference.kind}"`,
+              `${field()} ${text()} refers to unknown kind "${reference.kind}"`,
               location(),
               guess ? `did you mean "${guess}"?` : `kinds: ${context.kinds.join(', ')}`,
             ),
@@ -74,7 +76,7 @@ export const referencesResolve: ConfigurationRule = {
           problems.push(
             error(
               'ref.attribute',
-              `${field} ${text}: ${reference.kind} has no attribute "${reference.attribute}"`,
+              `${field()} ${text()}: ${reference.kind} has no attribute "${reference.attribute}"`,
               location(),
               guess ? `did you mean "${guess}"?` : `attributes: ${attributes.join(', ')}`,
             ),
@@ -86,7 +88,7 @@ export const referencesResolve: ConfigurationRule = {
           problems.push(
             error(
               'ref.wrong-target',
-              `${field} must refer to an image's id, not ${text}`,
+              `${field()} must refer to an image's id, not ${text()}`,
               location(),
               reference.kind === 'image'
                 ? `write \${${reference.address}.id}`
@@ -107,7 +109,7 @@ export const imagesActedOnInTheirProvider: ConfigurationRule = {
     // With one provider (the usual case) every image is in it.
     const first = documents[0]?.provider;
     if (documents.every((document) => document.provider === first)) return [];
-    const addresses = byAddress(documents);
+    const addresses = context.addresses(documents);
     const problems: Diagnostic[] = [];
     for (const document of documents) {
       const fields = context.declarationOf(document)?.fields ?? {};

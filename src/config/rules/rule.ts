@@ -3,12 +3,19 @@ import { formatLocation } from '../../core/diagnostic.js';
 import type { KindDeclaration } from '../../core/kind-declaration.js';
 import type { ResourceDocument } from '../model.js';
 
-/** What rules know beyond the documents: the declarations of their kinds, from the catalog. */
+/**
+ * What rules know beyond the documents: the declarations of their kinds, from the catalog, and what several rules
+ * read of the same documents, found once per run (a context lives for one run of the rules).
+ */
 export interface RuleContext {
   /** The declaration of a document's kind in its provider's cloud. */
   declarationOf(document: ResourceDocument): KindDeclaration | undefined;
   /** The kinds a document may have here: those of the configured providers' clouds, each once. */
   kinds: readonly string[];
+  /** A list of documents by address, the first one winning when an address is defined twice (targets.ts). */
+  addresses(documents: readonly ResourceDocument[]): ReadonlyMap<string, ResourceDocument>;
+  /** The image a document acts on (targets.ts imageTarget). */
+  imageTarget(document: ResourceDocument): string | undefined;
 }
 
 /** A named check over one document, run after the schema; it must tolerate values the schema rejected. */

@@ -2,6 +2,7 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../src/core/diagnostic.js';
+import { displayFilePath } from '../../../src/config/display-path.js';
 import { loadConfiguration } from '../../../src/config/load.js';
 import { CATALOG } from '../../../src/app/catalog.js';
 import { useTempTrees } from '../../helpers/temp-trees.js';
@@ -32,6 +33,30 @@ describe('loadConfiguration', () => {
     ]);
     expect(configuration.documents[1]!.location).toEqual({ file: 'infra/images/a.yaml', line: 7, col: 1 });
     expect(configuration.settings.file).toBe(join(root, 'infra/imageform.yaml'));
+  });
+
+  it('shows each file as displayFilePath does, from the directory, below it, above it and beside it', async () => {
+    const root = tree({
+      'infra/images/a.yaml': IMAGE,
+      'infra/..odd.yaml': IMAGE.replace('name: web', 'name: odd'),
+      'other/keep': '',
+    });
+    for (const [dir, cwd] of [
+      ['.', join(root, 'infra')],
+      ['infra', root],
+      ['..', join(root, 'infra/images')],
+      ['../infra', join(root, 'other')],
+      [join(root, 'infra'), '/'],
+    ] as const) {
+      const { configuration } = await loadConfiguration(dir, { cwd, catalog: CATALOG });
+      const absolute = configuration.documents.map((d) =>
+        join(root, d.address === 'image.odd' ? 'infra/..odd.yaml' : 'infra/images/a.yaml'),
+      );
+      expect(
+        configuration.documents.map((d) => d.location.file),
+        `${dir} from ${cwd}`,
+      ).toEqual(absolute.map((file) => displayFilePath(file, cwd)));
+    }
   });
 
   it('keeps spec keys exactly as written and fills lifecycle defaults', async () => {

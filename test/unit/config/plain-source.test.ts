@@ -29,7 +29,15 @@ function expectSameReading(text: string): void {
       }
     }
     expect(document.locate(['absent', 0])).toEqual(other.locate(['absent', 0]));
+    // A document said to hold no `${` holds no string with one: the rules skip looking for references in it.
+    if (document.interpolates === false) expect(stringsIn(other.value).filter((s) => s.includes('${'))).toEqual([]);
   });
+}
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value === null || typeof value !== 'object') return [];
+  return (Array.isArray(value) ? value : Object.values(value)).flatMap(stringsIn);
 }
 
 function pathsIn(value: unknown, prefix: NodePath = []): NodePath[] {
@@ -327,6 +335,11 @@ describe('the plain subset read by its own scan', () => {
     const { documents, diagnostics } = parseYamlText('a: 1\nb: 2\na: 3\n', 'dup.yaml');
     expect(documents).toEqual([]);
     expect(diagnostics.map((d) => [d.code, d.location?.line, d.location?.col])).toEqual([['yaml.duplicate-key', 3, 1]]);
+  });
+
+  it('tells each document whether `${` occurs in its lines', () => {
+    const text = 'a: 1\n---\nb: ${image.x.id}\n---\n# ${not a value}\nc: [x, "${y}"]\n---\nd: 2\n';
+    expect(parseYamlText(text, 'r.yaml').documents.map((d) => d.interpolates)).toEqual([false, true, true, false]);
   });
 
   it('counts documents as yaml does, empty ones included, and starts each at its first key', () => {

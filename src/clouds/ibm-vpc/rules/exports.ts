@@ -3,25 +3,20 @@ import { error } from '../../../core/diagnostic.js';
 import type { ResourceDocument } from '../../../config/model.js';
 import type { ConfigurationRule } from '../../../config/rules/rule.js';
 import { has } from '../../../config/rules/rule.js';
-import { byAddress, imageTarget } from '../../../config/rules/targets.js';
 
 /** The cloud keeps at most this many export jobs per image (a service limit that cannot be raised). */
 export const MAX_EXPORT_JOBS_PER_IMAGE = 10;
-
-function exportJobs(documents: readonly ResourceDocument[]): ResourceDocument[] {
-  return documents.filter((document) => document.kind === 'image_export_job');
-}
 
 /** An encrypted image (one with an encryption key) exports only as qcow2. */
 export const encryptedImagesExportAsQcow2: ConfigurationRule = {
   name: 'encrypted-images-export-as-qcow2',
   check(documents, context) {
-    const addresses = byAddress(documents);
     const problems: Diagnostic[] = [];
-    for (const job of exportJobs(documents)) {
-      if (job.spec.format !== 'vhd') continue;
-      const target = imageTarget(job, context);
-      const image = target ? addresses.get(target) : undefined;
+    for (let i = 0; i < documents.length; i++) {
+      const job = documents[i]!;
+      if (job.kind !== 'image_export_job' || job.spec.format !== 'vhd') continue;
+      const target = context.imageTarget(job);
+      const image = target ? context.addresses(documents).get(target) : undefined;
       if (image?.kind !== 'image') continue;
       if (!has(image.spec, 'encryption_key') && !has(image.spec, 'encrypted_data_key')) continue;
       problems.push(
@@ -41,22 +36,26 @@ export const encryptedImagesExportAsQcow2: ConfigurationRule = {
 export const exportJobsWithinLimit: ConfigurationRule = {
   name: 'export-jobs-within-limit',
   check(documents, context) {
-    const perImage = new Map<string, ResourceDocument[]>();
-    for (const job of exportJobs(documents)) {
-      const target = imageTarget(job, context);
+    // Counts, and the first job over the limit: no list of jobs per image to keep for the few over it.
+    const counts = new Map<string, number>();
+    const firstOver = new Map<string, ResourceDocument>();
+    for (let i = 0; i < documents.length; i++) {
+      const job = documents[i]!;
+      if (job.kind !== 'image_export_job') continue;
+      const target = context.imageTarget(job);
       if (!target) continue;
-      if (!perImage.has(target)) perImage.set(target, []);
-      perImage.get(target)!.push(job);
+      const count = (counts.get(target) ?? 0) + 1;
+      counts.set(target, count);
+      if (count === MAX_EXPORT_JOBS_PER_IMAGE + 1) firstOver.set(target, job);
     }
     const problems: Diagnostic[] = [];
-    for (const [target, jobs] of perImage) {
-      if (jobs.length <= MAX_EXPORT_JOBS_PER_IMAGE) continue;
-      const firstOver = jobs[MAX_EXPORT_JOBS_PER_IMAGE]!;
+    for (const [target, count] of counts) {
+      if (count <= MAX_EXPORT_JOBS_PER_IMAGE) continue;
       problems.push(
         error(
           'rule.export-limit',
-          `${target} has ${jobs.length} export jobs in the files; the cloud keeps at most ${MAX_EXPORT_JOBS_PER_IMAGE} per image`,
-          firstOver.locate(['spec', 'image']),
+          `${target} has ${count} export jobs in the files; the cloud keeps at most ${MAX_EXPORT_JOBS_PER_IMAGE} per image`,
+          firstOver.get(target)!.locate(['spec', 'image']),
           'remove finished export jobs from the files',
         ),
       );

@@ -3,13 +3,14 @@ import { error } from '../../../core/diagnostic.js';
 import type { ResourceDocument } from '../../../config/model.js';
 import { has, where } from '../../../config/rules/rule.js';
 import type { ConfigurationRule, DocumentRule } from '../../../config/rules/rule.js';
-import { imageTarget } from '../../../config/rules/targets.js';
-import { isCloudName, LOGICAL_NAME } from './cloud-names.js';
+import { isCloudName, LOGICAL_NAME, RESERVED_CLOUD_PREFIX } from './cloud-names.js';
 
 /** Without spec.name the logical name goes to the cloud, so it must be a valid cloud name too. */
 export const defaultCloudNameIsValid: DocumentRule = {
   name: 'default-cloud-name-is-valid',
   check(document, context) {
+    // Only a name with the reserved prefix can be a logical name and no cloud name (the first is a subset).
+    if (!document.name.startsWith(RESERVED_CLOUD_PREFIX)) return [];
     if (!context.declarationOf(document)?.named || has(document.spec, 'name')) return [];
     if (!LOGICAL_NAME.test(document.name) || isCloudName(document.name)) return [];
     return [
@@ -37,7 +38,7 @@ export const cloudNamesAreUnique: ConfigurationRule = {
     for (const document of documents) {
       let scope: string | undefined;
       if (document.kind === 'image') scope = 'image';
-      else if (document.kind === 'image_export_job') scope = imageTarget(document, context);
+      else if (document.kind === 'image_export_job') scope = context.imageTarget(document);
       if (scope === undefined) continue;
       const cloudName = has(document.spec, 'name') ? document.spec.name : document.name;
       if (typeof cloudName !== 'string') continue;
