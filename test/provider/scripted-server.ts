@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { IbmVpcClient } from '../../src/clouds/ibm-vpc/api-types.js';
+import { createIbmVpcProvider, type IbmVpcProviderOptions } from '../../src/clouds/ibm-vpc/client.js';
 
 /** What a scripted route saw. */
 export interface SeenRequest {
@@ -91,4 +93,30 @@ export class ScriptedServer {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
+}
+
+/** A scripted server and an IBM VPC client pointed at it (API and IAM both), for one test. */
+export interface ScriptedProvider {
+  server: ScriptedServer;
+  url: string;
+  provider: IbmVpcClient;
+  /** Closes the client, then the server. */
+  stop(): Promise<void>;
+}
+
+export async function startScriptedProvider(
+  options: Omit<IbmVpcProviderOptions, 'endpoint' | 'iamEndpoint'>,
+): Promise<ScriptedProvider> {
+  const server = new ScriptedServer();
+  const url = await server.start();
+  const provider = createIbmVpcProvider({ ...options, endpoint: url, iamEndpoint: url });
+  return {
+    server,
+    url,
+    provider,
+    stop: async () => {
+      await provider.close();
+      await server.stop();
+    },
+  };
 }

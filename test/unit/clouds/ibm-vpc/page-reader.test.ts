@@ -1,10 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIbmVpcProvider } from '../../../../src/clouds/ibm-vpc/client.js';
 import { CloudError, type IbmVpcClient } from '../../../../src/clouds/ibm-vpc/api-types.js';
 import { nextStartInText } from '../../../../src/clouds/ibm-vpc/page-reader.js';
-import { ScriptedServer, sendJson, type SeenRequest } from '../../../provider/scripted-server.js';
+import {
+  ScriptedServer,
+  startScriptedProvider,
+  type ScriptedProvider,
+  sendJson,
+  type SeenRequest,
+} from '../../../provider/scripted-server.js';
 
 const API_KEY = 'unit-pager-secret-key-5e6f7a8b';
 const image = (id: string) => ({ id, name: id, status: 'available', crn: `crn:${id}`, href: `/v1/images/${id}` });
@@ -35,17 +40,14 @@ describe('reading every page of the image list', () => {
   let server: ScriptedServer;
   let url: string;
   let provider: IbmVpcClient;
+  let scripted: ScriptedProvider;
 
   beforeEach(async () => {
-    server = new ScriptedServer();
-    url = await server.start();
-    provider = createIbmVpcProvider({ endpoint: url, iamEndpoint: url, apiKey: API_KEY, retryBaseMs: 20 });
+    scripted = await startScriptedProvider({ apiKey: API_KEY, retryBaseMs: 20 });
+    ({ server, url, provider } = scripted);
   });
 
-  afterEach(async () => {
-    await provider.close();
-    await server.stop();
-  });
+  afterEach(() => scripted.stop());
 
   const serve = (request: SeenRequest, response: ServerResponse) => {
     const start = startOf(request);

@@ -4,7 +4,13 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIbmVpcProvider } from '../../../../src/clouds/ibm-vpc/client.js';
 import { CloudError, type IbmVpcClient } from '../../../../src/clouds/ibm-vpc/api-types.js';
-import { ScriptedServer, fakeJwt, sendJson } from '../../../provider/scripted-server.js';
+import {
+  ScriptedServer,
+  startScriptedProvider,
+  type ScriptedProvider,
+  fakeJwt,
+  sendJson,
+} from '../../../provider/scripted-server.js';
 import { waitFor } from '../../../helpers/wait.js';
 
 const API_KEY = 'unit-transport-secret-key-1a2b3c4d';
@@ -14,17 +20,14 @@ describe('the VPC transport over node:http', () => {
   let server: ScriptedServer;
   let url: string;
   let provider: IbmVpcClient;
+  let scripted: ScriptedProvider;
 
   beforeEach(async () => {
-    server = new ScriptedServer();
-    url = await server.start();
-    provider = createIbmVpcProvider({ endpoint: url, iamEndpoint: url, apiKey: API_KEY, retryBaseMs: 20 });
+    scripted = await startScriptedProvider({ apiKey: API_KEY, retryBaseMs: 20 });
+    ({ server, url, provider } = scripted);
   });
 
-  afterEach(async () => {
-    await provider.close();
-    await server.stop();
-  });
+  afterEach(() => scripted.stop());
 
   it('encodes query values, sends JSON bodies with their length, and reads an empty 204', async () => {
     server.apiHandler = (request, response) => {
