@@ -1,10 +1,11 @@
 import { ibmVpcConfiguration } from '../clouds/ibm-vpc/configuration.js';
+import { openstackGlanceConfiguration } from '../clouds/openstack-glance/configuration.js';
 import type { CloudCatalog } from '../config/catalog.js';
 import { PRECOMPILED_SCHEMAS, PRECOMPILED_VALIDATORS } from './generated/validators.js';
 
 /** The clouds imageform knows, for the configuration: one line a cloud (DESIGN.md §7). */
 export const CATALOG: CloudCatalog = {
-  clouds: [ibmVpcConfiguration],
+  clouds: [ibmVpcConfiguration, openstackGlanceConfiguration],
   defaultType: 'ibm-vpc',
   // Generated from this catalog by `npm run schemas`: a validate then loads and compiles no ajv at all.
   precompiled: { validators: PRECOMPILED_VALIDATORS, schemas: PRECOMPILED_SCHEMAS },

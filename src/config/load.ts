@@ -51,7 +51,7 @@ export async function loadConfiguration(
   }
 
   const { settings, diagnostics } = await loadSettings(absoluteDir, { cwd, catalog });
-  const context: DocumentContext = { catalog, providers: settings.providers };
+  const context: DocumentContext = { catalog, providers: settings.providers, cwd };
   const files = await listResourceFiles(absoluteDir);
   const shown = shownPaths(files, absoluteDir, cwd);
   const documents: ResourceDocument[] = [];

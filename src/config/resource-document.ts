@@ -16,6 +16,8 @@ export interface DocumentContext {
   catalog: CloudCatalog;
   /** At least one, in the order of the settings. */
   providers: readonly ProviderSettings[];
+  /** The directory the documents' shown paths are relative to (the process's, unless a caller says otherwise). */
+  cwd?: string;
 }
 
 function describeValue(value: unknown): string {

@@ -39,7 +39,15 @@ export function schemaDiagnostics(
   // A value of the wrong type explains every other complaint about that same value.
   const outsideUnions = errors.filter((e) => !unions.some((prefix) => e.schemaPath.startsWith(prefix)));
   const mistyped = new Set(outsideUnions.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
-  const meaningful = outsideUnions.filter((e) => e.keyword === 'type' || !mistyped.has(e.instancePath));
+  // ajv sums up a bad key's own error with "property name must be valid": the key's error says it already.
+  const badKeys = new Set(
+    outsideUnions.filter((e) => e.propertyName !== undefined).map((e) => `${e.instancePath}\0${e.propertyName}`),
+  );
+  const meaningful = outsideUnions.filter(
+    (e) =>
+      (e.keyword === 'type' || !mistyped.has(e.instancePath)) &&
+      !(e.keyword === 'propertyNames' && badKeys.has(`${e.instancePath}\0${String(e.params.propertyName)}`)),
+  );
 
   const suggestions = new Map<string, Set<string>>();
   for (const e of meaningful) {

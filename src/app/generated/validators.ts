@@ -5004,6 +5004,3749 @@ function validate6(data, { instancePath = '', parentData, parentDataProperty, ro
   validate6.errors = vErrors;
   return errors === 0;
 }
+export const validator6 = validate7;
+const schema17 = {
+  type: 'object',
+  dependencies: { project_domain_name: ['project_name'] },
+  properties: {
+    type: { type: 'string', description: 'The cloud.' },
+    embedded: {
+      type: 'boolean',
+      default: false,
+      description:
+        "The cloud's emulator in-process on a random loopback port with random credentials; its data in .imageform/cloud-NAME.json (.imageform/cloud.json for the single provider).",
+    },
+    auth_url: {
+      type: 'string',
+      format: 'uri',
+      pattern: '^https?://',
+      patternErrorMessage: 'must be the Keystone v3 URL, e.g. https://msk.cloud.vk.com/infra/identity/v3/',
+      description: "Keystone v3 URL; the image endpoint comes from the token's catalog (type image).",
+    },
+    region: {
+      type: 'string',
+      default: 'RegionOne',
+      minLength: 1,
+      description: 'The catalog region whose image endpoint is used, e.g. RegionOne.',
+    },
+    interface: {
+      enum: ['public', 'internal', 'admin'],
+      default: 'public',
+      description: 'Which of the catalog endpoints to use.',
+    },
+    project_id: { type: 'string', minLength: 1, description: 'Project to scope the token to, by id (VK Cloud).' },
+    project_name: { type: 'string', minLength: 1, description: 'Project to scope the token to, by name.' },
+    project_domain_name: {
+      type: 'string',
+      minLength: 1,
+      default: 'Default',
+      description: "The project's domain, with project_name.",
+    },
+    user_domain_name: {
+      type: 'string',
+      minLength: 1,
+      default: 'Default',
+      description: "The user's domain (VK Cloud: users).",
+    },
+    username_env: {
+      type: 'string',
+      title: 'user name',
+      default: 'OS_USERNAME',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      patternErrorMessage: 'must be the name of an environment variable, e.g. OS_USERNAME',
+      description: 'Name of the environment variable that holds the Keystone user name.',
+    },
+    password_env: {
+      type: 'string',
+      title: 'password',
+      default: 'OS_PASSWORD',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      patternErrorMessage: 'must be the name of an environment variable, e.g. OS_PASSWORD',
+      description:
+        'Name of the environment variable that holds the Keystone password (the password is never read from a file).',
+    },
+  },
+  additionalProperties: false,
+  description: 'A provider of openstack-glance.',
+  $id: 'openstack-glance/provider.schema.json',
+};
+function validate7(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="openstack-glance/provider.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    const _errs1 = errors;
+    for (const key0 in data) {
+      if (!func0.call(schema17.properties, key0)) {
+        const err0 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+          schema: false,
+          parentSchema: schema17,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    let missing0;
+    if (data.project_domain_name !== undefined) {
+      if (data.project_name === undefined) {
+        const err1 = {
+          instancePath,
+          schemaPath: '#/dependencies',
+          keyword: 'dependencies',
+          params: {
+            property: 'project_domain_name',
+            missingProperty: 'project_name',
+            depsCount: 1,
+            deps: 'project_name',
+          },
+          message: 'must have property project_name when property project_domain_name is present',
+          schema: schema17.dependencies,
+          parentSchema: schema17,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      let data0 = data.type;
+      const _errs2 = errors;
+      if (typeof data0 !== 'string') {
+        const err2 = {
+          instancePath: instancePath + '/type',
+          schemaPath: '#/properties/type/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema17.properties.type.type,
+          parentSchema: schema17.properties.type,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      const _errs3 = errors;
+      var valid1 = _errs2 === errors;
+    }
+    if (data.embedded !== undefined) {
+      let data1 = data.embedded;
+      const _errs4 = errors;
+      if (typeof data1 !== 'boolean') {
+        const err3 = {
+          instancePath: instancePath + '/embedded',
+          schemaPath: '#/properties/embedded/type',
+          keyword: 'type',
+          params: { type: 'boolean' },
+          message: 'must be boolean',
+          schema: schema17.properties.embedded.type,
+          parentSchema: schema17.properties.embedded,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      const _errs5 = errors;
+      var valid1 = _errs4 === errors;
+    }
+    if (data.auth_url !== undefined) {
+      let data2 = data.auth_url;
+      const _errs6 = errors;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      if (typeof data2 == 'number' && isFinite(data2)) {
+      }
+      if (typeof data2 === 'string') {
+        if (!pattern4.test(data2)) {
+          const err4 = {
+            instancePath: instancePath + '/auth_url',
+            schemaPath: '#/properties/auth_url/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^https?://' },
+            message: 'must match pattern "' + '^https?://' + '"',
+            schema: '^https?://',
+            parentSchema: schema17.properties.auth_url,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (!formats0(data2)) {
+          const err5 = {
+            instancePath: instancePath + '/auth_url',
+            schemaPath: '#/properties/auth_url/format',
+            keyword: 'format',
+            params: { format: 'uri' },
+            message: 'must match format "' + 'uri' + '"',
+            schema: 'uri',
+            parentSchema: schema17.properties.auth_url,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + '/auth_url',
+          schemaPath: '#/properties/auth_url/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema17.properties.auth_url.type,
+          parentSchema: schema17.properties.auth_url,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      var valid1 = _errs6 === errors;
+    }
+    if (data.region !== undefined) {
+      let data3 = data.region;
+      const _errs9 = errors;
+      const _errs10 = errors;
+      if (typeof data3 === 'string') {
+        if (func1(data3) < 1) {
+          const err7 = {
+            instancePath: instancePath + '/region',
+            schemaPath: '#/properties/region/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+            schema: 1,
+            parentSchema: schema17.properties.region,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + '/region',
+          schemaPath: '#/properties/region/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema17.properties.region.type,
+          parentSchema: schema17.properties.region,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      var valid1 = _errs9 === errors;
+    }
+    if (data.interface !== undefined) {
+      let data4 = data.interface;
+      const _errs11 = errors;
+      const vSchema0 = schema17.properties.interface.enum;
+      if (!(data4 === 'public' || data4 === 'internal' || data4 === 'admin')) {
+        const err9 = {
+          instancePath: instancePath + '/interface',
+          schemaPath: '#/properties/interface/enum',
+          keyword: 'enum',
+          params: { allowedValues: schema17.properties.interface.enum },
+          message: 'must be equal to one of the allowed values',
+          schema: schema17.properties.interface.enum,
+          parentSchema: schema17.properties.interface,
+          data: data4,
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+      var valid1 = _errs11 === errors;
+    }
+    if (data.project_id !== undefined) {
+      let data5 = data.project_id;
+      const _errs12 = errors;
+      const _errs13 = errors;
+      if (typeof data5 === 'string') {
+        if (func1(data5) < 1) {
+          const err10 = {
+            instancePath: instancePath + '/project_id',
+            schemaPath: '#/properties/project_id/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+            schema: 1,
+            parentSchema: schema17.properties.project_id,
+            data: data5,
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = {
+          instancePath: instancePath + '/project_id',
+          schemaPath: '#/properties/project_id/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema17.properties.project_id.type,
+          parentSchema: schema17.properties.project_id,
+          data: data5,
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+      var valid1 = _errs12 === errors;
+    }
+    if (data.project_name !== undefined) {
+      let data6 = data.project_name;
+      const _errs14 = errors;
+      const _errs15 = errors;
+      if (typeof data6 === 'string') {
+        if (func1(data6) < 1) {
+          const err12 = {
+            instancePath: instancePath + '/project_name',
+            schemaPath: '#/properties/project_name/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+            schema: 1,
+            parentSchema: schema17.properties.project_name,
+            data: data6,
+          };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + '/project_name',
+          schemaPath: '#/properties/project_name/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema17.properties.project_name.type,
+          parentSchema: schema17.properties.project_name,
+          data: data6,
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      var valid1 = _errs14 === errors;
+    }
+    if (data.project_domain_name !== undefined) {
+      let data7 = data.project_domain_name;
+      const _errs16 = errors;
+      const _errs17 = errors;
+      if (typeof data7 === 'string') {
+        if (func1(data7) < 1) {
+          const err14 = {
+            instancePath: instancePath + '/project_domain_name',
+            schemaPath: '#/properties/project_domain_name/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+            schema: 1,
+            parentSchema: schema17.properties.project_domain_name,
+            data: data7,
+          };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      } else {
+        const err15 = {
+          instancePath: instancePath + '/project_domain_name',
+          schemaPath: '#/properties/project_domain_name/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema17.properties.project_domain_name.type,
+          parentSchema: schema17.properties.project_domain_name,
+          data: data7,
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      var valid1 = _errs16 === errors;
+    }
+    if (data.user_domain_name !== undefined) {
+      let data8 = data.user_domain_name;
+      const _errs18 = errors;
+      const _errs19 = errors;
+      if (typeof data8 === 'string') {
+        if (func1(data8) < 1) {
+          const err16 = {
+            instancePath: instancePath + '/user_domain_name',
+            schemaPath: '#/properties/user_domain_name/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+            schema: 1,
+            parentSchema: schema17.properties.user_domain_name,
+            data: data8,
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      } else {
+        const err17 = {
+          instancePath: instancePath + '/user_domain_name',
+          schemaPath: '#/properties/user_domain_name/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema17.properties.user_domain_name.type,
+          parentSchema: schema17.properties.user_domain_name,
+          data: data8,
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      var valid1 = _errs18 === errors;
+    }
+    if (data.username_env !== undefined) {
+      let data9 = data.username_env;
+      const _errs20 = errors;
+      const _errs21 = errors;
+      const _errs22 = errors;
+      if (typeof data9 === 'string') {
+        if (!pattern0.test(data9)) {
+          const err18 = {
+            instancePath: instancePath + '/username_env',
+            schemaPath: '#/properties/username_env/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+            message: 'must match pattern "' + '^[A-Za-z_][A-Za-z0-9_]*$' + '"',
+            schema: '^[A-Za-z_][A-Za-z0-9_]*$',
+            parentSchema: schema17.properties.username_env,
+            data: data9,
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      } else {
+        const err19 = {
+          instancePath: instancePath + '/username_env',
+          schemaPath: '#/properties/username_env/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema17.properties.username_env.type,
+          parentSchema: schema17.properties.username_env,
+          data: data9,
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+      var valid1 = _errs20 === errors;
+    }
+    if (data.password_env !== undefined) {
+      let data10 = data.password_env;
+      const _errs23 = errors;
+      const _errs24 = errors;
+      const _errs25 = errors;
+      if (typeof data10 === 'string') {
+        if (!pattern0.test(data10)) {
+          const err20 = {
+            instancePath: instancePath + '/password_env',
+            schemaPath: '#/properties/password_env/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+            message: 'must match pattern "' + '^[A-Za-z_][A-Za-z0-9_]*$' + '"',
+            schema: '^[A-Za-z_][A-Za-z0-9_]*$',
+            parentSchema: schema17.properties.password_env,
+            data: data10,
+          };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+      } else {
+        const err21 = {
+          instancePath: instancePath + '/password_env',
+          schemaPath: '#/properties/password_env/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema17.properties.password_env.type,
+          parentSchema: schema17.properties.password_env,
+          data: data10,
+        };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+      var valid1 = _errs23 === errors;
+    }
+  } else {
+    const err22 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+      schema: schema17.type,
+      parentSchema: schema17,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err22];
+    } else {
+      vErrors.push(err22);
+    }
+    errors++;
+  }
+  validate7.errors = vErrors;
+  return errors === 0;
+}
+export const validator7 = validate8;
+const schema18 = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'openstack-glance/image.schema.json',
+  title: 'imageform image (openstack-glance)',
+  description: 'A Glance image: its record, and the data uploaded from a local file or a URL.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'spec'],
+  properties: {
+    kind: { const: 'image', description: 'The resource kind.' },
+    name: { $ref: '../defs.schema.json#/definitions/logicalName' },
+    provider: { $ref: '../defs.schema.json#/definitions/providerName' },
+    spec: {
+      type: 'object',
+      description: 'What the image must look like in the cloud.',
+      additionalProperties: false,
+      required: ['source', 'disk_format'],
+      properties: {
+        name: {
+          type: 'string',
+          description: 'Name in the cloud (not unique in Glance); defaults to the logical name. Updated in place.',
+          minLength: 1,
+          maxLength: 255,
+        },
+        source: {
+          description:
+            'Where the data comes from: {url, username?, password_env?} or {file: path relative to this file}. Changing it (the URL, or the file content) replaces the image.',
+          oneOf: [
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['url'],
+              dependencies: { password_env: ['username'] },
+              properties: {
+                url: {
+                  type: 'string',
+                  pattern: '^https?://[^\\s]+$',
+                  patternErrorMessage: 'must be an http(s) URL, e.g. https://cloud-images.ubuntu.com/noble.img',
+                },
+                username: { type: 'string', minLength: 1, description: 'Basic-auth user for the download.' },
+                password_env: {
+                  type: 'string',
+                  pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+                  patternErrorMessage: 'must be the name of an environment variable, e.g. IMAGE_SOURCE_PASSWORD',
+                  description:
+                    'Name of the environment variable holding the download password (read at apply time; never stored).',
+                },
+              },
+            },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['file'],
+              properties: {
+                file: { type: 'string', minLength: 1, description: 'A local file, relative to this document.' },
+              },
+            },
+          ],
+          errorMessage: 'must be {url: https://..., username?, password_env?} or {file: path}',
+        },
+        disk_format: {
+          enum: ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'],
+          description: 'Disk format of the data, e.g. raw or qcow2. Changing it replaces the image.',
+        },
+        container_format: {
+          enum: ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed'],
+          default: 'bare',
+          description: 'Container format; bare by default. Changing it replaces the image.',
+        },
+        min_disk_gb: { type: 'integer', minimum: 0, description: 'Smallest disk (GB) to boot it. Updated in place.' },
+        min_ram_mb: { type: 'integer', minimum: 0, description: 'Smallest RAM (MB) to boot it. Updated in place.' },
+        properties: {
+          type: 'object',
+          description:
+            "User properties (strings), e.g. os_distro: ubuntu. Glance's own (os_glance_*, os_hash_*) are never diffed.",
+          maxProperties: 128,
+          propertyNames: {
+            minLength: 1,
+            maxLength: 255,
+            not: { pattern: '^(os_glance|os_hash_|imageform_)|^(location|deleted|deleted_at)$' },
+            errorMessage:
+              'must not be a key Glance or imageform owns (os_glance_*, os_hash_*, imageform_*, location, deleted, deleted_at)',
+          },
+          additionalProperties: { type: 'string', maxLength: 255 },
+        },
+        tags: {
+          type: 'array',
+          description: 'Tags (a set); [] removes every tag. Updated in place.',
+          uniqueItems: true,
+          maxItems: 128,
+          items: { type: 'string', minLength: 1, maxLength: 255 },
+        },
+        protected: { type: 'boolean', description: 'Glance refuses to delete a protected image. Updated in place.' },
+        visibility: { enum: ['private', 'shared', 'community'], description: 'Who sees the image. Updated in place.' },
+        verify_checksum: {
+          type: 'boolean',
+          default: true,
+          description: "Compare the digest imageform computed of the data with the cloud's os_hash_value after upload.",
+        },
+        deprecation_at: { $ref: '../defs.schema.json#/definitions/date' },
+        obsolescence_at: { $ref: '../defs.schema.json#/definitions/date' },
+      },
+    },
+    lifecycle: {
+      type: 'object',
+      description: 'How imageform treats this resource beyond its spec.',
+      additionalProperties: false,
+      properties: {
+        prevent_destroy: {
+          type: 'boolean',
+          default: false,
+          description:
+            'The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed.',
+        },
+        ignore_changes: {
+          type: 'array',
+          description: 'Spec fields that are never diffed.',
+          items: {
+            type: 'string',
+            anyOf: [
+              {
+                enum: [
+                  'name',
+                  'source',
+                  'disk_format',
+                  'container_format',
+                  'min_disk_gb',
+                  'min_ram_mb',
+                  'properties',
+                  'tags',
+                  'protected',
+                  'visibility',
+                  'verify_checksum',
+                  'deprecation_at',
+                  'obsolescence_at',
+                ],
+              },
+              {
+                pattern:
+                  '^(spec\\.)?(name|source|disk_format|container_format|min_disk_gb|min_ram_mb|properties|tags|protected|visibility|verify_checksum|deprecation_at|obsolescence_at)(\\..+)?$',
+              },
+            ],
+            errorMessage:
+              'must be a spec field of image: name, source, disk_format, container_format, min_disk_gb, min_ram_mb, properties, tags, protected, visibility, verify_checksum, deprecation_at, obsolescence_at',
+          },
+          uniqueItems: true,
+        },
+        deletion_policy: {
+          type: 'string',
+          enum: ['delete', 'orphan'],
+          default: 'delete',
+          description:
+            'delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it.',
+        },
+      },
+    },
+  },
+};
+const pattern37 = new RegExp('^https?://[^\\s]+$', 'u');
+const pattern39 = new RegExp('^(os_glance|os_hash_|imageform_)|^(location|deleted|deleted_at)$', 'u');
+const pattern40 = new RegExp(
+  '^(spec\\.)?(name|source|disk_format|container_format|min_disk_gb|min_ram_mb|properties|tags|protected|visibility|verify_checksum|deprecation_at|obsolescence_at)(\\..+)?$',
+  'u',
+);
+function validate8(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="openstack-glance/image.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+        schema: schema18.required,
+        parentSchema: schema18,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.name === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'name' },
+        message: "must have required property '" + 'name' + "'",
+        schema: schema18.required,
+        parentSchema: schema18,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.spec === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'spec' },
+        message: "must have required property '" + 'spec' + "'",
+        schema: schema18.required,
+        parentSchema: schema18,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    const _errs1 = errors;
+    for (const key0 in data) {
+      if (!(key0 === 'kind' || key0 === 'name' || key0 === 'provider' || key0 === 'spec' || key0 === 'lifecycle')) {
+        const err3 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+          schema: false,
+          parentSchema: schema18,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data0 = data.kind;
+      const _errs2 = errors;
+      if ('image' !== data0) {
+        const err4 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/const',
+          keyword: 'const',
+          params: { allowedValue: 'image' },
+          message: 'must be equal to constant',
+          schema: 'image',
+          parentSchema: schema18.properties.kind,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if (data.name !== undefined) {
+      let data1 = data.name;
+      const _errs3 = errors;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      const _errs6 = errors;
+      if (typeof data1 === 'string') {
+        if (!pattern7.test(data1)) {
+          const err5 = {
+            instancePath: instancePath + '/name',
+            schemaPath: '../defs.schema.json#/definitions/logicalName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema4,
+            data: data1,
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + '/name',
+          schemaPath: '../defs.schema.json#/definitions/logicalName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema4.type,
+          parentSchema: schema4,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      var valid1 = _errs4 === errors;
+      var valid0 = _errs3 === errors;
+    }
+    if (data.provider !== undefined) {
+      let data2 = data.provider;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      const _errs9 = errors;
+      const _errs10 = errors;
+      if (typeof data2 === 'string') {
+        if (!pattern7.test(data2)) {
+          const err7 = {
+            instancePath: instancePath + '/provider',
+            schemaPath: '../defs.schema.json#/definitions/providerName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema5,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + '/provider',
+          schemaPath: '../defs.schema.json#/definitions/providerName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema5.type,
+          parentSchema: schema5,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      var valid2 = _errs8 === errors;
+      var valid0 = _errs7 === errors;
+    }
+    if (data.spec !== undefined) {
+      let data3 = data.spec;
+      const _errs11 = errors;
+      const _errs12 = errors;
+      if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+        if (data3.source === undefined) {
+          const err9 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'source' },
+            message: "must have required property '" + 'source' + "'",
+            schema: schema18.properties.spec.required,
+            parentSchema: schema18.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        if (data3.disk_format === undefined) {
+          const err10 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'disk_format' },
+            message: "must have required property '" + 'disk_format' + "'",
+            schema: schema18.properties.spec.required,
+            parentSchema: schema18.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        const _errs13 = errors;
+        for (const key1 in data3) {
+          if (!func0.call(schema18.properties.spec.properties, key1)) {
+            const err11 = {
+              instancePath: instancePath + '/spec',
+              schemaPath: '#/properties/spec/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key1 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema18.properties.spec,
+              data: data3,
+            };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data3.name !== undefined) {
+          let data4 = data3.name;
+          const _errs14 = errors;
+          const _errs15 = errors;
+          if (typeof data4 === 'string') {
+            if (func1(data4) > 255) {
+              const err12 = {
+                instancePath: instancePath + '/spec/name',
+                schemaPath: '#/properties/spec/properties/name/maxLength',
+                keyword: 'maxLength',
+                params: { limit: 255 },
+                message: 'must NOT have more than 255 characters',
+                schema: 255,
+                parentSchema: schema18.properties.spec.properties.name,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+            if (func1(data4) < 1) {
+              const err13 = {
+                instancePath: instancePath + '/spec/name',
+                schemaPath: '#/properties/spec/properties/name/minLength',
+                keyword: 'minLength',
+                params: { limit: 1 },
+                message: 'must NOT have fewer than 1 characters',
+                schema: 1,
+                parentSchema: schema18.properties.spec.properties.name,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          } else {
+            const err14 = {
+              instancePath: instancePath + '/spec/name',
+              schemaPath: '#/properties/spec/properties/name/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema18.properties.spec.properties.name.type,
+              parentSchema: schema18.properties.spec.properties.name,
+              data: data4,
+            };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          var valid3 = _errs14 === errors;
+        }
+        if (data3.source !== undefined) {
+          let data5 = data3.source;
+          const _errs16 = errors;
+          const _errs17 = errors;
+          let valid4 = false;
+          let passing0 = null;
+          const _errs18 = errors;
+          const _errs19 = errors;
+          if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
+            if (data5.url === undefined) {
+              const err15 = {
+                instancePath: instancePath + '/spec/source',
+                schemaPath: '#/properties/spec/properties/source/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'url' },
+                message: "must have required property '" + 'url' + "'",
+                schema: schema18.properties.spec.properties.source.oneOf[0].required,
+                parentSchema: schema18.properties.spec.properties.source.oneOf[0],
+                data: data5,
+              };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+            const _errs20 = errors;
+            for (const key2 in data5) {
+              if (!(key2 === 'url' || key2 === 'username' || key2 === 'password_env')) {
+                const err16 = {
+                  instancePath: instancePath + '/spec/source',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/0/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key2 },
+                  message: 'must NOT have additional properties',
+                  schema: false,
+                  parentSchema: schema18.properties.spec.properties.source.oneOf[0],
+                  data: data5,
+                };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+            }
+            let missing0;
+            if (data5.password_env !== undefined) {
+              if (data5.username === undefined) {
+                const err17 = {
+                  instancePath: instancePath + '/spec/source',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/0/dependencies',
+                  keyword: 'dependencies',
+                  params: { property: 'password_env', missingProperty: 'username', depsCount: 1, deps: 'username' },
+                  message: 'must have property username when property password_env is present',
+                  schema: schema18.properties.spec.properties.source.oneOf[0].dependencies,
+                  parentSchema: schema18.properties.spec.properties.source.oneOf[0],
+                  data: data5,
+                };
+                if (vErrors === null) {
+                  vErrors = [err17];
+                } else {
+                  vErrors.push(err17);
+                }
+                errors++;
+              }
+            }
+            if (data5.url !== undefined) {
+              let data6 = data5.url;
+              const _errs21 = errors;
+              const _errs22 = errors;
+              const _errs23 = errors;
+              if (typeof data6 === 'string') {
+                if (!pattern37.test(data6)) {
+                  const err18 = {
+                    instancePath: instancePath + '/spec/source/url',
+                    schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/url/pattern',
+                    keyword: 'pattern',
+                    params: { pattern: '^https?://[^\\s]+$' },
+                    message: 'must match pattern "' + '^https?://[^\\s]+$' + '"',
+                    schema: '^https?://[^\\s]+$',
+                    parentSchema: schema18.properties.spec.properties.source.oneOf[0].properties.url,
+                    data: data6,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err18];
+                  } else {
+                    vErrors.push(err18);
+                  }
+                  errors++;
+                }
+              } else {
+                const err19 = {
+                  instancePath: instancePath + '/spec/source/url',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/url/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema18.properties.spec.properties.source.oneOf[0].properties.url.type,
+                  parentSchema: schema18.properties.spec.properties.source.oneOf[0].properties.url,
+                  data: data6,
+                };
+                if (vErrors === null) {
+                  vErrors = [err19];
+                } else {
+                  vErrors.push(err19);
+                }
+                errors++;
+              }
+              var valid6 = _errs21 === errors;
+            }
+            if (data5.username !== undefined) {
+              let data7 = data5.username;
+              const _errs24 = errors;
+              const _errs25 = errors;
+              if (typeof data7 === 'string') {
+                if (func1(data7) < 1) {
+                  const err20 = {
+                    instancePath: instancePath + '/spec/source/username',
+                    schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/username/minLength',
+                    keyword: 'minLength',
+                    params: { limit: 1 },
+                    message: 'must NOT have fewer than 1 characters',
+                    schema: 1,
+                    parentSchema: schema18.properties.spec.properties.source.oneOf[0].properties.username,
+                    data: data7,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err20];
+                  } else {
+                    vErrors.push(err20);
+                  }
+                  errors++;
+                }
+              } else {
+                const err21 = {
+                  instancePath: instancePath + '/spec/source/username',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/username/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema18.properties.spec.properties.source.oneOf[0].properties.username.type,
+                  parentSchema: schema18.properties.spec.properties.source.oneOf[0].properties.username,
+                  data: data7,
+                };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+              var valid6 = _errs24 === errors;
+            }
+            if (data5.password_env !== undefined) {
+              let data8 = data5.password_env;
+              const _errs26 = errors;
+              const _errs27 = errors;
+              const _errs28 = errors;
+              if (typeof data8 === 'string') {
+                if (!pattern0.test(data8)) {
+                  const err22 = {
+                    instancePath: instancePath + '/spec/source/password_env',
+                    schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/password_env/pattern',
+                    keyword: 'pattern',
+                    params: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+                    message: 'must match pattern "' + '^[A-Za-z_][A-Za-z0-9_]*$' + '"',
+                    schema: '^[A-Za-z_][A-Za-z0-9_]*$',
+                    parentSchema: schema18.properties.spec.properties.source.oneOf[0].properties.password_env,
+                    data: data8,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err22];
+                  } else {
+                    vErrors.push(err22);
+                  }
+                  errors++;
+                }
+              } else {
+                const err23 = {
+                  instancePath: instancePath + '/spec/source/password_env',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/password_env/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema18.properties.spec.properties.source.oneOf[0].properties.password_env.type,
+                  parentSchema: schema18.properties.spec.properties.source.oneOf[0].properties.password_env,
+                  data: data8,
+                };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+              var valid6 = _errs26 === errors;
+            }
+          } else {
+            const err24 = {
+              instancePath: instancePath + '/spec/source',
+              schemaPath: '#/properties/spec/properties/source/oneOf/0/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+              schema: schema18.properties.spec.properties.source.oneOf[0].type,
+              parentSchema: schema18.properties.spec.properties.source.oneOf[0],
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+          var _valid0 = _errs18 === errors;
+          if (_valid0) {
+            valid4 = true;
+            passing0 = 0;
+          }
+          const _errs29 = errors;
+          const _errs30 = errors;
+          if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
+            if (data5.file === undefined) {
+              const err25 = {
+                instancePath: instancePath + '/spec/source',
+                schemaPath: '#/properties/spec/properties/source/oneOf/1/required',
+                keyword: 'required',
+                params: { missingProperty: 'file' },
+                message: "must have required property '" + 'file' + "'",
+                schema: schema18.properties.spec.properties.source.oneOf[1].required,
+                parentSchema: schema18.properties.spec.properties.source.oneOf[1],
+                data: data5,
+              };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+            const _errs31 = errors;
+            for (const key3 in data5) {
+              if (!(key3 === 'file')) {
+                const err26 = {
+                  instancePath: instancePath + '/spec/source',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/1/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key3 },
+                  message: 'must NOT have additional properties',
+                  schema: false,
+                  parentSchema: schema18.properties.spec.properties.source.oneOf[1],
+                  data: data5,
+                };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+            if (data5.file !== undefined) {
+              let data9 = data5.file;
+              const _errs32 = errors;
+              const _errs33 = errors;
+              if (typeof data9 === 'string') {
+                if (func1(data9) < 1) {
+                  const err27 = {
+                    instancePath: instancePath + '/spec/source/file',
+                    schemaPath: '#/properties/spec/properties/source/oneOf/1/properties/file/minLength',
+                    keyword: 'minLength',
+                    params: { limit: 1 },
+                    message: 'must NOT have fewer than 1 characters',
+                    schema: 1,
+                    parentSchema: schema18.properties.spec.properties.source.oneOf[1].properties.file,
+                    data: data9,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err27];
+                  } else {
+                    vErrors.push(err27);
+                  }
+                  errors++;
+                }
+              } else {
+                const err28 = {
+                  instancePath: instancePath + '/spec/source/file',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/1/properties/file/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema18.properties.spec.properties.source.oneOf[1].properties.file.type,
+                  parentSchema: schema18.properties.spec.properties.source.oneOf[1].properties.file,
+                  data: data9,
+                };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+              var valid7 = _errs32 === errors;
+            }
+          } else {
+            const err29 = {
+              instancePath: instancePath + '/spec/source',
+              schemaPath: '#/properties/spec/properties/source/oneOf/1/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+              schema: schema18.properties.spec.properties.source.oneOf[1].type,
+              parentSchema: schema18.properties.spec.properties.source.oneOf[1],
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+          var _valid0 = _errs29 === errors;
+          if (_valid0 && valid4) {
+            valid4 = false;
+            passing0 = [passing0, 1];
+          } else {
+            if (_valid0) {
+              valid4 = true;
+              passing0 = 1;
+            }
+          }
+          if (!valid4) {
+            const err30 = {
+              instancePath: instancePath + '/spec/source',
+              schemaPath: '#/properties/spec/properties/source/oneOf',
+              keyword: 'oneOf',
+              params: { passingSchemas: passing0 },
+              message: 'must match exactly one schema in oneOf',
+              schema: schema18.properties.spec.properties.source.oneOf,
+              parentSchema: schema18.properties.spec.properties.source,
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          } else {
+            errors = _errs17;
+            if (vErrors !== null) {
+              if (_errs17) {
+                vErrors.length = _errs17;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+          const _errs34 = errors;
+          var valid3 = _errs16 === errors;
+        }
+        if (data3.disk_format !== undefined) {
+          let data10 = data3.disk_format;
+          const _errs35 = errors;
+          const vSchema0 = schema18.properties.spec.properties.disk_format.enum;
+          if (!(
+            data10 === 'ami' ||
+            data10 === 'ari' ||
+            data10 === 'aki' ||
+            data10 === 'vhd' ||
+            data10 === 'vhdx' ||
+            data10 === 'vmdk' ||
+            data10 === 'raw' ||
+            data10 === 'qcow2' ||
+            data10 === 'vdi' ||
+            data10 === 'iso' ||
+            data10 === 'ploop'
+          )) {
+            const err31 = {
+              instancePath: instancePath + '/spec/disk_format',
+              schemaPath: '#/properties/spec/properties/disk_format/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema18.properties.spec.properties.disk_format.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema18.properties.spec.properties.disk_format.enum,
+              parentSchema: schema18.properties.spec.properties.disk_format,
+              data: data10,
+            };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+          var valid3 = _errs35 === errors;
+        }
+        if (data3.container_format !== undefined) {
+          let data11 = data3.container_format;
+          const _errs36 = errors;
+          const vSchema1 = schema18.properties.spec.properties.container_format.enum;
+          if (!(
+            data11 === 'ami' ||
+            data11 === 'ari' ||
+            data11 === 'aki' ||
+            data11 === 'bare' ||
+            data11 === 'ovf' ||
+            data11 === 'ova' ||
+            data11 === 'docker' ||
+            data11 === 'compressed'
+          )) {
+            const err32 = {
+              instancePath: instancePath + '/spec/container_format',
+              schemaPath: '#/properties/spec/properties/container_format/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema18.properties.spec.properties.container_format.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema18.properties.spec.properties.container_format.enum,
+              parentSchema: schema18.properties.spec.properties.container_format,
+              data: data11,
+            };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+          var valid3 = _errs36 === errors;
+        }
+        if (data3.min_disk_gb !== undefined) {
+          let data12 = data3.min_disk_gb;
+          const _errs37 = errors;
+          if (!(typeof data12 == 'number' && !(data12 % 1) && !isNaN(data12) && isFinite(data12))) {
+            const err33 = {
+              instancePath: instancePath + '/spec/min_disk_gb',
+              schemaPath: '#/properties/spec/properties/min_disk_gb/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
+              schema: schema18.properties.spec.properties.min_disk_gb.type,
+              parentSchema: schema18.properties.spec.properties.min_disk_gb,
+              data: data12,
+            };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+          const _errs38 = errors;
+          if (typeof data12 == 'number' && isFinite(data12)) {
+            if (data12 < 0 || isNaN(data12)) {
+              const err34 = {
+                instancePath: instancePath + '/spec/min_disk_gb',
+                schemaPath: '#/properties/spec/properties/min_disk_gb/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+                schema: 0,
+                parentSchema: schema18.properties.spec.properties.min_disk_gb,
+                data: data12,
+              };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+          }
+          var valid3 = _errs37 === errors;
+        }
+        if (data3.min_ram_mb !== undefined) {
+          let data13 = data3.min_ram_mb;
+          const _errs39 = errors;
+          if (!(typeof data13 == 'number' && !(data13 % 1) && !isNaN(data13) && isFinite(data13))) {
+            const err35 = {
+              instancePath: instancePath + '/spec/min_ram_mb',
+              schemaPath: '#/properties/spec/properties/min_ram_mb/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
+              schema: schema18.properties.spec.properties.min_ram_mb.type,
+              parentSchema: schema18.properties.spec.properties.min_ram_mb,
+              data: data13,
+            };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+          const _errs40 = errors;
+          if (typeof data13 == 'number' && isFinite(data13)) {
+            if (data13 < 0 || isNaN(data13)) {
+              const err36 = {
+                instancePath: instancePath + '/spec/min_ram_mb',
+                schemaPath: '#/properties/spec/properties/min_ram_mb/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+                schema: 0,
+                parentSchema: schema18.properties.spec.properties.min_ram_mb,
+                data: data13,
+              };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+          }
+          var valid3 = _errs39 === errors;
+        }
+        if (data3.properties !== undefined) {
+          let data14 = data3.properties;
+          const _errs41 = errors;
+          const _errs42 = errors;
+          if (data14 && typeof data14 == 'object' && !Array.isArray(data14)) {
+            if (Object.keys(data14).length > 128) {
+              const err37 = {
+                instancePath: instancePath + '/spec/properties',
+                schemaPath: '#/properties/spec/properties/properties/maxProperties',
+                keyword: 'maxProperties',
+                params: { limit: 128 },
+                message: 'must NOT have more than 128 properties',
+                schema: 128,
+                parentSchema: schema18.properties.spec.properties.properties,
+                data: data14,
+              };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+            for (const key4 in data14) {
+              const _errs43 = errors;
+              const _errs44 = errors;
+              const _errs45 = errors;
+              if (typeof key4 === 'string') {
+                if (!pattern39.test(key4)) {
+                  const err38 = {};
+                  if (vErrors === null) {
+                    vErrors = [err38];
+                  } else {
+                    vErrors.push(err38);
+                  }
+                  errors++;
+                } else {
+                }
+              }
+              if (errors === _errs45) {
+              }
+              var valid9 = _errs45 === errors;
+              if (valid9) {
+                const err39 = {
+                  instancePath: instancePath + '/spec/properties',
+                  schemaPath: '#/properties/spec/properties/properties/propertyNames/not',
+                  keyword: 'not',
+                  params: {},
+                  message: 'must NOT be valid',
+                  schema: schema18.properties.spec.properties.properties.propertyNames.not,
+                  parentSchema: schema18.properties.spec.properties.properties.propertyNames,
+                  data: key4,
+                  propertyName: key4,
+                };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              } else {
+                errors = _errs44;
+                if (vErrors !== null) {
+                  if (_errs44) {
+                    vErrors.length = _errs44;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs46 = errors;
+              if (typeof key4 === 'string') {
+                if (func1(key4) > 255) {
+                  const err40 = {
+                    instancePath: instancePath + '/spec/properties',
+                    schemaPath: '#/properties/spec/properties/properties/propertyNames/maxLength',
+                    keyword: 'maxLength',
+                    params: { limit: 255 },
+                    message: 'must NOT have more than 255 characters',
+                    schema: 255,
+                    parentSchema: schema18.properties.spec.properties.properties.propertyNames,
+                    data: key4,
+                    propertyName: key4,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+                if (func1(key4) < 1) {
+                  const err41 = {
+                    instancePath: instancePath + '/spec/properties',
+                    schemaPath: '#/properties/spec/properties/properties/propertyNames/minLength',
+                    keyword: 'minLength',
+                    params: { limit: 1 },
+                    message: 'must NOT have fewer than 1 characters',
+                    schema: 1,
+                    parentSchema: schema18.properties.spec.properties.properties.propertyNames,
+                    data: key4,
+                    propertyName: key4,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err41];
+                  } else {
+                    vErrors.push(err41);
+                  }
+                  errors++;
+                }
+              }
+              var valid8 = _errs43 === errors;
+              if (!valid8) {
+                const err42 = {
+                  instancePath: instancePath + '/spec/properties',
+                  schemaPath: '#/properties/spec/properties/properties/propertyNames',
+                  keyword: 'propertyNames',
+                  params: { propertyName: key4 },
+                  message: 'property name must be valid',
+                  schema: schema18.properties.spec.properties.properties.propertyNames,
+                  parentSchema: schema18.properties.spec.properties.properties,
+                  data: data14,
+                };
+                if (vErrors === null) {
+                  vErrors = [err42];
+                } else {
+                  vErrors.push(err42);
+                }
+                errors++;
+              }
+            }
+            const _errs47 = errors;
+            for (const key5 in data14) {
+              let data15 = data14[key5];
+              const _errs48 = errors;
+              const _errs49 = errors;
+              if (typeof data15 === 'string') {
+                if (func1(data15) > 255) {
+                  const err43 = {
+                    instancePath: instancePath + '/spec/properties/' + key5.replace(/~/g, '~0').replace(/\//g, '~1'),
+                    schemaPath: '#/properties/spec/properties/properties/additionalProperties/maxLength',
+                    keyword: 'maxLength',
+                    params: { limit: 255 },
+                    message: 'must NOT have more than 255 characters',
+                    schema: 255,
+                    parentSchema: schema18.properties.spec.properties.properties.additionalProperties,
+                    data: data15,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                }
+              } else {
+                const err44 = {
+                  instancePath: instancePath + '/spec/properties/' + key5.replace(/~/g, '~0').replace(/\//g, '~1'),
+                  schemaPath: '#/properties/spec/properties/properties/additionalProperties/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema18.properties.spec.properties.properties.additionalProperties.type,
+                  parentSchema: schema18.properties.spec.properties.properties.additionalProperties,
+                  data: data15,
+                };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+              var valid10 = _errs48 === errors;
+            }
+          } else {
+            const err45 = {
+              instancePath: instancePath + '/spec/properties',
+              schemaPath: '#/properties/spec/properties/properties/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+              schema: schema18.properties.spec.properties.properties.type,
+              parentSchema: schema18.properties.spec.properties.properties,
+              data: data14,
+            };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+          var valid3 = _errs41 === errors;
+        }
+        if (data3.tags !== undefined) {
+          let data16 = data3.tags;
+          const _errs50 = errors;
+          const _errs51 = errors;
+          if (Array.isArray(data16)) {
+            if (data16.length > 128) {
+              const err46 = {
+                instancePath: instancePath + '/spec/tags',
+                schemaPath: '#/properties/spec/properties/tags/maxItems',
+                keyword: 'maxItems',
+                params: { limit: 128 },
+                message: 'must NOT have more than 128 items',
+                schema: 128,
+                parentSchema: schema18.properties.spec.properties.tags,
+                data: data16,
+              };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
+              }
+              errors++;
+            }
+            let valid12 = true;
+            const len0 = data16.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data17 = data16[i0];
+              const _errs52 = errors;
+              const _errs53 = errors;
+              if (typeof data17 === 'string') {
+                if (func1(data17) > 255) {
+                  const err47 = {
+                    instancePath: instancePath + '/spec/tags/' + i0,
+                    schemaPath: '#/properties/spec/properties/tags/items/maxLength',
+                    keyword: 'maxLength',
+                    params: { limit: 255 },
+                    message: 'must NOT have more than 255 characters',
+                    schema: 255,
+                    parentSchema: schema18.properties.spec.properties.tags.items,
+                    data: data17,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err47];
+                  } else {
+                    vErrors.push(err47);
+                  }
+                  errors++;
+                }
+                if (func1(data17) < 1) {
+                  const err48 = {
+                    instancePath: instancePath + '/spec/tags/' + i0,
+                    schemaPath: '#/properties/spec/properties/tags/items/minLength',
+                    keyword: 'minLength',
+                    params: { limit: 1 },
+                    message: 'must NOT have fewer than 1 characters',
+                    schema: 1,
+                    parentSchema: schema18.properties.spec.properties.tags.items,
+                    data: data17,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err48];
+                  } else {
+                    vErrors.push(err48);
+                  }
+                  errors++;
+                }
+              } else {
+                const err49 = {
+                  instancePath: instancePath + '/spec/tags/' + i0,
+                  schemaPath: '#/properties/spec/properties/tags/items/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema18.properties.spec.properties.tags.items.type,
+                  parentSchema: schema18.properties.spec.properties.tags.items,
+                  data: data17,
+                };
+                if (vErrors === null) {
+                  vErrors = [err49];
+                } else {
+                  vErrors.push(err49);
+                }
+                errors++;
+              }
+              var valid11 = _errs52 === errors;
+              if (!valid11) {
+                valid12 = false;
+              }
+            }
+            let valid13;
+            let i1 = data16.length;
+            let j0;
+            valid13 = true;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--;) {
+                let item0 = data16[i1];
+                if (typeof item0 !== 'string') {
+                  continue;
+                }
+                if (typeof indices0[item0] == 'number') {
+                  j0 = indices0[item0];
+                  const err50 = {
+                    instancePath: instancePath + '/spec/tags',
+                    schemaPath: '#/properties/spec/properties/tags/uniqueItems',
+                    keyword: 'uniqueItems',
+                    params: { i: i1, j: j0 },
+                    message: 'must NOT have duplicate items (items ## ' + j0 + ' and ' + i1 + ' are identical)',
+                    schema: true,
+                    parentSchema: schema18.properties.spec.properties.tags,
+                    data: data16,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err50];
+                  } else {
+                    vErrors.push(err50);
+                  }
+                  errors++;
+                  valid13 = false;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err51 = {
+              instancePath: instancePath + '/spec/tags',
+              schemaPath: '#/properties/spec/properties/tags/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+              schema: schema18.properties.spec.properties.tags.type,
+              parentSchema: schema18.properties.spec.properties.tags,
+              data: data16,
+            };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+          var valid3 = _errs50 === errors;
+        }
+        if (data3.protected !== undefined) {
+          let data18 = data3.protected;
+          const _errs54 = errors;
+          if (typeof data18 !== 'boolean') {
+            const err52 = {
+              instancePath: instancePath + '/spec/protected',
+              schemaPath: '#/properties/spec/properties/protected/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema18.properties.spec.properties.protected.type,
+              parentSchema: schema18.properties.spec.properties.protected,
+              data: data18,
+            };
+            if (vErrors === null) {
+              vErrors = [err52];
+            } else {
+              vErrors.push(err52);
+            }
+            errors++;
+          }
+          const _errs55 = errors;
+          var valid3 = _errs54 === errors;
+        }
+        if (data3.visibility !== undefined) {
+          let data19 = data3.visibility;
+          const _errs56 = errors;
+          const vSchema2 = schema18.properties.spec.properties.visibility.enum;
+          if (!(data19 === 'private' || data19 === 'shared' || data19 === 'community')) {
+            const err53 = {
+              instancePath: instancePath + '/spec/visibility',
+              schemaPath: '#/properties/spec/properties/visibility/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema18.properties.spec.properties.visibility.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema18.properties.spec.properties.visibility.enum,
+              parentSchema: schema18.properties.spec.properties.visibility,
+              data: data19,
+            };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+          var valid3 = _errs56 === errors;
+        }
+        if (data3.verify_checksum !== undefined) {
+          let data20 = data3.verify_checksum;
+          const _errs57 = errors;
+          if (typeof data20 !== 'boolean') {
+            const err54 = {
+              instancePath: instancePath + '/spec/verify_checksum',
+              schemaPath: '#/properties/spec/properties/verify_checksum/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema18.properties.spec.properties.verify_checksum.type,
+              parentSchema: schema18.properties.spec.properties.verify_checksum,
+              data: data20,
+            };
+            if (vErrors === null) {
+              vErrors = [err54];
+            } else {
+              vErrors.push(err54);
+            }
+            errors++;
+          }
+          const _errs58 = errors;
+          var valid3 = _errs57 === errors;
+        }
+        if (data3.deprecation_at !== undefined) {
+          let data21 = data3.deprecation_at;
+          const _errs59 = errors;
+          const _errs60 = errors;
+          if (typeof data21 !== 'string' && data21 !== null) {
+            const err55 = {
+              instancePath: instancePath + '/spec/deprecation_at',
+              schemaPath: '../defs.schema.json#/definitions/date/type',
+              keyword: 'type',
+              params: { type: schema6.type },
+              message: 'must be string,null',
+              schema: schema6.type,
+              parentSchema: schema6,
+              data: data21,
+            };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+          const _errs61 = errors;
+          if (typeof data21 == 'number' && isFinite(data21)) {
+          }
+          if (typeof data21 === 'string') {
+          }
+          var valid14 = _errs60 === errors;
+          var valid3 = _errs59 === errors;
+        }
+        if (data3.obsolescence_at !== undefined) {
+          let data22 = data3.obsolescence_at;
+          const _errs62 = errors;
+          const _errs63 = errors;
+          if (typeof data22 !== 'string' && data22 !== null) {
+            const err56 = {
+              instancePath: instancePath + '/spec/obsolescence_at',
+              schemaPath: '../defs.schema.json#/definitions/date/type',
+              keyword: 'type',
+              params: { type: schema6.type },
+              message: 'must be string,null',
+              schema: schema6.type,
+              parentSchema: schema6,
+              data: data22,
+            };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
+            }
+            errors++;
+          }
+          const _errs64 = errors;
+          if (typeof data22 == 'number' && isFinite(data22)) {
+          }
+          if (typeof data22 === 'string') {
+          }
+          var valid15 = _errs63 === errors;
+          var valid3 = _errs62 === errors;
+        }
+      } else {
+        const err57 = {
+          instancePath: instancePath + '/spec',
+          schemaPath: '#/properties/spec/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema18.properties.spec.type,
+          parentSchema: schema18.properties.spec,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err57];
+        } else {
+          vErrors.push(err57);
+        }
+        errors++;
+      }
+      var valid0 = _errs11 === errors;
+    }
+    if (data.lifecycle !== undefined) {
+      let data23 = data.lifecycle;
+      const _errs65 = errors;
+      const _errs66 = errors;
+      if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
+        const _errs67 = errors;
+        for (const key6 in data23) {
+          if (!(key6 === 'prevent_destroy' || key6 === 'ignore_changes' || key6 === 'deletion_policy')) {
+            const err58 = {
+              instancePath: instancePath + '/lifecycle',
+              schemaPath: '#/properties/lifecycle/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key6 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema18.properties.lifecycle,
+              data: data23,
+            };
+            if (vErrors === null) {
+              vErrors = [err58];
+            } else {
+              vErrors.push(err58);
+            }
+            errors++;
+          }
+        }
+        if (data23.prevent_destroy !== undefined) {
+          let data24 = data23.prevent_destroy;
+          const _errs68 = errors;
+          if (typeof data24 !== 'boolean') {
+            const err59 = {
+              instancePath: instancePath + '/lifecycle/prevent_destroy',
+              schemaPath: '#/properties/lifecycle/properties/prevent_destroy/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema18.properties.lifecycle.properties.prevent_destroy.type,
+              parentSchema: schema18.properties.lifecycle.properties.prevent_destroy,
+              data: data24,
+            };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+          const _errs69 = errors;
+          var valid16 = _errs68 === errors;
+        }
+        if (data23.ignore_changes !== undefined) {
+          let data25 = data23.ignore_changes;
+          const _errs70 = errors;
+          const _errs71 = errors;
+          if (Array.isArray(data25)) {
+            let valid18 = true;
+            const len1 = data25.length;
+            for (let i2 = 0; i2 < len1; i2++) {
+              let data26 = data25[i2];
+              const _errs72 = errors;
+              if (typeof data26 !== 'string') {
+                const err60 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i2,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema18.properties.lifecycle.properties.ignore_changes.items.type,
+                  parentSchema: schema18.properties.lifecycle.properties.ignore_changes.items,
+                  data: data26,
+                };
+                if (vErrors === null) {
+                  vErrors = [err60];
+                } else {
+                  vErrors.push(err60);
+                }
+                errors++;
+              }
+              const _errs73 = errors;
+              const _errs74 = errors;
+              let valid19 = false;
+              const _errs75 = errors;
+              const vSchema3 = schema18.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum;
+              if (!(
+                data26 === 'name' ||
+                data26 === 'source' ||
+                data26 === 'disk_format' ||
+                data26 === 'container_format' ||
+                data26 === 'min_disk_gb' ||
+                data26 === 'min_ram_mb' ||
+                data26 === 'properties' ||
+                data26 === 'tags' ||
+                data26 === 'protected' ||
+                data26 === 'visibility' ||
+                data26 === 'verify_checksum' ||
+                data26 === 'deprecation_at' ||
+                data26 === 'obsolescence_at'
+              )) {
+                const err61 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i2,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/0/enum',
+                  keyword: 'enum',
+                  params: {
+                    allowedValues: schema18.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  },
+                  message: 'must be equal to one of the allowed values',
+                  schema: schema18.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  parentSchema: schema18.properties.lifecycle.properties.ignore_changes.items.anyOf[0],
+                  data: data26,
+                };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+              var _valid1 = _errs75 === errors;
+              valid19 = valid19 || _valid1;
+              if (!valid19) {
+                const _errs76 = errors;
+                if (typeof data26 === 'string') {
+                  if (!pattern40.test(data26)) {
+                    const err62 = {
+                      instancePath: instancePath + '/lifecycle/ignore_changes/' + i2,
+                      schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/1/pattern',
+                      keyword: 'pattern',
+                      params: {
+                        pattern:
+                          '^(spec\\.)?(name|source|disk_format|container_format|min_disk_gb|min_ram_mb|properties|tags|protected|visibility|verify_checksum|deprecation_at|obsolescence_at)(\\..+)?$',
+                      },
+                      message:
+                        'must match pattern "' +
+                        '^(spec\\.)?(name|source|disk_format|container_format|min_disk_gb|min_ram_mb|properties|tags|protected|visibility|verify_checksum|deprecation_at|obsolescence_at)(\\..+)?$' +
+                        '"',
+                      schema:
+                        '^(spec\\.)?(name|source|disk_format|container_format|min_disk_gb|min_ram_mb|properties|tags|protected|visibility|verify_checksum|deprecation_at|obsolescence_at)(\\..+)?$',
+                      parentSchema: schema18.properties.lifecycle.properties.ignore_changes.items.anyOf[1],
+                      data: data26,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err62];
+                    } else {
+                      vErrors.push(err62);
+                    }
+                    errors++;
+                  }
+                }
+                var _valid1 = _errs76 === errors;
+                valid19 = valid19 || _valid1;
+                if (!valid19) {
+                }
+              }
+              if (!valid19) {
+                const err63 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i2,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf',
+                  keyword: 'anyOf',
+                  params: {},
+                  message: 'must match a schema in anyOf',
+                  schema: schema18.properties.lifecycle.properties.ignore_changes.items.anyOf,
+                  parentSchema: schema18.properties.lifecycle.properties.ignore_changes.items,
+                  data: data26,
+                };
+                if (vErrors === null) {
+                  vErrors = [err63];
+                } else {
+                  vErrors.push(err63);
+                }
+                errors++;
+              } else {
+                errors = _errs74;
+                if (vErrors !== null) {
+                  if (_errs74) {
+                    vErrors.length = _errs74;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs77 = errors;
+              var valid17 = _errs72 === errors;
+              if (!valid17) {
+                valid18 = false;
+              }
+            }
+            let valid20;
+            let i3 = data25.length;
+            let j1;
+            valid20 = true;
+            if (i3 > 1) {
+              const indices1 = {};
+              for (; i3--;) {
+                let item1 = data25[i3];
+                if (typeof item1 !== 'string') {
+                  continue;
+                }
+                if (typeof indices1[item1] == 'number') {
+                  j1 = indices1[item1];
+                  const err64 = {
+                    instancePath: instancePath + '/lifecycle/ignore_changes',
+                    schemaPath: '#/properties/lifecycle/properties/ignore_changes/uniqueItems',
+                    keyword: 'uniqueItems',
+                    params: { i: i3, j: j1 },
+                    message: 'must NOT have duplicate items (items ## ' + j1 + ' and ' + i3 + ' are identical)',
+                    schema: true,
+                    parentSchema: schema18.properties.lifecycle.properties.ignore_changes,
+                    data: data25,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err64];
+                  } else {
+                    vErrors.push(err64);
+                  }
+                  errors++;
+                  valid20 = false;
+                  break;
+                }
+                indices1[item1] = i3;
+              }
+            }
+          } else {
+            const err65 = {
+              instancePath: instancePath + '/lifecycle/ignore_changes',
+              schemaPath: '#/properties/lifecycle/properties/ignore_changes/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+              schema: schema18.properties.lifecycle.properties.ignore_changes.type,
+              parentSchema: schema18.properties.lifecycle.properties.ignore_changes,
+              data: data25,
+            };
+            if (vErrors === null) {
+              vErrors = [err65];
+            } else {
+              vErrors.push(err65);
+            }
+            errors++;
+          }
+          var valid16 = _errs70 === errors;
+        }
+        if (data23.deletion_policy !== undefined) {
+          let data27 = data23.deletion_policy;
+          const _errs78 = errors;
+          if (typeof data27 !== 'string') {
+            const err66 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema18.properties.lifecycle.properties.deletion_policy.type,
+              parentSchema: schema18.properties.lifecycle.properties.deletion_policy,
+              data: data27,
+            };
+            if (vErrors === null) {
+              vErrors = [err66];
+            } else {
+              vErrors.push(err66);
+            }
+            errors++;
+          }
+          const _errs79 = errors;
+          const vSchema4 = schema18.properties.lifecycle.properties.deletion_policy.enum;
+          if (!(data27 === 'delete' || data27 === 'orphan')) {
+            const err67 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema18.properties.lifecycle.properties.deletion_policy.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema18.properties.lifecycle.properties.deletion_policy.enum,
+              parentSchema: schema18.properties.lifecycle.properties.deletion_policy,
+              data: data27,
+            };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
+            }
+            errors++;
+          }
+          var valid16 = _errs78 === errors;
+        }
+      } else {
+        const err68 = {
+          instancePath: instancePath + '/lifecycle',
+          schemaPath: '#/properties/lifecycle/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema18.properties.lifecycle.type,
+          parentSchema: schema18.properties.lifecycle,
+          data: data23,
+        };
+        if (vErrors === null) {
+          vErrors = [err68];
+        } else {
+          vErrors.push(err68);
+        }
+        errors++;
+      }
+      var valid0 = _errs65 === errors;
+    }
+  } else {
+    const err69 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+      schema: schema18.type,
+      parentSchema: schema18,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err69];
+    } else {
+      vErrors.push(err69);
+    }
+    errors++;
+  }
+  validate8.errors = vErrors;
+  return errors === 0;
+}
+export const validator8 = validate9;
+const schema23 = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'openstack-glance/image_deprecate.schema.json',
+  title: 'imageform image_deprecate (openstack-glance)',
+  description:
+    'Deprecates an image now (Glance: os_hidden true, still bootable, left out of default lists); deleting the document reverts it.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'spec'],
+  properties: {
+    kind: { const: 'image_deprecate', description: 'The resource kind.' },
+    name: { $ref: '../defs.schema.json#/definitions/logicalName' },
+    provider: { $ref: '../defs.schema.json#/definitions/providerName' },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['image'],
+      properties: {
+        image: {
+          type: 'string',
+          description:
+            'The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab.',
+          pattern: '(\\$\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)',
+          patternErrorMessage:
+            'must be a reference such as ${image.NAME.id} or an image ID such as 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab',
+        },
+      },
+    },
+    lifecycle: {
+      type: 'object',
+      description: 'How imageform treats this resource beyond its spec.',
+      additionalProperties: false,
+      properties: {
+        prevent_destroy: {
+          type: 'boolean',
+          default: false,
+          description:
+            'The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed.',
+        },
+        ignore_changes: {
+          type: 'array',
+          description: 'Spec fields that are never diffed.',
+          items: {
+            type: 'string',
+            anyOf: [{ enum: ['image'] }, { pattern: '^(spec\\.)?(image)(\\..+)?$' }],
+            errorMessage: 'must be a spec field of image_deprecate: image',
+          },
+          uniqueItems: true,
+        },
+        deletion_policy: {
+          type: 'string',
+          enum: ['delete', 'orphan'],
+          default: 'delete',
+          description:
+            'delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it.',
+        },
+      },
+    },
+  },
+};
+const pattern43 = new RegExp('(\\$\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)', 'u');
+function validate9(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="openstack-glance/image_deprecate.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+        schema: schema23.required,
+        parentSchema: schema23,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.name === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'name' },
+        message: "must have required property '" + 'name' + "'",
+        schema: schema23.required,
+        parentSchema: schema23,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.spec === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'spec' },
+        message: "must have required property '" + 'spec' + "'",
+        schema: schema23.required,
+        parentSchema: schema23,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    const _errs1 = errors;
+    for (const key0 in data) {
+      if (!(key0 === 'kind' || key0 === 'name' || key0 === 'provider' || key0 === 'spec' || key0 === 'lifecycle')) {
+        const err3 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+          schema: false,
+          parentSchema: schema23,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data0 = data.kind;
+      const _errs2 = errors;
+      if ('image_deprecate' !== data0) {
+        const err4 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/const',
+          keyword: 'const',
+          params: { allowedValue: 'image_deprecate' },
+          message: 'must be equal to constant',
+          schema: 'image_deprecate',
+          parentSchema: schema23.properties.kind,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if (data.name !== undefined) {
+      let data1 = data.name;
+      const _errs3 = errors;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      const _errs6 = errors;
+      if (typeof data1 === 'string') {
+        if (!pattern7.test(data1)) {
+          const err5 = {
+            instancePath: instancePath + '/name',
+            schemaPath: '../defs.schema.json#/definitions/logicalName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema4,
+            data: data1,
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + '/name',
+          schemaPath: '../defs.schema.json#/definitions/logicalName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema4.type,
+          parentSchema: schema4,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      var valid1 = _errs4 === errors;
+      var valid0 = _errs3 === errors;
+    }
+    if (data.provider !== undefined) {
+      let data2 = data.provider;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      const _errs9 = errors;
+      const _errs10 = errors;
+      if (typeof data2 === 'string') {
+        if (!pattern7.test(data2)) {
+          const err7 = {
+            instancePath: instancePath + '/provider',
+            schemaPath: '../defs.schema.json#/definitions/providerName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema5,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + '/provider',
+          schemaPath: '../defs.schema.json#/definitions/providerName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema5.type,
+          parentSchema: schema5,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      var valid2 = _errs8 === errors;
+      var valid0 = _errs7 === errors;
+    }
+    if (data.spec !== undefined) {
+      let data3 = data.spec;
+      const _errs11 = errors;
+      const _errs12 = errors;
+      if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+        if (data3.image === undefined) {
+          const err9 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'image' },
+            message: "must have required property '" + 'image' + "'",
+            schema: schema23.properties.spec.required,
+            parentSchema: schema23.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        const _errs13 = errors;
+        for (const key1 in data3) {
+          if (!(key1 === 'image')) {
+            const err10 = {
+              instancePath: instancePath + '/spec',
+              schemaPath: '#/properties/spec/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key1 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema23.properties.spec,
+              data: data3,
+            };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data3.image !== undefined) {
+          let data4 = data3.image;
+          const _errs14 = errors;
+          const _errs15 = errors;
+          const _errs16 = errors;
+          if (typeof data4 === 'string') {
+            if (!pattern43.test(data4)) {
+              const err11 = {
+                instancePath: instancePath + '/spec/image',
+                schemaPath: '#/properties/spec/properties/image/pattern',
+                keyword: 'pattern',
+                params: { pattern: '(\\$\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)' },
+                message:
+                  'must match pattern "' +
+                  '(\\$\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)' +
+                  '"',
+                schema: '(\\$\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)',
+                parentSchema: schema23.properties.spec.properties.image,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          } else {
+            const err12 = {
+              instancePath: instancePath + '/spec/image',
+              schemaPath: '#/properties/spec/properties/image/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema23.properties.spec.properties.image.type,
+              parentSchema: schema23.properties.spec.properties.image,
+              data: data4,
+            };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+          var valid3 = _errs14 === errors;
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + '/spec',
+          schemaPath: '#/properties/spec/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema23.properties.spec.type,
+          parentSchema: schema23.properties.spec,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      var valid0 = _errs11 === errors;
+    }
+    if (data.lifecycle !== undefined) {
+      let data5 = data.lifecycle;
+      const _errs17 = errors;
+      const _errs18 = errors;
+      if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
+        const _errs19 = errors;
+        for (const key2 in data5) {
+          if (!(key2 === 'prevent_destroy' || key2 === 'ignore_changes' || key2 === 'deletion_policy')) {
+            const err14 = {
+              instancePath: instancePath + '/lifecycle',
+              schemaPath: '#/properties/lifecycle/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key2 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema23.properties.lifecycle,
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data5.prevent_destroy !== undefined) {
+          let data6 = data5.prevent_destroy;
+          const _errs20 = errors;
+          if (typeof data6 !== 'boolean') {
+            const err15 = {
+              instancePath: instancePath + '/lifecycle/prevent_destroy',
+              schemaPath: '#/properties/lifecycle/properties/prevent_destroy/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema23.properties.lifecycle.properties.prevent_destroy.type,
+              parentSchema: schema23.properties.lifecycle.properties.prevent_destroy,
+              data: data6,
+            };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          const _errs21 = errors;
+          var valid4 = _errs20 === errors;
+        }
+        if (data5.ignore_changes !== undefined) {
+          let data7 = data5.ignore_changes;
+          const _errs22 = errors;
+          const _errs23 = errors;
+          if (Array.isArray(data7)) {
+            let valid6 = true;
+            const len0 = data7.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data8 = data7[i0];
+              const _errs24 = errors;
+              if (typeof data8 !== 'string') {
+                const err16 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema23.properties.lifecycle.properties.ignore_changes.items.type,
+                  parentSchema: schema23.properties.lifecycle.properties.ignore_changes.items,
+                  data: data8,
+                };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+              const _errs25 = errors;
+              const _errs26 = errors;
+              let valid7 = false;
+              const _errs27 = errors;
+              const vSchema0 = schema23.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum;
+              if (!(data8 === 'image')) {
+                const err17 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/0/enum',
+                  keyword: 'enum',
+                  params: {
+                    allowedValues: schema23.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  },
+                  message: 'must be equal to one of the allowed values',
+                  schema: schema23.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  parentSchema: schema23.properties.lifecycle.properties.ignore_changes.items.anyOf[0],
+                  data: data8,
+                };
+                if (vErrors === null) {
+                  vErrors = [err17];
+                } else {
+                  vErrors.push(err17);
+                }
+                errors++;
+              }
+              var _valid0 = _errs27 === errors;
+              valid7 = valid7 || _valid0;
+              if (!valid7) {
+                const _errs28 = errors;
+                if (typeof data8 === 'string') {
+                  if (!pattern20.test(data8)) {
+                    const err18 = {
+                      instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                      schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/1/pattern',
+                      keyword: 'pattern',
+                      params: { pattern: '^(spec\\.)?(image)(\\..+)?$' },
+                      message: 'must match pattern "' + '^(spec\\.)?(image)(\\..+)?$' + '"',
+                      schema: '^(spec\\.)?(image)(\\..+)?$',
+                      parentSchema: schema23.properties.lifecycle.properties.ignore_changes.items.anyOf[1],
+                      data: data8,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err18];
+                    } else {
+                      vErrors.push(err18);
+                    }
+                    errors++;
+                  }
+                }
+                var _valid0 = _errs28 === errors;
+                valid7 = valid7 || _valid0;
+                if (!valid7) {
+                }
+              }
+              if (!valid7) {
+                const err19 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf',
+                  keyword: 'anyOf',
+                  params: {},
+                  message: 'must match a schema in anyOf',
+                  schema: schema23.properties.lifecycle.properties.ignore_changes.items.anyOf,
+                  parentSchema: schema23.properties.lifecycle.properties.ignore_changes.items,
+                  data: data8,
+                };
+                if (vErrors === null) {
+                  vErrors = [err19];
+                } else {
+                  vErrors.push(err19);
+                }
+                errors++;
+              } else {
+                errors = _errs26;
+                if (vErrors !== null) {
+                  if (_errs26) {
+                    vErrors.length = _errs26;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs29 = errors;
+              var valid5 = _errs24 === errors;
+              if (!valid5) {
+                valid6 = false;
+              }
+            }
+            let valid8;
+            let i1 = data7.length;
+            let j0;
+            valid8 = true;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--;) {
+                let item0 = data7[i1];
+                if (typeof item0 !== 'string') {
+                  continue;
+                }
+                if (typeof indices0[item0] == 'number') {
+                  j0 = indices0[item0];
+                  const err20 = {
+                    instancePath: instancePath + '/lifecycle/ignore_changes',
+                    schemaPath: '#/properties/lifecycle/properties/ignore_changes/uniqueItems',
+                    keyword: 'uniqueItems',
+                    params: { i: i1, j: j0 },
+                    message: 'must NOT have duplicate items (items ## ' + j0 + ' and ' + i1 + ' are identical)',
+                    schema: true,
+                    parentSchema: schema23.properties.lifecycle.properties.ignore_changes,
+                    data: data7,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err20];
+                  } else {
+                    vErrors.push(err20);
+                  }
+                  errors++;
+                  valid8 = false;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err21 = {
+              instancePath: instancePath + '/lifecycle/ignore_changes',
+              schemaPath: '#/properties/lifecycle/properties/ignore_changes/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+              schema: schema23.properties.lifecycle.properties.ignore_changes.type,
+              parentSchema: schema23.properties.lifecycle.properties.ignore_changes,
+              data: data7,
+            };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          var valid4 = _errs22 === errors;
+        }
+        if (data5.deletion_policy !== undefined) {
+          let data9 = data5.deletion_policy;
+          const _errs30 = errors;
+          if (typeof data9 !== 'string') {
+            const err22 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema23.properties.lifecycle.properties.deletion_policy.type,
+              parentSchema: schema23.properties.lifecycle.properties.deletion_policy,
+              data: data9,
+            };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+          const _errs31 = errors;
+          const vSchema1 = schema23.properties.lifecycle.properties.deletion_policy.enum;
+          if (!(data9 === 'delete' || data9 === 'orphan')) {
+            const err23 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema23.properties.lifecycle.properties.deletion_policy.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema23.properties.lifecycle.properties.deletion_policy.enum,
+              parentSchema: schema23.properties.lifecycle.properties.deletion_policy,
+              data: data9,
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          var valid4 = _errs30 === errors;
+        }
+      } else {
+        const err24 = {
+          instancePath: instancePath + '/lifecycle',
+          schemaPath: '#/properties/lifecycle/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema23.properties.lifecycle.type,
+          parentSchema: schema23.properties.lifecycle,
+          data: data5,
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      var valid0 = _errs17 === errors;
+    }
+  } else {
+    const err25 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+      schema: schema23.type,
+      parentSchema: schema23,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err25];
+    } else {
+      vErrors.push(err25);
+    }
+    errors++;
+  }
+  validate9.errors = vErrors;
+  return errors === 0;
+}
+export const validator9 = validate10;
+const schema26 = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'openstack-glance/image_obsolete.schema.json',
+  title: 'imageform image_obsolete (openstack-glance)',
+  description:
+    'Makes an image obsolete now (Glance: deactivated, its data cannot be read, so nothing new boots from it); deleting the document reactivates it.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'spec'],
+  properties: {
+    kind: { const: 'image_obsolete', description: 'The resource kind.' },
+    name: { $ref: '../defs.schema.json#/definitions/logicalName' },
+    provider: { $ref: '../defs.schema.json#/definitions/providerName' },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['image'],
+      properties: {
+        image: {
+          type: 'string',
+          description:
+            'The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab.',
+          pattern: '(\\$\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)',
+          patternErrorMessage:
+            'must be a reference such as ${image.NAME.id} or an image ID such as 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab',
+        },
+      },
+    },
+    lifecycle: {
+      type: 'object',
+      description: 'How imageform treats this resource beyond its spec.',
+      additionalProperties: false,
+      properties: {
+        prevent_destroy: {
+          type: 'boolean',
+          default: false,
+          description:
+            'The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed.',
+        },
+        ignore_changes: {
+          type: 'array',
+          description: 'Spec fields that are never diffed.',
+          items: {
+            type: 'string',
+            anyOf: [{ enum: ['image'] }, { pattern: '^(spec\\.)?(image)(\\..+)?$' }],
+            errorMessage: 'must be a spec field of image_obsolete: image',
+          },
+          uniqueItems: true,
+        },
+        deletion_policy: {
+          type: 'string',
+          enum: ['delete', 'orphan'],
+          default: 'delete',
+          description:
+            'delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it.',
+        },
+      },
+    },
+  },
+};
+function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="openstack-glance/image_obsolete.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+        schema: schema26.required,
+        parentSchema: schema26,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.name === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'name' },
+        message: "must have required property '" + 'name' + "'",
+        schema: schema26.required,
+        parentSchema: schema26,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.spec === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'spec' },
+        message: "must have required property '" + 'spec' + "'",
+        schema: schema26.required,
+        parentSchema: schema26,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    const _errs1 = errors;
+    for (const key0 in data) {
+      if (!(key0 === 'kind' || key0 === 'name' || key0 === 'provider' || key0 === 'spec' || key0 === 'lifecycle')) {
+        const err3 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+          schema: false,
+          parentSchema: schema26,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data0 = data.kind;
+      const _errs2 = errors;
+      if ('image_obsolete' !== data0) {
+        const err4 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/const',
+          keyword: 'const',
+          params: { allowedValue: 'image_obsolete' },
+          message: 'must be equal to constant',
+          schema: 'image_obsolete',
+          parentSchema: schema26.properties.kind,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if (data.name !== undefined) {
+      let data1 = data.name;
+      const _errs3 = errors;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      const _errs6 = errors;
+      if (typeof data1 === 'string') {
+        if (!pattern7.test(data1)) {
+          const err5 = {
+            instancePath: instancePath + '/name',
+            schemaPath: '../defs.schema.json#/definitions/logicalName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema4,
+            data: data1,
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + '/name',
+          schemaPath: '../defs.schema.json#/definitions/logicalName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema4.type,
+          parentSchema: schema4,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      var valid1 = _errs4 === errors;
+      var valid0 = _errs3 === errors;
+    }
+    if (data.provider !== undefined) {
+      let data2 = data.provider;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      const _errs9 = errors;
+      const _errs10 = errors;
+      if (typeof data2 === 'string') {
+        if (!pattern7.test(data2)) {
+          const err7 = {
+            instancePath: instancePath + '/provider',
+            schemaPath: '../defs.schema.json#/definitions/providerName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema5,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + '/provider',
+          schemaPath: '../defs.schema.json#/definitions/providerName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema5.type,
+          parentSchema: schema5,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      var valid2 = _errs8 === errors;
+      var valid0 = _errs7 === errors;
+    }
+    if (data.spec !== undefined) {
+      let data3 = data.spec;
+      const _errs11 = errors;
+      const _errs12 = errors;
+      if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+        if (data3.image === undefined) {
+          const err9 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'image' },
+            message: "must have required property '" + 'image' + "'",
+            schema: schema26.properties.spec.required,
+            parentSchema: schema26.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        const _errs13 = errors;
+        for (const key1 in data3) {
+          if (!(key1 === 'image')) {
+            const err10 = {
+              instancePath: instancePath + '/spec',
+              schemaPath: '#/properties/spec/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key1 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema26.properties.spec,
+              data: data3,
+            };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data3.image !== undefined) {
+          let data4 = data3.image;
+          const _errs14 = errors;
+          const _errs15 = errors;
+          const _errs16 = errors;
+          if (typeof data4 === 'string') {
+            if (!pattern43.test(data4)) {
+              const err11 = {
+                instancePath: instancePath + '/spec/image',
+                schemaPath: '#/properties/spec/properties/image/pattern',
+                keyword: 'pattern',
+                params: { pattern: '(\\$\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)' },
+                message:
+                  'must match pattern "' +
+                  '(\\$\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)' +
+                  '"',
+                schema: '(\\$\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)',
+                parentSchema: schema26.properties.spec.properties.image,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          } else {
+            const err12 = {
+              instancePath: instancePath + '/spec/image',
+              schemaPath: '#/properties/spec/properties/image/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema26.properties.spec.properties.image.type,
+              parentSchema: schema26.properties.spec.properties.image,
+              data: data4,
+            };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+          var valid3 = _errs14 === errors;
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + '/spec',
+          schemaPath: '#/properties/spec/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema26.properties.spec.type,
+          parentSchema: schema26.properties.spec,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      var valid0 = _errs11 === errors;
+    }
+    if (data.lifecycle !== undefined) {
+      let data5 = data.lifecycle;
+      const _errs17 = errors;
+      const _errs18 = errors;
+      if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
+        const _errs19 = errors;
+        for (const key2 in data5) {
+          if (!(key2 === 'prevent_destroy' || key2 === 'ignore_changes' || key2 === 'deletion_policy')) {
+            const err14 = {
+              instancePath: instancePath + '/lifecycle',
+              schemaPath: '#/properties/lifecycle/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key2 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema26.properties.lifecycle,
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data5.prevent_destroy !== undefined) {
+          let data6 = data5.prevent_destroy;
+          const _errs20 = errors;
+          if (typeof data6 !== 'boolean') {
+            const err15 = {
+              instancePath: instancePath + '/lifecycle/prevent_destroy',
+              schemaPath: '#/properties/lifecycle/properties/prevent_destroy/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema26.properties.lifecycle.properties.prevent_destroy.type,
+              parentSchema: schema26.properties.lifecycle.properties.prevent_destroy,
+              data: data6,
+            };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          const _errs21 = errors;
+          var valid4 = _errs20 === errors;
+        }
+        if (data5.ignore_changes !== undefined) {
+          let data7 = data5.ignore_changes;
+          const _errs22 = errors;
+          const _errs23 = errors;
+          if (Array.isArray(data7)) {
+            let valid6 = true;
+            const len0 = data7.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data8 = data7[i0];
+              const _errs24 = errors;
+              if (typeof data8 !== 'string') {
+                const err16 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema26.properties.lifecycle.properties.ignore_changes.items.type,
+                  parentSchema: schema26.properties.lifecycle.properties.ignore_changes.items,
+                  data: data8,
+                };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+              const _errs25 = errors;
+              const _errs26 = errors;
+              let valid7 = false;
+              const _errs27 = errors;
+              const vSchema0 = schema26.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum;
+              if (!(data8 === 'image')) {
+                const err17 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/0/enum',
+                  keyword: 'enum',
+                  params: {
+                    allowedValues: schema26.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  },
+                  message: 'must be equal to one of the allowed values',
+                  schema: schema26.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  parentSchema: schema26.properties.lifecycle.properties.ignore_changes.items.anyOf[0],
+                  data: data8,
+                };
+                if (vErrors === null) {
+                  vErrors = [err17];
+                } else {
+                  vErrors.push(err17);
+                }
+                errors++;
+              }
+              var _valid0 = _errs27 === errors;
+              valid7 = valid7 || _valid0;
+              if (!valid7) {
+                const _errs28 = errors;
+                if (typeof data8 === 'string') {
+                  if (!pattern20.test(data8)) {
+                    const err18 = {
+                      instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                      schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/1/pattern',
+                      keyword: 'pattern',
+                      params: { pattern: '^(spec\\.)?(image)(\\..+)?$' },
+                      message: 'must match pattern "' + '^(spec\\.)?(image)(\\..+)?$' + '"',
+                      schema: '^(spec\\.)?(image)(\\..+)?$',
+                      parentSchema: schema26.properties.lifecycle.properties.ignore_changes.items.anyOf[1],
+                      data: data8,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err18];
+                    } else {
+                      vErrors.push(err18);
+                    }
+                    errors++;
+                  }
+                }
+                var _valid0 = _errs28 === errors;
+                valid7 = valid7 || _valid0;
+                if (!valid7) {
+                }
+              }
+              if (!valid7) {
+                const err19 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf',
+                  keyword: 'anyOf',
+                  params: {},
+                  message: 'must match a schema in anyOf',
+                  schema: schema26.properties.lifecycle.properties.ignore_changes.items.anyOf,
+                  parentSchema: schema26.properties.lifecycle.properties.ignore_changes.items,
+                  data: data8,
+                };
+                if (vErrors === null) {
+                  vErrors = [err19];
+                } else {
+                  vErrors.push(err19);
+                }
+                errors++;
+              } else {
+                errors = _errs26;
+                if (vErrors !== null) {
+                  if (_errs26) {
+                    vErrors.length = _errs26;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs29 = errors;
+              var valid5 = _errs24 === errors;
+              if (!valid5) {
+                valid6 = false;
+              }
+            }
+            let valid8;
+            let i1 = data7.length;
+            let j0;
+            valid8 = true;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--;) {
+                let item0 = data7[i1];
+                if (typeof item0 !== 'string') {
+                  continue;
+                }
+                if (typeof indices0[item0] == 'number') {
+                  j0 = indices0[item0];
+                  const err20 = {
+                    instancePath: instancePath + '/lifecycle/ignore_changes',
+                    schemaPath: '#/properties/lifecycle/properties/ignore_changes/uniqueItems',
+                    keyword: 'uniqueItems',
+                    params: { i: i1, j: j0 },
+                    message: 'must NOT have duplicate items (items ## ' + j0 + ' and ' + i1 + ' are identical)',
+                    schema: true,
+                    parentSchema: schema26.properties.lifecycle.properties.ignore_changes,
+                    data: data7,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err20];
+                  } else {
+                    vErrors.push(err20);
+                  }
+                  errors++;
+                  valid8 = false;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err21 = {
+              instancePath: instancePath + '/lifecycle/ignore_changes',
+              schemaPath: '#/properties/lifecycle/properties/ignore_changes/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+              schema: schema26.properties.lifecycle.properties.ignore_changes.type,
+              parentSchema: schema26.properties.lifecycle.properties.ignore_changes,
+              data: data7,
+            };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          var valid4 = _errs22 === errors;
+        }
+        if (data5.deletion_policy !== undefined) {
+          let data9 = data5.deletion_policy;
+          const _errs30 = errors;
+          if (typeof data9 !== 'string') {
+            const err22 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema26.properties.lifecycle.properties.deletion_policy.type,
+              parentSchema: schema26.properties.lifecycle.properties.deletion_policy,
+              data: data9,
+            };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+          const _errs31 = errors;
+          const vSchema1 = schema26.properties.lifecycle.properties.deletion_policy.enum;
+          if (!(data9 === 'delete' || data9 === 'orphan')) {
+            const err23 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema26.properties.lifecycle.properties.deletion_policy.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema26.properties.lifecycle.properties.deletion_policy.enum,
+              parentSchema: schema26.properties.lifecycle.properties.deletion_policy,
+              data: data9,
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          var valid4 = _errs30 === errors;
+        }
+      } else {
+        const err24 = {
+          instancePath: instancePath + '/lifecycle',
+          schemaPath: '#/properties/lifecycle/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema26.properties.lifecycle.type,
+          parentSchema: schema26.properties.lifecycle,
+          data: data5,
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      var valid0 = _errs17 === errors;
+    }
+  } else {
+    const err25 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+      schema: schema26.type,
+      parentSchema: schema26,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err25];
+    } else {
+      vErrors.push(err25);
+    }
+    errors++;
+  }
+  validate10.errors = vErrors;
+  return errors === 0;
+}
 export const PRECOMPILED_VALIDATORS: Record<string, unknown> = {
   'imageform.schema.json': validator0,
   'ibm-vpc/provider.schema.json': validator1,
@@ -5011,6 +8754,10 @@ export const PRECOMPILED_VALIDATORS: Record<string, unknown> = {
   'ibm-vpc/image_deprecate.schema.json': validator3,
   'ibm-vpc/image_obsolete.schema.json': validator4,
   'ibm-vpc/image_export_job.schema.json': validator5,
+  'openstack-glance/provider.schema.json': validator6,
+  'openstack-glance/image.schema.json': validator7,
+  'openstack-glance/image_deprecate.schema.json': validator8,
+  'openstack-glance/image_obsolete.schema.json': validator9,
 };
 export const PRECOMPILED_SCHEMAS: Record<string, string> = {
   'defs.schema.json':
@@ -5027,4 +8774,12 @@ export const PRECOMPILED_SCHEMAS: Record<string, string> = {
     '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"ibm-vpc/image_obsolete.schema.json","title":"imageform image_obsolete (ibm-vpc)","description":"Makes an image obsolete now (POST /images/{id}/obsolete); deleting the document reverts it.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image_obsolete","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"string","description":"The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. r006-1a2b3c4d-0000-4000-8000-0123456789ab.","pattern":"(\\\\$\\\\{|^[a-z][0-9]{3}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)","patternErrorMessage":"must be a reference such as ${image.NAME.id} or an image ID such as r006-1a2b3c4d-0000-4000-8000-0123456789ab"}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["image"]},{"pattern":"^(spec\\\\.)?(image)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image_obsolete: image"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
   'ibm-vpc/image_export_job.schema.json':
     '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"ibm-vpc/image_export_job.schema.json","title":"imageform image_export_job (ibm-vpc)","description":"Exports an image to a Cloud Object Storage bucket.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image_export_job","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","additionalProperties":false,"required":["image","storage_bucket"],"properties":{"image":{"type":"string","description":"The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. r006-1a2b3c4d-0000-4000-8000-0123456789ab.","pattern":"(\\\\$\\\\{|^[a-z][0-9]{3}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)","patternErrorMessage":"must be a reference such as ${image.NAME.id} or an image ID such as r006-1a2b3c4d-0000-4000-8000-0123456789ab"},"storage_bucket":{"description":"The bucket to export to: {name} or {crn}. Changing it replaces the job.","oneOf":[{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1}}},{"type":"object","additionalProperties":false,"required":["crn"],"properties":{"crn":{"type":"string","pattern":"^crn:"}}}],"errorMessage":"must be {name: BUCKET} or {crn: CRN}"},"format":{"type":"string","enum":["qcow2","vhd"],"default":"qcow2","description":"qcow2 (default) or vhd; an encrypted image exports only as qcow2."},"name":{"type":"string","description":"Job name, unique among the image\'s jobs; defaults to the logical name.","minLength":1,"maxLength":63,"pattern":"^([a-z]|[a-z][-a-z0-9]*[a-z0-9])$","patternErrorMessage":"must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen","$comment":"The reserved prefix is a second pattern with its own message: editors show a schema\'s errorMessage in place of every error about its node.","allOf":[{"pattern":"^(?!ibm-)","patternErrorMessage":"must not start with \\"ibm-\\" (the prefix is reserved by the cloud)"}]},"wait":{"type":"boolean","default":true,"description":"Wait for the job to succeed during apply (default true)."}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["image","storage_bucket","format","name","wait"]},{"pattern":"^(spec\\\\.)?(image|storage_bucket|format|name|wait)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image_export_job: image, storage_bucket, format, name, wait"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
+  'openstack-glance/provider.schema.json':
+    '{"type":"object","dependencies":{"project_domain_name":["project_name"]},"properties":{"type":{"type":"string","description":"The cloud."},"embedded":{"type":"boolean","default":false,"description":"The cloud\'s emulator in-process on a random loopback port with random credentials; its data in .imageform/cloud-NAME.json (.imageform/cloud.json for the single provider)."},"auth_url":{"type":"string","format":"uri","pattern":"^https?://","patternErrorMessage":"must be the Keystone v3 URL, e.g. https://msk.cloud.vk.com/infra/identity/v3/","description":"Keystone v3 URL; the image endpoint comes from the token\'s catalog (type image)."},"region":{"type":"string","default":"RegionOne","minLength":1,"description":"The catalog region whose image endpoint is used, e.g. RegionOne."},"interface":{"enum":["public","internal","admin"],"default":"public","description":"Which of the catalog endpoints to use."},"project_id":{"type":"string","minLength":1,"description":"Project to scope the token to, by id (VK Cloud)."},"project_name":{"type":"string","minLength":1,"description":"Project to scope the token to, by name."},"project_domain_name":{"type":"string","minLength":1,"default":"Default","description":"The project\'s domain, with project_name."},"user_domain_name":{"type":"string","minLength":1,"default":"Default","description":"The user\'s domain (VK Cloud: users)."},"username_env":{"type":"string","title":"user name","default":"OS_USERNAME","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable, e.g. OS_USERNAME","description":"Name of the environment variable that holds the Keystone user name."},"password_env":{"type":"string","title":"password","default":"OS_PASSWORD","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable, e.g. OS_PASSWORD","description":"Name of the environment variable that holds the Keystone password (the password is never read from a file)."}},"additionalProperties":false,"description":"A provider of openstack-glance.","$id":"openstack-glance/provider.schema.json"}',
+  'openstack-glance/image.schema.json':
+    '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"openstack-glance/image.schema.json","title":"imageform image (openstack-glance)","description":"A Glance image: its record, and the data uploaded from a local file or a URL.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","description":"What the image must look like in the cloud.","additionalProperties":false,"required":["source","disk_format"],"properties":{"name":{"type":"string","description":"Name in the cloud (not unique in Glance); defaults to the logical name. Updated in place.","minLength":1,"maxLength":255},"source":{"description":"Where the data comes from: {url, username?, password_env?} or {file: path relative to this file}. Changing it (the URL, or the file content) replaces the image.","oneOf":[{"type":"object","additionalProperties":false,"required":["url"],"dependencies":{"password_env":["username"]},"properties":{"url":{"type":"string","pattern":"^https?://[^\\\\s]+$","patternErrorMessage":"must be an http(s) URL, e.g. https://cloud-images.ubuntu.com/noble.img"},"username":{"type":"string","minLength":1,"description":"Basic-auth user for the download."},"password_env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable, e.g. IMAGE_SOURCE_PASSWORD","description":"Name of the environment variable holding the download password (read at apply time; never stored)."}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1,"description":"A local file, relative to this document."}}}],"errorMessage":"must be {url: https://..., username?, password_env?} or {file: path}"},"disk_format":{"enum":["ami","ari","aki","vhd","vhdx","vmdk","raw","qcow2","vdi","iso","ploop"],"description":"Disk format of the data, e.g. raw or qcow2. Changing it replaces the image."},"container_format":{"enum":["ami","ari","aki","bare","ovf","ova","docker","compressed"],"default":"bare","description":"Container format; bare by default. Changing it replaces the image."},"min_disk_gb":{"type":"integer","minimum":0,"description":"Smallest disk (GB) to boot it. Updated in place."},"min_ram_mb":{"type":"integer","minimum":0,"description":"Smallest RAM (MB) to boot it. Updated in place."},"properties":{"type":"object","description":"User properties (strings), e.g. os_distro: ubuntu. Glance\'s own (os_glance_*, os_hash_*) are never diffed.","maxProperties":128,"propertyNames":{"minLength":1,"maxLength":255,"not":{"pattern":"^(os_glance|os_hash_|imageform_)|^(location|deleted|deleted_at)$"},"errorMessage":"must not be a key Glance or imageform owns (os_glance_*, os_hash_*, imageform_*, location, deleted, deleted_at)"},"additionalProperties":{"type":"string","maxLength":255}},"tags":{"type":"array","description":"Tags (a set); [] removes every tag. Updated in place.","uniqueItems":true,"maxItems":128,"items":{"type":"string","minLength":1,"maxLength":255}},"protected":{"type":"boolean","description":"Glance refuses to delete a protected image. Updated in place."},"visibility":{"enum":["private","shared","community"],"description":"Who sees the image. Updated in place."},"verify_checksum":{"type":"boolean","default":true,"description":"Compare the digest imageform computed of the data with the cloud\'s os_hash_value after upload."},"deprecation_at":{"$ref":"../defs.schema.json#/definitions/date"},"obsolescence_at":{"$ref":"../defs.schema.json#/definitions/date"}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["name","source","disk_format","container_format","min_disk_gb","min_ram_mb","properties","tags","protected","visibility","verify_checksum","deprecation_at","obsolescence_at"]},{"pattern":"^(spec\\\\.)?(name|source|disk_format|container_format|min_disk_gb|min_ram_mb|properties|tags|protected|visibility|verify_checksum|deprecation_at|obsolescence_at)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image: name, source, disk_format, container_format, min_disk_gb, min_ram_mb, properties, tags, protected, visibility, verify_checksum, deprecation_at, obsolescence_at"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
+  'openstack-glance/image_deprecate.schema.json':
+    '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"openstack-glance/image_deprecate.schema.json","title":"imageform image_deprecate (openstack-glance)","description":"Deprecates an image now (Glance: os_hidden true, still bootable, left out of default lists); deleting the document reverts it.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image_deprecate","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"string","description":"The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab.","pattern":"(\\\\$\\\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)","patternErrorMessage":"must be a reference such as ${image.NAME.id} or an image ID such as 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab"}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["image"]},{"pattern":"^(spec\\\\.)?(image)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image_deprecate: image"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
+  'openstack-glance/image_obsolete.schema.json':
+    '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"openstack-glance/image_obsolete.schema.json","title":"imageform image_obsolete (openstack-glance)","description":"Makes an image obsolete now (Glance: deactivated, its data cannot be read, so nothing new boots from it); deleting the document reactivates it.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image_obsolete","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"string","description":"The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab.","pattern":"(\\\\$\\\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)","patternErrorMessage":"must be a reference such as ${image.NAME.id} or an image ID such as 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab"}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["image"]},{"pattern":"^(spec\\\\.)?(image)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image_obsolete: image"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
 };

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import type { KindDeclaration } from '../../core/kind-declaration.js';
 import { cloudOfType, type CloudConfiguration } from '../catalog.js';
@@ -61,6 +62,9 @@ export function ruleContext(context: DocumentContext): RuleContext {
         indexes.set(documents, index);
       }
       return index;
+    },
+    pathFrom(document, path) {
+      return resolve(context.cwd ?? process.cwd(), dirname(document.location.file), path);
     },
     imageTarget(document) {
       if (targets.has(document)) return targets.get(document);

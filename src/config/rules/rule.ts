@@ -16,6 +16,8 @@ export interface RuleContext {
   addresses(documents: readonly ResourceDocument[]): ReadonlyMap<string, ResourceDocument>;
   /** The image a document acts on (targets.ts imageTarget). */
   imageTarget(document: ResourceDocument): string | undefined;
+  /** The absolute path of `path` written in a document: relative to the file that holds it. */
+  pathFrom(document: ResourceDocument, path: string): string;
 }
 
 /** A named check over one document, run after the schema; it must tolerate values the schema rejected. */

@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../../src/app/catalog.js';
-import { CLOUDS } from '../../../src/app/clouds.js';
+import { CLOUDS, cloudOfType } from '../../../src/app/clouds.js';
 
 describe('the registry of clouds', () => {
-  it('lists the same clouds, with the same kinds, for the configuration and for the engine', () => {
+  it("lists every engine's cloud for the configuration too, with the same kinds", () => {
     const engine = CLOUDS.map((cloud) => [cloud.type, cloud.kinds.map((kind) => kind.kind)]);
-    const configuration = CATALOG.clouds.map((cloud) => [cloud.type, cloud.kinds.map((kind) => kind.kind)]);
+    const configuration = CATALOG.clouds
+      .filter((cloud) => CLOUDS.some((candidate) => candidate.type === cloud.type))
+      .map((cloud) => [cloud.type, cloud.kinds.map((kind) => kind.kind)]);
     expect(configuration).toEqual(engine);
     expect(CLOUDS.map((cloud) => cloud.type)).toContain(CATALOG.defaultType);
+  });
+
+  it('refuses to open a cloud whose plan is not built yet, naming the clouds that are', () => {
+    const validateOnly = CATALOG.clouds.filter((cloud) => !CLOUDS.some((candidate) => candidate.type === cloud.type));
+    expect(validateOnly.map((cloud) => cloud.type)).toEqual(['openstack-glance']);
+    expect(() => cloudOfType('openstack-glance')).toThrow(/validates its documents but cannot plan or apply/);
+    expect(() => cloudOfType('no-such-cloud')).toThrow(/no cloud of type "no-such-cloud"/);
   });
 
   it("declares each kind's facts once: the engine's kind is its configuration's declaration", () => {

@@ -1,4 +1,4 @@
-import { statusActionDeclaration } from './status-action-declaration.js';
+import { statusActionDeclaration } from '../../../core/status-action-declaration.js';
 
 /** `image_deprecate` on IBM Cloud VPC: deprecates an image now; it owns the image's `deprecation_at`. */
 export const imageDeprecateDeclaration = statusActionDeclaration(

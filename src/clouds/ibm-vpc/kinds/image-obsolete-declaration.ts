@@ -1,4 +1,4 @@
-import { statusActionDeclaration } from './status-action-declaration.js';
+import { statusActionDeclaration } from '../../../core/status-action-declaration.js';
 
 /** `image_obsolete` on IBM Cloud VPC: makes an image obsolete now; it owns the image's `obsolescence_at`. */
 export const imageObsoleteDeclaration = statusActionDeclaration(

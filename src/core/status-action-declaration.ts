@@ -1,4 +1,4 @@
-import type { KindDeclaration } from '../../../core/kind-declaration.js';
+import type { KindDeclaration } from './kind-declaration.js';
 
 /** An immediate status change on an image: it names the image, and owns the date field it sets. */
 export function statusActionDeclaration(
