@@ -1,3 +1,4 @@
+import { alibabaEcsConfiguration } from '../clouds/alibaba-ecs/configuration.js';
 import { ibmVpcConfiguration } from '../clouds/ibm-vpc/configuration.js';
 import { openstackGlanceConfiguration } from '../clouds/openstack-glance/configuration.js';
 import type { CloudCatalog } from '../config/catalog.js';
@@ -5,7 +6,7 @@ import { PRECOMPILED_SCHEMAS, PRECOMPILED_VALIDATORS } from './generated/validat
 
 /** The clouds imageform knows, for the configuration: one line a cloud (DESIGN.md §7). */
 export const CATALOG: CloudCatalog = {
-  clouds: [ibmVpcConfiguration, openstackGlanceConfiguration],
+  clouds: [ibmVpcConfiguration, openstackGlanceConfiguration, alibabaEcsConfiguration],
   defaultType: 'ibm-vpc',
   // Generated from this catalog by `npm run schemas`: a validate then loads and compiles no ajv at all.
   precompiled: { validators: PRECOMPILED_VALIDATORS, schemas: PRECOMPILED_SCHEMAS },

@@ -8747,6 +8747,6073 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
   validate10.errors = vErrors;
   return errors === 0;
 }
+export const validator10 = validate11;
+const schema29 = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', description: 'The cloud.' },
+    embedded: {
+      type: 'boolean',
+      default: false,
+      description:
+        "The cloud's emulator in-process on a random loopback port with random credentials; its data in .imageform/cloud-NAME.json (.imageform/cloud.json for the single provider).",
+    },
+    region: {
+      type: 'string',
+      default: 'cn-hangzhou',
+      pattern: '^[a-z]{2}-[a-z0-9-]+$',
+      patternErrorMessage: 'must be a region id such as cn-hangzhou or eu-central-1',
+      description: 'Region id, e.g. cn-hangzhou: one provider a region; picks the default endpoint.',
+    },
+    endpoint: {
+      type: 'string',
+      format: 'uri',
+      pattern: '^https?://',
+      patternErrorMessage: 'must be an http(s) URL, e.g. https://ecs.cn-hangzhou.aliyuncs.com',
+      description: 'ECS endpoint; defaults from the region. Any URL, e.g. a running emulator.',
+    },
+    access_key_id_env: {
+      type: 'string',
+      title: 'AccessKey id',
+      default: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      patternErrorMessage: 'must be the name of an environment variable, e.g. ALIBABA_CLOUD_ACCESS_KEY_ID',
+      description: 'Name of the environment variable that holds the AccessKey id.',
+    },
+    access_key_secret_env: {
+      type: 'string',
+      title: 'AccessKey secret',
+      default: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      patternErrorMessage: 'must be the name of an environment variable, e.g. ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+      description:
+        'Name of the environment variable that holds the AccessKey secret (the secret is never read from a file).',
+    },
+  },
+  additionalProperties: false,
+  description: 'A provider of alibaba-ecs.',
+  $id: 'alibaba-ecs/provider.schema.json',
+};
+const pattern49 = new RegExp('^[a-z]{2}-[a-z0-9-]+$', 'u');
+function validate11(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="alibaba-ecs/provider.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    const _errs1 = errors;
+    for (const key0 in data) {
+      if (!(
+        key0 === 'type' ||
+        key0 === 'embedded' ||
+        key0 === 'region' ||
+        key0 === 'endpoint' ||
+        key0 === 'access_key_id_env' ||
+        key0 === 'access_key_secret_env'
+      )) {
+        const err0 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+          schema: false,
+          parentSchema: schema29,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      let data0 = data.type;
+      const _errs2 = errors;
+      if (typeof data0 !== 'string') {
+        const err1 = {
+          instancePath: instancePath + '/type',
+          schemaPath: '#/properties/type/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema29.properties.type.type,
+          parentSchema: schema29.properties.type,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+      const _errs3 = errors;
+      var valid0 = _errs2 === errors;
+    }
+    if (data.embedded !== undefined) {
+      let data1 = data.embedded;
+      const _errs4 = errors;
+      if (typeof data1 !== 'boolean') {
+        const err2 = {
+          instancePath: instancePath + '/embedded',
+          schemaPath: '#/properties/embedded/type',
+          keyword: 'type',
+          params: { type: 'boolean' },
+          message: 'must be boolean',
+          schema: schema29.properties.embedded.type,
+          parentSchema: schema29.properties.embedded,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      const _errs5 = errors;
+      var valid0 = _errs4 === errors;
+    }
+    if (data.region !== undefined) {
+      let data2 = data.region;
+      const _errs6 = errors;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      if (typeof data2 === 'string') {
+        if (!pattern49.test(data2)) {
+          const err3 = {
+            instancePath: instancePath + '/region',
+            schemaPath: '#/properties/region/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]{2}-[a-z0-9-]+$' },
+            message: 'must match pattern "' + '^[a-z]{2}-[a-z0-9-]+$' + '"',
+            schema: '^[a-z]{2}-[a-z0-9-]+$',
+            parentSchema: schema29.properties.region,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      } else {
+        const err4 = {
+          instancePath: instancePath + '/region',
+          schemaPath: '#/properties/region/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema29.properties.region.type,
+          parentSchema: schema29.properties.region,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var valid0 = _errs6 === errors;
+    }
+    if (data.endpoint !== undefined) {
+      let data3 = data.endpoint;
+      const _errs9 = errors;
+      const _errs10 = errors;
+      const _errs11 = errors;
+      if (typeof data3 == 'number' && isFinite(data3)) {
+      }
+      if (typeof data3 === 'string') {
+        if (!pattern4.test(data3)) {
+          const err5 = {
+            instancePath: instancePath + '/endpoint',
+            schemaPath: '#/properties/endpoint/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^https?://' },
+            message: 'must match pattern "' + '^https?://' + '"',
+            schema: '^https?://',
+            parentSchema: schema29.properties.endpoint,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (!formats0(data3)) {
+          const err6 = {
+            instancePath: instancePath + '/endpoint',
+            schemaPath: '#/properties/endpoint/format',
+            keyword: 'format',
+            params: { format: 'uri' },
+            message: 'must match format "' + 'uri' + '"',
+            schema: 'uri',
+            parentSchema: schema29.properties.endpoint,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      } else {
+        const err7 = {
+          instancePath: instancePath + '/endpoint',
+          schemaPath: '#/properties/endpoint/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema29.properties.endpoint.type,
+          parentSchema: schema29.properties.endpoint,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+      var valid0 = _errs9 === errors;
+    }
+    if (data.access_key_id_env !== undefined) {
+      let data4 = data.access_key_id_env;
+      const _errs12 = errors;
+      const _errs13 = errors;
+      const _errs14 = errors;
+      if (typeof data4 === 'string') {
+        if (!pattern0.test(data4)) {
+          const err8 = {
+            instancePath: instancePath + '/access_key_id_env',
+            schemaPath: '#/properties/access_key_id_env/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+            message: 'must match pattern "' + '^[A-Za-z_][A-Za-z0-9_]*$' + '"',
+            schema: '^[A-Za-z_][A-Za-z0-9_]*$',
+            parentSchema: schema29.properties.access_key_id_env,
+            data: data4,
+          };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = {
+          instancePath: instancePath + '/access_key_id_env',
+          schemaPath: '#/properties/access_key_id_env/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema29.properties.access_key_id_env.type,
+          parentSchema: schema29.properties.access_key_id_env,
+          data: data4,
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+      var valid0 = _errs12 === errors;
+    }
+    if (data.access_key_secret_env !== undefined) {
+      let data5 = data.access_key_secret_env;
+      const _errs15 = errors;
+      const _errs16 = errors;
+      const _errs17 = errors;
+      if (typeof data5 === 'string') {
+        if (!pattern0.test(data5)) {
+          const err10 = {
+            instancePath: instancePath + '/access_key_secret_env',
+            schemaPath: '#/properties/access_key_secret_env/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+            message: 'must match pattern "' + '^[A-Za-z_][A-Za-z0-9_]*$' + '"',
+            schema: '^[A-Za-z_][A-Za-z0-9_]*$',
+            parentSchema: schema29.properties.access_key_secret_env,
+            data: data5,
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = {
+          instancePath: instancePath + '/access_key_secret_env',
+          schemaPath: '#/properties/access_key_secret_env/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema29.properties.access_key_secret_env.type,
+          parentSchema: schema29.properties.access_key_secret_env,
+          data: data5,
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+      var valid0 = _errs15 === errors;
+    }
+  } else {
+    const err12 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+      schema: schema29.type,
+      parentSchema: schema29,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err12];
+    } else {
+      vErrors.push(err12);
+    }
+    errors++;
+  }
+  validate11.errors = vErrors;
+  return errors === 0;
+}
+export const validator11 = validate12;
+const schema30 = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'alibaba-ecs/image.schema.json',
+  title: 'imageform image (alibaba-ecs)',
+  description:
+    'A custom image, imported from an OSS object (ImportImage) or made from a snapshot or instance (CreateImage).',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'spec'],
+  properties: {
+    kind: { const: 'image', description: 'The resource kind.' },
+    name: { $ref: '../defs.schema.json#/definitions/logicalName' },
+    provider: { $ref: '../defs.schema.json#/definitions/providerName' },
+    spec: {
+      type: 'object',
+      description: 'What the image must look like in the cloud.',
+      additionalProperties: false,
+      required: ['source'],
+      properties: {
+        name: {
+          type: 'string',
+          description: 'Name in the cloud (unique in the region); defaults to the logical name. Updated in place.',
+          minLength: 2,
+          maxLength: 128,
+          pattern: '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$',
+          patternErrorMessage:
+            'must start with a letter and hold letters, digits, ":", "_", "." or "-" (not aliyun, acs: or http://), e.g. ubuntu-2404',
+        },
+        description: {
+          type: 'string',
+          minLength: 2,
+          maxLength: 256,
+          not: { pattern: '^https?://' },
+          errorMessage: 'must be 2-256 characters, not starting with http:// or https://',
+          description: 'Updated in place.',
+        },
+        source: {
+          description:
+            'Where the image comes from: {oss: {bucket, object}, format?} (ImportImage), {snapshot_id} or {instance_id} (CreateImage). Changing it replaces the image.',
+          oneOf: [
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['oss'],
+              properties: {
+                oss: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['bucket', 'object'],
+                  properties: {
+                    bucket: { type: 'string', minLength: 3, maxLength: 63, pattern: '^[a-z0-9][a-z0-9-]*[a-z0-9]$' },
+                    object: { type: 'string', minLength: 1, maxLength: 1023 },
+                  },
+                },
+                format: { enum: ['RAW', 'VHD', 'QCOW2', 'VMDK'], description: 'Detected by ECS when absent.' },
+              },
+            },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['snapshot_id'],
+              properties: { snapshot_id: { type: 'string', pattern: '^(s-[0-9a-z]+|\\$\\{.+\\})$' } },
+            },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['instance_id'],
+              properties: { instance_id: { type: 'string', pattern: '^(i-[0-9a-z]+|\\$\\{.+\\})$' } },
+            },
+          ],
+          errorMessage: 'must be {oss: {bucket, object}, format?}, {snapshot_id: s-...} or {instance_id: i-...}',
+        },
+        os_type: { enum: ['linux', 'windows'], description: 'Changing it replaces the image.' },
+        platform: {
+          type: 'string',
+          minLength: 1,
+          description: 'ECS platform name, e.g. Ubuntu, CentOS, Others Linux. Changing it replaces the image.',
+        },
+        architecture: { enum: ['i386', 'x86_64', 'arm64'], description: 'Changing it replaces the image.' },
+        boot_mode: { enum: ['BIOS', 'UEFI', 'UEFI-Preferred'], description: 'Updated in place.' },
+        image_family: {
+          type: 'string',
+          description: 'The family ECS launches the newest Available image of. Updated in place.',
+          minLength: 2,
+          maxLength: 128,
+          pattern: '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$',
+          patternErrorMessage:
+            'must start with a letter and hold letters, digits, ":", "_", "." or "-" (not aliyun, acs: or http://), e.g. ubuntu-lts',
+        },
+        image_version: { type: 'string', minLength: 1, maxLength: 40, description: 'Changing it replaces the image.' },
+        tags: {
+          type: 'object',
+          description: 'Tags (key: value). Updated in place, key by key.',
+          maxProperties: 20,
+          propertyNames: {
+            minLength: 1,
+            maxLength: 128,
+            not: { pattern: '^(aliyun|acs:|https?://|imageform_)' },
+            errorMessage:
+              'must not start with aliyun, acs:, http(s):// or imageform_ (imageform keeps its dates there)',
+          },
+          additionalProperties: { type: 'string', maxLength: 128 },
+        },
+        resource_group_id: {
+          type: 'string',
+          pattern: '^rg-[0-9a-z]+$',
+          patternErrorMessage: 'must be a resource group id such as rg-acfmxazb4ph6aiy',
+          description: 'Updated in place (JoinResourceGroup).',
+        },
+        deprecation_at: { $ref: '../defs.schema.json#/definitions/date' },
+        obsolescence_at: {
+          not: {},
+          errorMessage:
+            'is not available on alibaba-ecs: ECS has no obsolete status (use deprecation_at or image_deprecate, or delete the image)',
+        },
+      },
+    },
+    lifecycle: {
+      type: 'object',
+      description: 'How imageform treats this resource beyond its spec.',
+      additionalProperties: false,
+      properties: {
+        prevent_destroy: {
+          type: 'boolean',
+          default: false,
+          description:
+            'The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed.',
+        },
+        ignore_changes: {
+          type: 'array',
+          description: 'Spec fields that are never diffed.',
+          items: {
+            type: 'string',
+            anyOf: [
+              {
+                enum: [
+                  'name',
+                  'description',
+                  'source',
+                  'os_type',
+                  'platform',
+                  'architecture',
+                  'boot_mode',
+                  'image_family',
+                  'image_version',
+                  'tags',
+                  'resource_group_id',
+                  'deprecation_at',
+                  'obsolescence_at',
+                ],
+              },
+              {
+                pattern:
+                  '^(spec\\.)?(name|description|source|os_type|platform|architecture|boot_mode|image_family|image_version|tags|resource_group_id|deprecation_at|obsolescence_at)(\\..+)?$',
+              },
+            ],
+            errorMessage:
+              'must be a spec field of image: name, description, source, os_type, platform, architecture, boot_mode, image_family, image_version, tags, resource_group_id, deprecation_at, obsolescence_at',
+          },
+          uniqueItems: true,
+        },
+        deletion_policy: {
+          type: 'string',
+          enum: ['delete', 'orphan'],
+          default: 'delete',
+          description:
+            'delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it.',
+        },
+      },
+    },
+  },
+};
+const pattern55 = new RegExp('^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$', 'u');
+const pattern57 = new RegExp('^[a-z0-9][a-z0-9-]*[a-z0-9]$', 'u');
+const pattern58 = new RegExp('^(s-[0-9a-z]+|\\$\\{.+\\})$', 'u');
+const pattern59 = new RegExp('^(i-[0-9a-z]+|\\$\\{.+\\})$', 'u');
+const pattern61 = new RegExp('^(aliyun|acs:|https?://|imageform_)', 'u');
+const pattern62 = new RegExp('^rg-[0-9a-z]+$', 'u');
+const pattern63 = new RegExp(
+  '^(spec\\.)?(name|description|source|os_type|platform|architecture|boot_mode|image_family|image_version|tags|resource_group_id|deprecation_at|obsolescence_at)(\\..+)?$',
+  'u',
+);
+function validate12(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="alibaba-ecs/image.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+        schema: schema30.required,
+        parentSchema: schema30,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.name === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'name' },
+        message: "must have required property '" + 'name' + "'",
+        schema: schema30.required,
+        parentSchema: schema30,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.spec === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'spec' },
+        message: "must have required property '" + 'spec' + "'",
+        schema: schema30.required,
+        parentSchema: schema30,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    const _errs1 = errors;
+    for (const key0 in data) {
+      if (!(key0 === 'kind' || key0 === 'name' || key0 === 'provider' || key0 === 'spec' || key0 === 'lifecycle')) {
+        const err3 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+          schema: false,
+          parentSchema: schema30,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data0 = data.kind;
+      const _errs2 = errors;
+      if ('image' !== data0) {
+        const err4 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/const',
+          keyword: 'const',
+          params: { allowedValue: 'image' },
+          message: 'must be equal to constant',
+          schema: 'image',
+          parentSchema: schema30.properties.kind,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if (data.name !== undefined) {
+      let data1 = data.name;
+      const _errs3 = errors;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      const _errs6 = errors;
+      if (typeof data1 === 'string') {
+        if (!pattern7.test(data1)) {
+          const err5 = {
+            instancePath: instancePath + '/name',
+            schemaPath: '../defs.schema.json#/definitions/logicalName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema4,
+            data: data1,
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + '/name',
+          schemaPath: '../defs.schema.json#/definitions/logicalName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema4.type,
+          parentSchema: schema4,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      var valid1 = _errs4 === errors;
+      var valid0 = _errs3 === errors;
+    }
+    if (data.provider !== undefined) {
+      let data2 = data.provider;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      const _errs9 = errors;
+      const _errs10 = errors;
+      if (typeof data2 === 'string') {
+        if (!pattern7.test(data2)) {
+          const err7 = {
+            instancePath: instancePath + '/provider',
+            schemaPath: '../defs.schema.json#/definitions/providerName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema5,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + '/provider',
+          schemaPath: '../defs.schema.json#/definitions/providerName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema5.type,
+          parentSchema: schema5,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      var valid2 = _errs8 === errors;
+      var valid0 = _errs7 === errors;
+    }
+    if (data.spec !== undefined) {
+      let data3 = data.spec;
+      const _errs11 = errors;
+      const _errs12 = errors;
+      if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+        if (data3.source === undefined) {
+          const err9 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'source' },
+            message: "must have required property '" + 'source' + "'",
+            schema: schema30.properties.spec.required,
+            parentSchema: schema30.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        const _errs13 = errors;
+        for (const key1 in data3) {
+          if (!func0.call(schema30.properties.spec.properties, key1)) {
+            const err10 = {
+              instancePath: instancePath + '/spec',
+              schemaPath: '#/properties/spec/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key1 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema30.properties.spec,
+              data: data3,
+            };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data3.name !== undefined) {
+          let data4 = data3.name;
+          const _errs14 = errors;
+          const _errs15 = errors;
+          const _errs16 = errors;
+          if (typeof data4 === 'string') {
+            if (func1(data4) > 128) {
+              const err11 = {
+                instancePath: instancePath + '/spec/name',
+                schemaPath: '#/properties/spec/properties/name/maxLength',
+                keyword: 'maxLength',
+                params: { limit: 128 },
+                message: 'must NOT have more than 128 characters',
+                schema: 128,
+                parentSchema: schema30.properties.spec.properties.name,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+            if (func1(data4) < 2) {
+              const err12 = {
+                instancePath: instancePath + '/spec/name',
+                schemaPath: '#/properties/spec/properties/name/minLength',
+                keyword: 'minLength',
+                params: { limit: 2 },
+                message: 'must NOT have fewer than 2 characters',
+                schema: 2,
+                parentSchema: schema30.properties.spec.properties.name,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+            if (!pattern55.test(data4)) {
+              const err13 = {
+                instancePath: instancePath + '/spec/name',
+                schemaPath: '#/properties/spec/properties/name/pattern',
+                keyword: 'pattern',
+                params: {
+                  pattern: '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$',
+                },
+                message:
+                  'must match pattern "' +
+                  '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$' +
+                  '"',
+                schema: '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$',
+                parentSchema: schema30.properties.spec.properties.name,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          } else {
+            const err14 = {
+              instancePath: instancePath + '/spec/name',
+              schemaPath: '#/properties/spec/properties/name/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema30.properties.spec.properties.name.type,
+              parentSchema: schema30.properties.spec.properties.name,
+              data: data4,
+            };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          var valid3 = _errs14 === errors;
+        }
+        if (data3.description !== undefined) {
+          let data5 = data3.description;
+          const _errs17 = errors;
+          const _errs18 = errors;
+          const _errs19 = errors;
+          const _errs20 = errors;
+          if (typeof data5 === 'string') {
+            if (!pattern4.test(data5)) {
+              const err15 = {};
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            } else {
+            }
+          }
+          if (errors === _errs20) {
+          }
+          var valid4 = _errs20 === errors;
+          if (valid4) {
+            const err16 = {
+              instancePath: instancePath + '/spec/description',
+              schemaPath: '#/properties/spec/properties/description/not',
+              keyword: 'not',
+              params: {},
+              message: 'must NOT be valid',
+              schema: schema30.properties.spec.properties.description.not,
+              parentSchema: schema30.properties.spec.properties.description,
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          } else {
+            errors = _errs19;
+            if (vErrors !== null) {
+              if (_errs19) {
+                vErrors.length = _errs19;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+          const _errs21 = errors;
+          if (typeof data5 === 'string') {
+            if (func1(data5) > 256) {
+              const err17 = {
+                instancePath: instancePath + '/spec/description',
+                schemaPath: '#/properties/spec/properties/description/maxLength',
+                keyword: 'maxLength',
+                params: { limit: 256 },
+                message: 'must NOT have more than 256 characters',
+                schema: 256,
+                parentSchema: schema30.properties.spec.properties.description,
+                data: data5,
+              };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            if (func1(data5) < 2) {
+              const err18 = {
+                instancePath: instancePath + '/spec/description',
+                schemaPath: '#/properties/spec/properties/description/minLength',
+                keyword: 'minLength',
+                params: { limit: 2 },
+                message: 'must NOT have fewer than 2 characters',
+                schema: 2,
+                parentSchema: schema30.properties.spec.properties.description,
+                data: data5,
+              };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          } else {
+            const err19 = {
+              instancePath: instancePath + '/spec/description',
+              schemaPath: '#/properties/spec/properties/description/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema30.properties.spec.properties.description.type,
+              parentSchema: schema30.properties.spec.properties.description,
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          var valid3 = _errs17 === errors;
+        }
+        if (data3.source !== undefined) {
+          let data6 = data3.source;
+          const _errs22 = errors;
+          const _errs23 = errors;
+          let valid5 = false;
+          let passing0 = null;
+          const _errs24 = errors;
+          const _errs25 = errors;
+          if (data6 && typeof data6 == 'object' && !Array.isArray(data6)) {
+            if (data6.oss === undefined) {
+              const err20 = {
+                instancePath: instancePath + '/spec/source',
+                schemaPath: '#/properties/spec/properties/source/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'oss' },
+                message: "must have required property '" + 'oss' + "'",
+                schema: schema30.properties.spec.properties.source.oneOf[0].required,
+                parentSchema: schema30.properties.spec.properties.source.oneOf[0],
+                data: data6,
+              };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            const _errs26 = errors;
+            for (const key2 in data6) {
+              if (!(key2 === 'oss' || key2 === 'format')) {
+                const err21 = {
+                  instancePath: instancePath + '/spec/source',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/0/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key2 },
+                  message: 'must NOT have additional properties',
+                  schema: false,
+                  parentSchema: schema30.properties.spec.properties.source.oneOf[0],
+                  data: data6,
+                };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+            if (data6.oss !== undefined) {
+              let data7 = data6.oss;
+              const _errs27 = errors;
+              const _errs28 = errors;
+              if (data7 && typeof data7 == 'object' && !Array.isArray(data7)) {
+                if (data7.bucket === undefined) {
+                  const err22 = {
+                    instancePath: instancePath + '/spec/source/oss',
+                    schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/oss/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'bucket' },
+                    message: "must have required property '" + 'bucket' + "'",
+                    schema: schema30.properties.spec.properties.source.oneOf[0].properties.oss.required,
+                    parentSchema: schema30.properties.spec.properties.source.oneOf[0].properties.oss,
+                    data: data7,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err22];
+                  } else {
+                    vErrors.push(err22);
+                  }
+                  errors++;
+                }
+                if (data7.object === undefined) {
+                  const err23 = {
+                    instancePath: instancePath + '/spec/source/oss',
+                    schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/oss/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'object' },
+                    message: "must have required property '" + 'object' + "'",
+                    schema: schema30.properties.spec.properties.source.oneOf[0].properties.oss.required,
+                    parentSchema: schema30.properties.spec.properties.source.oneOf[0].properties.oss,
+                    data: data7,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err23];
+                  } else {
+                    vErrors.push(err23);
+                  }
+                  errors++;
+                }
+                const _errs29 = errors;
+                for (const key3 in data7) {
+                  if (!(key3 === 'bucket' || key3 === 'object')) {
+                    const err24 = {
+                      instancePath: instancePath + '/spec/source/oss',
+                      schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/oss/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key3 },
+                      message: 'must NOT have additional properties',
+                      schema: false,
+                      parentSchema: schema30.properties.spec.properties.source.oneOf[0].properties.oss,
+                      data: data7,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err24];
+                    } else {
+                      vErrors.push(err24);
+                    }
+                    errors++;
+                  }
+                }
+                if (data7.bucket !== undefined) {
+                  let data8 = data7.bucket;
+                  const _errs30 = errors;
+                  const _errs31 = errors;
+                  if (typeof data8 === 'string') {
+                    if (func1(data8) > 63) {
+                      const err25 = {
+                        instancePath: instancePath + '/spec/source/oss/bucket',
+                        schemaPath:
+                          '#/properties/spec/properties/source/oneOf/0/properties/oss/properties/bucket/maxLength',
+                        keyword: 'maxLength',
+                        params: { limit: 63 },
+                        message: 'must NOT have more than 63 characters',
+                        schema: 63,
+                        parentSchema:
+                          schema30.properties.spec.properties.source.oneOf[0].properties.oss.properties.bucket,
+                        data: data8,
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err25];
+                      } else {
+                        vErrors.push(err25);
+                      }
+                      errors++;
+                    }
+                    if (func1(data8) < 3) {
+                      const err26 = {
+                        instancePath: instancePath + '/spec/source/oss/bucket',
+                        schemaPath:
+                          '#/properties/spec/properties/source/oneOf/0/properties/oss/properties/bucket/minLength',
+                        keyword: 'minLength',
+                        params: { limit: 3 },
+                        message: 'must NOT have fewer than 3 characters',
+                        schema: 3,
+                        parentSchema:
+                          schema30.properties.spec.properties.source.oneOf[0].properties.oss.properties.bucket,
+                        data: data8,
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err26];
+                      } else {
+                        vErrors.push(err26);
+                      }
+                      errors++;
+                    }
+                    if (!pattern57.test(data8)) {
+                      const err27 = {
+                        instancePath: instancePath + '/spec/source/oss/bucket',
+                        schemaPath:
+                          '#/properties/spec/properties/source/oneOf/0/properties/oss/properties/bucket/pattern',
+                        keyword: 'pattern',
+                        params: { pattern: '^[a-z0-9][a-z0-9-]*[a-z0-9]$' },
+                        message: 'must match pattern "' + '^[a-z0-9][a-z0-9-]*[a-z0-9]$' + '"',
+                        schema: '^[a-z0-9][a-z0-9-]*[a-z0-9]$',
+                        parentSchema:
+                          schema30.properties.spec.properties.source.oneOf[0].properties.oss.properties.bucket,
+                        data: data8,
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err27];
+                      } else {
+                        vErrors.push(err27);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err28 = {
+                      instancePath: instancePath + '/spec/source/oss/bucket',
+                      schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/oss/properties/bucket/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                      schema: schema30.properties.spec.properties.source.oneOf[0].properties.oss.properties.bucket.type,
+                      parentSchema:
+                        schema30.properties.spec.properties.source.oneOf[0].properties.oss.properties.bucket,
+                      data: data8,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err28];
+                    } else {
+                      vErrors.push(err28);
+                    }
+                    errors++;
+                  }
+                  var valid7 = _errs30 === errors;
+                }
+                if (data7.object !== undefined) {
+                  let data9 = data7.object;
+                  const _errs32 = errors;
+                  const _errs33 = errors;
+                  if (typeof data9 === 'string') {
+                    if (func1(data9) > 1023) {
+                      const err29 = {
+                        instancePath: instancePath + '/spec/source/oss/object',
+                        schemaPath:
+                          '#/properties/spec/properties/source/oneOf/0/properties/oss/properties/object/maxLength',
+                        keyword: 'maxLength',
+                        params: { limit: 1023 },
+                        message: 'must NOT have more than 1023 characters',
+                        schema: 1023,
+                        parentSchema:
+                          schema30.properties.spec.properties.source.oneOf[0].properties.oss.properties.object,
+                        data: data9,
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err29];
+                      } else {
+                        vErrors.push(err29);
+                      }
+                      errors++;
+                    }
+                    if (func1(data9) < 1) {
+                      const err30 = {
+                        instancePath: instancePath + '/spec/source/oss/object',
+                        schemaPath:
+                          '#/properties/spec/properties/source/oneOf/0/properties/oss/properties/object/minLength',
+                        keyword: 'minLength',
+                        params: { limit: 1 },
+                        message: 'must NOT have fewer than 1 characters',
+                        schema: 1,
+                        parentSchema:
+                          schema30.properties.spec.properties.source.oneOf[0].properties.oss.properties.object,
+                        data: data9,
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err30];
+                      } else {
+                        vErrors.push(err30);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err31 = {
+                      instancePath: instancePath + '/spec/source/oss/object',
+                      schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/oss/properties/object/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                      schema: schema30.properties.spec.properties.source.oneOf[0].properties.oss.properties.object.type,
+                      parentSchema:
+                        schema30.properties.spec.properties.source.oneOf[0].properties.oss.properties.object,
+                      data: data9,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err31];
+                    } else {
+                      vErrors.push(err31);
+                    }
+                    errors++;
+                  }
+                  var valid7 = _errs32 === errors;
+                }
+              } else {
+                const err32 = {
+                  instancePath: instancePath + '/spec/source/oss',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/oss/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                  schema: schema30.properties.spec.properties.source.oneOf[0].properties.oss.type,
+                  parentSchema: schema30.properties.spec.properties.source.oneOf[0].properties.oss,
+                  data: data7,
+                };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+              var valid6 = _errs27 === errors;
+            }
+            if (data6.format !== undefined) {
+              let data10 = data6.format;
+              const _errs34 = errors;
+              const vSchema0 = schema30.properties.spec.properties.source.oneOf[0].properties.format.enum;
+              if (!(data10 === 'RAW' || data10 === 'VHD' || data10 === 'QCOW2' || data10 === 'VMDK')) {
+                const err33 = {
+                  instancePath: instancePath + '/spec/source/format',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/0/properties/format/enum',
+                  keyword: 'enum',
+                  params: { allowedValues: schema30.properties.spec.properties.source.oneOf[0].properties.format.enum },
+                  message: 'must be equal to one of the allowed values',
+                  schema: schema30.properties.spec.properties.source.oneOf[0].properties.format.enum,
+                  parentSchema: schema30.properties.spec.properties.source.oneOf[0].properties.format,
+                  data: data10,
+                };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+              }
+              var valid6 = _errs34 === errors;
+            }
+          } else {
+            const err34 = {
+              instancePath: instancePath + '/spec/source',
+              schemaPath: '#/properties/spec/properties/source/oneOf/0/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+              schema: schema30.properties.spec.properties.source.oneOf[0].type,
+              parentSchema: schema30.properties.spec.properties.source.oneOf[0],
+              data: data6,
+            };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+          var _valid0 = _errs24 === errors;
+          if (_valid0) {
+            valid5 = true;
+            passing0 = 0;
+          }
+          const _errs35 = errors;
+          const _errs36 = errors;
+          if (data6 && typeof data6 == 'object' && !Array.isArray(data6)) {
+            if (data6.snapshot_id === undefined) {
+              const err35 = {
+                instancePath: instancePath + '/spec/source',
+                schemaPath: '#/properties/spec/properties/source/oneOf/1/required',
+                keyword: 'required',
+                params: { missingProperty: 'snapshot_id' },
+                message: "must have required property '" + 'snapshot_id' + "'",
+                schema: schema30.properties.spec.properties.source.oneOf[1].required,
+                parentSchema: schema30.properties.spec.properties.source.oneOf[1],
+                data: data6,
+              };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            const _errs37 = errors;
+            for (const key4 in data6) {
+              if (!(key4 === 'snapshot_id')) {
+                const err36 = {
+                  instancePath: instancePath + '/spec/source',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/1/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key4 },
+                  message: 'must NOT have additional properties',
+                  schema: false,
+                  parentSchema: schema30.properties.spec.properties.source.oneOf[1],
+                  data: data6,
+                };
+                if (vErrors === null) {
+                  vErrors = [err36];
+                } else {
+                  vErrors.push(err36);
+                }
+                errors++;
+              }
+            }
+            if (data6.snapshot_id !== undefined) {
+              let data11 = data6.snapshot_id;
+              const _errs38 = errors;
+              const _errs39 = errors;
+              if (typeof data11 === 'string') {
+                if (!pattern58.test(data11)) {
+                  const err37 = {
+                    instancePath: instancePath + '/spec/source/snapshot_id',
+                    schemaPath: '#/properties/spec/properties/source/oneOf/1/properties/snapshot_id/pattern',
+                    keyword: 'pattern',
+                    params: { pattern: '^(s-[0-9a-z]+|\\$\\{.+\\})$' },
+                    message: 'must match pattern "' + '^(s-[0-9a-z]+|\\$\\{.+\\})$' + '"',
+                    schema: '^(s-[0-9a-z]+|\\$\\{.+\\})$',
+                    parentSchema: schema30.properties.spec.properties.source.oneOf[1].properties.snapshot_id,
+                    data: data11,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err37];
+                  } else {
+                    vErrors.push(err37);
+                  }
+                  errors++;
+                }
+              } else {
+                const err38 = {
+                  instancePath: instancePath + '/spec/source/snapshot_id',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/1/properties/snapshot_id/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema30.properties.spec.properties.source.oneOf[1].properties.snapshot_id.type,
+                  parentSchema: schema30.properties.spec.properties.source.oneOf[1].properties.snapshot_id,
+                  data: data11,
+                };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+              var valid8 = _errs38 === errors;
+            }
+          } else {
+            const err39 = {
+              instancePath: instancePath + '/spec/source',
+              schemaPath: '#/properties/spec/properties/source/oneOf/1/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+              schema: schema30.properties.spec.properties.source.oneOf[1].type,
+              parentSchema: schema30.properties.spec.properties.source.oneOf[1],
+              data: data6,
+            };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
+          }
+          var _valid0 = _errs35 === errors;
+          if (_valid0 && valid5) {
+            valid5 = false;
+            passing0 = [passing0, 1];
+          } else {
+            if (_valid0) {
+              valid5 = true;
+              passing0 = 1;
+            }
+            const _errs40 = errors;
+            const _errs41 = errors;
+            if (data6 && typeof data6 == 'object' && !Array.isArray(data6)) {
+              if (data6.instance_id === undefined) {
+                const err40 = {
+                  instancePath: instancePath + '/spec/source',
+                  schemaPath: '#/properties/spec/properties/source/oneOf/2/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'instance_id' },
+                  message: "must have required property '" + 'instance_id' + "'",
+                  schema: schema30.properties.spec.properties.source.oneOf[2].required,
+                  parentSchema: schema30.properties.spec.properties.source.oneOf[2],
+                  data: data6,
+                };
+                if (vErrors === null) {
+                  vErrors = [err40];
+                } else {
+                  vErrors.push(err40);
+                }
+                errors++;
+              }
+              const _errs42 = errors;
+              for (const key5 in data6) {
+                if (!(key5 === 'instance_id')) {
+                  const err41 = {
+                    instancePath: instancePath + '/spec/source',
+                    schemaPath: '#/properties/spec/properties/source/oneOf/2/additionalProperties',
+                    keyword: 'additionalProperties',
+                    params: { additionalProperty: key5 },
+                    message: 'must NOT have additional properties',
+                    schema: false,
+                    parentSchema: schema30.properties.spec.properties.source.oneOf[2],
+                    data: data6,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err41];
+                  } else {
+                    vErrors.push(err41);
+                  }
+                  errors++;
+                }
+              }
+              if (data6.instance_id !== undefined) {
+                let data12 = data6.instance_id;
+                const _errs43 = errors;
+                const _errs44 = errors;
+                if (typeof data12 === 'string') {
+                  if (!pattern59.test(data12)) {
+                    const err42 = {
+                      instancePath: instancePath + '/spec/source/instance_id',
+                      schemaPath: '#/properties/spec/properties/source/oneOf/2/properties/instance_id/pattern',
+                      keyword: 'pattern',
+                      params: { pattern: '^(i-[0-9a-z]+|\\$\\{.+\\})$' },
+                      message: 'must match pattern "' + '^(i-[0-9a-z]+|\\$\\{.+\\})$' + '"',
+                      schema: '^(i-[0-9a-z]+|\\$\\{.+\\})$',
+                      parentSchema: schema30.properties.spec.properties.source.oneOf[2].properties.instance_id,
+                      data: data12,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err42];
+                    } else {
+                      vErrors.push(err42);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err43 = {
+                    instancePath: instancePath + '/spec/source/instance_id',
+                    schemaPath: '#/properties/spec/properties/source/oneOf/2/properties/instance_id/type',
+                    keyword: 'type',
+                    params: { type: 'string' },
+                    message: 'must be string',
+                    schema: schema30.properties.spec.properties.source.oneOf[2].properties.instance_id.type,
+                    parentSchema: schema30.properties.spec.properties.source.oneOf[2].properties.instance_id,
+                    data: data12,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                }
+                var valid9 = _errs43 === errors;
+              }
+            } else {
+              const err44 = {
+                instancePath: instancePath + '/spec/source',
+                schemaPath: '#/properties/spec/properties/source/oneOf/2/type',
+                keyword: 'type',
+                params: { type: 'object' },
+                message: 'must be object',
+                schema: schema30.properties.spec.properties.source.oneOf[2].type,
+                parentSchema: schema30.properties.spec.properties.source.oneOf[2],
+                data: data6,
+              };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+            var _valid0 = _errs40 === errors;
+            if (_valid0 && valid5) {
+              valid5 = false;
+              passing0 = [passing0, 2];
+            } else {
+              if (_valid0) {
+                valid5 = true;
+                passing0 = 2;
+              }
+            }
+          }
+          if (!valid5) {
+            const err45 = {
+              instancePath: instancePath + '/spec/source',
+              schemaPath: '#/properties/spec/properties/source/oneOf',
+              keyword: 'oneOf',
+              params: { passingSchemas: passing0 },
+              message: 'must match exactly one schema in oneOf',
+              schema: schema30.properties.spec.properties.source.oneOf,
+              parentSchema: schema30.properties.spec.properties.source,
+              data: data6,
+            };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          } else {
+            errors = _errs23;
+            if (vErrors !== null) {
+              if (_errs23) {
+                vErrors.length = _errs23;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+          const _errs45 = errors;
+          var valid3 = _errs22 === errors;
+        }
+        if (data3.os_type !== undefined) {
+          let data13 = data3.os_type;
+          const _errs46 = errors;
+          const vSchema1 = schema30.properties.spec.properties.os_type.enum;
+          if (!(data13 === 'linux' || data13 === 'windows')) {
+            const err46 = {
+              instancePath: instancePath + '/spec/os_type',
+              schemaPath: '#/properties/spec/properties/os_type/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema30.properties.spec.properties.os_type.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema30.properties.spec.properties.os_type.enum,
+              parentSchema: schema30.properties.spec.properties.os_type,
+              data: data13,
+            };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          var valid3 = _errs46 === errors;
+        }
+        if (data3.platform !== undefined) {
+          let data14 = data3.platform;
+          const _errs47 = errors;
+          const _errs48 = errors;
+          if (typeof data14 === 'string') {
+            if (func1(data14) < 1) {
+              const err47 = {
+                instancePath: instancePath + '/spec/platform',
+                schemaPath: '#/properties/spec/properties/platform/minLength',
+                keyword: 'minLength',
+                params: { limit: 1 },
+                message: 'must NOT have fewer than 1 characters',
+                schema: 1,
+                parentSchema: schema30.properties.spec.properties.platform,
+                data: data14,
+              };
+              if (vErrors === null) {
+                vErrors = [err47];
+              } else {
+                vErrors.push(err47);
+              }
+              errors++;
+            }
+          } else {
+            const err48 = {
+              instancePath: instancePath + '/spec/platform',
+              schemaPath: '#/properties/spec/properties/platform/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema30.properties.spec.properties.platform.type,
+              parentSchema: schema30.properties.spec.properties.platform,
+              data: data14,
+            };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+          var valid3 = _errs47 === errors;
+        }
+        if (data3.architecture !== undefined) {
+          let data15 = data3.architecture;
+          const _errs49 = errors;
+          const vSchema2 = schema30.properties.spec.properties.architecture.enum;
+          if (!(data15 === 'i386' || data15 === 'x86_64' || data15 === 'arm64')) {
+            const err49 = {
+              instancePath: instancePath + '/spec/architecture',
+              schemaPath: '#/properties/spec/properties/architecture/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema30.properties.spec.properties.architecture.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema30.properties.spec.properties.architecture.enum,
+              parentSchema: schema30.properties.spec.properties.architecture,
+              data: data15,
+            };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+          var valid3 = _errs49 === errors;
+        }
+        if (data3.boot_mode !== undefined) {
+          let data16 = data3.boot_mode;
+          const _errs50 = errors;
+          const vSchema3 = schema30.properties.spec.properties.boot_mode.enum;
+          if (!(data16 === 'BIOS' || data16 === 'UEFI' || data16 === 'UEFI-Preferred')) {
+            const err50 = {
+              instancePath: instancePath + '/spec/boot_mode',
+              schemaPath: '#/properties/spec/properties/boot_mode/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema30.properties.spec.properties.boot_mode.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema30.properties.spec.properties.boot_mode.enum,
+              parentSchema: schema30.properties.spec.properties.boot_mode,
+              data: data16,
+            };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+          var valid3 = _errs50 === errors;
+        }
+        if (data3.image_family !== undefined) {
+          let data17 = data3.image_family;
+          const _errs51 = errors;
+          const _errs52 = errors;
+          const _errs53 = errors;
+          if (typeof data17 === 'string') {
+            if (func1(data17) > 128) {
+              const err51 = {
+                instancePath: instancePath + '/spec/image_family',
+                schemaPath: '#/properties/spec/properties/image_family/maxLength',
+                keyword: 'maxLength',
+                params: { limit: 128 },
+                message: 'must NOT have more than 128 characters',
+                schema: 128,
+                parentSchema: schema30.properties.spec.properties.image_family,
+                data: data17,
+              };
+              if (vErrors === null) {
+                vErrors = [err51];
+              } else {
+                vErrors.push(err51);
+              }
+              errors++;
+            }
+            if (func1(data17) < 2) {
+              const err52 = {
+                instancePath: instancePath + '/spec/image_family',
+                schemaPath: '#/properties/spec/properties/image_family/minLength',
+                keyword: 'minLength',
+                params: { limit: 2 },
+                message: 'must NOT have fewer than 2 characters',
+                schema: 2,
+                parentSchema: schema30.properties.spec.properties.image_family,
+                data: data17,
+              };
+              if (vErrors === null) {
+                vErrors = [err52];
+              } else {
+                vErrors.push(err52);
+              }
+              errors++;
+            }
+            if (!pattern55.test(data17)) {
+              const err53 = {
+                instancePath: instancePath + '/spec/image_family',
+                schemaPath: '#/properties/spec/properties/image_family/pattern',
+                keyword: 'pattern',
+                params: {
+                  pattern: '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$',
+                },
+                message:
+                  'must match pattern "' +
+                  '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$' +
+                  '"',
+                schema: '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$',
+                parentSchema: schema30.properties.spec.properties.image_family,
+                data: data17,
+              };
+              if (vErrors === null) {
+                vErrors = [err53];
+              } else {
+                vErrors.push(err53);
+              }
+              errors++;
+            }
+          } else {
+            const err54 = {
+              instancePath: instancePath + '/spec/image_family',
+              schemaPath: '#/properties/spec/properties/image_family/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema30.properties.spec.properties.image_family.type,
+              parentSchema: schema30.properties.spec.properties.image_family,
+              data: data17,
+            };
+            if (vErrors === null) {
+              vErrors = [err54];
+            } else {
+              vErrors.push(err54);
+            }
+            errors++;
+          }
+          var valid3 = _errs51 === errors;
+        }
+        if (data3.image_version !== undefined) {
+          let data18 = data3.image_version;
+          const _errs54 = errors;
+          const _errs55 = errors;
+          if (typeof data18 === 'string') {
+            if (func1(data18) > 40) {
+              const err55 = {
+                instancePath: instancePath + '/spec/image_version',
+                schemaPath: '#/properties/spec/properties/image_version/maxLength',
+                keyword: 'maxLength',
+                params: { limit: 40 },
+                message: 'must NOT have more than 40 characters',
+                schema: 40,
+                parentSchema: schema30.properties.spec.properties.image_version,
+                data: data18,
+              };
+              if (vErrors === null) {
+                vErrors = [err55];
+              } else {
+                vErrors.push(err55);
+              }
+              errors++;
+            }
+            if (func1(data18) < 1) {
+              const err56 = {
+                instancePath: instancePath + '/spec/image_version',
+                schemaPath: '#/properties/spec/properties/image_version/minLength',
+                keyword: 'minLength',
+                params: { limit: 1 },
+                message: 'must NOT have fewer than 1 characters',
+                schema: 1,
+                parentSchema: schema30.properties.spec.properties.image_version,
+                data: data18,
+              };
+              if (vErrors === null) {
+                vErrors = [err56];
+              } else {
+                vErrors.push(err56);
+              }
+              errors++;
+            }
+          } else {
+            const err57 = {
+              instancePath: instancePath + '/spec/image_version',
+              schemaPath: '#/properties/spec/properties/image_version/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema30.properties.spec.properties.image_version.type,
+              parentSchema: schema30.properties.spec.properties.image_version,
+              data: data18,
+            };
+            if (vErrors === null) {
+              vErrors = [err57];
+            } else {
+              vErrors.push(err57);
+            }
+            errors++;
+          }
+          var valid3 = _errs54 === errors;
+        }
+        if (data3.tags !== undefined) {
+          let data19 = data3.tags;
+          const _errs56 = errors;
+          const _errs57 = errors;
+          if (data19 && typeof data19 == 'object' && !Array.isArray(data19)) {
+            if (Object.keys(data19).length > 20) {
+              const err58 = {
+                instancePath: instancePath + '/spec/tags',
+                schemaPath: '#/properties/spec/properties/tags/maxProperties',
+                keyword: 'maxProperties',
+                params: { limit: 20 },
+                message: 'must NOT have more than 20 properties',
+                schema: 20,
+                parentSchema: schema30.properties.spec.properties.tags,
+                data: data19,
+              };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
+            for (const key6 in data19) {
+              const _errs58 = errors;
+              const _errs59 = errors;
+              const _errs60 = errors;
+              if (typeof key6 === 'string') {
+                if (!pattern61.test(key6)) {
+                  const err59 = {};
+                  if (vErrors === null) {
+                    vErrors = [err59];
+                  } else {
+                    vErrors.push(err59);
+                  }
+                  errors++;
+                } else {
+                }
+              }
+              if (errors === _errs60) {
+              }
+              var valid11 = _errs60 === errors;
+              if (valid11) {
+                const err60 = {
+                  instancePath: instancePath + '/spec/tags',
+                  schemaPath: '#/properties/spec/properties/tags/propertyNames/not',
+                  keyword: 'not',
+                  params: {},
+                  message: 'must NOT be valid',
+                  schema: schema30.properties.spec.properties.tags.propertyNames.not,
+                  parentSchema: schema30.properties.spec.properties.tags.propertyNames,
+                  data: key6,
+                  propertyName: key6,
+                };
+                if (vErrors === null) {
+                  vErrors = [err60];
+                } else {
+                  vErrors.push(err60);
+                }
+                errors++;
+              } else {
+                errors = _errs59;
+                if (vErrors !== null) {
+                  if (_errs59) {
+                    vErrors.length = _errs59;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs61 = errors;
+              if (typeof key6 === 'string') {
+                if (func1(key6) > 128) {
+                  const err61 = {
+                    instancePath: instancePath + '/spec/tags',
+                    schemaPath: '#/properties/spec/properties/tags/propertyNames/maxLength',
+                    keyword: 'maxLength',
+                    params: { limit: 128 },
+                    message: 'must NOT have more than 128 characters',
+                    schema: 128,
+                    parentSchema: schema30.properties.spec.properties.tags.propertyNames,
+                    data: key6,
+                    propertyName: key6,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err61];
+                  } else {
+                    vErrors.push(err61);
+                  }
+                  errors++;
+                }
+                if (func1(key6) < 1) {
+                  const err62 = {
+                    instancePath: instancePath + '/spec/tags',
+                    schemaPath: '#/properties/spec/properties/tags/propertyNames/minLength',
+                    keyword: 'minLength',
+                    params: { limit: 1 },
+                    message: 'must NOT have fewer than 1 characters',
+                    schema: 1,
+                    parentSchema: schema30.properties.spec.properties.tags.propertyNames,
+                    data: key6,
+                    propertyName: key6,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err62];
+                  } else {
+                    vErrors.push(err62);
+                  }
+                  errors++;
+                }
+              }
+              var valid10 = _errs58 === errors;
+              if (!valid10) {
+                const err63 = {
+                  instancePath: instancePath + '/spec/tags',
+                  schemaPath: '#/properties/spec/properties/tags/propertyNames',
+                  keyword: 'propertyNames',
+                  params: { propertyName: key6 },
+                  message: 'property name must be valid',
+                  schema: schema30.properties.spec.properties.tags.propertyNames,
+                  parentSchema: schema30.properties.spec.properties.tags,
+                  data: data19,
+                };
+                if (vErrors === null) {
+                  vErrors = [err63];
+                } else {
+                  vErrors.push(err63);
+                }
+                errors++;
+              }
+            }
+            const _errs62 = errors;
+            for (const key7 in data19) {
+              let data20 = data19[key7];
+              const _errs63 = errors;
+              const _errs64 = errors;
+              if (typeof data20 === 'string') {
+                if (func1(data20) > 128) {
+                  const err64 = {
+                    instancePath: instancePath + '/spec/tags/' + key7.replace(/~/g, '~0').replace(/\//g, '~1'),
+                    schemaPath: '#/properties/spec/properties/tags/additionalProperties/maxLength',
+                    keyword: 'maxLength',
+                    params: { limit: 128 },
+                    message: 'must NOT have more than 128 characters',
+                    schema: 128,
+                    parentSchema: schema30.properties.spec.properties.tags.additionalProperties,
+                    data: data20,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err64];
+                  } else {
+                    vErrors.push(err64);
+                  }
+                  errors++;
+                }
+              } else {
+                const err65 = {
+                  instancePath: instancePath + '/spec/tags/' + key7.replace(/~/g, '~0').replace(/\//g, '~1'),
+                  schemaPath: '#/properties/spec/properties/tags/additionalProperties/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema30.properties.spec.properties.tags.additionalProperties.type,
+                  parentSchema: schema30.properties.spec.properties.tags.additionalProperties,
+                  data: data20,
+                };
+                if (vErrors === null) {
+                  vErrors = [err65];
+                } else {
+                  vErrors.push(err65);
+                }
+                errors++;
+              }
+              var valid12 = _errs63 === errors;
+            }
+          } else {
+            const err66 = {
+              instancePath: instancePath + '/spec/tags',
+              schemaPath: '#/properties/spec/properties/tags/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+              schema: schema30.properties.spec.properties.tags.type,
+              parentSchema: schema30.properties.spec.properties.tags,
+              data: data19,
+            };
+            if (vErrors === null) {
+              vErrors = [err66];
+            } else {
+              vErrors.push(err66);
+            }
+            errors++;
+          }
+          var valid3 = _errs56 === errors;
+        }
+        if (data3.resource_group_id !== undefined) {
+          let data21 = data3.resource_group_id;
+          const _errs65 = errors;
+          const _errs66 = errors;
+          const _errs67 = errors;
+          if (typeof data21 === 'string') {
+            if (!pattern62.test(data21)) {
+              const err67 = {
+                instancePath: instancePath + '/spec/resource_group_id',
+                schemaPath: '#/properties/spec/properties/resource_group_id/pattern',
+                keyword: 'pattern',
+                params: { pattern: '^rg-[0-9a-z]+$' },
+                message: 'must match pattern "' + '^rg-[0-9a-z]+$' + '"',
+                schema: '^rg-[0-9a-z]+$',
+                parentSchema: schema30.properties.spec.properties.resource_group_id,
+                data: data21,
+              };
+              if (vErrors === null) {
+                vErrors = [err67];
+              } else {
+                vErrors.push(err67);
+              }
+              errors++;
+            }
+          } else {
+            const err68 = {
+              instancePath: instancePath + '/spec/resource_group_id',
+              schemaPath: '#/properties/spec/properties/resource_group_id/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema30.properties.spec.properties.resource_group_id.type,
+              parentSchema: schema30.properties.spec.properties.resource_group_id,
+              data: data21,
+            };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
+            }
+            errors++;
+          }
+          var valid3 = _errs65 === errors;
+        }
+        if (data3.deprecation_at !== undefined) {
+          let data22 = data3.deprecation_at;
+          const _errs68 = errors;
+          const _errs69 = errors;
+          if (typeof data22 !== 'string' && data22 !== null) {
+            const err69 = {
+              instancePath: instancePath + '/spec/deprecation_at',
+              schemaPath: '../defs.schema.json#/definitions/date/type',
+              keyword: 'type',
+              params: { type: schema6.type },
+              message: 'must be string,null',
+              schema: schema6.type,
+              parentSchema: schema6,
+              data: data22,
+            };
+            if (vErrors === null) {
+              vErrors = [err69];
+            } else {
+              vErrors.push(err69);
+            }
+            errors++;
+          }
+          const _errs70 = errors;
+          if (typeof data22 == 'number' && isFinite(data22)) {
+          }
+          if (typeof data22 === 'string') {
+          }
+          var valid13 = _errs69 === errors;
+          var valid3 = _errs68 === errors;
+        }
+        if (data3.obsolescence_at !== undefined) {
+          let data23 = data3.obsolescence_at;
+          const _errs71 = errors;
+          const _errs72 = errors;
+          const err70 = {
+            instancePath: instancePath + '/spec/obsolescence_at',
+            schemaPath: '#/properties/spec/properties/obsolescence_at/not',
+            keyword: 'not',
+            params: {},
+            message: 'must NOT be valid',
+            schema: schema30.properties.spec.properties.obsolescence_at.not,
+            parentSchema: schema30.properties.spec.properties.obsolescence_at,
+            data: data23,
+          };
+          if (vErrors === null) {
+            vErrors = [err70];
+          } else {
+            vErrors.push(err70);
+          }
+          errors++;
+          const _errs73 = errors;
+          var valid3 = _errs71 === errors;
+        }
+      } else {
+        const err71 = {
+          instancePath: instancePath + '/spec',
+          schemaPath: '#/properties/spec/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema30.properties.spec.type,
+          parentSchema: schema30.properties.spec,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err71];
+        } else {
+          vErrors.push(err71);
+        }
+        errors++;
+      }
+      var valid0 = _errs11 === errors;
+    }
+    if (data.lifecycle !== undefined) {
+      let data24 = data.lifecycle;
+      const _errs74 = errors;
+      const _errs75 = errors;
+      if (data24 && typeof data24 == 'object' && !Array.isArray(data24)) {
+        const _errs76 = errors;
+        for (const key8 in data24) {
+          if (!(key8 === 'prevent_destroy' || key8 === 'ignore_changes' || key8 === 'deletion_policy')) {
+            const err72 = {
+              instancePath: instancePath + '/lifecycle',
+              schemaPath: '#/properties/lifecycle/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key8 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema30.properties.lifecycle,
+              data: data24,
+            };
+            if (vErrors === null) {
+              vErrors = [err72];
+            } else {
+              vErrors.push(err72);
+            }
+            errors++;
+          }
+        }
+        if (data24.prevent_destroy !== undefined) {
+          let data25 = data24.prevent_destroy;
+          const _errs77 = errors;
+          if (typeof data25 !== 'boolean') {
+            const err73 = {
+              instancePath: instancePath + '/lifecycle/prevent_destroy',
+              schemaPath: '#/properties/lifecycle/properties/prevent_destroy/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema30.properties.lifecycle.properties.prevent_destroy.type,
+              parentSchema: schema30.properties.lifecycle.properties.prevent_destroy,
+              data: data25,
+            };
+            if (vErrors === null) {
+              vErrors = [err73];
+            } else {
+              vErrors.push(err73);
+            }
+            errors++;
+          }
+          const _errs78 = errors;
+          var valid14 = _errs77 === errors;
+        }
+        if (data24.ignore_changes !== undefined) {
+          let data26 = data24.ignore_changes;
+          const _errs79 = errors;
+          const _errs80 = errors;
+          if (Array.isArray(data26)) {
+            let valid16 = true;
+            const len0 = data26.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data27 = data26[i0];
+              const _errs81 = errors;
+              if (typeof data27 !== 'string') {
+                const err74 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema30.properties.lifecycle.properties.ignore_changes.items.type,
+                  parentSchema: schema30.properties.lifecycle.properties.ignore_changes.items,
+                  data: data27,
+                };
+                if (vErrors === null) {
+                  vErrors = [err74];
+                } else {
+                  vErrors.push(err74);
+                }
+                errors++;
+              }
+              const _errs82 = errors;
+              const _errs83 = errors;
+              let valid17 = false;
+              const _errs84 = errors;
+              const vSchema4 = schema30.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum;
+              if (!(
+                data27 === 'name' ||
+                data27 === 'description' ||
+                data27 === 'source' ||
+                data27 === 'os_type' ||
+                data27 === 'platform' ||
+                data27 === 'architecture' ||
+                data27 === 'boot_mode' ||
+                data27 === 'image_family' ||
+                data27 === 'image_version' ||
+                data27 === 'tags' ||
+                data27 === 'resource_group_id' ||
+                data27 === 'deprecation_at' ||
+                data27 === 'obsolescence_at'
+              )) {
+                const err75 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/0/enum',
+                  keyword: 'enum',
+                  params: {
+                    allowedValues: schema30.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  },
+                  message: 'must be equal to one of the allowed values',
+                  schema: schema30.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  parentSchema: schema30.properties.lifecycle.properties.ignore_changes.items.anyOf[0],
+                  data: data27,
+                };
+                if (vErrors === null) {
+                  vErrors = [err75];
+                } else {
+                  vErrors.push(err75);
+                }
+                errors++;
+              }
+              var _valid1 = _errs84 === errors;
+              valid17 = valid17 || _valid1;
+              if (!valid17) {
+                const _errs85 = errors;
+                if (typeof data27 === 'string') {
+                  if (!pattern63.test(data27)) {
+                    const err76 = {
+                      instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                      schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/1/pattern',
+                      keyword: 'pattern',
+                      params: {
+                        pattern:
+                          '^(spec\\.)?(name|description|source|os_type|platform|architecture|boot_mode|image_family|image_version|tags|resource_group_id|deprecation_at|obsolescence_at)(\\..+)?$',
+                      },
+                      message:
+                        'must match pattern "' +
+                        '^(spec\\.)?(name|description|source|os_type|platform|architecture|boot_mode|image_family|image_version|tags|resource_group_id|deprecation_at|obsolescence_at)(\\..+)?$' +
+                        '"',
+                      schema:
+                        '^(spec\\.)?(name|description|source|os_type|platform|architecture|boot_mode|image_family|image_version|tags|resource_group_id|deprecation_at|obsolescence_at)(\\..+)?$',
+                      parentSchema: schema30.properties.lifecycle.properties.ignore_changes.items.anyOf[1],
+                      data: data27,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err76];
+                    } else {
+                      vErrors.push(err76);
+                    }
+                    errors++;
+                  }
+                }
+                var _valid1 = _errs85 === errors;
+                valid17 = valid17 || _valid1;
+                if (!valid17) {
+                }
+              }
+              if (!valid17) {
+                const err77 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf',
+                  keyword: 'anyOf',
+                  params: {},
+                  message: 'must match a schema in anyOf',
+                  schema: schema30.properties.lifecycle.properties.ignore_changes.items.anyOf,
+                  parentSchema: schema30.properties.lifecycle.properties.ignore_changes.items,
+                  data: data27,
+                };
+                if (vErrors === null) {
+                  vErrors = [err77];
+                } else {
+                  vErrors.push(err77);
+                }
+                errors++;
+              } else {
+                errors = _errs83;
+                if (vErrors !== null) {
+                  if (_errs83) {
+                    vErrors.length = _errs83;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs86 = errors;
+              var valid15 = _errs81 === errors;
+              if (!valid15) {
+                valid16 = false;
+              }
+            }
+            let valid18;
+            let i1 = data26.length;
+            let j0;
+            valid18 = true;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--;) {
+                let item0 = data26[i1];
+                if (typeof item0 !== 'string') {
+                  continue;
+                }
+                if (typeof indices0[item0] == 'number') {
+                  j0 = indices0[item0];
+                  const err78 = {
+                    instancePath: instancePath + '/lifecycle/ignore_changes',
+                    schemaPath: '#/properties/lifecycle/properties/ignore_changes/uniqueItems',
+                    keyword: 'uniqueItems',
+                    params: { i: i1, j: j0 },
+                    message: 'must NOT have duplicate items (items ## ' + j0 + ' and ' + i1 + ' are identical)',
+                    schema: true,
+                    parentSchema: schema30.properties.lifecycle.properties.ignore_changes,
+                    data: data26,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err78];
+                  } else {
+                    vErrors.push(err78);
+                  }
+                  errors++;
+                  valid18 = false;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err79 = {
+              instancePath: instancePath + '/lifecycle/ignore_changes',
+              schemaPath: '#/properties/lifecycle/properties/ignore_changes/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+              schema: schema30.properties.lifecycle.properties.ignore_changes.type,
+              parentSchema: schema30.properties.lifecycle.properties.ignore_changes,
+              data: data26,
+            };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+          var valid14 = _errs79 === errors;
+        }
+        if (data24.deletion_policy !== undefined) {
+          let data28 = data24.deletion_policy;
+          const _errs87 = errors;
+          if (typeof data28 !== 'string') {
+            const err80 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema30.properties.lifecycle.properties.deletion_policy.type,
+              parentSchema: schema30.properties.lifecycle.properties.deletion_policy,
+              data: data28,
+            };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
+          }
+          const _errs88 = errors;
+          const vSchema5 = schema30.properties.lifecycle.properties.deletion_policy.enum;
+          if (!(data28 === 'delete' || data28 === 'orphan')) {
+            const err81 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema30.properties.lifecycle.properties.deletion_policy.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema30.properties.lifecycle.properties.deletion_policy.enum,
+              parentSchema: schema30.properties.lifecycle.properties.deletion_policy,
+              data: data28,
+            };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
+            }
+            errors++;
+          }
+          var valid14 = _errs87 === errors;
+        }
+      } else {
+        const err82 = {
+          instancePath: instancePath + '/lifecycle',
+          schemaPath: '#/properties/lifecycle/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema30.properties.lifecycle.type,
+          parentSchema: schema30.properties.lifecycle,
+          data: data24,
+        };
+        if (vErrors === null) {
+          vErrors = [err82];
+        } else {
+          vErrors.push(err82);
+        }
+        errors++;
+      }
+      var valid0 = _errs74 === errors;
+    }
+  } else {
+    const err83 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+      schema: schema30.type,
+      parentSchema: schema30,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err83];
+    } else {
+      vErrors.push(err83);
+    }
+    errors++;
+  }
+  validate12.errors = vErrors;
+  return errors === 0;
+}
+export const validator12 = validate13;
+const schema34 = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'alibaba-ecs/image_deprecate.schema.json',
+  title: 'imageform image_deprecate (alibaba-ecs)',
+  description:
+    'Deprecates an image now (ModifyImageAttribute Status=Deprecated: still usable, skipped by its family, cannot be shared or copied); deleting the document restores it.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'spec'],
+  properties: {
+    kind: { const: 'image_deprecate', description: 'The resource kind.' },
+    name: { $ref: '../defs.schema.json#/definitions/logicalName' },
+    provider: { $ref: '../defs.schema.json#/definitions/providerName' },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['image'],
+      properties: {
+        image: {
+          type: 'string',
+          description:
+            'The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. m-bp1g7004ksh0oeuc1234.',
+          pattern: '(\\$\\{|^m-[0-9a-z]{8,32}$)',
+          patternErrorMessage:
+            'must be a reference such as ${image.NAME.id} or an image ID such as m-bp1g7004ksh0oeuc1234',
+        },
+      },
+    },
+    lifecycle: {
+      type: 'object',
+      description: 'How imageform treats this resource beyond its spec.',
+      additionalProperties: false,
+      properties: {
+        prevent_destroy: {
+          type: 'boolean',
+          default: false,
+          description:
+            'The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed.',
+        },
+        ignore_changes: {
+          type: 'array',
+          description: 'Spec fields that are never diffed.',
+          items: {
+            type: 'string',
+            anyOf: [{ enum: ['image'] }, { pattern: '^(spec\\.)?(image)(\\..+)?$' }],
+            errorMessage: 'must be a spec field of image_deprecate: image',
+          },
+          uniqueItems: true,
+        },
+        deletion_policy: {
+          type: 'string',
+          enum: ['delete', 'orphan'],
+          default: 'delete',
+          description:
+            'delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it.',
+        },
+      },
+    },
+  },
+};
+const pattern66 = new RegExp('(\\$\\{|^m-[0-9a-z]{8,32}$)', 'u');
+function validate13(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="alibaba-ecs/image_deprecate.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+        schema: schema34.required,
+        parentSchema: schema34,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.name === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'name' },
+        message: "must have required property '" + 'name' + "'",
+        schema: schema34.required,
+        parentSchema: schema34,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.spec === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'spec' },
+        message: "must have required property '" + 'spec' + "'",
+        schema: schema34.required,
+        parentSchema: schema34,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    const _errs1 = errors;
+    for (const key0 in data) {
+      if (!(key0 === 'kind' || key0 === 'name' || key0 === 'provider' || key0 === 'spec' || key0 === 'lifecycle')) {
+        const err3 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+          schema: false,
+          parentSchema: schema34,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data0 = data.kind;
+      const _errs2 = errors;
+      if ('image_deprecate' !== data0) {
+        const err4 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/const',
+          keyword: 'const',
+          params: { allowedValue: 'image_deprecate' },
+          message: 'must be equal to constant',
+          schema: 'image_deprecate',
+          parentSchema: schema34.properties.kind,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if (data.name !== undefined) {
+      let data1 = data.name;
+      const _errs3 = errors;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      const _errs6 = errors;
+      if (typeof data1 === 'string') {
+        if (!pattern7.test(data1)) {
+          const err5 = {
+            instancePath: instancePath + '/name',
+            schemaPath: '../defs.schema.json#/definitions/logicalName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema4,
+            data: data1,
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + '/name',
+          schemaPath: '../defs.schema.json#/definitions/logicalName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema4.type,
+          parentSchema: schema4,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      var valid1 = _errs4 === errors;
+      var valid0 = _errs3 === errors;
+    }
+    if (data.provider !== undefined) {
+      let data2 = data.provider;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      const _errs9 = errors;
+      const _errs10 = errors;
+      if (typeof data2 === 'string') {
+        if (!pattern7.test(data2)) {
+          const err7 = {
+            instancePath: instancePath + '/provider',
+            schemaPath: '../defs.schema.json#/definitions/providerName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema5,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + '/provider',
+          schemaPath: '../defs.schema.json#/definitions/providerName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema5.type,
+          parentSchema: schema5,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      var valid2 = _errs8 === errors;
+      var valid0 = _errs7 === errors;
+    }
+    if (data.spec !== undefined) {
+      let data3 = data.spec;
+      const _errs11 = errors;
+      const _errs12 = errors;
+      if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+        if (data3.image === undefined) {
+          const err9 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'image' },
+            message: "must have required property '" + 'image' + "'",
+            schema: schema34.properties.spec.required,
+            parentSchema: schema34.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        const _errs13 = errors;
+        for (const key1 in data3) {
+          if (!(key1 === 'image')) {
+            const err10 = {
+              instancePath: instancePath + '/spec',
+              schemaPath: '#/properties/spec/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key1 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema34.properties.spec,
+              data: data3,
+            };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+        if (data3.image !== undefined) {
+          let data4 = data3.image;
+          const _errs14 = errors;
+          const _errs15 = errors;
+          const _errs16 = errors;
+          if (typeof data4 === 'string') {
+            if (!pattern66.test(data4)) {
+              const err11 = {
+                instancePath: instancePath + '/spec/image',
+                schemaPath: '#/properties/spec/properties/image/pattern',
+                keyword: 'pattern',
+                params: { pattern: '(\\$\\{|^m-[0-9a-z]{8,32}$)' },
+                message: 'must match pattern "' + '(\\$\\{|^m-[0-9a-z]{8,32}$)' + '"',
+                schema: '(\\$\\{|^m-[0-9a-z]{8,32}$)',
+                parentSchema: schema34.properties.spec.properties.image,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          } else {
+            const err12 = {
+              instancePath: instancePath + '/spec/image',
+              schemaPath: '#/properties/spec/properties/image/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema34.properties.spec.properties.image.type,
+              parentSchema: schema34.properties.spec.properties.image,
+              data: data4,
+            };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+          var valid3 = _errs14 === errors;
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + '/spec',
+          schemaPath: '#/properties/spec/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema34.properties.spec.type,
+          parentSchema: schema34.properties.spec,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      var valid0 = _errs11 === errors;
+    }
+    if (data.lifecycle !== undefined) {
+      let data5 = data.lifecycle;
+      const _errs17 = errors;
+      const _errs18 = errors;
+      if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
+        const _errs19 = errors;
+        for (const key2 in data5) {
+          if (!(key2 === 'prevent_destroy' || key2 === 'ignore_changes' || key2 === 'deletion_policy')) {
+            const err14 = {
+              instancePath: instancePath + '/lifecycle',
+              schemaPath: '#/properties/lifecycle/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key2 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema34.properties.lifecycle,
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data5.prevent_destroy !== undefined) {
+          let data6 = data5.prevent_destroy;
+          const _errs20 = errors;
+          if (typeof data6 !== 'boolean') {
+            const err15 = {
+              instancePath: instancePath + '/lifecycle/prevent_destroy',
+              schemaPath: '#/properties/lifecycle/properties/prevent_destroy/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema34.properties.lifecycle.properties.prevent_destroy.type,
+              parentSchema: schema34.properties.lifecycle.properties.prevent_destroy,
+              data: data6,
+            };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          const _errs21 = errors;
+          var valid4 = _errs20 === errors;
+        }
+        if (data5.ignore_changes !== undefined) {
+          let data7 = data5.ignore_changes;
+          const _errs22 = errors;
+          const _errs23 = errors;
+          if (Array.isArray(data7)) {
+            let valid6 = true;
+            const len0 = data7.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data8 = data7[i0];
+              const _errs24 = errors;
+              if (typeof data8 !== 'string') {
+                const err16 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema34.properties.lifecycle.properties.ignore_changes.items.type,
+                  parentSchema: schema34.properties.lifecycle.properties.ignore_changes.items,
+                  data: data8,
+                };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+              const _errs25 = errors;
+              const _errs26 = errors;
+              let valid7 = false;
+              const _errs27 = errors;
+              const vSchema0 = schema34.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum;
+              if (!(data8 === 'image')) {
+                const err17 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/0/enum',
+                  keyword: 'enum',
+                  params: {
+                    allowedValues: schema34.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  },
+                  message: 'must be equal to one of the allowed values',
+                  schema: schema34.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  parentSchema: schema34.properties.lifecycle.properties.ignore_changes.items.anyOf[0],
+                  data: data8,
+                };
+                if (vErrors === null) {
+                  vErrors = [err17];
+                } else {
+                  vErrors.push(err17);
+                }
+                errors++;
+              }
+              var _valid0 = _errs27 === errors;
+              valid7 = valid7 || _valid0;
+              if (!valid7) {
+                const _errs28 = errors;
+                if (typeof data8 === 'string') {
+                  if (!pattern20.test(data8)) {
+                    const err18 = {
+                      instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                      schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/1/pattern',
+                      keyword: 'pattern',
+                      params: { pattern: '^(spec\\.)?(image)(\\..+)?$' },
+                      message: 'must match pattern "' + '^(spec\\.)?(image)(\\..+)?$' + '"',
+                      schema: '^(spec\\.)?(image)(\\..+)?$',
+                      parentSchema: schema34.properties.lifecycle.properties.ignore_changes.items.anyOf[1],
+                      data: data8,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err18];
+                    } else {
+                      vErrors.push(err18);
+                    }
+                    errors++;
+                  }
+                }
+                var _valid0 = _errs28 === errors;
+                valid7 = valid7 || _valid0;
+                if (!valid7) {
+                }
+              }
+              if (!valid7) {
+                const err19 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf',
+                  keyword: 'anyOf',
+                  params: {},
+                  message: 'must match a schema in anyOf',
+                  schema: schema34.properties.lifecycle.properties.ignore_changes.items.anyOf,
+                  parentSchema: schema34.properties.lifecycle.properties.ignore_changes.items,
+                  data: data8,
+                };
+                if (vErrors === null) {
+                  vErrors = [err19];
+                } else {
+                  vErrors.push(err19);
+                }
+                errors++;
+              } else {
+                errors = _errs26;
+                if (vErrors !== null) {
+                  if (_errs26) {
+                    vErrors.length = _errs26;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs29 = errors;
+              var valid5 = _errs24 === errors;
+              if (!valid5) {
+                valid6 = false;
+              }
+            }
+            let valid8;
+            let i1 = data7.length;
+            let j0;
+            valid8 = true;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--;) {
+                let item0 = data7[i1];
+                if (typeof item0 !== 'string') {
+                  continue;
+                }
+                if (typeof indices0[item0] == 'number') {
+                  j0 = indices0[item0];
+                  const err20 = {
+                    instancePath: instancePath + '/lifecycle/ignore_changes',
+                    schemaPath: '#/properties/lifecycle/properties/ignore_changes/uniqueItems',
+                    keyword: 'uniqueItems',
+                    params: { i: i1, j: j0 },
+                    message: 'must NOT have duplicate items (items ## ' + j0 + ' and ' + i1 + ' are identical)',
+                    schema: true,
+                    parentSchema: schema34.properties.lifecycle.properties.ignore_changes,
+                    data: data7,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err20];
+                  } else {
+                    vErrors.push(err20);
+                  }
+                  errors++;
+                  valid8 = false;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err21 = {
+              instancePath: instancePath + '/lifecycle/ignore_changes',
+              schemaPath: '#/properties/lifecycle/properties/ignore_changes/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+              schema: schema34.properties.lifecycle.properties.ignore_changes.type,
+              parentSchema: schema34.properties.lifecycle.properties.ignore_changes,
+              data: data7,
+            };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          var valid4 = _errs22 === errors;
+        }
+        if (data5.deletion_policy !== undefined) {
+          let data9 = data5.deletion_policy;
+          const _errs30 = errors;
+          if (typeof data9 !== 'string') {
+            const err22 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema34.properties.lifecycle.properties.deletion_policy.type,
+              parentSchema: schema34.properties.lifecycle.properties.deletion_policy,
+              data: data9,
+            };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+          const _errs31 = errors;
+          const vSchema1 = schema34.properties.lifecycle.properties.deletion_policy.enum;
+          if (!(data9 === 'delete' || data9 === 'orphan')) {
+            const err23 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema34.properties.lifecycle.properties.deletion_policy.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema34.properties.lifecycle.properties.deletion_policy.enum,
+              parentSchema: schema34.properties.lifecycle.properties.deletion_policy,
+              data: data9,
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          var valid4 = _errs30 === errors;
+        }
+      } else {
+        const err24 = {
+          instancePath: instancePath + '/lifecycle',
+          schemaPath: '#/properties/lifecycle/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema34.properties.lifecycle.type,
+          parentSchema: schema34.properties.lifecycle,
+          data: data5,
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      var valid0 = _errs17 === errors;
+    }
+  } else {
+    const err25 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+      schema: schema34.type,
+      parentSchema: schema34,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err25];
+    } else {
+      vErrors.push(err25);
+    }
+    errors++;
+  }
+  validate13.errors = vErrors;
+  return errors === 0;
+}
+export const validator13 = validate14;
+const schema37 = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'alibaba-ecs/image_export_job.schema.json',
+  title: 'imageform image_export_job (alibaba-ecs)',
+  description:
+    'Exports an image to an OSS bucket of its region (ExportImage, a task); the object stays when it is deleted.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'spec'],
+  properties: {
+    kind: { const: 'image_export_job', description: 'The resource kind.' },
+    name: { $ref: '../defs.schema.json#/definitions/logicalName' },
+    provider: { $ref: '../defs.schema.json#/definitions/providerName' },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['image', 'oss_bucket'],
+      properties: {
+        image: {
+          type: 'string',
+          description:
+            'The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. m-bp1g7004ksh0oeuc1234.',
+          pattern: '(\\$\\{|^m-[0-9a-z]{8,32}$)',
+          patternErrorMessage:
+            'must be a reference such as ${image.NAME.id} or an image ID such as m-bp1g7004ksh0oeuc1234',
+        },
+        oss_bucket: {
+          type: 'string',
+          minLength: 3,
+          maxLength: 63,
+          pattern: '^[a-z0-9][a-z0-9-]*[a-z0-9]$',
+          patternErrorMessage: 'must be an OSS bucket name: lowercase letters, digits and -',
+          description: 'An OSS bucket in the same region. Changing it exports again.',
+        },
+        oss_prefix: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9]{1,30}$',
+          patternErrorMessage: 'must be 1-30 letters or digits',
+          description: 'Prefix of the exported object. Changing it exports again.',
+        },
+        format: {
+          enum: ['raw', 'vhd', 'qcow2', 'vmdk', 'vdi'],
+          default: 'raw',
+          description: 'Format of the exported file (raw by default). Changing it exports again.',
+        },
+        wait: {
+          type: 'boolean',
+          default: true,
+          description: 'Wait for the task to finish (a dependent then sees the exported object).',
+        },
+      },
+    },
+    lifecycle: {
+      type: 'object',
+      description: 'How imageform treats this resource beyond its spec.',
+      additionalProperties: false,
+      properties: {
+        prevent_destroy: {
+          type: 'boolean',
+          default: false,
+          description:
+            'The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed.',
+        },
+        ignore_changes: {
+          type: 'array',
+          description: 'Spec fields that are never diffed.',
+          items: {
+            type: 'string',
+            anyOf: [
+              { enum: ['image', 'oss_bucket', 'oss_prefix', 'format', 'wait'] },
+              { pattern: '^(spec\\.)?(image|oss_bucket|oss_prefix|format|wait)(\\..+)?$' },
+            ],
+            errorMessage: 'must be a spec field of image_export_job: image, oss_bucket, oss_prefix, format, wait',
+          },
+          uniqueItems: true,
+        },
+        deletion_policy: {
+          type: 'string',
+          enum: ['delete', 'orphan'],
+          default: 'delete',
+          description:
+            'delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it.',
+        },
+      },
+    },
+  },
+};
+const pattern72 = new RegExp('^[A-Za-z0-9]{1,30}$', 'u');
+const pattern73 = new RegExp('^(spec\\.)?(image|oss_bucket|oss_prefix|format|wait)(\\..+)?$', 'u');
+function validate14(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="alibaba-ecs/image_export_job.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+        schema: schema37.required,
+        parentSchema: schema37,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.name === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'name' },
+        message: "must have required property '" + 'name' + "'",
+        schema: schema37.required,
+        parentSchema: schema37,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.spec === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'spec' },
+        message: "must have required property '" + 'spec' + "'",
+        schema: schema37.required,
+        parentSchema: schema37,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    const _errs1 = errors;
+    for (const key0 in data) {
+      if (!(key0 === 'kind' || key0 === 'name' || key0 === 'provider' || key0 === 'spec' || key0 === 'lifecycle')) {
+        const err3 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+          schema: false,
+          parentSchema: schema37,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data0 = data.kind;
+      const _errs2 = errors;
+      if ('image_export_job' !== data0) {
+        const err4 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/const',
+          keyword: 'const',
+          params: { allowedValue: 'image_export_job' },
+          message: 'must be equal to constant',
+          schema: 'image_export_job',
+          parentSchema: schema37.properties.kind,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if (data.name !== undefined) {
+      let data1 = data.name;
+      const _errs3 = errors;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      const _errs6 = errors;
+      if (typeof data1 === 'string') {
+        if (!pattern7.test(data1)) {
+          const err5 = {
+            instancePath: instancePath + '/name',
+            schemaPath: '../defs.schema.json#/definitions/logicalName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema4,
+            data: data1,
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + '/name',
+          schemaPath: '../defs.schema.json#/definitions/logicalName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema4.type,
+          parentSchema: schema4,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      var valid1 = _errs4 === errors;
+      var valid0 = _errs3 === errors;
+    }
+    if (data.provider !== undefined) {
+      let data2 = data.provider;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      const _errs9 = errors;
+      const _errs10 = errors;
+      if (typeof data2 === 'string') {
+        if (!pattern7.test(data2)) {
+          const err7 = {
+            instancePath: instancePath + '/provider',
+            schemaPath: '../defs.schema.json#/definitions/providerName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema5,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + '/provider',
+          schemaPath: '../defs.schema.json#/definitions/providerName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema5.type,
+          parentSchema: schema5,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      var valid2 = _errs8 === errors;
+      var valid0 = _errs7 === errors;
+    }
+    if (data.spec !== undefined) {
+      let data3 = data.spec;
+      const _errs11 = errors;
+      const _errs12 = errors;
+      if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+        if (data3.image === undefined) {
+          const err9 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'image' },
+            message: "must have required property '" + 'image' + "'",
+            schema: schema37.properties.spec.required,
+            parentSchema: schema37.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        if (data3.oss_bucket === undefined) {
+          const err10 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'oss_bucket' },
+            message: "must have required property '" + 'oss_bucket' + "'",
+            schema: schema37.properties.spec.required,
+            parentSchema: schema37.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        const _errs13 = errors;
+        for (const key1 in data3) {
+          if (!(
+            key1 === 'image' ||
+            key1 === 'oss_bucket' ||
+            key1 === 'oss_prefix' ||
+            key1 === 'format' ||
+            key1 === 'wait'
+          )) {
+            const err11 = {
+              instancePath: instancePath + '/spec',
+              schemaPath: '#/properties/spec/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key1 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema37.properties.spec,
+              data: data3,
+            };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data3.image !== undefined) {
+          let data4 = data3.image;
+          const _errs14 = errors;
+          const _errs15 = errors;
+          const _errs16 = errors;
+          if (typeof data4 === 'string') {
+            if (!pattern66.test(data4)) {
+              const err12 = {
+                instancePath: instancePath + '/spec/image',
+                schemaPath: '#/properties/spec/properties/image/pattern',
+                keyword: 'pattern',
+                params: { pattern: '(\\$\\{|^m-[0-9a-z]{8,32}$)' },
+                message: 'must match pattern "' + '(\\$\\{|^m-[0-9a-z]{8,32}$)' + '"',
+                schema: '(\\$\\{|^m-[0-9a-z]{8,32}$)',
+                parentSchema: schema37.properties.spec.properties.image,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          } else {
+            const err13 = {
+              instancePath: instancePath + '/spec/image',
+              schemaPath: '#/properties/spec/properties/image/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema37.properties.spec.properties.image.type,
+              parentSchema: schema37.properties.spec.properties.image,
+              data: data4,
+            };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          var valid3 = _errs14 === errors;
+        }
+        if (data3.oss_bucket !== undefined) {
+          let data5 = data3.oss_bucket;
+          const _errs17 = errors;
+          const _errs18 = errors;
+          const _errs19 = errors;
+          if (typeof data5 === 'string') {
+            if (func1(data5) > 63) {
+              const err14 = {
+                instancePath: instancePath + '/spec/oss_bucket',
+                schemaPath: '#/properties/spec/properties/oss_bucket/maxLength',
+                keyword: 'maxLength',
+                params: { limit: 63 },
+                message: 'must NOT have more than 63 characters',
+                schema: 63,
+                parentSchema: schema37.properties.spec.properties.oss_bucket,
+                data: data5,
+              };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+            if (func1(data5) < 3) {
+              const err15 = {
+                instancePath: instancePath + '/spec/oss_bucket',
+                schemaPath: '#/properties/spec/properties/oss_bucket/minLength',
+                keyword: 'minLength',
+                params: { limit: 3 },
+                message: 'must NOT have fewer than 3 characters',
+                schema: 3,
+                parentSchema: schema37.properties.spec.properties.oss_bucket,
+                data: data5,
+              };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+            if (!pattern57.test(data5)) {
+              const err16 = {
+                instancePath: instancePath + '/spec/oss_bucket',
+                schemaPath: '#/properties/spec/properties/oss_bucket/pattern',
+                keyword: 'pattern',
+                params: { pattern: '^[a-z0-9][a-z0-9-]*[a-z0-9]$' },
+                message: 'must match pattern "' + '^[a-z0-9][a-z0-9-]*[a-z0-9]$' + '"',
+                schema: '^[a-z0-9][a-z0-9-]*[a-z0-9]$',
+                parentSchema: schema37.properties.spec.properties.oss_bucket,
+                data: data5,
+              };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          } else {
+            const err17 = {
+              instancePath: instancePath + '/spec/oss_bucket',
+              schemaPath: '#/properties/spec/properties/oss_bucket/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema37.properties.spec.properties.oss_bucket.type,
+              parentSchema: schema37.properties.spec.properties.oss_bucket,
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+          var valid3 = _errs17 === errors;
+        }
+        if (data3.oss_prefix !== undefined) {
+          let data6 = data3.oss_prefix;
+          const _errs20 = errors;
+          const _errs21 = errors;
+          const _errs22 = errors;
+          if (typeof data6 === 'string') {
+            if (!pattern72.test(data6)) {
+              const err18 = {
+                instancePath: instancePath + '/spec/oss_prefix',
+                schemaPath: '#/properties/spec/properties/oss_prefix/pattern',
+                keyword: 'pattern',
+                params: { pattern: '^[A-Za-z0-9]{1,30}$' },
+                message: 'must match pattern "' + '^[A-Za-z0-9]{1,30}$' + '"',
+                schema: '^[A-Za-z0-9]{1,30}$',
+                parentSchema: schema37.properties.spec.properties.oss_prefix,
+                data: data6,
+              };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          } else {
+            const err19 = {
+              instancePath: instancePath + '/spec/oss_prefix',
+              schemaPath: '#/properties/spec/properties/oss_prefix/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema37.properties.spec.properties.oss_prefix.type,
+              parentSchema: schema37.properties.spec.properties.oss_prefix,
+              data: data6,
+            };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          var valid3 = _errs20 === errors;
+        }
+        if (data3.format !== undefined) {
+          let data7 = data3.format;
+          const _errs23 = errors;
+          const vSchema0 = schema37.properties.spec.properties.format.enum;
+          if (!(data7 === 'raw' || data7 === 'vhd' || data7 === 'qcow2' || data7 === 'vmdk' || data7 === 'vdi')) {
+            const err20 = {
+              instancePath: instancePath + '/spec/format',
+              schemaPath: '#/properties/spec/properties/format/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema37.properties.spec.properties.format.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema37.properties.spec.properties.format.enum,
+              parentSchema: schema37.properties.spec.properties.format,
+              data: data7,
+            };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          var valid3 = _errs23 === errors;
+        }
+        if (data3.wait !== undefined) {
+          let data8 = data3.wait;
+          const _errs24 = errors;
+          if (typeof data8 !== 'boolean') {
+            const err21 = {
+              instancePath: instancePath + '/spec/wait',
+              schemaPath: '#/properties/spec/properties/wait/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema37.properties.spec.properties.wait.type,
+              parentSchema: schema37.properties.spec.properties.wait,
+              data: data8,
+            };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          const _errs25 = errors;
+          var valid3 = _errs24 === errors;
+        }
+      } else {
+        const err22 = {
+          instancePath: instancePath + '/spec',
+          schemaPath: '#/properties/spec/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema37.properties.spec.type,
+          parentSchema: schema37.properties.spec,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      }
+      var valid0 = _errs11 === errors;
+    }
+    if (data.lifecycle !== undefined) {
+      let data9 = data.lifecycle;
+      const _errs26 = errors;
+      const _errs27 = errors;
+      if (data9 && typeof data9 == 'object' && !Array.isArray(data9)) {
+        const _errs28 = errors;
+        for (const key2 in data9) {
+          if (!(key2 === 'prevent_destroy' || key2 === 'ignore_changes' || key2 === 'deletion_policy')) {
+            const err23 = {
+              instancePath: instancePath + '/lifecycle',
+              schemaPath: '#/properties/lifecycle/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key2 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema37.properties.lifecycle,
+              data: data9,
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+        if (data9.prevent_destroy !== undefined) {
+          let data10 = data9.prevent_destroy;
+          const _errs29 = errors;
+          if (typeof data10 !== 'boolean') {
+            const err24 = {
+              instancePath: instancePath + '/lifecycle/prevent_destroy',
+              schemaPath: '#/properties/lifecycle/properties/prevent_destroy/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema37.properties.lifecycle.properties.prevent_destroy.type,
+              parentSchema: schema37.properties.lifecycle.properties.prevent_destroy,
+              data: data10,
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+          const _errs30 = errors;
+          var valid4 = _errs29 === errors;
+        }
+        if (data9.ignore_changes !== undefined) {
+          let data11 = data9.ignore_changes;
+          const _errs31 = errors;
+          const _errs32 = errors;
+          if (Array.isArray(data11)) {
+            let valid6 = true;
+            const len0 = data11.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data12 = data11[i0];
+              const _errs33 = errors;
+              if (typeof data12 !== 'string') {
+                const err25 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema37.properties.lifecycle.properties.ignore_changes.items.type,
+                  parentSchema: schema37.properties.lifecycle.properties.ignore_changes.items,
+                  data: data12,
+                };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+              const _errs34 = errors;
+              const _errs35 = errors;
+              let valid7 = false;
+              const _errs36 = errors;
+              const vSchema1 = schema37.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum;
+              if (!(
+                data12 === 'image' ||
+                data12 === 'oss_bucket' ||
+                data12 === 'oss_prefix' ||
+                data12 === 'format' ||
+                data12 === 'wait'
+              )) {
+                const err26 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/0/enum',
+                  keyword: 'enum',
+                  params: {
+                    allowedValues: schema37.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  },
+                  message: 'must be equal to one of the allowed values',
+                  schema: schema37.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  parentSchema: schema37.properties.lifecycle.properties.ignore_changes.items.anyOf[0],
+                  data: data12,
+                };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+              var _valid0 = _errs36 === errors;
+              valid7 = valid7 || _valid0;
+              if (!valid7) {
+                const _errs37 = errors;
+                if (typeof data12 === 'string') {
+                  if (!pattern73.test(data12)) {
+                    const err27 = {
+                      instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                      schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/1/pattern',
+                      keyword: 'pattern',
+                      params: { pattern: '^(spec\\.)?(image|oss_bucket|oss_prefix|format|wait)(\\..+)?$' },
+                      message:
+                        'must match pattern "' + '^(spec\\.)?(image|oss_bucket|oss_prefix|format|wait)(\\..+)?$' + '"',
+                      schema: '^(spec\\.)?(image|oss_bucket|oss_prefix|format|wait)(\\..+)?$',
+                      parentSchema: schema37.properties.lifecycle.properties.ignore_changes.items.anyOf[1],
+                      data: data12,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err27];
+                    } else {
+                      vErrors.push(err27);
+                    }
+                    errors++;
+                  }
+                }
+                var _valid0 = _errs37 === errors;
+                valid7 = valid7 || _valid0;
+                if (!valid7) {
+                }
+              }
+              if (!valid7) {
+                const err28 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf',
+                  keyword: 'anyOf',
+                  params: {},
+                  message: 'must match a schema in anyOf',
+                  schema: schema37.properties.lifecycle.properties.ignore_changes.items.anyOf,
+                  parentSchema: schema37.properties.lifecycle.properties.ignore_changes.items,
+                  data: data12,
+                };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              } else {
+                errors = _errs35;
+                if (vErrors !== null) {
+                  if (_errs35) {
+                    vErrors.length = _errs35;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs38 = errors;
+              var valid5 = _errs33 === errors;
+              if (!valid5) {
+                valid6 = false;
+              }
+            }
+            let valid8;
+            let i1 = data11.length;
+            let j0;
+            valid8 = true;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--;) {
+                let item0 = data11[i1];
+                if (typeof item0 !== 'string') {
+                  continue;
+                }
+                if (typeof indices0[item0] == 'number') {
+                  j0 = indices0[item0];
+                  const err29 = {
+                    instancePath: instancePath + '/lifecycle/ignore_changes',
+                    schemaPath: '#/properties/lifecycle/properties/ignore_changes/uniqueItems',
+                    keyword: 'uniqueItems',
+                    params: { i: i1, j: j0 },
+                    message: 'must NOT have duplicate items (items ## ' + j0 + ' and ' + i1 + ' are identical)',
+                    schema: true,
+                    parentSchema: schema37.properties.lifecycle.properties.ignore_changes,
+                    data: data11,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                  valid8 = false;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err30 = {
+              instancePath: instancePath + '/lifecycle/ignore_changes',
+              schemaPath: '#/properties/lifecycle/properties/ignore_changes/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+              schema: schema37.properties.lifecycle.properties.ignore_changes.type,
+              parentSchema: schema37.properties.lifecycle.properties.ignore_changes,
+              data: data11,
+            };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+          var valid4 = _errs31 === errors;
+        }
+        if (data9.deletion_policy !== undefined) {
+          let data13 = data9.deletion_policy;
+          const _errs39 = errors;
+          if (typeof data13 !== 'string') {
+            const err31 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema37.properties.lifecycle.properties.deletion_policy.type,
+              parentSchema: schema37.properties.lifecycle.properties.deletion_policy,
+              data: data13,
+            };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+          const _errs40 = errors;
+          const vSchema2 = schema37.properties.lifecycle.properties.deletion_policy.enum;
+          if (!(data13 === 'delete' || data13 === 'orphan')) {
+            const err32 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema37.properties.lifecycle.properties.deletion_policy.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema37.properties.lifecycle.properties.deletion_policy.enum,
+              parentSchema: schema37.properties.lifecycle.properties.deletion_policy,
+              data: data13,
+            };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+          var valid4 = _errs39 === errors;
+        }
+      } else {
+        const err33 = {
+          instancePath: instancePath + '/lifecycle',
+          schemaPath: '#/properties/lifecycle/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema37.properties.lifecycle.type,
+          parentSchema: schema37.properties.lifecycle,
+          data: data9,
+        };
+        if (vErrors === null) {
+          vErrors = [err33];
+        } else {
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+      var valid0 = _errs26 === errors;
+    }
+  } else {
+    const err34 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+      schema: schema37.type,
+      parentSchema: schema37,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err34];
+    } else {
+      vErrors.push(err34);
+    }
+    errors++;
+  }
+  validate14.errors = vErrors;
+  return errors === 0;
+}
+export const validator14 = validate15;
+const schema40 = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'alibaba-ecs/image_copy.schema.json',
+  title: 'imageform image_copy (alibaba-ecs)',
+  description: 'Copies an image to another region (CopyImage); deleting the document deletes the copy.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'spec'],
+  properties: {
+    kind: { const: 'image_copy', description: 'The resource kind.' },
+    name: { $ref: '../defs.schema.json#/definitions/logicalName' },
+    provider: { $ref: '../defs.schema.json#/definitions/providerName' },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['image', 'destination_region'],
+      dependencies: { kms_key_id: ['encrypted'] },
+      properties: {
+        image: {
+          type: 'string',
+          description:
+            'The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. m-bp1g7004ksh0oeuc1234.',
+          pattern: '(\\$\\{|^m-[0-9a-z]{8,32}$)',
+          patternErrorMessage:
+            'must be a reference such as ${image.NAME.id} or an image ID such as m-bp1g7004ksh0oeuc1234',
+        },
+        destination_region: {
+          type: 'string',
+          pattern: '^[a-z]{2}-[a-z0-9-]+$',
+          patternErrorMessage: 'must be a region id such as cn-shanghai',
+          description: 'Region of the copy. Changing it copies again.',
+        },
+        name: {
+          type: 'string',
+          description: 'Name of the copy. Updated in place.',
+          minLength: 2,
+          maxLength: 128,
+          pattern: '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$',
+          patternErrorMessage:
+            'must start with a letter and hold letters, digits, ":", "_", "." or "-" (not aliyun, acs: or http://), e.g. ubuntu-2404',
+        },
+        description: {
+          type: 'string',
+          minLength: 2,
+          maxLength: 256,
+          description: 'Description of the copy. Updated in place.',
+        },
+        encrypted: { type: 'boolean', description: 'Encrypt the copy. Changing it copies again.' },
+        kms_key_id: {
+          type: 'string',
+          minLength: 1,
+          description: 'KMS key of an encrypted copy (needs encrypted). Changing it copies again.',
+        },
+        tags: {
+          type: 'object',
+          description: 'Tags (key: value). Updated in place, key by key.',
+          maxProperties: 20,
+          propertyNames: {
+            minLength: 1,
+            maxLength: 128,
+            not: { pattern: '^(aliyun|acs:|https?://|imageform_)' },
+            errorMessage:
+              'must not start with aliyun, acs:, http(s):// or imageform_ (imageform keeps its dates there)',
+          },
+          additionalProperties: { type: 'string', maxLength: 128 },
+        },
+      },
+    },
+    lifecycle: {
+      type: 'object',
+      description: 'How imageform treats this resource beyond its spec.',
+      additionalProperties: false,
+      properties: {
+        prevent_destroy: {
+          type: 'boolean',
+          default: false,
+          description:
+            'The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed.',
+        },
+        ignore_changes: {
+          type: 'array',
+          description: 'Spec fields that are never diffed.',
+          items: {
+            type: 'string',
+            anyOf: [
+              { enum: ['image', 'destination_region', 'name', 'description', 'encrypted', 'kms_key_id', 'tags'] },
+              { pattern: '^(spec\\.)?(image|destination_region|name|description|encrypted|kms_key_id|tags)(\\..+)?$' },
+            ],
+            errorMessage:
+              'must be a spec field of image_copy: image, destination_region, name, description, encrypted, kms_key_id, tags',
+          },
+          uniqueItems: true,
+        },
+        deletion_policy: {
+          type: 'string',
+          enum: ['delete', 'orphan'],
+          default: 'delete',
+          description:
+            'delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it.',
+        },
+      },
+    },
+  },
+};
+const pattern80 = new RegExp(
+  '^(spec\\.)?(image|destination_region|name|description|encrypted|kms_key_id|tags)(\\..+)?$',
+  'u',
+);
+function validate15(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="alibaba-ecs/image_copy.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+        schema: schema40.required,
+        parentSchema: schema40,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.name === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'name' },
+        message: "must have required property '" + 'name' + "'",
+        schema: schema40.required,
+        parentSchema: schema40,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.spec === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'spec' },
+        message: "must have required property '" + 'spec' + "'",
+        schema: schema40.required,
+        parentSchema: schema40,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    const _errs1 = errors;
+    for (const key0 in data) {
+      if (!(key0 === 'kind' || key0 === 'name' || key0 === 'provider' || key0 === 'spec' || key0 === 'lifecycle')) {
+        const err3 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+          schema: false,
+          parentSchema: schema40,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data0 = data.kind;
+      const _errs2 = errors;
+      if ('image_copy' !== data0) {
+        const err4 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/const',
+          keyword: 'const',
+          params: { allowedValue: 'image_copy' },
+          message: 'must be equal to constant',
+          schema: 'image_copy',
+          parentSchema: schema40.properties.kind,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if (data.name !== undefined) {
+      let data1 = data.name;
+      const _errs3 = errors;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      const _errs6 = errors;
+      if (typeof data1 === 'string') {
+        if (!pattern7.test(data1)) {
+          const err5 = {
+            instancePath: instancePath + '/name',
+            schemaPath: '../defs.schema.json#/definitions/logicalName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema4,
+            data: data1,
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + '/name',
+          schemaPath: '../defs.schema.json#/definitions/logicalName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema4.type,
+          parentSchema: schema4,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      var valid1 = _errs4 === errors;
+      var valid0 = _errs3 === errors;
+    }
+    if (data.provider !== undefined) {
+      let data2 = data.provider;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      const _errs9 = errors;
+      const _errs10 = errors;
+      if (typeof data2 === 'string') {
+        if (!pattern7.test(data2)) {
+          const err7 = {
+            instancePath: instancePath + '/provider',
+            schemaPath: '../defs.schema.json#/definitions/providerName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema5,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + '/provider',
+          schemaPath: '../defs.schema.json#/definitions/providerName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema5.type,
+          parentSchema: schema5,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      var valid2 = _errs8 === errors;
+      var valid0 = _errs7 === errors;
+    }
+    if (data.spec !== undefined) {
+      let data3 = data.spec;
+      const _errs11 = errors;
+      const _errs12 = errors;
+      if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+        if (data3.image === undefined) {
+          const err9 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'image' },
+            message: "must have required property '" + 'image' + "'",
+            schema: schema40.properties.spec.required,
+            parentSchema: schema40.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        if (data3.destination_region === undefined) {
+          const err10 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'destination_region' },
+            message: "must have required property '" + 'destination_region' + "'",
+            schema: schema40.properties.spec.required,
+            parentSchema: schema40.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        const _errs13 = errors;
+        for (const key1 in data3) {
+          if (!(
+            key1 === 'image' ||
+            key1 === 'destination_region' ||
+            key1 === 'name' ||
+            key1 === 'description' ||
+            key1 === 'encrypted' ||
+            key1 === 'kms_key_id' ||
+            key1 === 'tags'
+          )) {
+            const err11 = {
+              instancePath: instancePath + '/spec',
+              schemaPath: '#/properties/spec/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key1 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema40.properties.spec,
+              data: data3,
+            };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        let missing0;
+        if (data3.kms_key_id !== undefined) {
+          if (data3.encrypted === undefined) {
+            const err12 = {
+              instancePath: instancePath + '/spec',
+              schemaPath: '#/properties/spec/dependencies',
+              keyword: 'dependencies',
+              params: { property: 'kms_key_id', missingProperty: 'encrypted', depsCount: 1, deps: 'encrypted' },
+              message: 'must have property encrypted when property kms_key_id is present',
+              schema: schema40.properties.spec.dependencies,
+              parentSchema: schema40.properties.spec,
+              data: data3,
+            };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data3.image !== undefined) {
+          let data4 = data3.image;
+          const _errs14 = errors;
+          const _errs15 = errors;
+          const _errs16 = errors;
+          if (typeof data4 === 'string') {
+            if (!pattern66.test(data4)) {
+              const err13 = {
+                instancePath: instancePath + '/spec/image',
+                schemaPath: '#/properties/spec/properties/image/pattern',
+                keyword: 'pattern',
+                params: { pattern: '(\\$\\{|^m-[0-9a-z]{8,32}$)' },
+                message: 'must match pattern "' + '(\\$\\{|^m-[0-9a-z]{8,32}$)' + '"',
+                schema: '(\\$\\{|^m-[0-9a-z]{8,32}$)',
+                parentSchema: schema40.properties.spec.properties.image,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          } else {
+            const err14 = {
+              instancePath: instancePath + '/spec/image',
+              schemaPath: '#/properties/spec/properties/image/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema40.properties.spec.properties.image.type,
+              parentSchema: schema40.properties.spec.properties.image,
+              data: data4,
+            };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          var valid4 = _errs14 === errors;
+        }
+        if (data3.destination_region !== undefined) {
+          let data5 = data3.destination_region;
+          const _errs17 = errors;
+          const _errs18 = errors;
+          const _errs19 = errors;
+          if (typeof data5 === 'string') {
+            if (!pattern49.test(data5)) {
+              const err15 = {
+                instancePath: instancePath + '/spec/destination_region',
+                schemaPath: '#/properties/spec/properties/destination_region/pattern',
+                keyword: 'pattern',
+                params: { pattern: '^[a-z]{2}-[a-z0-9-]+$' },
+                message: 'must match pattern "' + '^[a-z]{2}-[a-z0-9-]+$' + '"',
+                schema: '^[a-z]{2}-[a-z0-9-]+$',
+                parentSchema: schema40.properties.spec.properties.destination_region,
+                data: data5,
+              };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          } else {
+            const err16 = {
+              instancePath: instancePath + '/spec/destination_region',
+              schemaPath: '#/properties/spec/properties/destination_region/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema40.properties.spec.properties.destination_region.type,
+              parentSchema: schema40.properties.spec.properties.destination_region,
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+          var valid4 = _errs17 === errors;
+        }
+        if (data3.name !== undefined) {
+          let data6 = data3.name;
+          const _errs20 = errors;
+          const _errs21 = errors;
+          const _errs22 = errors;
+          if (typeof data6 === 'string') {
+            if (func1(data6) > 128) {
+              const err17 = {
+                instancePath: instancePath + '/spec/name',
+                schemaPath: '#/properties/spec/properties/name/maxLength',
+                keyword: 'maxLength',
+                params: { limit: 128 },
+                message: 'must NOT have more than 128 characters',
+                schema: 128,
+                parentSchema: schema40.properties.spec.properties.name,
+                data: data6,
+              };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            if (func1(data6) < 2) {
+              const err18 = {
+                instancePath: instancePath + '/spec/name',
+                schemaPath: '#/properties/spec/properties/name/minLength',
+                keyword: 'minLength',
+                params: { limit: 2 },
+                message: 'must NOT have fewer than 2 characters',
+                schema: 2,
+                parentSchema: schema40.properties.spec.properties.name,
+                data: data6,
+              };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+            if (!pattern55.test(data6)) {
+              const err19 = {
+                instancePath: instancePath + '/spec/name',
+                schemaPath: '#/properties/spec/properties/name/pattern',
+                keyword: 'pattern',
+                params: {
+                  pattern: '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$',
+                },
+                message:
+                  'must match pattern "' +
+                  '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$' +
+                  '"',
+                schema: '^(?!aliyun|acs:|https?://)[A-Za-z\\u4e00-\\u9fa5][A-Za-z0-9\\u4e00-\\u9fa5:_.-]*$',
+                parentSchema: schema40.properties.spec.properties.name,
+                data: data6,
+              };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+          } else {
+            const err20 = {
+              instancePath: instancePath + '/spec/name',
+              schemaPath: '#/properties/spec/properties/name/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema40.properties.spec.properties.name.type,
+              parentSchema: schema40.properties.spec.properties.name,
+              data: data6,
+            };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          var valid4 = _errs20 === errors;
+        }
+        if (data3.description !== undefined) {
+          let data7 = data3.description;
+          const _errs23 = errors;
+          const _errs24 = errors;
+          if (typeof data7 === 'string') {
+            if (func1(data7) > 256) {
+              const err21 = {
+                instancePath: instancePath + '/spec/description',
+                schemaPath: '#/properties/spec/properties/description/maxLength',
+                keyword: 'maxLength',
+                params: { limit: 256 },
+                message: 'must NOT have more than 256 characters',
+                schema: 256,
+                parentSchema: schema40.properties.spec.properties.description,
+                data: data7,
+              };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+            if (func1(data7) < 2) {
+              const err22 = {
+                instancePath: instancePath + '/spec/description',
+                schemaPath: '#/properties/spec/properties/description/minLength',
+                keyword: 'minLength',
+                params: { limit: 2 },
+                message: 'must NOT have fewer than 2 characters',
+                schema: 2,
+                parentSchema: schema40.properties.spec.properties.description,
+                data: data7,
+              };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          } else {
+            const err23 = {
+              instancePath: instancePath + '/spec/description',
+              schemaPath: '#/properties/spec/properties/description/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema40.properties.spec.properties.description.type,
+              parentSchema: schema40.properties.spec.properties.description,
+              data: data7,
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          var valid4 = _errs23 === errors;
+        }
+        if (data3.encrypted !== undefined) {
+          let data8 = data3.encrypted;
+          const _errs25 = errors;
+          if (typeof data8 !== 'boolean') {
+            const err24 = {
+              instancePath: instancePath + '/spec/encrypted',
+              schemaPath: '#/properties/spec/properties/encrypted/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema40.properties.spec.properties.encrypted.type,
+              parentSchema: schema40.properties.spec.properties.encrypted,
+              data: data8,
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+          const _errs26 = errors;
+          var valid4 = _errs25 === errors;
+        }
+        if (data3.kms_key_id !== undefined) {
+          let data9 = data3.kms_key_id;
+          const _errs27 = errors;
+          const _errs28 = errors;
+          if (typeof data9 === 'string') {
+            if (func1(data9) < 1) {
+              const err25 = {
+                instancePath: instancePath + '/spec/kms_key_id',
+                schemaPath: '#/properties/spec/properties/kms_key_id/minLength',
+                keyword: 'minLength',
+                params: { limit: 1 },
+                message: 'must NOT have fewer than 1 characters',
+                schema: 1,
+                parentSchema: schema40.properties.spec.properties.kms_key_id,
+                data: data9,
+              };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          } else {
+            const err26 = {
+              instancePath: instancePath + '/spec/kms_key_id',
+              schemaPath: '#/properties/spec/properties/kms_key_id/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema40.properties.spec.properties.kms_key_id.type,
+              parentSchema: schema40.properties.spec.properties.kms_key_id,
+              data: data9,
+            };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+          var valid4 = _errs27 === errors;
+        }
+        if (data3.tags !== undefined) {
+          let data10 = data3.tags;
+          const _errs29 = errors;
+          const _errs30 = errors;
+          if (data10 && typeof data10 == 'object' && !Array.isArray(data10)) {
+            if (Object.keys(data10).length > 20) {
+              const err27 = {
+                instancePath: instancePath + '/spec/tags',
+                schemaPath: '#/properties/spec/properties/tags/maxProperties',
+                keyword: 'maxProperties',
+                params: { limit: 20 },
+                message: 'must NOT have more than 20 properties',
+                schema: 20,
+                parentSchema: schema40.properties.spec.properties.tags,
+                data: data10,
+              };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+            for (const key2 in data10) {
+              const _errs31 = errors;
+              const _errs32 = errors;
+              const _errs33 = errors;
+              if (typeof key2 === 'string') {
+                if (!pattern61.test(key2)) {
+                  const err28 = {};
+                  if (vErrors === null) {
+                    vErrors = [err28];
+                  } else {
+                    vErrors.push(err28);
+                  }
+                  errors++;
+                } else {
+                }
+              }
+              if (errors === _errs33) {
+              }
+              var valid6 = _errs33 === errors;
+              if (valid6) {
+                const err29 = {
+                  instancePath: instancePath + '/spec/tags',
+                  schemaPath: '#/properties/spec/properties/tags/propertyNames/not',
+                  keyword: 'not',
+                  params: {},
+                  message: 'must NOT be valid',
+                  schema: schema40.properties.spec.properties.tags.propertyNames.not,
+                  parentSchema: schema40.properties.spec.properties.tags.propertyNames,
+                  data: key2,
+                  propertyName: key2,
+                };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              } else {
+                errors = _errs32;
+                if (vErrors !== null) {
+                  if (_errs32) {
+                    vErrors.length = _errs32;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs34 = errors;
+              if (typeof key2 === 'string') {
+                if (func1(key2) > 128) {
+                  const err30 = {
+                    instancePath: instancePath + '/spec/tags',
+                    schemaPath: '#/properties/spec/properties/tags/propertyNames/maxLength',
+                    keyword: 'maxLength',
+                    params: { limit: 128 },
+                    message: 'must NOT have more than 128 characters',
+                    schema: 128,
+                    parentSchema: schema40.properties.spec.properties.tags.propertyNames,
+                    data: key2,
+                    propertyName: key2,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err30];
+                  } else {
+                    vErrors.push(err30);
+                  }
+                  errors++;
+                }
+                if (func1(key2) < 1) {
+                  const err31 = {
+                    instancePath: instancePath + '/spec/tags',
+                    schemaPath: '#/properties/spec/properties/tags/propertyNames/minLength',
+                    keyword: 'minLength',
+                    params: { limit: 1 },
+                    message: 'must NOT have fewer than 1 characters',
+                    schema: 1,
+                    parentSchema: schema40.properties.spec.properties.tags.propertyNames,
+                    data: key2,
+                    propertyName: key2,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err31];
+                  } else {
+                    vErrors.push(err31);
+                  }
+                  errors++;
+                }
+              }
+              var valid5 = _errs31 === errors;
+              if (!valid5) {
+                const err32 = {
+                  instancePath: instancePath + '/spec/tags',
+                  schemaPath: '#/properties/spec/properties/tags/propertyNames',
+                  keyword: 'propertyNames',
+                  params: { propertyName: key2 },
+                  message: 'property name must be valid',
+                  schema: schema40.properties.spec.properties.tags.propertyNames,
+                  parentSchema: schema40.properties.spec.properties.tags,
+                  data: data10,
+                };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+            }
+            const _errs35 = errors;
+            for (const key3 in data10) {
+              let data11 = data10[key3];
+              const _errs36 = errors;
+              const _errs37 = errors;
+              if (typeof data11 === 'string') {
+                if (func1(data11) > 128) {
+                  const err33 = {
+                    instancePath: instancePath + '/spec/tags/' + key3.replace(/~/g, '~0').replace(/\//g, '~1'),
+                    schemaPath: '#/properties/spec/properties/tags/additionalProperties/maxLength',
+                    keyword: 'maxLength',
+                    params: { limit: 128 },
+                    message: 'must NOT have more than 128 characters',
+                    schema: 128,
+                    parentSchema: schema40.properties.spec.properties.tags.additionalProperties,
+                    data: data11,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err33];
+                  } else {
+                    vErrors.push(err33);
+                  }
+                  errors++;
+                }
+              } else {
+                const err34 = {
+                  instancePath: instancePath + '/spec/tags/' + key3.replace(/~/g, '~0').replace(/\//g, '~1'),
+                  schemaPath: '#/properties/spec/properties/tags/additionalProperties/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema40.properties.spec.properties.tags.additionalProperties.type,
+                  parentSchema: schema40.properties.spec.properties.tags.additionalProperties,
+                  data: data11,
+                };
+                if (vErrors === null) {
+                  vErrors = [err34];
+                } else {
+                  vErrors.push(err34);
+                }
+                errors++;
+              }
+              var valid7 = _errs36 === errors;
+            }
+          } else {
+            const err35 = {
+              instancePath: instancePath + '/spec/tags',
+              schemaPath: '#/properties/spec/properties/tags/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+              schema: schema40.properties.spec.properties.tags.type,
+              parentSchema: schema40.properties.spec.properties.tags,
+              data: data10,
+            };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+          var valid4 = _errs29 === errors;
+        }
+      } else {
+        const err36 = {
+          instancePath: instancePath + '/spec',
+          schemaPath: '#/properties/spec/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema40.properties.spec.type,
+          parentSchema: schema40.properties.spec,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+      var valid0 = _errs11 === errors;
+    }
+    if (data.lifecycle !== undefined) {
+      let data12 = data.lifecycle;
+      const _errs38 = errors;
+      const _errs39 = errors;
+      if (data12 && typeof data12 == 'object' && !Array.isArray(data12)) {
+        const _errs40 = errors;
+        for (const key4 in data12) {
+          if (!(key4 === 'prevent_destroy' || key4 === 'ignore_changes' || key4 === 'deletion_policy')) {
+            const err37 = {
+              instancePath: instancePath + '/lifecycle',
+              schemaPath: '#/properties/lifecycle/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key4 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema40.properties.lifecycle,
+              data: data12,
+            };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (data12.prevent_destroy !== undefined) {
+          let data13 = data12.prevent_destroy;
+          const _errs41 = errors;
+          if (typeof data13 !== 'boolean') {
+            const err38 = {
+              instancePath: instancePath + '/lifecycle/prevent_destroy',
+              schemaPath: '#/properties/lifecycle/properties/prevent_destroy/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema40.properties.lifecycle.properties.prevent_destroy.type,
+              parentSchema: schema40.properties.lifecycle.properties.prevent_destroy,
+              data: data13,
+            };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
+            }
+            errors++;
+          }
+          const _errs42 = errors;
+          var valid8 = _errs41 === errors;
+        }
+        if (data12.ignore_changes !== undefined) {
+          let data14 = data12.ignore_changes;
+          const _errs43 = errors;
+          const _errs44 = errors;
+          if (Array.isArray(data14)) {
+            let valid10 = true;
+            const len0 = data14.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data15 = data14[i0];
+              const _errs45 = errors;
+              if (typeof data15 !== 'string') {
+                const err39 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema40.properties.lifecycle.properties.ignore_changes.items.type,
+                  parentSchema: schema40.properties.lifecycle.properties.ignore_changes.items,
+                  data: data15,
+                };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+              const _errs46 = errors;
+              const _errs47 = errors;
+              let valid11 = false;
+              const _errs48 = errors;
+              const vSchema0 = schema40.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum;
+              if (!(
+                data15 === 'image' ||
+                data15 === 'destination_region' ||
+                data15 === 'name' ||
+                data15 === 'description' ||
+                data15 === 'encrypted' ||
+                data15 === 'kms_key_id' ||
+                data15 === 'tags'
+              )) {
+                const err40 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/0/enum',
+                  keyword: 'enum',
+                  params: {
+                    allowedValues: schema40.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  },
+                  message: 'must be equal to one of the allowed values',
+                  schema: schema40.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  parentSchema: schema40.properties.lifecycle.properties.ignore_changes.items.anyOf[0],
+                  data: data15,
+                };
+                if (vErrors === null) {
+                  vErrors = [err40];
+                } else {
+                  vErrors.push(err40);
+                }
+                errors++;
+              }
+              var _valid0 = _errs48 === errors;
+              valid11 = valid11 || _valid0;
+              if (!valid11) {
+                const _errs49 = errors;
+                if (typeof data15 === 'string') {
+                  if (!pattern80.test(data15)) {
+                    const err41 = {
+                      instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                      schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/1/pattern',
+                      keyword: 'pattern',
+                      params: {
+                        pattern:
+                          '^(spec\\.)?(image|destination_region|name|description|encrypted|kms_key_id|tags)(\\..+)?$',
+                      },
+                      message:
+                        'must match pattern "' +
+                        '^(spec\\.)?(image|destination_region|name|description|encrypted|kms_key_id|tags)(\\..+)?$' +
+                        '"',
+                      schema:
+                        '^(spec\\.)?(image|destination_region|name|description|encrypted|kms_key_id|tags)(\\..+)?$',
+                      parentSchema: schema40.properties.lifecycle.properties.ignore_changes.items.anyOf[1],
+                      data: data15,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err41];
+                    } else {
+                      vErrors.push(err41);
+                    }
+                    errors++;
+                  }
+                }
+                var _valid0 = _errs49 === errors;
+                valid11 = valid11 || _valid0;
+                if (!valid11) {
+                }
+              }
+              if (!valid11) {
+                const err42 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i0,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf',
+                  keyword: 'anyOf',
+                  params: {},
+                  message: 'must match a schema in anyOf',
+                  schema: schema40.properties.lifecycle.properties.ignore_changes.items.anyOf,
+                  parentSchema: schema40.properties.lifecycle.properties.ignore_changes.items,
+                  data: data15,
+                };
+                if (vErrors === null) {
+                  vErrors = [err42];
+                } else {
+                  vErrors.push(err42);
+                }
+                errors++;
+              } else {
+                errors = _errs47;
+                if (vErrors !== null) {
+                  if (_errs47) {
+                    vErrors.length = _errs47;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs50 = errors;
+              var valid9 = _errs45 === errors;
+              if (!valid9) {
+                valid10 = false;
+              }
+            }
+            let valid12;
+            let i1 = data14.length;
+            let j0;
+            valid12 = true;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--;) {
+                let item0 = data14[i1];
+                if (typeof item0 !== 'string') {
+                  continue;
+                }
+                if (typeof indices0[item0] == 'number') {
+                  j0 = indices0[item0];
+                  const err43 = {
+                    instancePath: instancePath + '/lifecycle/ignore_changes',
+                    schemaPath: '#/properties/lifecycle/properties/ignore_changes/uniqueItems',
+                    keyword: 'uniqueItems',
+                    params: { i: i1, j: j0 },
+                    message: 'must NOT have duplicate items (items ## ' + j0 + ' and ' + i1 + ' are identical)',
+                    schema: true,
+                    parentSchema: schema40.properties.lifecycle.properties.ignore_changes,
+                    data: data14,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                  valid12 = false;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err44 = {
+              instancePath: instancePath + '/lifecycle/ignore_changes',
+              schemaPath: '#/properties/lifecycle/properties/ignore_changes/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+              schema: schema40.properties.lifecycle.properties.ignore_changes.type,
+              parentSchema: schema40.properties.lifecycle.properties.ignore_changes,
+              data: data14,
+            };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+          var valid8 = _errs43 === errors;
+        }
+        if (data12.deletion_policy !== undefined) {
+          let data16 = data12.deletion_policy;
+          const _errs51 = errors;
+          if (typeof data16 !== 'string') {
+            const err45 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema40.properties.lifecycle.properties.deletion_policy.type,
+              parentSchema: schema40.properties.lifecycle.properties.deletion_policy,
+              data: data16,
+            };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+          const _errs52 = errors;
+          const vSchema1 = schema40.properties.lifecycle.properties.deletion_policy.enum;
+          if (!(data16 === 'delete' || data16 === 'orphan')) {
+            const err46 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema40.properties.lifecycle.properties.deletion_policy.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema40.properties.lifecycle.properties.deletion_policy.enum,
+              parentSchema: schema40.properties.lifecycle.properties.deletion_policy,
+              data: data16,
+            };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          var valid8 = _errs51 === errors;
+        }
+      } else {
+        const err47 = {
+          instancePath: instancePath + '/lifecycle',
+          schemaPath: '#/properties/lifecycle/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema40.properties.lifecycle.type,
+          parentSchema: schema40.properties.lifecycle,
+          data: data12,
+        };
+        if (vErrors === null) {
+          vErrors = [err47];
+        } else {
+          vErrors.push(err47);
+        }
+        errors++;
+      }
+      var valid0 = _errs38 === errors;
+    }
+  } else {
+    const err48 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+      schema: schema40.type,
+      parentSchema: schema40,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err48];
+    } else {
+      vErrors.push(err48);
+    }
+    errors++;
+  }
+  validate15.errors = vErrors;
+  return errors === 0;
+}
+export const validator15 = validate16;
+const schema43 = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'alibaba-ecs/image_share.schema.json',
+  title: 'imageform image_share (alibaba-ecs)',
+  description:
+    'Shares an image with other accounts (ModifyImageSharePermission); deleting the document unshares it from every account.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name', 'spec'],
+  properties: {
+    kind: { const: 'image_share', description: 'The resource kind.' },
+    name: { $ref: '../defs.schema.json#/definitions/logicalName' },
+    provider: { $ref: '../defs.schema.json#/definitions/providerName' },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['image', 'accounts'],
+      properties: {
+        image: {
+          type: 'string',
+          description:
+            'The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. m-bp1g7004ksh0oeuc1234.',
+          pattern: '(\\$\\{|^m-[0-9a-z]{8,32}$)',
+          patternErrorMessage:
+            'must be a reference such as ${image.NAME.id} or an image ID such as m-bp1g7004ksh0oeuc1234',
+        },
+        accounts: {
+          type: 'array',
+          description: 'Alibaba Cloud account ids (a set, at most 50). Accounts are added and removed in place.',
+          uniqueItems: true,
+          maxItems: 50,
+          items: {
+            type: 'string',
+            pattern: '^[0-9]{1,20}$',
+            patternErrorMessage: 'must be an account id (digits), e.g. "1234567890123456"',
+          },
+        },
+      },
+    },
+    lifecycle: {
+      type: 'object',
+      description: 'How imageform treats this resource beyond its spec.',
+      additionalProperties: false,
+      properties: {
+        prevent_destroy: {
+          type: 'boolean',
+          default: false,
+          description:
+            'The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed.',
+        },
+        ignore_changes: {
+          type: 'array',
+          description: 'Spec fields that are never diffed.',
+          items: {
+            type: 'string',
+            anyOf: [{ enum: ['image', 'accounts'] }, { pattern: '^(spec\\.)?(image|accounts)(\\..+)?$' }],
+            errorMessage: 'must be a spec field of image_share: image, accounts',
+          },
+          uniqueItems: true,
+        },
+        deletion_policy: {
+          type: 'string',
+          enum: ['delete', 'orphan'],
+          default: 'delete',
+          description:
+            'delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it.',
+        },
+      },
+    },
+  },
+};
+const pattern84 = new RegExp('^[0-9]{1,20}$', 'u');
+const pattern85 = new RegExp('^(spec\\.)?(image|accounts)(\\..+)?$', 'u');
+function validate16(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="alibaba-ecs/image_share.schema.json" */ let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.kind === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'kind' },
+        message: "must have required property '" + 'kind' + "'",
+        schema: schema43.required,
+        parentSchema: schema43,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.name === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'name' },
+        message: "must have required property '" + 'name' + "'",
+        schema: schema43.required,
+        parentSchema: schema43,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.spec === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'spec' },
+        message: "must have required property '" + 'spec' + "'",
+        schema: schema43.required,
+        parentSchema: schema43,
+        data,
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    const _errs1 = errors;
+    for (const key0 in data) {
+      if (!(key0 === 'kind' || key0 === 'name' || key0 === 'provider' || key0 === 'spec' || key0 === 'lifecycle')) {
+        const err3 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+          schema: false,
+          parentSchema: schema43,
+          data,
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.kind !== undefined) {
+      let data0 = data.kind;
+      const _errs2 = errors;
+      if ('image_share' !== data0) {
+        const err4 = {
+          instancePath: instancePath + '/kind',
+          schemaPath: '#/properties/kind/const',
+          keyword: 'const',
+          params: { allowedValue: 'image_share' },
+          message: 'must be equal to constant',
+          schema: 'image_share',
+          parentSchema: schema43.properties.kind,
+          data: data0,
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var valid0 = _errs2 === errors;
+    }
+    if (data.name !== undefined) {
+      let data1 = data.name;
+      const _errs3 = errors;
+      const _errs4 = errors;
+      const _errs5 = errors;
+      const _errs6 = errors;
+      if (typeof data1 === 'string') {
+        if (!pattern7.test(data1)) {
+          const err5 = {
+            instancePath: instancePath + '/name',
+            schemaPath: '../defs.schema.json#/definitions/logicalName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema4,
+            data: data1,
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + '/name',
+          schemaPath: '../defs.schema.json#/definitions/logicalName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema4.type,
+          parentSchema: schema4,
+          data: data1,
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+      var valid1 = _errs4 === errors;
+      var valid0 = _errs3 === errors;
+    }
+    if (data.provider !== undefined) {
+      let data2 = data.provider;
+      const _errs7 = errors;
+      const _errs8 = errors;
+      const _errs9 = errors;
+      const _errs10 = errors;
+      if (typeof data2 === 'string') {
+        if (!pattern7.test(data2)) {
+          const err7 = {
+            instancePath: instancePath + '/provider',
+            schemaPath: '../defs.schema.json#/definitions/providerName/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' },
+            message: 'must match pattern "' + '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$' + '"',
+            schema: '^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$',
+            parentSchema: schema5,
+            data: data2,
+          };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = {
+          instancePath: instancePath + '/provider',
+          schemaPath: '../defs.schema.json#/definitions/providerName/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+          schema: schema5.type,
+          parentSchema: schema5,
+          data: data2,
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+      var valid2 = _errs8 === errors;
+      var valid0 = _errs7 === errors;
+    }
+    if (data.spec !== undefined) {
+      let data3 = data.spec;
+      const _errs11 = errors;
+      const _errs12 = errors;
+      if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+        if (data3.image === undefined) {
+          const err9 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'image' },
+            message: "must have required property '" + 'image' + "'",
+            schema: schema43.properties.spec.required,
+            parentSchema: schema43.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        if (data3.accounts === undefined) {
+          const err10 = {
+            instancePath: instancePath + '/spec',
+            schemaPath: '#/properties/spec/required',
+            keyword: 'required',
+            params: { missingProperty: 'accounts' },
+            message: "must have required property '" + 'accounts' + "'",
+            schema: schema43.properties.spec.required,
+            parentSchema: schema43.properties.spec,
+            data: data3,
+          };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        const _errs13 = errors;
+        for (const key1 in data3) {
+          if (!(key1 === 'image' || key1 === 'accounts')) {
+            const err11 = {
+              instancePath: instancePath + '/spec',
+              schemaPath: '#/properties/spec/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key1 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema43.properties.spec,
+              data: data3,
+            };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        if (data3.image !== undefined) {
+          let data4 = data3.image;
+          const _errs14 = errors;
+          const _errs15 = errors;
+          const _errs16 = errors;
+          if (typeof data4 === 'string') {
+            if (!pattern66.test(data4)) {
+              const err12 = {
+                instancePath: instancePath + '/spec/image',
+                schemaPath: '#/properties/spec/properties/image/pattern',
+                keyword: 'pattern',
+                params: { pattern: '(\\$\\{|^m-[0-9a-z]{8,32}$)' },
+                message: 'must match pattern "' + '(\\$\\{|^m-[0-9a-z]{8,32}$)' + '"',
+                schema: '(\\$\\{|^m-[0-9a-z]{8,32}$)',
+                parentSchema: schema43.properties.spec.properties.image,
+                data: data4,
+              };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          } else {
+            const err13 = {
+              instancePath: instancePath + '/spec/image',
+              schemaPath: '#/properties/spec/properties/image/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema43.properties.spec.properties.image.type,
+              parentSchema: schema43.properties.spec.properties.image,
+              data: data4,
+            };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          var valid3 = _errs14 === errors;
+        }
+        if (data3.accounts !== undefined) {
+          let data5 = data3.accounts;
+          const _errs17 = errors;
+          const _errs18 = errors;
+          if (Array.isArray(data5)) {
+            if (data5.length > 50) {
+              const err14 = {
+                instancePath: instancePath + '/spec/accounts',
+                schemaPath: '#/properties/spec/properties/accounts/maxItems',
+                keyword: 'maxItems',
+                params: { limit: 50 },
+                message: 'must NOT have more than 50 items',
+                schema: 50,
+                parentSchema: schema43.properties.spec.properties.accounts,
+                data: data5,
+              };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+            let valid5 = true;
+            const len0 = data5.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data6 = data5[i0];
+              const _errs19 = errors;
+              const _errs20 = errors;
+              const _errs21 = errors;
+              if (typeof data6 === 'string') {
+                if (!pattern84.test(data6)) {
+                  const err15 = {
+                    instancePath: instancePath + '/spec/accounts/' + i0,
+                    schemaPath: '#/properties/spec/properties/accounts/items/pattern',
+                    keyword: 'pattern',
+                    params: { pattern: '^[0-9]{1,20}$' },
+                    message: 'must match pattern "' + '^[0-9]{1,20}$' + '"',
+                    schema: '^[0-9]{1,20}$',
+                    parentSchema: schema43.properties.spec.properties.accounts.items,
+                    data: data6,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err15];
+                  } else {
+                    vErrors.push(err15);
+                  }
+                  errors++;
+                }
+              } else {
+                const err16 = {
+                  instancePath: instancePath + '/spec/accounts/' + i0,
+                  schemaPath: '#/properties/spec/properties/accounts/items/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema43.properties.spec.properties.accounts.items.type,
+                  parentSchema: schema43.properties.spec.properties.accounts.items,
+                  data: data6,
+                };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+              var valid4 = _errs19 === errors;
+              if (!valid4) {
+                valid5 = false;
+              }
+            }
+            let valid6;
+            let i1 = data5.length;
+            let j0;
+            valid6 = true;
+            if (i1 > 1) {
+              const indices0 = {};
+              for (; i1--;) {
+                let item0 = data5[i1];
+                if (typeof item0 !== 'string') {
+                  continue;
+                }
+                if (typeof indices0[item0] == 'number') {
+                  j0 = indices0[item0];
+                  const err17 = {
+                    instancePath: instancePath + '/spec/accounts',
+                    schemaPath: '#/properties/spec/properties/accounts/uniqueItems',
+                    keyword: 'uniqueItems',
+                    params: { i: i1, j: j0 },
+                    message: 'must NOT have duplicate items (items ## ' + j0 + ' and ' + i1 + ' are identical)',
+                    schema: true,
+                    parentSchema: schema43.properties.spec.properties.accounts,
+                    data: data5,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err17];
+                  } else {
+                    vErrors.push(err17);
+                  }
+                  errors++;
+                  valid6 = false;
+                  break;
+                }
+                indices0[item0] = i1;
+              }
+            }
+          } else {
+            const err18 = {
+              instancePath: instancePath + '/spec/accounts',
+              schemaPath: '#/properties/spec/properties/accounts/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+              schema: schema43.properties.spec.properties.accounts.type,
+              parentSchema: schema43.properties.spec.properties.accounts,
+              data: data5,
+            };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+          var valid3 = _errs17 === errors;
+        }
+      } else {
+        const err19 = {
+          instancePath: instancePath + '/spec',
+          schemaPath: '#/properties/spec/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema43.properties.spec.type,
+          parentSchema: schema43.properties.spec,
+          data: data3,
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+      var valid0 = _errs11 === errors;
+    }
+    if (data.lifecycle !== undefined) {
+      let data7 = data.lifecycle;
+      const _errs22 = errors;
+      const _errs23 = errors;
+      if (data7 && typeof data7 == 'object' && !Array.isArray(data7)) {
+        const _errs24 = errors;
+        for (const key2 in data7) {
+          if (!(key2 === 'prevent_destroy' || key2 === 'ignore_changes' || key2 === 'deletion_policy')) {
+            const err20 = {
+              instancePath: instancePath + '/lifecycle',
+              schemaPath: '#/properties/lifecycle/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key2 },
+              message: 'must NOT have additional properties',
+              schema: false,
+              parentSchema: schema43.properties.lifecycle,
+              data: data7,
+            };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+        if (data7.prevent_destroy !== undefined) {
+          let data8 = data7.prevent_destroy;
+          const _errs25 = errors;
+          if (typeof data8 !== 'boolean') {
+            const err21 = {
+              instancePath: instancePath + '/lifecycle/prevent_destroy',
+              schemaPath: '#/properties/lifecycle/properties/prevent_destroy/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+              schema: schema43.properties.lifecycle.properties.prevent_destroy.type,
+              parentSchema: schema43.properties.lifecycle.properties.prevent_destroy,
+              data: data8,
+            };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          const _errs26 = errors;
+          var valid7 = _errs25 === errors;
+        }
+        if (data7.ignore_changes !== undefined) {
+          let data9 = data7.ignore_changes;
+          const _errs27 = errors;
+          const _errs28 = errors;
+          if (Array.isArray(data9)) {
+            let valid9 = true;
+            const len1 = data9.length;
+            for (let i2 = 0; i2 < len1; i2++) {
+              let data10 = data9[i2];
+              const _errs29 = errors;
+              if (typeof data10 !== 'string') {
+                const err22 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i2,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                  schema: schema43.properties.lifecycle.properties.ignore_changes.items.type,
+                  parentSchema: schema43.properties.lifecycle.properties.ignore_changes.items,
+                  data: data10,
+                };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+              const _errs30 = errors;
+              const _errs31 = errors;
+              let valid10 = false;
+              const _errs32 = errors;
+              const vSchema0 = schema43.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum;
+              if (!(data10 === 'image' || data10 === 'accounts')) {
+                const err23 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i2,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/0/enum',
+                  keyword: 'enum',
+                  params: {
+                    allowedValues: schema43.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  },
+                  message: 'must be equal to one of the allowed values',
+                  schema: schema43.properties.lifecycle.properties.ignore_changes.items.anyOf[0].enum,
+                  parentSchema: schema43.properties.lifecycle.properties.ignore_changes.items.anyOf[0],
+                  data: data10,
+                };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+              var _valid0 = _errs32 === errors;
+              valid10 = valid10 || _valid0;
+              if (!valid10) {
+                const _errs33 = errors;
+                if (typeof data10 === 'string') {
+                  if (!pattern85.test(data10)) {
+                    const err24 = {
+                      instancePath: instancePath + '/lifecycle/ignore_changes/' + i2,
+                      schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf/1/pattern',
+                      keyword: 'pattern',
+                      params: { pattern: '^(spec\\.)?(image|accounts)(\\..+)?$' },
+                      message: 'must match pattern "' + '^(spec\\.)?(image|accounts)(\\..+)?$' + '"',
+                      schema: '^(spec\\.)?(image|accounts)(\\..+)?$',
+                      parentSchema: schema43.properties.lifecycle.properties.ignore_changes.items.anyOf[1],
+                      data: data10,
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err24];
+                    } else {
+                      vErrors.push(err24);
+                    }
+                    errors++;
+                  }
+                }
+                var _valid0 = _errs33 === errors;
+                valid10 = valid10 || _valid0;
+                if (!valid10) {
+                }
+              }
+              if (!valid10) {
+                const err25 = {
+                  instancePath: instancePath + '/lifecycle/ignore_changes/' + i2,
+                  schemaPath: '#/properties/lifecycle/properties/ignore_changes/items/anyOf',
+                  keyword: 'anyOf',
+                  params: {},
+                  message: 'must match a schema in anyOf',
+                  schema: schema43.properties.lifecycle.properties.ignore_changes.items.anyOf,
+                  parentSchema: schema43.properties.lifecycle.properties.ignore_changes.items,
+                  data: data10,
+                };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              } else {
+                errors = _errs31;
+                if (vErrors !== null) {
+                  if (_errs31) {
+                    vErrors.length = _errs31;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+              const _errs34 = errors;
+              var valid8 = _errs29 === errors;
+              if (!valid8) {
+                valid9 = false;
+              }
+            }
+            let valid11;
+            let i3 = data9.length;
+            let j1;
+            valid11 = true;
+            if (i3 > 1) {
+              const indices1 = {};
+              for (; i3--;) {
+                let item1 = data9[i3];
+                if (typeof item1 !== 'string') {
+                  continue;
+                }
+                if (typeof indices1[item1] == 'number') {
+                  j1 = indices1[item1];
+                  const err26 = {
+                    instancePath: instancePath + '/lifecycle/ignore_changes',
+                    schemaPath: '#/properties/lifecycle/properties/ignore_changes/uniqueItems',
+                    keyword: 'uniqueItems',
+                    params: { i: i3, j: j1 },
+                    message: 'must NOT have duplicate items (items ## ' + j1 + ' and ' + i3 + ' are identical)',
+                    schema: true,
+                    parentSchema: schema43.properties.lifecycle.properties.ignore_changes,
+                    data: data9,
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err26];
+                  } else {
+                    vErrors.push(err26);
+                  }
+                  errors++;
+                  valid11 = false;
+                  break;
+                }
+                indices1[item1] = i3;
+              }
+            }
+          } else {
+            const err27 = {
+              instancePath: instancePath + '/lifecycle/ignore_changes',
+              schemaPath: '#/properties/lifecycle/properties/ignore_changes/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+              schema: schema43.properties.lifecycle.properties.ignore_changes.type,
+              parentSchema: schema43.properties.lifecycle.properties.ignore_changes,
+              data: data9,
+            };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+          var valid7 = _errs27 === errors;
+        }
+        if (data7.deletion_policy !== undefined) {
+          let data11 = data7.deletion_policy;
+          const _errs35 = errors;
+          if (typeof data11 !== 'string') {
+            const err28 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+              schema: schema43.properties.lifecycle.properties.deletion_policy.type,
+              parentSchema: schema43.properties.lifecycle.properties.deletion_policy,
+              data: data11,
+            };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+          const _errs36 = errors;
+          const vSchema1 = schema43.properties.lifecycle.properties.deletion_policy.enum;
+          if (!(data11 === 'delete' || data11 === 'orphan')) {
+            const err29 = {
+              instancePath: instancePath + '/lifecycle/deletion_policy',
+              schemaPath: '#/properties/lifecycle/properties/deletion_policy/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema43.properties.lifecycle.properties.deletion_policy.enum },
+              message: 'must be equal to one of the allowed values',
+              schema: schema43.properties.lifecycle.properties.deletion_policy.enum,
+              parentSchema: schema43.properties.lifecycle.properties.deletion_policy,
+              data: data11,
+            };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+          var valid7 = _errs35 === errors;
+        }
+      } else {
+        const err30 = {
+          instancePath: instancePath + '/lifecycle',
+          schemaPath: '#/properties/lifecycle/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+          schema: schema43.properties.lifecycle.type,
+          parentSchema: schema43.properties.lifecycle,
+          data: data7,
+        };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+      var valid0 = _errs22 === errors;
+    }
+  } else {
+    const err31 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+      schema: schema43.type,
+      parentSchema: schema43,
+      data,
+    };
+    if (vErrors === null) {
+      vErrors = [err31];
+    } else {
+      vErrors.push(err31);
+    }
+    errors++;
+  }
+  validate16.errors = vErrors;
+  return errors === 0;
+}
 export const PRECOMPILED_VALIDATORS: Record<string, unknown> = {
   'imageform.schema.json': validator0,
   'ibm-vpc/provider.schema.json': validator1,
@@ -8758,6 +14825,12 @@ export const PRECOMPILED_VALIDATORS: Record<string, unknown> = {
   'openstack-glance/image.schema.json': validator7,
   'openstack-glance/image_deprecate.schema.json': validator8,
   'openstack-glance/image_obsolete.schema.json': validator9,
+  'alibaba-ecs/provider.schema.json': validator10,
+  'alibaba-ecs/image.schema.json': validator11,
+  'alibaba-ecs/image_deprecate.schema.json': validator12,
+  'alibaba-ecs/image_export_job.schema.json': validator13,
+  'alibaba-ecs/image_copy.schema.json': validator14,
+  'alibaba-ecs/image_share.schema.json': validator15,
 };
 export const PRECOMPILED_SCHEMAS: Record<string, string> = {
   'defs.schema.json':
@@ -8782,4 +14855,16 @@ export const PRECOMPILED_SCHEMAS: Record<string, string> = {
     '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"openstack-glance/image_deprecate.schema.json","title":"imageform image_deprecate (openstack-glance)","description":"Deprecates an image now (Glance: os_hidden true, still bootable, left out of default lists); deleting the document reverts it.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image_deprecate","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"string","description":"The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab.","pattern":"(\\\\$\\\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)","patternErrorMessage":"must be a reference such as ${image.NAME.id} or an image ID such as 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab"}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["image"]},{"pattern":"^(spec\\\\.)?(image)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image_deprecate: image"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
   'openstack-glance/image_obsolete.schema.json':
     '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"openstack-glance/image_obsolete.schema.json","title":"imageform image_obsolete (openstack-glance)","description":"Makes an image obsolete now (Glance: deactivated, its data cannot be read, so nothing new boots from it); deleting the document reactivates it.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image_obsolete","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"string","description":"The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab.","pattern":"(\\\\$\\\\{|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)","patternErrorMessage":"must be a reference such as ${image.NAME.id} or an image ID such as 6a3c1f52-2d4e-4b7a-9c1e-0123456789ab"}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["image"]},{"pattern":"^(spec\\\\.)?(image)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image_obsolete: image"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
+  'alibaba-ecs/provider.schema.json':
+    '{"type":"object","properties":{"type":{"type":"string","description":"The cloud."},"embedded":{"type":"boolean","default":false,"description":"The cloud\'s emulator in-process on a random loopback port with random credentials; its data in .imageform/cloud-NAME.json (.imageform/cloud.json for the single provider)."},"region":{"type":"string","default":"cn-hangzhou","pattern":"^[a-z]{2}-[a-z0-9-]+$","patternErrorMessage":"must be a region id such as cn-hangzhou or eu-central-1","description":"Region id, e.g. cn-hangzhou: one provider a region; picks the default endpoint."},"endpoint":{"type":"string","format":"uri","pattern":"^https?://","patternErrorMessage":"must be an http(s) URL, e.g. https://ecs.cn-hangzhou.aliyuncs.com","description":"ECS endpoint; defaults from the region. Any URL, e.g. a running emulator."},"access_key_id_env":{"type":"string","title":"AccessKey id","default":"ALIBABA_CLOUD_ACCESS_KEY_ID","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable, e.g. ALIBABA_CLOUD_ACCESS_KEY_ID","description":"Name of the environment variable that holds the AccessKey id."},"access_key_secret_env":{"type":"string","title":"AccessKey secret","default":"ALIBABA_CLOUD_ACCESS_KEY_SECRET","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"must be the name of an environment variable, e.g. ALIBABA_CLOUD_ACCESS_KEY_SECRET","description":"Name of the environment variable that holds the AccessKey secret (the secret is never read from a file)."}},"additionalProperties":false,"description":"A provider of alibaba-ecs.","$id":"alibaba-ecs/provider.schema.json"}',
+  'alibaba-ecs/image.schema.json':
+    '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"alibaba-ecs/image.schema.json","title":"imageform image (alibaba-ecs)","description":"A custom image, imported from an OSS object (ImportImage) or made from a snapshot or instance (CreateImage).","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","description":"What the image must look like in the cloud.","additionalProperties":false,"required":["source"],"properties":{"name":{"type":"string","description":"Name in the cloud (unique in the region); defaults to the logical name. Updated in place.","minLength":2,"maxLength":128,"pattern":"^(?!aliyun|acs:|https?://)[A-Za-z\\\\u4e00-\\\\u9fa5][A-Za-z0-9\\\\u4e00-\\\\u9fa5:_.-]*$","patternErrorMessage":"must start with a letter and hold letters, digits, \\":\\", \\"_\\", \\".\\" or \\"-\\" (not aliyun, acs: or http://), e.g. ubuntu-2404"},"description":{"type":"string","minLength":2,"maxLength":256,"not":{"pattern":"^https?://"},"errorMessage":"must be 2-256 characters, not starting with http:// or https://","description":"Updated in place."},"source":{"description":"Where the image comes from: {oss: {bucket, object}, format?} (ImportImage), {snapshot_id} or {instance_id} (CreateImage). Changing it replaces the image.","oneOf":[{"type":"object","additionalProperties":false,"required":["oss"],"properties":{"oss":{"type":"object","additionalProperties":false,"required":["bucket","object"],"properties":{"bucket":{"type":"string","minLength":3,"maxLength":63,"pattern":"^[a-z0-9][a-z0-9-]*[a-z0-9]$"},"object":{"type":"string","minLength":1,"maxLength":1023}}},"format":{"enum":["RAW","VHD","QCOW2","VMDK"],"description":"Detected by ECS when absent."}}},{"type":"object","additionalProperties":false,"required":["snapshot_id"],"properties":{"snapshot_id":{"type":"string","pattern":"^(s-[0-9a-z]+|\\\\$\\\\{.+\\\\})$"}}},{"type":"object","additionalProperties":false,"required":["instance_id"],"properties":{"instance_id":{"type":"string","pattern":"^(i-[0-9a-z]+|\\\\$\\\\{.+\\\\})$"}}}],"errorMessage":"must be {oss: {bucket, object}, format?}, {snapshot_id: s-...} or {instance_id: i-...}"},"os_type":{"enum":["linux","windows"],"description":"Changing it replaces the image."},"platform":{"type":"string","minLength":1,"description":"ECS platform name, e.g. Ubuntu, CentOS, Others Linux. Changing it replaces the image."},"architecture":{"enum":["i386","x86_64","arm64"],"description":"Changing it replaces the image."},"boot_mode":{"enum":["BIOS","UEFI","UEFI-Preferred"],"description":"Updated in place."},"image_family":{"type":"string","description":"The family ECS launches the newest Available image of. Updated in place.","minLength":2,"maxLength":128,"pattern":"^(?!aliyun|acs:|https?://)[A-Za-z\\\\u4e00-\\\\u9fa5][A-Za-z0-9\\\\u4e00-\\\\u9fa5:_.-]*$","patternErrorMessage":"must start with a letter and hold letters, digits, \\":\\", \\"_\\", \\".\\" or \\"-\\" (not aliyun, acs: or http://), e.g. ubuntu-lts"},"image_version":{"type":"string","minLength":1,"maxLength":40,"description":"Changing it replaces the image."},"tags":{"type":"object","description":"Tags (key: value). Updated in place, key by key.","maxProperties":20,"propertyNames":{"minLength":1,"maxLength":128,"not":{"pattern":"^(aliyun|acs:|https?://|imageform_)"},"errorMessage":"must not start with aliyun, acs:, http(s):// or imageform_ (imageform keeps its dates there)"},"additionalProperties":{"type":"string","maxLength":128}},"resource_group_id":{"type":"string","pattern":"^rg-[0-9a-z]+$","patternErrorMessage":"must be a resource group id such as rg-acfmxazb4ph6aiy","description":"Updated in place (JoinResourceGroup)."},"deprecation_at":{"$ref":"../defs.schema.json#/definitions/date"},"obsolescence_at":{"not":{},"errorMessage":"is not available on alibaba-ecs: ECS has no obsolete status (use deprecation_at or image_deprecate, or delete the image)"}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["name","description","source","os_type","platform","architecture","boot_mode","image_family","image_version","tags","resource_group_id","deprecation_at","obsolescence_at"]},{"pattern":"^(spec\\\\.)?(name|description|source|os_type|platform|architecture|boot_mode|image_family|image_version|tags|resource_group_id|deprecation_at|obsolescence_at)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image: name, description, source, os_type, platform, architecture, boot_mode, image_family, image_version, tags, resource_group_id, deprecation_at, obsolescence_at"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
+  'alibaba-ecs/image_deprecate.schema.json':
+    '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"alibaba-ecs/image_deprecate.schema.json","title":"imageform image_deprecate (alibaba-ecs)","description":"Deprecates an image now (ModifyImageAttribute Status=Deprecated: still usable, skipped by its family, cannot be shared or copied); deleting the document restores it.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image_deprecate","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","additionalProperties":false,"required":["image"],"properties":{"image":{"type":"string","description":"The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. m-bp1g7004ksh0oeuc1234.","pattern":"(\\\\$\\\\{|^m-[0-9a-z]{8,32}$)","patternErrorMessage":"must be a reference such as ${image.NAME.id} or an image ID such as m-bp1g7004ksh0oeuc1234"}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["image"]},{"pattern":"^(spec\\\\.)?(image)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image_deprecate: image"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
+  'alibaba-ecs/image_export_job.schema.json':
+    '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"alibaba-ecs/image_export_job.schema.json","title":"imageform image_export_job (alibaba-ecs)","description":"Exports an image to an OSS bucket of its region (ExportImage, a task); the object stays when it is deleted.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image_export_job","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","additionalProperties":false,"required":["image","oss_bucket"],"properties":{"image":{"type":"string","description":"The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. m-bp1g7004ksh0oeuc1234.","pattern":"(\\\\$\\\\{|^m-[0-9a-z]{8,32}$)","patternErrorMessage":"must be a reference such as ${image.NAME.id} or an image ID such as m-bp1g7004ksh0oeuc1234"},"oss_bucket":{"type":"string","minLength":3,"maxLength":63,"pattern":"^[a-z0-9][a-z0-9-]*[a-z0-9]$","patternErrorMessage":"must be an OSS bucket name: lowercase letters, digits and -","description":"An OSS bucket in the same region. Changing it exports again."},"oss_prefix":{"type":"string","pattern":"^[A-Za-z0-9]{1,30}$","patternErrorMessage":"must be 1-30 letters or digits","description":"Prefix of the exported object. Changing it exports again."},"format":{"enum":["raw","vhd","qcow2","vmdk","vdi"],"default":"raw","description":"Format of the exported file (raw by default). Changing it exports again."},"wait":{"type":"boolean","default":true,"description":"Wait for the task to finish (a dependent then sees the exported object)."}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["image","oss_bucket","oss_prefix","format","wait"]},{"pattern":"^(spec\\\\.)?(image|oss_bucket|oss_prefix|format|wait)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image_export_job: image, oss_bucket, oss_prefix, format, wait"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
+  'alibaba-ecs/image_copy.schema.json':
+    '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"alibaba-ecs/image_copy.schema.json","title":"imageform image_copy (alibaba-ecs)","description":"Copies an image to another region (CopyImage); deleting the document deletes the copy.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image_copy","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","additionalProperties":false,"required":["image","destination_region"],"dependencies":{"kms_key_id":["encrypted"]},"properties":{"image":{"type":"string","description":"The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. m-bp1g7004ksh0oeuc1234.","pattern":"(\\\\$\\\\{|^m-[0-9a-z]{8,32}$)","patternErrorMessage":"must be a reference such as ${image.NAME.id} or an image ID such as m-bp1g7004ksh0oeuc1234"},"destination_region":{"type":"string","pattern":"^[a-z]{2}-[a-z0-9-]+$","patternErrorMessage":"must be a region id such as cn-shanghai","description":"Region of the copy. Changing it copies again."},"name":{"type":"string","description":"Name of the copy. Updated in place.","minLength":2,"maxLength":128,"pattern":"^(?!aliyun|acs:|https?://)[A-Za-z\\\\u4e00-\\\\u9fa5][A-Za-z0-9\\\\u4e00-\\\\u9fa5:_.-]*$","patternErrorMessage":"must start with a letter and hold letters, digits, \\":\\", \\"_\\", \\".\\" or \\"-\\" (not aliyun, acs: or http://), e.g. ubuntu-2404"},"description":{"type":"string","minLength":2,"maxLength":256,"description":"Description of the copy. Updated in place."},"encrypted":{"type":"boolean","description":"Encrypt the copy. Changing it copies again."},"kms_key_id":{"type":"string","minLength":1,"description":"KMS key of an encrypted copy (needs encrypted). Changing it copies again."},"tags":{"type":"object","description":"Tags (key: value). Updated in place, key by key.","maxProperties":20,"propertyNames":{"minLength":1,"maxLength":128,"not":{"pattern":"^(aliyun|acs:|https?://|imageform_)"},"errorMessage":"must not start with aliyun, acs:, http(s):// or imageform_ (imageform keeps its dates there)"},"additionalProperties":{"type":"string","maxLength":128}}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["image","destination_region","name","description","encrypted","kms_key_id","tags"]},{"pattern":"^(spec\\\\.)?(image|destination_region|name|description|encrypted|kms_key_id|tags)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image_copy: image, destination_region, name, description, encrypted, kms_key_id, tags"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
+  'alibaba-ecs/image_share.schema.json':
+    '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"alibaba-ecs/image_share.schema.json","title":"imageform image_share (alibaba-ecs)","description":"Shares an image with other accounts (ModifyImageSharePermission); deleting the document unshares it from every account.","type":"object","additionalProperties":false,"required":["kind","name","spec"],"properties":{"kind":{"const":"image_share","description":"The resource kind."},"name":{"$ref":"../defs.schema.json#/definitions/logicalName"},"provider":{"$ref":"../defs.schema.json#/definitions/providerName"},"spec":{"type":"object","additionalProperties":false,"required":["image","accounts"],"properties":{"image":{"type":"string","description":"The image: a reference to a managed image, ${image.NAME.id}, or the ID of an image imageform does not manage, e.g. m-bp1g7004ksh0oeuc1234.","pattern":"(\\\\$\\\\{|^m-[0-9a-z]{8,32}$)","patternErrorMessage":"must be a reference such as ${image.NAME.id} or an image ID such as m-bp1g7004ksh0oeuc1234"},"accounts":{"type":"array","description":"Alibaba Cloud account ids (a set, at most 50). Accounts are added and removed in place.","uniqueItems":true,"maxItems":50,"items":{"type":"string","pattern":"^[0-9]{1,20}$","patternErrorMessage":"must be an account id (digits), e.g. \\"1234567890123456\\""}}}},"lifecycle":{"type":"object","description":"How imageform treats this resource beyond its spec.","additionalProperties":false,"properties":{"prevent_destroy":{"type":"boolean","default":false,"description":"The plan fails instead of deleting or replacing this resource. Recorded in state, so it holds after the document is removed."},"ignore_changes":{"type":"array","description":"Spec fields that are never diffed.","items":{"type":"string","anyOf":[{"enum":["image","accounts"]},{"pattern":"^(spec\\\\.)?(image|accounts)(\\\\..+)?$"}],"errorMessage":"must be a spec field of image_share: image, accounts"},"uniqueItems":true},"deletion_policy":{"type":"string","enum":["delete","orphan"],"default":"delete","description":"delete (default): removing the document deletes the cloud object. orphan: removing the document only forgets it."}}}}}',
 };

@@ -110,8 +110,8 @@ describe('providers', () => {
       'a.yaml': `${inProvider('ibm', IMAGE)}---\nkind: image_deprecate\nname: d\nprovider: ibm\nspec:\n  image: \${image.web.id}\n`,
     });
     expect(lines).toEqual([
-      'schema.enum imageform.yaml:3:11: providers.ibm.type "ibm-vcp" must be one of ibm-vpc, openstack-glance (did you mean "ibm-vpc"?)',
-      'schema.required imageform.yaml:4:3: providers.other.type is required in imageform.yaml (one of ibm-vpc, openstack-glance)',
+      'schema.enum imageform.yaml:3:11: providers.ibm.type "ibm-vcp" must be one of ibm-vpc, openstack-glance, alibaba-ecs (did you mean "ibm-vpc"?)',
+      'schema.required imageform.yaml:4:3: providers.other.type is required in imageform.yaml (one of ibm-vpc, openstack-glance, alibaba-ecs)',
     ]);
   });
 

@@ -107,6 +107,7 @@ describe('schemas/', () => {
     expect(keywords(validateAgainst('document', typo))).toEqual([
       ...keywords(validateAgainst('ibm-vpc/image', typo)),
       ...keywords(validateAgainst('openstack-glance/image', typo)),
+      ...keywords(validateAgainst('alibaba-ecs/image', typo)),
       ['anyOf', {}],
     ]);
   });

@@ -58,7 +58,7 @@ describe('openstack-glance documents (DESIGN.md §8.2)', () => {
       { 'images/data/noble.raw': 'data' },
     );
     expect(lines).toEqual([
-      'schema.unsupported-kind images/base.yaml:14:7: openstack-glance has no kind "image_export_job" (a kind of ibm-vpc); this document belongs to provider vk (Glance has no export API: download the data yourself with `openstack image save` (GET /v2/images/{id}/file))',
+      'schema.unsupported-kind images/base.yaml:14:7: openstack-glance has no kind "image_export_job" (a kind of ibm-vpc, alibaba-ecs); this document belongs to provider vk (Glance has no export API: download the data yourself with `openstack image save` (GET /v2/images/{id}/file))',
     ]);
   });
 
