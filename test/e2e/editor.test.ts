@@ -149,6 +149,8 @@ describe('schemas/ in yaml-language-server', () => {
       'examples/gitops/images/platform/rhel.yaml',
       'examples/gitops/images/data/postgres.yaml',
       'examples/gitops/images/web/frontend.yaml',
+      'examples/openstack/images/base.yaml',
+      'examples/alibaba/images.yaml',
     ];
     for (const path of files) {
       const text = await readFile(join(REPO, path), 'utf8');
