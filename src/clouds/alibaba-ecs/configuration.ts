@@ -1,11 +1,10 @@
 import type { CloudConfiguration } from '../../config/catalog.js';
+import { variableNameSchema } from '../../config/variable-setting.js';
 import { imageCopyDeclaration } from './kinds/image-copy-declaration.js';
 import { imageDeclaration } from './kinds/image-declaration.js';
 import { imageDeprecateDeclaration } from './kinds/image-deprecate-declaration.js';
 import { imageExportJobDeclaration } from './kinds/image-export-job-declaration.js';
 import { imageShareDeclaration } from './kinds/image-share-declaration.js';
-
-const ENVIRONMENT_VARIABLE_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 /** What the configuration knows of Alibaba Cloud ECS (DESIGN.md §3, §8.3): its kinds, settings and ids. */
 export const alibabaEcsConfiguration: CloudConfiguration = {
@@ -37,23 +36,19 @@ export const alibabaEcsConfiguration: CloudConfiguration = {
         patternErrorMessage: 'must be an http(s) URL, e.g. https://ecs.cn-hangzhou.aliyuncs.com',
         description: 'ECS endpoint; defaults from the region. Any URL, e.g. a running emulator.',
       },
-      access_key_id_env: {
-        type: 'string',
+      access_key_id_env: variableNameSchema({
         title: 'AccessKey id',
         default: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-        pattern: ENVIRONMENT_VARIABLE_PATTERN,
-        patternErrorMessage: 'must be the name of an environment variable, e.g. ALIBABA_CLOUD_ACCESS_KEY_ID',
+        example: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
         description: 'Name of the environment variable that holds the AccessKey id.',
-      },
-      access_key_secret_env: {
-        type: 'string',
+      }),
+      access_key_secret_env: variableNameSchema({
         title: 'AccessKey secret',
         default: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-        pattern: ENVIRONMENT_VARIABLE_PATTERN,
-        patternErrorMessage: 'must be the name of an environment variable, e.g. ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+        example: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
         description:
           'Name of the environment variable that holds the AccessKey secret (the secret is never read from a file).',
-      },
+      }),
     },
   },
   literalImageId: { pattern: '^m-[0-9a-z]{8,32}$', example: 'm-bp1g7004ksh0oeuc1234' },

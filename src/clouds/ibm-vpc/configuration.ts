@@ -1,4 +1,5 @@
 import type { CloudConfiguration } from '../../config/catalog.js';
+import { variableNameSchema } from '../../config/variable-setting.js';
 import { imageDeclaration } from './kinds/image-declaration.js';
 import { imageDeprecateDeclaration } from './kinds/image-deprecate-declaration.js';
 import { imageExportJobDeclaration } from './kinds/image-export-job-declaration.js';
@@ -35,15 +36,13 @@ export const ibmVpcConfiguration: CloudConfiguration = {
         patternErrorMessage: 'must be an http(s) URL, e.g. https://iam.cloud.ibm.com',
         description: 'IAM base URL; the token URL is IAM_ENDPOINT/identity/token.',
       },
-      api_key_env: {
-        type: 'string',
+      api_key_env: variableNameSchema({
         title: 'API key',
         default: 'IBMCLOUD_API_KEY',
-        pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
-        patternErrorMessage: 'must be the name of an environment variable, e.g. IBMCLOUD_API_KEY',
+        example: 'IBMCLOUD_API_KEY',
         description:
           'Name of the environment variable that holds the API key (the key itself is never read from a file).',
-      },
+      }),
     },
   },
   literalImageId: {

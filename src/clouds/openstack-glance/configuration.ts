@@ -1,11 +1,10 @@
 import type { CloudConfiguration } from '../../config/catalog.js';
+import { variableNameSchema } from '../../config/variable-setting.js';
 import { imageDeclaration } from './kinds/image-declaration.js';
 import { imageDeprecateDeclaration } from './kinds/image-deprecate-declaration.js';
 import { imageObsoleteDeclaration } from './kinds/image-obsolete-declaration.js';
 import { sourceFileExists } from './rules/source-file.js';
 import { sourceSecretsComeFromVariables } from './rules/source-secrets.js';
-
-const ENVIRONMENT_VARIABLE_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 /** What the configuration knows of OpenStack Glance (DESIGN.md §3, §8.2): its kinds, settings and ids. */
 export const openstackGlanceConfiguration: CloudConfiguration = {
@@ -51,23 +50,19 @@ export const openstackGlanceConfiguration: CloudConfiguration = {
         default: 'Default',
         description: "The user's domain (VK Cloud: users).",
       },
-      username_env: {
-        type: 'string',
+      username_env: variableNameSchema({
         title: 'user name',
         default: 'OS_USERNAME',
-        pattern: ENVIRONMENT_VARIABLE_PATTERN,
-        patternErrorMessage: 'must be the name of an environment variable, e.g. OS_USERNAME',
+        example: 'OS_USERNAME',
         description: 'Name of the environment variable that holds the Keystone user name.',
-      },
-      password_env: {
-        type: 'string',
+      }),
+      password_env: variableNameSchema({
         title: 'password',
         default: 'OS_PASSWORD',
-        pattern: ENVIRONMENT_VARIABLE_PATTERN,
-        patternErrorMessage: 'must be the name of an environment variable, e.g. OS_PASSWORD',
+        example: 'OS_PASSWORD',
         description:
           'Name of the environment variable that holds the Keystone password (the password is never read from a file).',
-      },
+      }),
     },
   },
   literalImageId: {

@@ -1,3 +1,4 @@
+import { variableNameSchema } from '../../../config/variable-setting.js';
 import type { KindDeclaration } from '../../../core/kind-declaration.js';
 
 /** Disk formats Glance accepts by default (reference §3; an operator may narrow them, VK Cloud to raw and iso). */
@@ -9,12 +10,6 @@ export const CONTAINER_FORMATS = ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'do
  * `os_hash_*` digests it writes) and imageform's own date keys (DESIGN.md §8.4): the files may not set them.
  */
 export const RESERVED_PROPERTY_PATTERN = '^(os_glance|os_hash_|imageform_)|^(location|deleted|deleted_at)$';
-
-const ENVIRONMENT_VARIABLE = {
-  type: 'string',
-  pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
-  patternErrorMessage: 'must be the name of an environment variable, e.g. IMAGE_SOURCE_PASSWORD',
-};
 
 /** `image` on OpenStack Glance (DESIGN.md §8.2; VK Cloud's `vkcs_images_image`, seed 003). */
 export const imageDeclaration: KindDeclaration = {
@@ -48,11 +43,12 @@ export const imageDeclaration: KindDeclaration = {
                 patternErrorMessage: 'must be an http(s) URL, e.g. https://cloud-images.ubuntu.com/noble.img',
               },
               username: { type: 'string', minLength: 1, description: 'Basic-auth user for the download.' },
-              password_env: {
-                ...ENVIRONMENT_VARIABLE,
+              password_env: variableNameSchema({
+                title: 'download password',
+                example: 'IMAGE_SOURCE_PASSWORD',
                 description:
                   'Name of the environment variable holding the download password (read at apply time; never stored).',
-              },
+              }),
             },
           },
           {
