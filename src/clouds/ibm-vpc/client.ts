@@ -9,10 +9,10 @@ import type {
   ImagePrototype,
   IbmVpcClient,
 } from './api-types.js';
-import { HttpExchange } from './http-exchange.js';
+import { HttpExchange } from '../../cloud-kit/http-exchange.js';
 import { RenewableIamAuthenticator } from './renewable-iam-authenticator.js';
-import { RequestFailure } from './request-failure.js';
-import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, withRetries } from './retry.js';
+import { RequestFailure } from '../../cloud-kit/request-failure.js';
+import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, withRetries } from '../../cloud-kit/retry.js';
 import { SecretRedactor } from '../../core/secret-redactor.js';
 import { VpcTransport, type VpcRequest } from './vpc-transport.js';
 import { readPages, startToken } from './page-reader.js';
@@ -351,7 +351,7 @@ class IbmVpcProvider implements IbmVpcClient {
     const credentialProblem =
       failure.status === 401 ||
       failure.status === 403 ||
-      (failure.source === 'iam' && failure.status >= 400 && failure.status < 500);
+      (failure.source === 'identity' && failure.status >= 400 && failure.status < 500);
     if (credentialProblem) {
       message += `; ${this.credentialHint}`;
     } else if (failure.abandonedUnchecked) {

@@ -1,5 +1,5 @@
-import { NoAnswer, parseOrigin, type HttpExchange, type Origin } from './http-exchange.js';
-import { RequestFailure, parseRetryAfter } from './request-failure.js';
+import { NoAnswer, parseOrigin, type HttpExchange, type Origin } from '../../cloud-kit/http-exchange.js';
+import { RequestFailure, parseRetryAfter } from '../../cloud-kit/request-failure.js';
 import type { SecretRedactor } from '../../core/secret-redactor.js';
 
 const TOKEN_PATH = '/identity/token';
@@ -138,7 +138,7 @@ export class RenewableIamAuthenticator {
     const message = this.redactor.redact(
       `IAM token request to ${this.iamEndpoint}${TOKEN_PATH} failed: ${oneLine(detail)} ${suffix}`,
     );
-    return new RequestFailure(message, status, code, 'iam', parseRetryAfter(retryAfter, date));
+    return new RequestFailure(message, status, code, 'identity', parseRetryAfter(retryAfter, date));
   }
 }
 

@@ -1,5 +1,11 @@
-import { NoAnswer, parseOrigin, type HttpAnswer, type HttpExchange, type Origin } from './http-exchange.js';
-import { RequestFailure, parseRetryAfter } from './request-failure.js';
+import {
+  NoAnswer,
+  parseOrigin,
+  type HttpAnswer,
+  type HttpExchange,
+  type Origin,
+} from '../../cloud-kit/http-exchange.js';
+import { RequestFailure, parseRetryAfter } from '../../cloud-kit/request-failure.js';
 import type { RenewableIamAuthenticator } from './renewable-iam-authenticator.js';
 import type { SecretRedactor } from '../../core/secret-redactor.js';
 

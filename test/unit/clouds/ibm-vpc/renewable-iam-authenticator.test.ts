@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpExchange } from '../../../../src/clouds/ibm-vpc/http-exchange.js';
+import { HttpExchange } from '../../../../src/cloud-kit/http-exchange.js';
 import { RenewableIamAuthenticator } from '../../../../src/clouds/ibm-vpc/renewable-iam-authenticator.js';
-import { RequestFailure } from '../../../../src/clouds/ibm-vpc/request-failure.js';
+import { RequestFailure } from '../../../../src/cloud-kit/request-failure.js';
 import { SecretRedactor } from '../../../../src/core/secret-redactor.js';
 import { ScriptedServer, sendJson } from '../../../provider/scripted-server.js';
 import { waitFor } from '../../../helpers/wait.js';
@@ -98,7 +98,7 @@ describe('the IAM API-key flow', () => {
     nextTokens.push(opaque);
     const failure = (await authenticator.accessToken().catch((e: unknown) => e)) as RequestFailure;
     expect(failure).toBeInstanceOf(RequestFailure);
-    expect(failure.source).toBe('iam');
+    expect(failure.source).toBe('identity');
     expect(failure.retryable).toBe(false);
     expect(failure.message).toBe(
       `IAM token request to ${url}/identity/token failed: the access token is not a JWT (iam_bad_answer)`,

@@ -16,7 +16,8 @@ const RETRYABLE_CONNECTION_CODES = new Set([
   'ERR_BAD_RESPONSE', // a 2xx whose body is not JSON: cut off, or not from the API
 ]);
 
-export type FailureSource = 'api' | 'iam';
+/** Which service failed: the cloud's API, or its identity service (IAM, Keystone), which never acts on a resource. */
+export type FailureSource = 'api' | 'identity';
 
 export class RequestFailure extends Error {
   /** Set by the retry loop when it stops: how many attempts were made, and whether it stopped on an ambiguous failure it could not check. */
@@ -58,7 +59,7 @@ export class RequestFailure extends Error {
    * token failure never reached the API, and a 429 is a refusal.
    */
   get ambiguous(): boolean {
-    if (this.source === 'iam') return false;
+    if (this.source === 'identity') return false;
     if (this.status === 0) return this.code !== 'ECONNREFUSED' && this.code !== 'ENOTFOUND' && this.retryable;
     return this.status >= 500;
   }

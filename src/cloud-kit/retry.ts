@@ -1,4 +1,4 @@
-import { sleep } from '../../engine/wait.js';
+import { sleep } from '../engine/wait.js';
 import { RequestFailure } from './request-failure.js';
 
 export interface RetryPolicy {

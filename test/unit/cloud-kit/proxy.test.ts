@@ -1,8 +1,8 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpExchange, parseOrigin } from '../../../../src/clouds/ibm-vpc/http-exchange.js';
-import { openTunnel, proxyFor } from '../../../../src/clouds/ibm-vpc/proxy.js';
+import { HttpExchange, parseOrigin } from '../../../src/cloud-kit/http-exchange.js';
+import { openTunnel, proxyFor } from '../../../src/cloud-kit/proxy.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

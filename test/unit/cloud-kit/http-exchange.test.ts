@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpExchange, parseOrigin } from '../../../../src/clouds/ibm-vpc/http-exchange.js';
+import { HttpExchange, parseOrigin } from '../../../src/cloud-kit/http-exchange.js';
 
 /** Bodies the server sends by path: ASCII and not, each plain and gzip-compressed. */
 const BODIES: Record<string, string> = {
