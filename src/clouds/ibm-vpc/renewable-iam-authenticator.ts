@@ -1,3 +1,4 @@
+import { oneLine, parseObject } from '../../cloud-kit/answer-text.js';
 import { NoAnswer, parseOrigin, type HttpExchange, type Origin } from '../../cloud-kit/http-exchange.js';
 import { RequestFailure, parseRetryAfter } from '../../cloud-kit/request-failure.js';
 import type { SecretRedactor } from '../../core/secret-redactor.js';
@@ -142,15 +143,6 @@ export class RenewableIamAuthenticator {
   }
 }
 
-function parseObject(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** The claims of a JWT, unverified: only its times are read, as the SDK core does. */
 function jwtClaims(token: string): Record<string, unknown> | undefined {
   const payload = token.split('.')[1];
@@ -161,8 +153,4 @@ function jwtClaims(token: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
