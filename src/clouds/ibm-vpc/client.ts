@@ -9,12 +9,12 @@ import type {
   ImagePrototype,
   IbmVpcClient,
 } from './api-types.js';
+import { ApiCaller, ignoreNotFound } from '../../cloud-kit/api-caller.js';
 import { HttpExchange } from '../../cloud-kit/http-exchange.js';
 import { RenewableIamAuthenticator } from './renewable-iam-authenticator.js';
-import { RequestFailure } from '../../cloud-kit/request-failure.js';
-import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy, withRetries } from '../../cloud-kit/retry.js';
+import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy } from '../../cloud-kit/retry.js';
 import { SecretRedactor } from '../../core/secret-redactor.js';
-import { VpcTransport, type VpcRequest } from './vpc-transport.js';
+import { VpcTransport } from './vpc-transport.js';
 import { readPages, startToken } from './page-reader.js';
 
 export const DEFAULT_API_VERSION = '2026-03-24';
@@ -59,8 +59,7 @@ export function createIbmVpcProvider(options: IbmVpcProviderOptions): IbmVpcClie
 class IbmVpcProvider implements IbmVpcClient {
   private readonly transport: VpcTransport;
   private readonly authenticator: RenewableIamAuthenticator;
-  private readonly policy: RetryPolicy;
-  private readonly credentialHint: string;
+  private readonly caller: ApiCaller;
   private readonly clockMaxAgeMs: number;
   private closed = false;
 
@@ -80,12 +79,13 @@ class IbmVpcProvider implements IbmVpcClient {
       timeoutMs,
       exchange,
     );
-    this.policy = {
+    const policy: RetryPolicy = {
       ...DEFAULT_RETRY_POLICY,
       maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
       baseDelayMs: options.retryBaseMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
     };
-    this.credentialHint = options.credentialHint ?? `check the API key in ${options.apiKeyEnv ?? 'IBMCLOUD_API_KEY'}`;
+    const credentialHint = options.credentialHint ?? `check the API key in ${options.apiKeyEnv ?? 'IBMCLOUD_API_KEY'}`;
+    this.caller = new ApiCaller(this.transport, policy, credentialHint);
     this.clockMaxAgeMs = options.clockMaxAgeMs ?? 1_000;
   }
 
@@ -102,7 +102,7 @@ class IbmVpcProvider implements IbmVpcClient {
     const recent = this.transport.cloudNow(this.clockMaxAgeMs);
     if (recent) return recent;
     // The cheapest authenticated call; only its Date header matters.
-    await this.call('read the cloud time', { method: 'GET', path: '/images', query: { limit: 1 } });
+    await this.caller.call('read the cloud time', { method: 'GET', path: '/images', query: { limit: 1 } });
     return this.transport.cloudNow(Number.POSITIVE_INFINITY) ?? new Date();
   }
 
@@ -116,7 +116,8 @@ class IbmVpcProvider implements IbmVpcClient {
     };
     const images: CloudImage[] = [];
     await readPages<ImageCollection>(
-      (start, peek) => this.call('list images', { method: 'GET', path: '/images', query: { ...query, start }, peek }),
+      (start, peek) =>
+        this.caller.call('list images', { method: 'GET', path: '/images', query: { ...query, start }, peek }),
       (page) => {
         const found = page.images ?? [];
         images.push(...found);
@@ -135,7 +136,7 @@ class IbmVpcProvider implements IbmVpcClient {
   }
 
   getImage(id: string): Promise<CloudImage | undefined> {
-    return this.callOrUndefined<CloudImage>(`get image ${id}`, { method: 'GET', path: `/images/${enc(id)}` });
+    return this.caller.callOrUndefined<CloudImage>(`get image ${id}`, { method: 'GET', path: `/images/${enc(id)}` });
   }
 
   createImage(prototype: ImagePrototype, options: CreateOptions = {}): Promise<CloudImage> {
@@ -146,18 +147,22 @@ class IbmVpcProvider implements IbmVpcClient {
     const hooks: RetryHooks<CloudImage> = name
       ? { settle: this.settleAs(operation, () => this.findImageByName(name)) }
       : { giveUpOnAmbiguous: true };
-    return this.call<CloudImage>(operation, { method: 'POST', path: '/images', body: prototype }, hooks);
+    return this.caller.call<CloudImage>(operation, { method: 'POST', path: '/images', body: prototype }, hooks);
   }
 
   updateImage(id: string, patch: ImagePatch): Promise<CloudImage> {
     // A merge patch sets absolute values: sending it twice is harmless.
-    return this.call<CloudImage>(`update image ${id}`, { method: 'PATCH', path: `/images/${enc(id)}`, body: patch });
+    return this.caller.call<CloudImage>(`update image ${id}`, {
+      method: 'PATCH',
+      path: `/images/${enc(id)}`,
+      body: patch,
+    });
   }
 
   async deleteImage(id: string): Promise<void> {
     const operation = `delete image ${id}`;
-    await this.ignoreNotFound(
-      this.call<unknown>(
+    await ignoreNotFound(
+      this.caller.call<unknown>(
         operation,
         { method: 'DELETE', path: `/images/${enc(id)}` },
         {
@@ -179,7 +184,7 @@ class IbmVpcProvider implements IbmVpcClient {
   }
 
   async listExportJobs(imageId: string): Promise<CloudExportJob[]> {
-    const body = await this.call<{ export_jobs: CloudExportJob[] }>(`list export jobs of image ${imageId}`, {
+    const body = await this.caller.call<{ export_jobs: CloudExportJob[] }>(`list export jobs of image ${imageId}`, {
       method: 'GET',
       path: `/images/${enc(imageId)}/export_jobs`,
     });
@@ -187,7 +192,7 @@ class IbmVpcProvider implements IbmVpcClient {
   }
 
   async getExportJob(imageId: string, jobId: string): Promise<CloudExportJob | undefined> {
-    const job = await this.callOrUndefined<CloudExportJob>(`get export job ${jobId} of image ${imageId}`, {
+    const job = await this.caller.callOrUndefined<CloudExportJob>(`get export job ${jobId} of image ${imageId}`, {
       method: 'GET',
       path: `/images/${enc(imageId)}/export_jobs/${enc(jobId)}`,
     });
@@ -220,7 +225,7 @@ class IbmVpcProvider implements IbmVpcClient {
           }),
         }
       : { giveUpOnAmbiguous: true };
-    const job = await this.call<CloudExportJob>(
+    const job = await this.caller.call<CloudExportJob>(
       operation,
       { method: 'POST', path: `/images/${enc(imageId)}/export_jobs`, body: prototype },
       hooks,
@@ -229,7 +234,7 @@ class IbmVpcProvider implements IbmVpcClient {
   }
 
   async updateExportJob(imageId: string, jobId: string, patch: { name: string }): Promise<CloudExportJob> {
-    const job = await this.call<CloudExportJob>(`update export job ${jobId} of image ${imageId}`, {
+    const job = await this.caller.call<CloudExportJob>(`update export job ${jobId} of image ${imageId}`, {
       method: 'PATCH',
       path: `/images/${enc(imageId)}/export_jobs/${enc(jobId)}`,
       body: patch,
@@ -238,8 +243,8 @@ class IbmVpcProvider implements IbmVpcClient {
   }
 
   async deleteExportJob(imageId: string, jobId: string): Promise<void> {
-    await this.ignoreNotFound(
-      this.call<unknown>(
+    await ignoreNotFound(
+      this.caller.call<unknown>(
         `delete export job ${jobId} of image ${imageId}`,
         { method: 'DELETE', path: `/images/${enc(imageId)}/export_jobs/${enc(jobId)}` },
         {
@@ -255,7 +260,7 @@ class IbmVpcProvider implements IbmVpcClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.transport.close();
+    this.caller.close();
     await this.options.onClose?.();
   }
 
@@ -267,7 +272,7 @@ class IbmVpcProvider implements IbmVpcClient {
     dateField: 'deprecation_at' | 'obsolescence_at',
   ): Promise<void> {
     const before = this.transport.cloudNow(Number.POSITIVE_INFINITY);
-    await this.call<unknown>(
+    await this.caller.call<unknown>(
       `${action} image ${id}`,
       { method: 'POST', path: `/images/${enc(id)}/${action}` },
       {
@@ -309,57 +314,15 @@ class IbmVpcProvider implements IbmVpcClient {
   }
 
   private async findExportJobByName(imageId: string, name: string): Promise<CloudExportJob | undefined> {
-    const body = await this.call<{ export_jobs: CloudExportJob[] }>(`find export job "${name}" of image ${imageId}`, {
-      method: 'GET',
-      path: `/images/${enc(imageId)}/export_jobs`,
-      query: { name },
-    });
+    const body = await this.caller.call<{ export_jobs: CloudExportJob[] }>(
+      `find export job "${name}" of image ${imageId}`,
+      {
+        method: 'GET',
+        path: `/images/${enc(imageId)}/export_jobs`,
+        query: { name },
+      },
+    );
     return (body.export_jobs ?? []).find((job) => job.name === name);
-  }
-
-  private async callOrUndefined<T>(operation: string, request: VpcRequest): Promise<T | undefined> {
-    try {
-      return await this.call<T>(operation, request);
-    } catch (error) {
-      if (error instanceof CloudError && error.status === 404) return undefined;
-      throw error;
-    }
-  }
-
-  private async ignoreNotFound(promise: Promise<unknown>): Promise<void> {
-    try {
-      await promise;
-    } catch (error) {
-      if (error instanceof CloudError && error.status === 404) return;
-      throw error;
-    }
-  }
-
-  /** One API call with retries; every failure leaves as a one-line CloudError. */
-  private async call<T>(operation: string, request: VpcRequest, hooks: RetryHooks<T> = {}): Promise<T> {
-    if (this.closed) throw new CloudError(`${operation}: the provider is closed`, 0, 'closed', operation);
-    try {
-      return await withRetries(this.policy, async () => (await this.transport.send<T>(request)).body, hooks);
-    } catch (error) {
-      if (error instanceof RequestFailure) throw this.toCloudError(operation, error);
-      throw error;
-    }
-  }
-
-  private toCloudError(operation: string, failure: RequestFailure): CloudError {
-    let message = `${operation}: ${failure.message}`;
-    const credentialProblem =
-      failure.status === 401 ||
-      failure.status === 403 ||
-      (failure.source === 'identity' && failure.status >= 400 && failure.status < 500);
-    if (credentialProblem) {
-      message += `; ${this.credentialHint}`;
-    } else if (failure.abandonedUnchecked) {
-      message += '; the cloud may have acted on it without a name to look it up by, check before retrying';
-    } else if (failure.retryable) {
-      message += `; gave up after ${failure.attempts} attempts`;
-    }
-    return new CloudError(message, failure.status, failure.code, operation);
   }
 }
 
