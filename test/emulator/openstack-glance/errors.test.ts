@@ -52,7 +52,6 @@ describe('Glance errors follow Accept (webob)', () => {
     expect(wrong.status).toBe(405);
     expect(wrong.body.title).toBe('Method Not Allowed');
   });
-
 });
 
 describe('version discovery', () => {

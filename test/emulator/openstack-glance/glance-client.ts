@@ -38,7 +38,10 @@ export async function call(url: string, method: string, body?: unknown, options:
 }
 
 /** Keystone v3 password authentication as DESIGN §6 gives it: admin / Default / project admin / KEY. */
-export function passwordAuth(password: string, project: Record<string, unknown> = { name: 'admin', domain: { name: 'Default' } }) {
+export function passwordAuth(
+  password: string,
+  project: Record<string, unknown> = { name: 'admin', domain: { name: 'Default' } },
+) {
   return {
     auth: {
       identity: {
@@ -81,7 +84,10 @@ export async function connect(emulator: RunningEmulator): Promise<TestGlance> {
     token,
     url: emulator.url,
     api: (method, path, body, options = {}) =>
-      call(`${emulator.url}${path}`, method, body, { token: options.token === undefined ? token : options.token, ...options }),
+      call(`${emulator.url}${path}`, method, body, {
+        token: options.token === undefined ? token : options.token,
+        ...options,
+      }),
     hook: (method, path, body) =>
       call(`${emulator.url}/emulator/v1${path}`, method, body, {
         headers: { Authorization: `Bearer ${emulator.apiKey}` },

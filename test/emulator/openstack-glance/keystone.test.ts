@@ -69,7 +69,10 @@ describe('Keystone v3', () => {
     const first = await tokens(passwordAuth('the-password'));
     const id = first.headers.get('x-subject-token')!;
     const reply = await tokens({
-      auth: { identity: { methods: ['token'], token: { id } }, scope: { project: { id: first.body.token.project.id } } },
+      auth: {
+        identity: { methods: ['token'], token: { id } },
+        scope: { project: { id: first.body.token.project.id } },
+      },
     });
     expect(reply.status).toBe(201);
     expect(reply.headers.get('x-subject-token')).not.toBe(id);

@@ -12,8 +12,8 @@ const ids = (reply: { body: any }) => reply.body.images.map((image: any) => imag
 /** Follows `next` from `path` to the end, returning every page. */
 async function allPages(path: string) {
   const pages: any[] = [];
-  for (let next: string | undefined = path; next; ) {
-    const reply = await glance.api('GET', next);
+  for (let next: string | undefined = path; next;) {
+    const reply: { status: number; body: any } = await glance.api('GET', next);
     expect(reply.status).toBe(200);
     pages.push(reply.body);
     next = reply.body.next;
