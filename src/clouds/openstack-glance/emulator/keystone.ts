@@ -6,6 +6,8 @@ import { KeystoneError, unauthenticated } from './errors.js';
  * Keystone v3 as the clients use it (REF §1, DESIGN §6): one user `admin` in domain `Default`, one project `admin`,
  * password KEY. Tokens are signed with a key derived from KEY (like Fernet tokens they need no server-side table),
  * so a restarted emulator with the same KEY still accepts them; revoked ones are remembered in memory only.
+ * Every instant here is wall time, never the cloud clock: clients judge expiry by their own clock, and moving the
+ * cloud's clock a month forward must not log them out (the same choice as the IBM emulator's IAM).
  */
 
 export const domain = { id: 'default', name: 'Default' } as const;

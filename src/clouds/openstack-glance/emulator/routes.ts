@@ -57,7 +57,7 @@ export function emulatorRoutes(cloud: Cloud, keystone: Keystone): EmulatorRoute[
       pattern: '/v3/auth/tokens',
       open: true,
       async handle(request) {
-        const token = keystone.authenticate(parseJson(await request.body()), request.now);
+        const token = keystone.authenticate(parseJson(await request.body()), Date.now());
         return {
           status: 201,
           body: keystone.tokenBody(token, request.baseUrl),
@@ -71,7 +71,7 @@ export function emulatorRoutes(cloud: Cloud, keystone: Keystone): EmulatorRoute[
       pattern: '/v3/auth/tokens',
       handle(request) {
         const id = subjectToken(request.headers);
-        const claims = keystone.verify(id, request.now);
+        const claims = keystone.verify(id, Date.now());
         if (!id || !claims) throw new KeystoneError(404, `Could not find token: ${id ? id.slice(0, 8) + '...' : ''}`);
         return {
           status: 200,
@@ -85,7 +85,7 @@ export function emulatorRoutes(cloud: Cloud, keystone: Keystone): EmulatorRoute[
       pattern: '/v3/auth/tokens',
       handle(request) {
         const id = subjectToken(request.headers);
-        if (!id || !keystone.verify(id, request.now)) throw new KeystoneError(404, 'Could not find token.');
+        if (!id || !keystone.verify(id, Date.now())) throw new KeystoneError(404, 'Could not find token.');
         keystone.revoke(id);
         return { status: 204 };
       },
