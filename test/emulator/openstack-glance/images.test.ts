@@ -194,6 +194,19 @@ describe('image data', () => {
   });
 });
 
+describe('download', () => {
+  it('answers 204 without data, 403 once deactivated, and 501 for data it never kept', async () => {
+    const queued = await glance.createImage();
+    expect((await glance.api('GET', `/v2/images/${queued.id}/file`)).status).toBe(204);
+    const image = await glance.activeImage();
+    expect((await glance.api('GET', `/v2/images/${image.id}/file`)).status).toBe(501);
+    await glance.api('POST', `/v2/images/${image.id}/actions/deactivate`);
+    const refused = await glance.api('GET', `/v2/images/${image.id}/file`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toContain('deactivated');
+  });
+});
+
 describe('deactivate, reactivate, delete, tags', () => {
   it('deactivates only an active image, and reactivates only a deactivated one (no-ops allowed)', async () => {
     const queued = await glance.createImage();

@@ -219,6 +219,29 @@ describe.skipIf(missing.length > 0)('the official OpenStack clients against the 
     expect(Object.keys(stats).some((route) => route.includes('/v3'))).toBe(false);
   });
 
+  it('glance: image-create-via-import --import-method glance-direct stages the file, then imports it', async () => {
+    const table = await ok('glance', [
+      'image-create-via-import',
+      '--name',
+      'direct',
+      '--disk-format',
+      'raw',
+      '--container-format',
+      'bare',
+      '--import-method',
+      'glance-direct',
+      '--file',
+      file,
+    ]);
+    const id = tableValue(table, 'id')!;
+    await glance.advance(5);
+    expect(await image(id)).toMatchObject({
+      status: 'active',
+      size: data.length,
+      os_hash_value: createHash('sha512').update(data).digest('hex'),
+    });
+  });
+
   it('glance: image-create-via-import --import-method web-download from a loopback URL', async () => {
     const server = createServer((_req, res) => res.writeHead(200).end(data));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -86,3 +86,20 @@ export const stageData: Handler = async (request, cloud) => {
   image.updated_at = cloud.clock.now();
   return changed(204);
 };
+
+// GET /v2/images/{id}/file ------------------------------------------------------------------------------------------
+
+/**
+ * Download: a deactivated image's data is refused (REF §7) and an image without data answers 204 (Glance's
+ * behaviour); the bytes themselves are not kept (README "Persistence"), so an image with data answers 501.
+ */
+export const downloadData: Handler = (request, cloud) => {
+  const image = findImage(request, cloud);
+  if (image.status === 'deactivated')
+    throw new GlanceError(403, 'The requested image has been deactivated. Image data download is forbidden.');
+  if (!image.data) return { status: 204 };
+  throw new GlanceError(
+    501,
+    'The emulator keeps only the size and digests of image data, not the bytes: it cannot be downloaded.',
+  );
+};

@@ -3,7 +3,7 @@ import { parseJson } from '../../../emulator-kit/request-body.js';
 import { ok, type Handler } from './api.js';
 import { addTag, deactivateImage, reactivateImage, removeTag } from './actions.js';
 import type { Cloud } from './cloud.js';
-import { stageData, uploadData } from './data.js';
+import { downloadData, stageData, uploadData } from './data.js';
 import { KeystoneError } from './errors.js';
 import { createImage, deleteImage, getImage } from './images.js';
 import { importImage, importInfo, listTasks } from './imports.js';
@@ -31,6 +31,7 @@ export const glanceRoutes: Array<{ method: string; pattern: string; handler: Han
   { method: 'PATCH', pattern: '/v2/images/{id}', handler: patchImage },
   { method: 'DELETE', pattern: '/v2/images/{id}', handler: deleteImage },
   { method: 'PUT', pattern: '/v2/images/{id}/file', handler: uploadData },
+  { method: 'GET', pattern: '/v2/images/{id}/file', handler: downloadData },
   { method: 'PUT', pattern: '/v2/images/{id}/stage', handler: stageData },
   { method: 'POST', pattern: '/v2/images/{id}/import', handler: importImage },
   { method: 'GET', pattern: '/v2/images/{id}/tasks', handler: listTasks },
