@@ -10,6 +10,7 @@ export default defineConfig({
     pool: 'forks',
     // ink reads CI once, at import, and then only draws its last frame; the terminal-UI tests need live frames
     // even when the suite itself runs in CI. Tests that want CI behaviour pass CI to the child they start.
-    env: { CI: '0', CONTINUOUS_INTEGRATION: '0' },
+    // IMAGEFORM_CI keeps the outer CI setting for tests that must not skip there (the official OpenStack CLIs).
+    env: { CI: '0', CONTINUOUS_INTEGRATION: '0', IMAGEFORM_CI: process.env.CI ?? '' },
   },
 });

@@ -12,9 +12,18 @@ export const DEFAULT_EMULATOR_CLOUD = 'ibm-vpc';
 
 const NOT_YET_BUILT = ['openstack-glance', 'alibaba-ecs'];
 
+/** Emulators of clouds whose provider is not registered yet (loaded on demand, like a cloud's own). */
+const STANDALONE: Readonly<Record<string, EmulatorStarter>> = {
+  'openstack-glance': async (options) =>
+    (await import('../clouds/openstack-glance/emulator/index.js')).startEmulator(options),
+};
+
 export const EMULATORS: Readonly<Record<string, EmulatorStarter | undefined>> = {
   ...Object.fromEntries(CLOUDS.map((cloud) => [cloud.type, cloud.startEmulator])),
+  ...STANDALONE,
   ...Object.fromEntries(
-    NOT_YET_BUILT.filter((type) => !CLOUDS.some((cloud) => cloud.type === type)).map((type) => [type, undefined]),
+    NOT_YET_BUILT.filter((type) => !CLOUDS.some((cloud) => cloud.type === type) && !(type in STANDALONE)).map(
+      (type) => [type, undefined],
+    ),
   ),
 };

@@ -20,6 +20,12 @@ export interface EmulatorRequest {
   stream: IncomingMessage;
 }
 
+/** What `renderError` may read of the request that failed. */
+export interface ErrorContext {
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
 export interface EmulatorReply {
   status: number;
   /** JSON unless it is a Buffer or a string, which are sent as they are (say their Content-Type in `headers`). */
@@ -55,8 +61,11 @@ export interface EmulatedCloud {
   authenticate(request: EmulatorRequest): void | Promise<void>;
   /** The one secret the emulator accepts: on the test endpoints `Authorization: Bearer KEY` is enough. */
   apiKey: string;
-  /** Renders anything a request threw (an EmulatorProblem, the cloud's own errors, a bug) in the cloud's shape. */
-  renderError(error: unknown): EmulatorReply;
+  /**
+   * Renders anything a request threw (an EmulatorProblem, the cloud's own errors, a bug) in the cloud's shape;
+   * `request` (its path and headers) is for a cloud whose error body depends on them (Glance follows `Accept`).
+   */
+  renderError(error: unknown, request: ErrorContext): EmulatorReply;
   clock: CloudClock;
   /** Brings the model up to `now`: called before every route's handler and after the clock moved. */
   settle(now: number): void;

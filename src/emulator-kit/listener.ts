@@ -69,7 +69,7 @@ export function createListener(cloud: EmulatedCloud) {
       if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
       if (decision.kind === 'fail') {
         if (decision.status === 0) return void req.socket.destroy();
-        return send(res, cloud.renderError(injectedFault(decision.status)));
+        return send(res, cloud.renderError(injectedFault(decision.status), request));
       }
       if (decision.kind === 'lose-response') losing.add(req);
     }
@@ -93,7 +93,8 @@ export function createListener(cloud: EmulatedCloud) {
     handle(req, res)
       .catch((err: unknown) => {
         if (losing.has(req)) return void req.socket.destroy();
-        send(res, cloud.renderError(err));
+        const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname.replace(/\/+$/, '') || '/';
+        send(res, cloud.renderError(err, { path, headers: req.headers }));
       })
       .finally(() => stats.inFlight--);
   };

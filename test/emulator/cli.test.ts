@@ -137,7 +137,47 @@ describe('imageform emulator --cloud', () => {
     expect(child.exitCode).toBe(0);
   });
 
-  it.each(['openstack-glance', 'alibaba-ecs'])(
+  it('runs OpenStack (Keystone v3 and Glance v2) for --cloud openstack-glance, printing the key it made up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imageform-cli-glance-'));
+    try {
+      const { child, output } = await launch(
+        ['--cloud', 'openstack-glance', '--port', '0', '--data', join(dir, 'cloud.json'), '--token-ttl', '120'],
+        2,
+      );
+      const [first, second] = output().trim().split('\n');
+      expect(first).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+      const url = first!.replace('listening on ', '');
+      const password = second!.replace(/^api key: /, '');
+      const auth = {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'admin', domain: { name: 'Default' }, password } },
+        },
+        scope: { project: { name: 'admin', domain: { name: 'Default' } } },
+      };
+      const tokens = await fetch(`${url}/v3/auth/tokens`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ auth }),
+      });
+      expect(tokens.status).toBe(201);
+      const { token } = (await tokens.json()) as { token: { expires_at: string; issued_at: string } };
+      expect(Date.parse(token.expires_at) - Date.parse(token.issued_at)).toBe(120_000);
+      const images = await fetch(`${url}/v2/images`, {
+        headers: { 'X-Auth-Token': tokens.headers.get('x-subject-token')!, Accept: 'application/json' },
+      });
+      expect(images.status).toBe(200);
+      expect(await images.json()).toMatchObject({ images: [], schema: '/v2/schemas/images' });
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      expect((await stat(join(dir, 'cloud.json'))).isFile()).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['alibaba-ecs'])(
     'says in one line that the %s emulator is not available in this version, and exits 1',
     async (cloud) => {
       const { code, stdout, stderr } = await runToExit(['--cloud', cloud, '--port', '0']);
