@@ -10,11 +10,12 @@ export type { EmulatorStartOptions, StartedEmulator, EmulatorStarter } from '../
 
 export const DEFAULT_EMULATOR_CLOUD = 'ibm-vpc';
 
-const NOT_YET_BUILT = ['openstack-glance', 'alibaba-ecs'];
+const NOT_YET_BUILT = ['openstack-glance'];
 
 export const EMULATORS: Readonly<Record<string, EmulatorStarter | undefined>> = {
   ...Object.fromEntries(CLOUDS.map((cloud) => [cloud.type, cloud.startEmulator])),
   ...Object.fromEntries(
     NOT_YET_BUILT.filter((type) => !CLOUDS.some((cloud) => cloud.type === type)).map((type) => [type, undefined]),
   ),
+  'alibaba-ecs': async (options) => (await import('../clouds/alibaba-ecs/emulator/index.js')).startEmulator(options),
 };

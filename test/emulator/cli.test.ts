@@ -137,7 +137,7 @@ describe('imageform emulator --cloud', () => {
     expect(child.exitCode).toBe(0);
   });
 
-  it.each(['openstack-glance', 'alibaba-ecs'])(
+  it.each(['openstack-glance'])(
     'says in one line that the %s emulator is not available in this version, and exits 1',
     async (cloud) => {
       const { code, stdout, stderr } = await runToExit(['--cloud', cloud, '--port', '0']);
