@@ -122,9 +122,11 @@ export async function rpc<T = any>(
       const names = Object.keys(headers)
         .filter((name) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-'))
         .sort();
+      // Sorted by name, as the SDK sorts its query's keys (not by the joined `name=value` text).
       const canonicalQuery = [...query]
-        .map(([k, v]) => `${encode(k)}=${encode(v)}`)
-        .sort()
+        .map(([k, v]) => [encode(k), encode(v)] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => `${k}=${v}`)
         .join('&');
       const canonical = [
         method,
