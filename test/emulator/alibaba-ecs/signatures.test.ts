@@ -135,3 +135,20 @@ describe('the test endpoints', () => {
     expect(body).not.toContain(SECRET);
   });
 });
+
+describe('faults', () => {
+  it('renders a throttle in ECS shape with x-acs-retry-after, and refuses an unsigned call before faults', async () => {
+    await hook(emulator, 'POST', '/faults', { error_rate: 1, statuses: [429], seed: 3 });
+    try {
+      const throttled = await rpc(emulator, 'DescribeImages', describeImages);
+      expect(throttled.status).toBe(429);
+      expect(throttled.body).toMatchObject({ Code: 'Throttling.User', HostId: 'ecs.aliyuncs.com' });
+      expect(throttled.headers.get('x-acs-retry-after')).toBe('1000');
+      const unsigned = await rpc(emulator, 'DescribeImages', describeImages, { secret: 'wrong' });
+      expect(unsigned.body.Code).toBe('SignatureDoesNotMatch');
+      expect((await hook(emulator, 'GET', '/stats')).body.faults.failed).toBe(1);
+    } finally {
+      await hook(emulator, 'POST', '/faults', {});
+    }
+  });
+});

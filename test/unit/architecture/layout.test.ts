@@ -57,6 +57,10 @@ describe('the emulators are independent models of their clouds', () => {
     expect(emulatorFolders).toContain('clouds/ibm-vpc/emulator');
   });
 
+  it('there is an emulator for alibaba-ecs', () => {
+    expect(emulatorFolders).toContain('clouds/alibaba-ecs/emulator');
+  });
+
   it("each cloud's emulator imports only its own folder and src/emulator-kit", () => {
     const outside = imports.filter(
       (found) =>
