@@ -14,10 +14,10 @@ const statusOf = async (imageId: string, region = 'cn-hangzhou') =>
   (await rpc(emulator, 'DescribeImages', { RegionId: region, ImageId: imageId, Status: 'ALL' })).body.Images.Image[0]
     ?.Status;
 
-async function available(name: string, extra: Record<string, string> = {}) {
-  const ids = await importImage(emulator, { ImageName: name, ...extra });
+async function available(name: string, extra: Record<string, string> = {}, region = 'cn-hangzhou') {
+  const ids = await importImage(emulator, { ImageName: name, ...extra }, region);
   await advance(emulator, 5);
-  expect(await statusOf(ids.ImageId)).toBe('Available');
+  expect(await statusOf(ids.ImageId, region)).toBe('Available');
   return ids.ImageId;
 }
 
@@ -245,6 +245,27 @@ describe('sharing, copies and tags', () => {
     expect((await rpc(emulator, 'CancelCopyImage', { ...R, ImageId: id })).body.Code).toBe('ImageCreatedNotFromCopy');
     const bad = await rpc(emulator, 'CopyImage', { ...R, ImageId: id, DestinationRegionId: 'nowhere-1' });
     expect(bad.body.Code).toBe('InvalidRegionId.NotFound');
+  });
+
+  it('runs at most five copies from a region at once; the sixth waits for a slot', async () => {
+    const id = await available('copy-many', {}, 'cn-qingdao');
+    const copies: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const copy = await rpc(emulator, 'CopyImage', {
+        RegionId: 'cn-qingdao',
+        ImageId: id,
+        DestinationRegionId: 'cn-beijing',
+        DestinationImageName: `copy-many-${i}`,
+      });
+      copies.push(copy.body.ImageId);
+    }
+    await advance(emulator, 0.5);
+    const statuses = async () => Promise.all(copies.map((copy) => statusOf(copy, 'cn-beijing')));
+    expect(await statuses()).toEqual([...Array(5).fill('Creating'), 'Waiting']);
+    await advance(emulator, 1.5);
+    expect(await statuses()).toEqual([...Array(5).fill('Available'), 'Creating']);
+    await advance(emulator, 2);
+    expect(await statuses()).toEqual(Array(6).fill('Available'));
   });
 
   it('tags, lists by tag and untags', async () => {

@@ -68,6 +68,25 @@ describe('V3 ACS3-HMAC-SHA256', () => {
   });
 });
 
+describe('replays', () => {
+  it('refuses a signed request sent a second time with the same nonce (V3 and V2)', async () => {
+    for (const sign of ['v3', 'v2'] as const) {
+      let sent: { query: URLSearchParams; headers: Record<string, string>; body: string } | undefined;
+      const first = await rpc(emulator, 'DescribeImages', describeImages, {
+        sign,
+        tamper: (request) => (sent = request),
+      });
+      expect(first.status).toBe(200);
+      const replay = await fetch(`${emulator.url}/?${sent!.query.toString().replace(/\+/g, '%20')}`, {
+        method: 'POST',
+        headers: Object.fromEntries(Object.entries(sent!.headers).filter(([name]) => name !== 'host')),
+      });
+      expect(replay.status).toBe(400);
+      expect(((await replay.json()) as any).Code).toBe('SignatureNonceUsed');
+    }
+  });
+});
+
 describe('the legacy HMAC-SHA1 query signature', () => {
   it('is accepted on POST and GET, in the query or a form body', async () => {
     for (const method of ['POST', 'GET'] as const) {

@@ -32,7 +32,7 @@ export const copyImage: Action = (context) => {
   if (kmsKeyId !== undefined && !encrypted)
     throw new EcsError(400, 'InvalidParameter.KMSKeyId', 'KMSKeyId is valid only with Encrypted=true.');
   dryRun(params);
-  const queuedUntil = now + cloud.delays.imageWaiting;
+  const queuedUntil = Math.max(now + cloud.delays.imageWaiting, slotFreeAt(context.cloud.images.values(), region, now));
   const copy: StoredImage = {
     ...structuredClone(source),
     seq: cloud.takeSeq(),
@@ -61,6 +61,24 @@ export const copyImage: Action = (context) => {
   remember(context, 'CopyImage', region, result);
   return answer(result, true);
 };
+
+/** At most five copies from a region run at once; the rest wait (REF §7). */
+export const copiesAtOnce = 5;
+
+/**
+ * When a new copy from `region` can start: now, or when the copy that frees a slot is done. Copies take the same
+ * time, so with n unfinished copies (ready instants r1 <= … <= rn, n >= 5) a new one starts at r(n-4). A copy
+ * cancelled later does not move the others' instants forward (CHOICE: they were fixed when they were made).
+ */
+function slotFreeAt(images: Iterable<StoredImage>, region: string, now: number): number {
+  const running: number[] = [];
+  for (const image of images)
+    if (image.source.kind === 'copy' && image.source.source_region === region && image.ready_at > now)
+      running.push(image.ready_at);
+  if (running.length < copiesAtOnce) return now;
+  running.sort((a, b) => a - b);
+  return running[running.length - copiesAtOnce]!;
+}
 
 /** CancelCopyImage (REF §7): `RegionId` is the destination, `ImageId` the copy; removes a copy in progress. */
 export const cancelCopyImage: Action = (context) => {

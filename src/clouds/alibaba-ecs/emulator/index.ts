@@ -6,7 +6,7 @@ import { Cloud, type CloudSnapshot } from './cloud.js';
 import { renderError } from './errors.js';
 import { scaledDelays } from './model.js';
 import { emulatorRoutes, isApiPath } from './routes.js';
-import { verifySignature } from './signature.js';
+import { NonceLog, verifySignature } from './signature.js';
 
 /** The AccessKey id every client signs with (DESIGN §6); the secret is the emulator's key. */
 export const ACCESS_KEY_ID = 'imageform-emulator';
@@ -46,6 +46,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (writer && !stored) await writer.write(); // the file exists from the start, so a restart finds the same account
 
   const key = { id: ACCESS_KEY_ID, secret: apiKey };
+  const nonces = new NonceLog();
   const emulated: EmulatedCloud = {
     routes: emulatorRoutes(cloud),
     isApiPath,
@@ -60,6 +61,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         { method: request.method, rawPath, query: request.query, headers: request.headers, body, form },
         key,
         Date.now(),
+        nonces,
       );
     },
     apiKey,

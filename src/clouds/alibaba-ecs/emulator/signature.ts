@@ -47,11 +47,42 @@ const unknownKey = () => new EcsError(404, 'InvalidAccessKeyId.NotFound', 'Speci
  * the legacy RPC query signature (HMAC-SHA1, `Signature` in the query). `realNow` is the wall clock: clients sign
  * with theirs, not with the emulator's test clock (README "Signatures").
  */
-export function verifySignature(request: SignedRequest, key: AccessKey, realNow: number): void {
+export function verifySignature(request: SignedRequest, key: AccessKey, realNow: number, nonces: NonceLog): void {
   const authorization = request.headers.authorization;
-  if (typeof authorization === 'string' && authorization.startsWith('ACS3-')) return verifyV3(request, key, realNow);
-  if (request.query.has('Signature') || request.form?.has('Signature')) return verifyV2(request, key, realNow);
-  throw incomplete('the request carries neither an ACS3-HMAC-SHA256 Authorization header nor a Signature parameter');
+  let nonce: string;
+  if (typeof authorization === 'string' && authorization.startsWith('ACS3-')) {
+    verifyV3(request, key, realNow);
+    nonce = String(request.headers['x-acs-signature-nonce']);
+  } else if (request.query.has('Signature') || request.form?.has('Signature')) {
+    verifyV2(request, key, realNow);
+    nonce = request.form?.get('SignatureNonce') ?? request.query.get('SignatureNonce')!;
+  } else {
+    throw incomplete('the request carries neither an ACS3-HMAC-SHA256 Authorization header nor a Signature parameter');
+  }
+  // Only a request whose signature is right uses its nonce up, so a forged one cannot block a real one.
+  if (!nonces.use(nonce, realNow))
+    throw new EcsError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
+}
+
+/**
+ * The nonces of the last 2 × 31 minutes (REF §1 gives the nonce and the Timestamp window; a replay outside the
+ * window fails on its timestamp): a signed request replayed is refused (CHOICE of the code, README "Signatures").
+ */
+export class NonceLog {
+  private readonly seen = new Map<string, number>();
+
+  use(nonce: string, realNow: number): boolean {
+    if (this.seen.has(nonce)) return false;
+    this.seen.set(nonce, realNow);
+    if (this.seen.size % 1024 === 0) {
+      // Map keeps insertion order: the oldest entries come first.
+      for (const [old, at] of this.seen) {
+        if (at >= realNow - 2 * timestampValidityMs) break;
+        this.seen.delete(old);
+      }
+    }
+    return true;
+  }
 }
 
 function checkInstant(value: string, name: string, realNow: number): void {
