@@ -170,4 +170,23 @@ describe('faults', () => {
       await hook(emulator, 'POST', '/faults', {});
     }
   });
+
+  it('settles a lost answer by the ClientToken: the retry gets the image the lost call created', async () => {
+    const params = { RegionId: 'cn-shenzhen', SnapshotId: 's-lost', ImageName: 'lost-answer', ClientToken: 'lost-1' };
+    await hook(emulator, 'POST', '/faults', { lost_response_rate: 1 });
+    try {
+      await expect(rpc(emulator, 'CreateImage', params)).rejects.toThrow();
+    } finally {
+      await hook(emulator, 'POST', '/faults', {});
+    }
+    const ids = async () =>
+      (await rpc(emulator, 'DescribeImages', { RegionId: 'cn-shenzhen', Status: 'ALL' })).body.Images.Image.map(
+        (image: any) => image.ImageId,
+      );
+    const created = await ids();
+    expect(created).toHaveLength(1); // the lost call was processed
+    const retry = await rpc(emulator, 'CreateImage', params);
+    expect(retry.body.ImageId).toBe(created[0]);
+    expect(await ids()).toEqual(created);
+  });
 });
