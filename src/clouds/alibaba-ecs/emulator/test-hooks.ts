@@ -2,6 +2,7 @@ import type { EmulatorRoute } from '../../../emulator-kit/emulated-cloud.js';
 import { fieldProblem } from '../../../emulator-kit/problem.js';
 import { parseJson, requireObject } from '../../../emulator-kit/request-body.js';
 import type { Cloud } from './cloud.js';
+import { imageNotFound } from './errors.js';
 import { ecsTime } from './model.js';
 
 /** Test endpoints of this cloud under `/emulator/v1/` (DESIGN §6 guards them with the same credential). */
@@ -27,7 +28,7 @@ export function testHooks(cloud: Cloud): EmulatorRoute[] {
         if (typeof body.in_use !== 'boolean')
           throw fieldProblem('invalid-type', 'in_use', 'in_use must be true or false', body.in_use);
         const image = cloud.images.get(request.params.id!);
-        if (!image) return { status: 404, body: { error: 'no such image' } };
+        if (!image) throw imageNotFound();
         image.in_use = body.in_use;
         return { status: 200, body: { id: image.id, in_use: image.in_use }, mutated: true };
       },
