@@ -3,27 +3,20 @@ import { CLOUDS } from './clouds.js';
 
 /**
  * Which clouds `imageform emulator --cloud` knows and how to start each one's emulator: every registered cloud's,
- * and the clouds the design names whose emulator is not built yet (undefined), so the command can tell "not in
- * this version" from a misspelt name.
+ * and the emulators of clouds whose provider is not built yet, loaded on demand as a cloud's own are.
  */
 export type { EmulatorStartOptions, StartedEmulator, EmulatorStarter } from '../engine/cloud.js';
 
 export const DEFAULT_EMULATOR_CLOUD = 'ibm-vpc';
 
-const NOT_YET_BUILT = ['openstack-glance', 'alibaba-ecs'];
-
-/** Emulators of clouds whose provider is not registered yet (loaded on demand, like a cloud's own). */
+/** Emulators of clouds whose provider is not registered yet. */
 const STANDALONE: Readonly<Record<string, EmulatorStarter>> = {
   'openstack-glance': async (options) =>
     (await import('../clouds/openstack-glance/emulator/index.js')).startEmulator(options),
+  'alibaba-ecs': async (options) => (await import('../clouds/alibaba-ecs/emulator/index.js')).startEmulator(options),
 };
 
-export const EMULATORS: Readonly<Record<string, EmulatorStarter | undefined>> = {
+export const EMULATORS: Readonly<Record<string, EmulatorStarter>> = {
   ...Object.fromEntries(CLOUDS.map((cloud) => [cloud.type, cloud.startEmulator])),
-  ...STANDALONE,
-  ...Object.fromEntries(
-    NOT_YET_BUILT.filter((type) => !CLOUDS.some((cloud) => cloud.type === type) && !(type in STANDALONE)).map(
-      (type) => [type, undefined],
-    ),
-  ),
+  ...Object.fromEntries(Object.entries(STANDALONE).filter(([type]) => !CLOUDS.some((cloud) => cloud.type === type))),
 };

@@ -23,7 +23,7 @@ function numberFlag(
   return parsed;
 }
 
-/** The starter of `--cloud`'s emulator: a misspelt cloud gets a guess, one not built yet says so. */
+/** The starter of `--cloud`'s emulator: a misspelt cloud gets a guess. */
 function emulatorOf(cloud: string): EmulatorStarter {
   const clouds = Object.keys(EMULATORS);
   if (!clouds.includes(cloud)) {
@@ -34,13 +34,7 @@ function emulatorOf(cloud: string): EmulatorStarter {
       `${guess ? `did you mean "${guess}"? ` : ''}clouds: ${clouds.join(', ')}`,
     );
   }
-  const start = EMULATORS[cloud];
-  if (!start)
-    throw UserError.of(
-      'emulator.not-available',
-      `emulator: the ${cloud} emulator is not available in this version of imageform`,
-      `available: ${clouds.filter((name) => EMULATORS[name]).join(', ')}`,
-    );
+  const start = EMULATORS[cloud]!;
   return start;
 }
 

@@ -177,18 +177,6 @@ describe('imageform emulator --cloud', () => {
     }
   });
 
-  it.each(['alibaba-ecs'])(
-    'says in one line that the %s emulator is not available in this version, and exits 1',
-    async (cloud) => {
-      const { code, stdout, stderr } = await runToExit(['--cloud', cloud, '--port', '0']);
-      expect(code).toBe(1);
-      expect(stdout).toBe('');
-      expect(stderr.trim().split('\n')).toHaveLength(1);
-      expect(stderr).toContain(`the ${cloud} emulator is not available in this version`);
-      expect(stderr).not.toContain('listening');
-    },
-  );
-
   it('answers a misspelt cloud with a guess and the list of clouds, and exits 1', async () => {
     const { code, stdout, stderr } = await runToExit(['--cloud', 'ibm-vcp']);
     expect(code).toBe(1);

@@ -57,8 +57,9 @@ describe('the emulators are independent models of their clouds', () => {
     expect(emulatorFolders).toContain('clouds/ibm-vpc/emulator');
   });
 
-  it('there is an emulator for openstack-glance', () => {
+  it('there is an emulator for openstack-glance and one for alibaba-ecs', () => {
     expect(emulatorFolders).toContain('clouds/openstack-glance/emulator');
+    expect(emulatorFolders).toContain('clouds/alibaba-ecs/emulator');
   });
 
   it("each cloud's emulator imports only its own folder and src/emulator-kit", () => {

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { EmulatedCloud } from '../../../emulator-kit/emulated-cloud.js';
+import { CoalescingWriter, readCloudFile } from '../../../emulator-kit/persistence.js';
+import { startEmulatorServer } from '../../../emulator-kit/server.js';
+import { Cloud, type CloudSnapshot } from './cloud.js';
+import { renderError } from './errors.js';
+import { scaledDelays } from './model.js';
+import { emulatorRoutes, isApiPath } from './routes.js';
+import { NonceLog, verifySignature } from './signature.js';
+
+/** The AccessKey id every client signs with (DESIGN §6); the secret is the emulator's key. */
+export const ACCESS_KEY_ID = 'imageform-emulator';
+
+export interface EmulatorOptions {
+  port?: number; // 0 or undefined: a random free port
+  host?: string; // default 127.0.0.1
+  dataFile?: string; // the cloud's JSON file; undefined keeps it in memory only
+  apiKey?: string; // the AccessKey secret; default: a random one
+  timeScale?: number; // multiplies every delay; default 1
+  tokenTtlSeconds?: number; // accepted for the CLI's sake: ECS signs every request and has no tokens
+  frozenClock?: boolean; // the cloud's clock moves only through the clock hook (for tests)
+}
+
+export interface RunningEmulator {
+  url: string /* http://127.0.0.1:PORT */;
+  port: number;
+  apiKey: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the emulated Alibaba Cloud ECS (RPC actions on images, tasks, tags) on a loopback port; README.md is its spec. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale >= 0) || !Number.isFinite(timeScale))
+    throw new Error(`timeScale must be a number >= 0, not ${timeScale}`);
+  const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
+  const delays = scaledDelays(timeScale);
+
+  const stored = options.dataFile ? await readCloudFile(options.dataFile) : undefined;
+  const cloud = stored ? Cloud.fromSnapshot(stored as CloudSnapshot, delays) : Cloud.empty(delays);
+  if (options.frozenClock) cloud.clock.freeze();
+  const writer = options.dataFile
+    ? new CoalescingWriter(options.dataFile, () => JSON.stringify(cloud.toSnapshot()))
+    : undefined;
+  if (writer && !stored) await writer.write(); // the file exists from the start, so a restart finds the same account
+
+  const key = { id: ACCESS_KEY_ID, secret: apiKey };
+  const nonces = new NonceLog();
+  const emulated: EmulatedCloud = {
+    routes: emulatorRoutes(cloud),
+    isApiPath,
+    // Every request is signed (README "Signatures"); the test endpoints also take `Bearer KEY` (the kit).
+    async authenticate(request) {
+      const body = await request.body();
+      const form = /^application\/x-www-form-urlencoded/i.test(String(request.headers['content-type'] ?? ''))
+        ? new URLSearchParams(body.toString('utf8'))
+        : undefined;
+      const rawPath = (request.stream.url ?? '/').split('?')[0]!;
+      verifySignature(
+        { method: request.method, rawPath, query: request.query, headers: request.headers, body, form },
+        key,
+        Date.now(),
+        nonces,
+      );
+    },
+    apiKey,
+    renderError,
+    clock: cloud.clock,
+    settle: (now) => cloud.settle(now),
+    ...(writer ? { writer } : {}),
+  };
+  const server = await startEmulatorServer(emulated, {
+    host,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
+  return { url: server.url, port: server.port, apiKey, stop: () => server.stop() };
+}
