@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { EmulatedCloud } from '../../../emulator-kit/emulated-cloud.js';
-import { CoalescingWriter, readCloudFile } from '../../../emulator-kit/persistence.js';
+import { checkStartOptions, persistedCloud } from '../../../emulator-kit/start-options.js';
 import { startEmulatorServer } from '../../../emulator-kit/server.js';
 import { Cloud, type CloudSnapshot } from './cloud.js';
 import { renderError } from './errors.js';
@@ -30,20 +29,17 @@ export interface RunningEmulator {
 
 /** Starts the emulated Alibaba Cloud ECS (RPC actions on images, tasks, tags) on a loopback port; README.md is its spec. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const host = options.host ?? '127.0.0.1';
-  const timeScale = options.timeScale ?? 1;
-  if (!(timeScale >= 0) || !Number.isFinite(timeScale))
-    throw new Error(`timeScale must be a number >= 0, not ${timeScale}`);
-  const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
+  const { host, timeScale, apiKey } = checkStartOptions(options);
   const delays = scaledDelays(timeScale);
 
-  const stored = options.dataFile ? await readCloudFile(options.dataFile) : undefined;
-  const cloud = stored ? Cloud.fromSnapshot(stored as CloudSnapshot, delays) : Cloud.empty(delays);
-  if (options.frozenClock) cloud.clock.freeze();
-  const writer = options.dataFile
-    ? new CoalescingWriter(options.dataFile, () => JSON.stringify(cloud.toSnapshot()))
-    : undefined;
-  if (writer && !stored) await writer.write(); // the file exists from the start, so a restart finds the same account
+  const { cloud, writer } = await persistedCloud(
+    options.dataFile,
+    (snapshot) => Cloud.fromSnapshot(snapshot as CloudSnapshot, delays),
+    () => Cloud.empty(delays),
+    (cloud) => {
+      if (options.frozenClock) cloud.clock.freeze();
+    },
+  );
 
   const key = { id: ACCESS_KEY_ID, secret: apiKey };
   const nonces = new NonceLog();

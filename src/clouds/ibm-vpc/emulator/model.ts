@@ -1,3 +1,4 @@
+import { scaleDelays } from '../../../emulator-kit/start-options.js';
 /**
  * What the cloud stores, and the statuses derived from it. Each object keeps the instants at which its
  * transitions are due; its status at any moment is a pure function of those instants and the cloud's clock,
@@ -83,10 +84,7 @@ export const baseDelays = {
 export type Delays = { -readonly [key in keyof typeof baseDelays]: number };
 
 export function scaledDelays(timeScale: number): Delays {
-  const result = {} as Delays;
-  for (const key of Object.keys(baseDelays) as Array<keyof Delays>)
-    result[key] = Math.round(baseDelays[key] * timeScale);
-  return result;
+  return scaleDelays(baseDelays, timeScale);
 }
 
 export type ImageStatus = 'pending' | 'available' | 'deprecated' | 'obsolete' | 'failed' | 'deleting';

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { EmulatedCloud } from '../../../emulator-kit/emulated-cloud.js';
-import { CoalescingWriter, readCloudFile } from '../../../emulator-kit/persistence.js';
+import { checkStartOptions, persistedCloud } from '../../../emulator-kit/start-options.js';
 import { startEmulatorServer } from '../../../emulator-kit/server.js';
 import { testEndpointPrefix } from '../../../emulator-kit/test-endpoints.js';
 import { Cloud, type CloudSnapshot } from './cloud.js';
@@ -29,24 +28,17 @@ export interface RunningEmulator {
 
 /** Starts the emulated OpenStack (Keystone v3 + Glance v2) on a loopback port; README.md is its spec. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const host = options.host ?? '127.0.0.1';
-  const timeScale = options.timeScale ?? 1;
-  if (!(timeScale >= 0) || !Number.isFinite(timeScale))
-    throw new Error(`timeScale must be a number >= 0, not ${timeScale}`);
-  const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
-  if (!(tokenTtlSeconds > 0)) throw new Error(`tokenTtlSeconds must be > 0, not ${tokenTtlSeconds}`);
-  const apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
+  const { host, timeScale, apiKey, tokenTtlSeconds } = checkStartOptions(options);
   const delays = scaledDelays(timeScale);
 
-  const stored = options.dataFile ? await readCloudFile(options.dataFile) : undefined;
-  const cloud = stored
-    ? Cloud.fromSnapshot(stored as CloudSnapshot, delays)
-    : Cloud.empty(options.region ?? 'RegionOne', delays);
-  if (options.frozenClock) cloud.clock.freeze();
-  const writer = options.dataFile
-    ? new CoalescingWriter(options.dataFile, () => JSON.stringify(cloud.toSnapshot()))
-    : undefined;
-  if (writer && !stored) await writer.write(); // the file exists from the start, so a restart finds the same cloud
+  const { cloud, writer } = await persistedCloud(
+    options.dataFile,
+    (snapshot) => Cloud.fromSnapshot(snapshot as CloudSnapshot, delays),
+    () => Cloud.empty(options.region ?? 'RegionOne', delays),
+    (cloud) => {
+      if (options.frozenClock) cloud.clock.freeze();
+    },
+  );
   // A web-download that ends between requests changes the cloud too.
   if (writer) cloud.onChange = () => void writer.write().catch(() => undefined);
 

@@ -1,3 +1,4 @@
+import { scaleDelays } from '../../../emulator-kit/start-options.js';
 /**
  * What the cloud stores of an image (README "Images"). Statuses are stored, not derived: a transition that takes
  * time (saving -> active, importing -> active or back to queued) is a due instant the cloud settles when the
@@ -64,10 +65,7 @@ export const baseDelays = {
 export type Delays = { -readonly [key in keyof typeof baseDelays]: number };
 
 export function scaledDelays(timeScale: number): Delays {
-  const result = {} as Delays;
-  for (const key of Object.keys(baseDelays) as Array<keyof Delays>)
-    result[key] = Math.round(baseDelays[key] * timeScale);
-  return result;
+  return scaleDelays(baseDelays, timeScale);
 }
 
 /** Values of the schema's enums (REF §3; the operator-configurable defaults). */
