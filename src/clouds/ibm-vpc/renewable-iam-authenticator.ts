@@ -1,3 +1,4 @@
+import { TokenHolder } from '../../cloud-kit/token-holder.js';
 import { oneLine, parseObject } from '../../cloud-kit/answer-text.js';
 import { NoAnswer, parseOrigin, type HttpExchange, type Origin } from '../../cloud-kit/http-exchange.js';
 import { RequestFailure, parseRetryAfter } from '../../cloud-kit/request-failure.js';
@@ -33,9 +34,7 @@ export class RenewableIamAuthenticator {
   tokenRequests = 0;
   private readonly origin: Origin;
   private readonly form: string;
-  private held: HeldToken | undefined;
-  /** The exchange requests are waiting for, if one is under way. */
-  private pending: Promise<HeldToken> | undefined;
+  private readonly tokens = new TokenHolder<HeldToken>(() => this.requestToken());
   private backgroundRefresh = false;
 
   constructor(
@@ -51,16 +50,16 @@ export class RenewableIamAuthenticator {
 
   /** A live access token, for `Authorization: Bearer`. */
   async accessToken(): Promise<string> {
-    const held = this.held;
+    const held = this.tokens.held;
     const now = Date.now() / 1000;
-    if (!held || now >= held.expiresAt - EXPIRY_WINDOW_S) return (await this.fetchShared()).value;
-    if (now >= held.refreshAt && !this.backgroundRefresh && !this.pending) this.refreshInBackground(held, now);
+    if (!held || now >= held.expiresAt - EXPIRY_WINDOW_S) return (await this.tokens.fetch()).value;
+    if (now >= held.refreshAt && !this.backgroundRefresh && !this.tokens.fetching) this.refreshInBackground(held, now);
     return held.value;
   }
 
   /** Forget `refused` (the token the API would not take): the next request fetches a fresh one. */
   renew(refused: string): void {
-    if (this.held?.value === refused) this.held = undefined;
+    this.tokens.drop(refused);
   }
 
   private refreshInBackground(held: HeldToken, now: number): void {
@@ -70,29 +69,12 @@ export class RenewableIamAuthenticator {
     this.requestToken().then(
       (token) => {
         this.backgroundRefresh = false;
-        if (!this.pending) this.held = token;
+        if (!this.tokens.fetching) this.tokens.held = token;
       },
       () => {
         this.backgroundRefresh = false;
       },
     );
-  }
-
-  private fetchShared(): Promise<HeldToken> {
-    if (!this.pending) {
-      this.pending = this.requestToken().then(
-        (token) => {
-          this.pending = undefined;
-          this.held = token;
-          return token;
-        },
-        (error: unknown) => {
-          this.pending = undefined;
-          throw error;
-        },
-      );
-    }
-    return this.pending;
   }
 
   private async requestToken(): Promise<HeldToken> {

@@ -1,3 +1,4 @@
+import { TokenHolder } from '../../cloud-kit/token-holder.js';
 import { isObject, oneLine, parseObject } from '../../cloud-kit/answer-text.js';
 import { NoAnswer, parseOrigin, type HttpExchange, type Origin } from '../../cloud-kit/http-exchange.js';
 import { RequestFailure, parseRetryAfter } from '../../cloud-kit/request-failure.js';
@@ -45,8 +46,7 @@ export class KeystoneSession {
   tokenRequests = 0;
   private readonly origin: Origin;
   private readonly body: string;
-  private held: KeystoneToken | undefined;
-  private pending: Promise<KeystoneToken> | undefined;
+  private readonly tokens = new TokenHolder<KeystoneToken>(() => this.fetch());
 
   constructor(
     private readonly credentials: KeystoneCredentials,
@@ -78,29 +78,14 @@ export class KeystoneSession {
 
   /** A live token and the image endpoint of its catalog. */
   async token(): Promise<KeystoneToken> {
-    const held = this.held;
+    const held = this.tokens.held;
     if (held && Date.now() < held.expiresAt - EXPIRY_WINDOW_MS) return held;
-    return this.fetchShared();
+    return this.tokens.fetch();
   }
 
   /** Forget `refused` (a token the API answered 401 to): the next call fetches a fresh one. */
   renew(refused: string): void {
-    if (this.held?.value === refused) this.held = undefined;
-  }
-
-  private fetchShared(): Promise<KeystoneToken> {
-    this.pending ??= this.fetch().then(
-      (token) => {
-        this.pending = undefined;
-        this.held = token;
-        return token;
-      },
-      (error: unknown) => {
-        this.pending = undefined;
-        throw error;
-      },
-    );
-    return this.pending;
+    this.tokens.drop(refused);
   }
 
   private async fetch(): Promise<KeystoneToken> {
