@@ -1,0 +1,220 @@
+import { ApiCaller, ignoreNotFound } from '../../cloud-kit/api-caller.js';
+import { ApiTransport, type ApiDialect } from '../../cloud-kit/api-transport.js';
+import { isObject, oneLine } from '../../cloud-kit/answer-text.js';
+import { HttpExchange } from '../../cloud-kit/http-exchange.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../cloud-kit/retry.js';
+import { SecretRedactor } from '../../core/secret-redactor.js';
+import { KeystoneSession, type KeystoneCredentials } from './keystone-session.js';
+
+/** An image as Glance v2 returns it: base fields always present (null when unset), custom properties as strings. */
+export interface GlanceImage {
+  id: string;
+  name: string | null;
+  status: string;
+  visibility: string;
+  protected: boolean;
+  os_hidden: boolean;
+  disk_format: string | null;
+  container_format: string | null;
+  min_disk: number;
+  min_ram: number;
+  tags: string[];
+  checksum: string | null;
+  os_hash_algo: string | null;
+  os_hash_value: string | null;
+  size: number | null;
+  created_at: string;
+  updated_at: string;
+  /** Custom properties (`os_distro`, `imageform_deprecation_at`, Glance's own `os_glance_*`). */
+  [property: string]: unknown;
+}
+
+/** One operation of Glance's JSON patch (reference §6: add, remove and replace only). */
+export type ImagePatchOperation =
+  { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
+
+export interface GlanceApiOptions extends KeystoneCredentials {
+  requestTimeoutMs?: number;
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  /** Images a list page asks for (Glance caps it at its `api_limit_max`, 1000 by default). */
+  pageSize?: number;
+  /** Said after a refused credential, e.g. "check the password in OS_PASSWORD". */
+  credentialHint?: string;
+}
+
+const PATCH_MEDIA_TYPE = 'application/openstack-images-v2.1-json-patch';
+
+/**
+ * Glance v2 through a Keystone token (reference §1-§8): each call with retries and one-line errors, a list read
+ * whole by following `next` (hidden images too, which the default list leaves out), creates with an id imageform
+ * chose so that a lost answer is settled by reading that id back.
+ */
+export class GlanceApi {
+  private readonly keystone: KeystoneSession;
+  private readonly transport: ApiTransport;
+  private readonly caller: ApiCaller;
+  private readonly pageSize: number;
+
+  constructor(options: GlanceApiOptions) {
+    const timeoutMs = options.requestTimeoutMs ?? 30_000;
+    const redactor = new SecretRedactor(options.password);
+    const exchange = new HttpExchange();
+    this.keystone = new KeystoneSession(options, redactor, timeoutMs, exchange);
+    const dialect: ApiDialect = {
+      authorize: async () => {
+        const token = await this.keystone.token();
+        return { token: token.value, headers: { 'X-Auth-Token': token.value }, baseUrl: token.imageEndpoint };
+      },
+      renew: (token) => this.keystone.renew(token),
+      patchContentType: PATCH_MEDIA_TYPE,
+      readError: readGlanceError,
+    };
+    this.transport = new ApiTransport(dialect, redactor, timeoutMs, exchange);
+    const policy: RetryPolicy = {
+      ...DEFAULT_RETRY_POLICY,
+      maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      baseDelayMs: options.retryBaseMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+    };
+    this.caller = new ApiCaller(
+      this.transport,
+      policy,
+      options.credentialHint ?? `check the Keystone user ${options.username} and its password`,
+    );
+    this.pageSize = options.pageSize ?? 1000;
+  }
+
+  get requestCount(): number {
+    return this.caller.requestCount;
+  }
+
+  get tokenRequestCount(): number {
+    return this.keystone.tokenRequests;
+  }
+
+  /** The cloud's time, from the latest `Date` header (one request when there is none yet). */
+  async now(): Promise<Date> {
+    const recent = this.transport.cloudNow(1_000);
+    if (recent) return recent;
+    await this.caller.call('read the cloud time', { method: 'GET', path: '/v2/images', query: { limit: 1 } });
+    return this.transport.cloudNow(Number.POSITIVE_INFINITY) ?? new Date();
+  }
+
+  /** Every image the project sees, hidden ones included (two listings: Glance lists hidden images only when asked). */
+  async listImages(): Promise<GlanceImage[]> {
+    const [shown, hidden] = await Promise.all([this.listAll('false'), this.listAll('true')]);
+    return [...shown, ...hidden];
+  }
+
+  getImage(id: string): Promise<GlanceImage | undefined> {
+    return this.caller.callOrUndefined<GlanceImage>(`get image ${id}`, { method: 'GET', path: imagePath(id) });
+  }
+
+  /** POST /v2/images with `record.id` chosen by the caller: after a lost answer, the image with that id is this call's. */
+  createImage(record: { id: string } & Record<string, unknown>): Promise<GlanceImage> {
+    return this.caller.call<GlanceImage>(
+      `create image ${record.id}`,
+      { method: 'POST', path: '/v2/images', body: record },
+      { settle: () => this.getImage(record.id) },
+    );
+  }
+
+  updateImage(id: string, operations: readonly ImagePatchOperation[]): Promise<GlanceImage> {
+    return this.caller.call<GlanceImage>(`update image ${id}`, {
+      method: 'PATCH',
+      path: imagePath(id),
+      body: operations,
+    });
+  }
+
+  /** DELETE; an image already gone counts as deleted. */
+  deleteImage(id: string): Promise<void> {
+    return ignoreNotFound(
+      this.caller.call<unknown>(
+        `delete image ${id}`,
+        { method: 'DELETE', path: imagePath(id) },
+        { settle: async () => ((await this.getImage(id)) === undefined ? true : undefined) },
+      ),
+    );
+  }
+
+  /** Deactivated: the data cannot be read, so nothing new boots from it (imageform's obsolete). */
+  async deactivateImage(id: string): Promise<void> {
+    await this.caller.call<unknown>(`deactivate image ${id}`, {
+      method: 'POST',
+      path: `${imagePath(id)}/actions/deactivate`,
+    });
+  }
+
+  async reactivateImage(id: string): Promise<void> {
+    await this.caller.call<unknown>(`reactivate image ${id}`, {
+      method: 'POST',
+      path: `${imagePath(id)}/actions/reactivate`,
+    });
+  }
+
+  /** The import methods the cloud offers (`web-download`, `glance-direct`, ...); none when imports are off. */
+  async importMethods(): Promise<string[]> {
+    const info = await this.caller.callOrUndefined<{ 'import-methods'?: { value?: unknown } }>('read import methods', {
+      method: 'GET',
+      path: '/v2/info/import',
+    });
+    const methods = info?.['import-methods']?.value;
+    return Array.isArray(methods) ? methods.filter((method): method is string => typeof method === 'string') : [];
+  }
+
+  /** Glance fetches the data itself (202; the image goes importing, then active or back to queued). */
+  async importFromUrl(id: string, uri: string): Promise<void> {
+    await this.caller.call<unknown>(`import image ${id} by web-download`, {
+      method: 'POST',
+      path: `${imagePath(id)}/import`,
+      body: { method: { name: 'web-download', uri } },
+    });
+  }
+
+  close(): void {
+    this.caller.close();
+  }
+
+  /** One listing followed through `next` until a page has none. */
+  private async listAll(hidden: 'true' | 'false'): Promise<GlanceImage[]> {
+    const images: GlanceImage[] = [];
+    let query: Record<string, string> = { limit: String(this.pageSize), os_hidden: hidden };
+    for (;;) {
+      const page = await this.caller.call<{ images?: GlanceImage[]; next?: string }>('list images', {
+        method: 'GET',
+        path: '/v2/images',
+        query,
+      });
+      images.push(...(page.images ?? []));
+      if (typeof page.next !== 'string') return images;
+      // `next` keeps the other parameters and adds the marker (reference §8).
+      query = Object.fromEntries(new URL(page.next, 'http://next.invalid').searchParams);
+    }
+  }
+}
+
+function imagePath(id: string): string {
+  return `/v2/images/${encodeURIComponent(id)}`;
+}
+
+/**
+ * Glance's errors have no codes (reference §9): the JSON body (asked for with `Accept: application/json`) is
+ * `{message, code: "403 Forbidden", title}`; a proxy or an older cloud may send HTML or plain text instead.
+ */
+function readGlanceError(
+  body: unknown,
+  status: number,
+  statusText: string | undefined,
+): { code: string; message: string } {
+  const code = `http_${status}`;
+  if (isObject(body)) {
+    const nested = isObject(body.error) ? body.error : body; // Keystone's middleware: {"error": {message, ...}}
+    if (typeof nested.message === 'string') return { code, message: oneLine(nested.message) };
+  }
+  if (typeof body === 'string') {
+    const text = oneLine(body.replace(/<[^>]*>/g, ' ').replace(/^\d{3} [A-Za-z ]+?(?= {2}|$)/, ''));
+    if (text !== '') return { code, message: text };
+  }
+  return { code, message: statusText ?? `HTTP ${status}` };
+}
