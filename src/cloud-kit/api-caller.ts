@@ -16,6 +16,8 @@ export class ApiCaller {
     private readonly policy: RetryPolicy,
     /** Said after a 401, 403 or refused token request, e.g. "check the API key in IBMCLOUD_API_KEY". */
     private readonly credentialHint: string,
+    /** Codes of the cloud's that mean the credential is wrong whatever the status (ECS: `SignatureDoesNotMatch`, a 400). */
+    private readonly credentialCodes: ReadonlySet<string> = new Set(),
   ) {}
 
   get requestCount(): number {
@@ -71,6 +73,7 @@ export class ApiCaller {
     const credentialProblem =
       failure.status === 401 ||
       failure.status === 403 ||
+      this.credentialCodes.has(failure.code) ||
       (failure.source === 'identity' && failure.status >= 400 && failure.status < 500);
     if (credentialProblem) {
       message += `; ${this.credentialHint}`;

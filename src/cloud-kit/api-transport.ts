@@ -11,6 +11,8 @@ export interface ApiRequest {
   query?: Record<string, string | number | undefined>;
   /** Sent as JSON (a PATCH with the dialect's patch media type). */
   body?: unknown;
+  /** Headers of this request besides the credential's (ECS: its `x-acs-action`). */
+  headers?: Record<string, string>;
   /**
    * Called with every successful answer's raw text before it is parsed (a pager reads the next page's link there),
    * and, when the body comes uncompressed, first with its head as soon as that arrives; the whole answer is parsed
@@ -34,6 +36,18 @@ export interface Authorization {
   baseUrl: string;
 }
 
+/** A request as it goes on the wire, for a dialect that signs each one. */
+export interface SignableRequest {
+  method: HttpMethod;
+  /** The path below the base URL, without the query. */
+  path: string;
+  /** The query's parameters, decoded. */
+  query: readonly (readonly [string, string])[];
+  headers: Record<string, string>;
+  body: string;
+  baseUrl: string;
+}
+
 /** What makes one cloud's API differ on the wire. */
 export interface ApiDialect {
   authorize(): Promise<Authorization>;
@@ -45,6 +59,11 @@ export interface ApiDialect {
   fixedQuery?: Record<string, string>;
   /** Media type of a PATCH body (IBM: a merge patch; Glance: its JSON-patch type). */
   patchContentType: string;
+  /**
+   * Headers that sign this very request (ECS: an `Authorization` over method, path, query, headers and body),
+   * added after every other header is set.
+   */
+  sign?(request: SignableRequest): Record<string, string>;
   /** The cloud's error shape: its code (or `http_STATUS`) and its words. */
   readError(body: unknown, status: number, statusText: string | undefined): { code: string; message: string };
 }
@@ -106,7 +125,11 @@ export class ApiTransport {
   }
 
   private async sendOnce<T>(request: ApiRequest, authorization: Authorization): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { Accept: 'application/json', ...authorization.headers };
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      ...request.headers,
+      ...authorization.headers,
+    };
     let body: string | undefined;
     if (request.method === 'PATCH') {
       headers['Content-Type'] = this.dialect.patchContentType;
@@ -121,6 +144,18 @@ export class ApiTransport {
       if (value !== undefined) query += `${query ? '&' : ''}${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
     }
     const path = query ? `${request.path}?${query}` : request.path;
+    if (this.dialect.sign) {
+      const parameters = [...new URLSearchParams(query)];
+      const signable = {
+        method: request.method,
+        path: request.path,
+        query: parameters,
+        headers,
+        body: body ?? '',
+        baseUrl: authorization.baseUrl,
+      };
+      Object.assign(headers, this.dialect.sign(signable));
+    }
 
     let answer: HttpAnswer;
     try {

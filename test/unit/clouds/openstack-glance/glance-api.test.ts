@@ -88,7 +88,7 @@ describe('GlanceApi against the Glance emulator', () => {
   it('lists every image page by page, hidden ones included', async () => {
     const api = glance({ pageSize: 2 });
     const before = (await api.listImages()).length;
-    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const ids: string[] = [randomUUID(), randomUUID(), randomUUID()];
     for (const id of ids) await api.createImage({ id, name: 'paged', disk_format: 'raw', container_format: 'bare' });
     await api.updateImage(ids[1]!, [{ op: 'replace', path: '/os_hidden', value: true }]);
     const listed = await api.listImages();
