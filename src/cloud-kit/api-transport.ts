@@ -1,5 +1,13 @@
 import type { SecretRedactor } from '../core/secret-redactor.js';
-import { NoAnswer, parseOrigin, type HttpAnswer, type HttpExchange, type Origin } from './http-exchange.js';
+import type { Readable } from 'node:stream';
+import {
+  NoAnswer,
+  parseOrigin,
+  type HttpAnswer,
+  type HttpExchange,
+  type Origin,
+  type StreamedBody,
+} from './http-exchange.js';
 import { RequestFailure, parseRetryAfter } from './request-failure.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -11,6 +19,8 @@ export interface ApiRequest {
   query?: Record<string, string | number | undefined>;
   /** Sent as JSON (a PATCH with the dialect's patch media type). */
   body?: unknown;
+  /** Data streamed as the body instead of JSON: each attempt opens the source anew (a retry cannot replay a stream). */
+  upload?: { open(): Readable; length: number; contentType: string };
   /** Headers of this request besides the credential's (ECS: its `x-acs-action`). */
   headers?: Record<string, string>;
   /**
@@ -130,8 +140,11 @@ export class ApiTransport {
       ...request.headers,
       ...authorization.headers,
     };
-    let body: string | undefined;
-    if (request.method === 'PATCH') {
+    let body: string | StreamedBody | undefined;
+    if (request.upload) {
+      headers['Content-Type'] = request.upload.contentType;
+      body = { stream: request.upload.open(), length: request.upload.length };
+    } else if (request.method === 'PATCH') {
       headers['Content-Type'] = this.dialect.patchContentType;
       body = JSON.stringify(request.body ?? {});
     } else if (request.body !== undefined) {
@@ -151,7 +164,7 @@ export class ApiTransport {
         path: request.path,
         query: parameters,
         headers,
-        body: body ?? '',
+        body: typeof body === 'string' ? body : '',
         baseUrl: authorization.baseUrl,
       };
       Object.assign(headers, this.dialect.sign(signable));

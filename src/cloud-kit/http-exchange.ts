@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { proxyFor, proxyHeaders, TunnelingAgent } from './proxy.js';
 
@@ -22,6 +23,15 @@ export function parseOrigin(baseUrl: string): Origin {
     port: url.port === '' ? undefined : Number(url.port),
     pathPrefix: url.pathname.replace(/\/+$/, ''),
   };
+}
+
+/**
+ * A body streamed rather than held: large data (an image's disk, gigabytes) goes out as it is read. Its time bound
+ * is an idle one, between two chunks, not the whole exchange's.
+ */
+export interface StreamedBody {
+  stream: Readable;
+  length: number;
 }
 
 export interface HttpAnswer {
@@ -63,7 +73,7 @@ export class HttpExchange {
     method: string,
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: string | StreamedBody | undefined,
     timeoutMs: number,
     onHead?: (head: string) => void,
   ): Promise<HttpAnswer> {
@@ -75,7 +85,9 @@ export class HttpExchange {
         headers: {
           ...headers,
           'Accept-Encoding': 'gzip',
-          ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }),
+          ...(body === undefined
+            ? {}
+            : { 'Content-Length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.length) }),
           ...this.routeHeaders(origin),
         },
       };
@@ -118,13 +130,29 @@ export class HttpExchange {
             fail(new NoAnswer('the connection closed before the answer was complete', 'ECONNRESET'));
         });
       });
-      // Bounds the whole exchange, connection and body included, not just a silent socket.
-      const timer = setTimeout(() => {
-        fail(new NoAnswer(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT'));
-        request.destroy();
-      }, timeoutMs);
+      const streamed = typeof body === 'object';
+      // Bounds the whole exchange, connection and body included, not just a silent socket; a streamed body only
+      // bounds the silences, since sending it may take as long as its size needs.
+      const timer = streamed
+        ? undefined
+        : setTimeout(() => {
+            fail(new NoAnswer(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT'));
+            request.destroy();
+          }, timeoutMs);
       request.on('error', (error: NodeJS.ErrnoException) => fail(noAnswer(error)));
-      request.end(body);
+      if (!streamed) {
+        request.end(body);
+        return;
+      }
+      request.setTimeout(timeoutMs, () => {
+        fail(new NoAnswer(`nothing moved for ${timeoutMs} ms`, 'ETIMEDOUT'));
+        request.destroy();
+      });
+      body.stream.on('error', (error: NodeJS.ErrnoException) => {
+        fail(new NoAnswer(`the data could not be read: ${error.message}`, 'ERR_SOURCE'));
+        request.destroy();
+      });
+      body.stream.pipe(request);
     });
   }
 

@@ -1,3 +1,7 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Transform, type Readable } from 'node:stream';
 import { ApiCaller, ignoreNotFound } from '../../cloud-kit/api-caller.js';
 import { ApiTransport, type ApiDialect } from '../../cloud-kit/api-transport.js';
 import { isObject, oneLine } from '../../cloud-kit/answer-text.js';
@@ -27,6 +31,13 @@ export interface GlanceImage {
   updated_at: string;
   /** Custom properties (`os_distro`, `imageform_deprecation_at`, Glance's own `os_glance_*`). */
   [property: string]: unknown;
+}
+
+/** What an upload sent: its size and digests (Glance's default store computes the same, reference §3). */
+export interface UploadedData {
+  size: number;
+  md5: string;
+  sha512: string;
 }
 
 /** One operation of Glance's JSON patch (reference §6: add, remove and replace only). */
@@ -136,6 +147,51 @@ export class GlanceApi {
         { settle: async () => ((await this.getImage(id)) === undefined ? true : undefined) },
       ),
     );
+  }
+
+  /**
+   * PUT /v2/images/{id}/file, streamed from `path` (never held in memory or copied to a cache folder), with the
+   * md5 and sha512 of what was sent, for comparing with the cloud's `checksum` and `os_hash_value`. After a lost
+   * answer, an image that is saving or active with this size took the data.
+   */
+  async uploadFile(id: string, path: string, onProgress?: (sentBytes: number) => void): Promise<UploadedData> {
+    const { size } = await stat(path);
+    let digests: { md5: Hash; sha512: Hash } | undefined;
+    const open = (): Readable => {
+      const md5 = createHash('md5');
+      const sha512 = createHash('sha512');
+      digests = { md5, sha512 };
+      let sent = 0;
+      const counting = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          md5.update(chunk);
+          sha512.update(chunk);
+          sent += chunk.length;
+          onProgress?.(sent);
+          done(null, chunk);
+        },
+      });
+      const source = createReadStream(path);
+      source.on('error', (error) => counting.destroy(error));
+      return source.pipe(counting);
+    };
+    await this.caller.call<unknown>(
+      `upload the data of image ${id}`,
+      {
+        method: 'PUT',
+        path: `${imagePath(id)}/file`,
+        upload: { open, length: size, contentType: 'application/octet-stream' },
+      },
+      {
+        settle: async () => {
+          const image = await this.getImage(id);
+          return image && (image.status === 'saving' || image.status === 'active') && image.size === size
+            ? true
+            : undefined;
+        },
+      },
+    );
+    return { size, md5: digests!.md5.digest('hex'), sha512: digests!.sha512.digest('hex') };
   }
 
   /** Deactivated: the data cannot be read, so nothing new boots from it (imageform's obsolete). */

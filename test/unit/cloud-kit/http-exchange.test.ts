@@ -1,5 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpExchange, parseOrigin } from '../../../src/cloud-kit/http-exchange.js';
@@ -51,5 +53,52 @@ describe('HttpExchange answers', () => {
     const small = await exchange.send(origin, 'GET', '/ascii', {}, undefined, 5_000);
     expect(large.text).toBe(BODIES['/large']);
     expect(small.text).toBe(BODIES['/ascii']);
+  });
+});
+
+describe('HttpExchange streamed bodies', () => {
+  let server: Server;
+  let origin: ReturnType<typeof parseOrigin>;
+  const exchange = new HttpExchange({});
+
+  beforeAll(async () => {
+    // Answers with the size and the sha256 of what it received.
+    server = createServer((req, res) => {
+      const hash = createHash('sha256');
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        hash.update(chunk);
+      });
+      req.on('end', () => res.end(JSON.stringify({ size, sha256: hash.digest('hex') })));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = parseOrigin(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+
+  afterAll(async () => {
+    exchange.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('sends every byte of a stream, with its Content-Length', async () => {
+    const data = randomBytes(300_000);
+    const stream = Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]);
+    const answer = await exchange.send(origin, 'PUT', '/file', {}, { stream, length: data.length }, 5_000);
+    expect(JSON.parse(answer.text)).toEqual({
+      size: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'),
+    });
+  });
+
+  it('gives up when the stream goes silent for the timeout, and when it cannot be read', async () => {
+    const silent = new PassThrough();
+    silent.write(Buffer.alloc(10));
+    const stalled = exchange.send(origin, 'PUT', '/file', {}, { stream: silent, length: 1_000 }, 200);
+    await expect(stalled).rejects.toMatchObject({ name: 'NoAnswer', code: 'ETIMEDOUT' });
+    const broken = new PassThrough();
+    const failed = exchange.send(origin, 'PUT', '/file', {}, { stream: broken, length: 1_000 }, 5_000);
+    broken.destroy(new Error('disk gone'));
+    await expect(failed).rejects.toMatchObject({ name: 'NoAnswer', code: 'ERR_SOURCE' });
   });
 });

@@ -1,8 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../../src/clouds/openstack-glance/emulator/index.js';
 import { GlanceApi, type GlanceApiOptions } from '../../../../src/clouds/openstack-glance/glance-api.js';
 import { CloudError } from '../../../../src/core/cloud-error.js';
+import { waitFor } from '../../../helpers/wait.js';
 
 const PASSWORD = 'glance-api-test-password';
 let cloud: RunningEmulator;
@@ -110,6 +114,44 @@ describe('GlanceApi against the Glance emulator', () => {
     const early = await cloudErrorOf(api.deactivateImage(id));
     expect(early.status).toBe(403);
     expect(early.message).toContain("Not allowed to deactivate image in status 'queued'");
+  });
+
+  it('streams a file as the image data, with the md5 and sha512 Glance computes, and the image becomes active', async () => {
+    const api = glance();
+    const id = randomUUID();
+    await api.createImage({ id, name: 'uploaded', disk_format: 'raw', container_format: 'bare' });
+    const dir = await mkdtemp(join(tmpdir(), 'imageform-glance-upload-'));
+    try {
+      const path = join(dir, 'disk.raw');
+      // Several chunks of a read stream, so progress is reported more than once.
+      await writeFile(path, randomBytes(200_000));
+      const progress: number[] = [];
+      const sent = await api.uploadFile(id, path, (bytes) => progress.push(bytes));
+      expect(sent.size).toBe(200_000);
+      expect(progress.at(-1)).toBe(200_000);
+      expect(progress.length).toBeGreaterThan(1);
+      const data = await readFile(path);
+      expect(sent.md5).toBe(createHash('md5').update(data).digest('hex'));
+      expect(sent.sha512).toBe(createHash('sha512').update(data).digest('hex'));
+      const image = await waitFor(
+        async () => {
+          const read = await api.getImage(id);
+          return read?.status === 'active' ? read : undefined;
+        },
+        { what: 'the uploaded image to be active' },
+      );
+      expect(image).toMatchObject({
+        size: 200_000,
+        checksum: sent.md5,
+        os_hash_algo: 'sha512',
+        os_hash_value: sent.sha512,
+      });
+      // Glance takes data only while the image is queued.
+      const twice = await cloudErrorOf(api.uploadFile(id, path));
+      expect(twice.status).toBe(409);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads the cloud's clock from the Date header, not the local one", async () => {
