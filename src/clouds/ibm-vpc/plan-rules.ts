@@ -3,7 +3,7 @@ import { exportFormat } from './kinds/image-export-job.js';
 import type { PlannedResource } from '../../engine/resource-kind.js';
 import type { CloudRuleInput } from '../../engine/cloud.js';
 import { EXPORT_LIMITS, planExportQueue, referencedImage } from './export-queue.js';
-import { scheduled } from './lifecycle.js';
+import { scheduled } from '../../core/lifecycle-dates.js';
 import type { IbmSnapshot } from './snapshot.js';
 
 /**

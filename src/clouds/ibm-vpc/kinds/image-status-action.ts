@@ -9,7 +9,7 @@ import type { KindDeclaration } from '../../../core/kind-declaration.js';
 import type { DriftFound, KindPlan } from '../../../engine/resource-kind.js';
 import { type ResourceState, recordedLifecycle } from '../../../state/state.js';
 import type { IbmVpcClient } from '../api-types.js';
-import { predictStatus } from '../lifecycle.js';
+import { predictStatus } from '../../../core/lifecycle-dates.js';
 import type { IbmContext, IbmDriftInput, IbmKind, IbmPlanInput, IbmRemovalInput } from './ibm-kind.js';
 import { recordImage } from './image.js';
 

@@ -2,7 +2,7 @@ import { error, type Diagnostic } from '../../../core/diagnostic.js';
 import type { ResourceDocument } from '../../../core/document.js';
 import { UserError } from '../../../core/errors.js';
 import { canonicalDate, sameDate, toInstant } from '../../../core/dates.js';
-import { inEffect, isLifecycleStatus, predictStatus, statusForDates } from '../lifecycle.js';
+import { inEffect, isLifecycleStatus, predictStatus, statusForDates } from '../../../core/lifecycle-dates.js';
 import { KNOWN_AFTER_APPLY, SENSITIVE, type FieldChange } from '../../../core/plan-types.js';
 import { isUnknown } from '../../../core/unknown.js';
 import { CloudError, type CloudImage, type IbmVpcClient, type ImagePatch, type ImagePrototype } from '../api-types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalDate, sameDate } from '../../../src/core/dates.js';
-import { predictStatus, statusForDates } from '../../../src/clouds/ibm-vpc/lifecycle.js';
+import { predictStatus, statusForDates } from '../../../src/core/lifecycle-dates.js';
 
 const now = new Date('2030-06-01T00:00:00Z');
 const past = '2030-01-01T00:00:00Z';

@@ -1,8 +1,9 @@
-import { toInstant } from '../../core/dates.js';
+import { toInstant } from './dates.js';
 
 /**
- * The cloud's image lifecycle (seed 000): available -> deprecated -> obsolete, driven by two dates.
- * A date at or before the cloud's now is "in effect"; a later one is "scheduled".
+ * An image's lifecycle (DESIGN.md §2; seed 000): available -> deprecated -> obsolete, driven by two dates, on every
+ * cloud (a cloud that schedules them enacts them itself; on the others imageform does, §8.4). A date at or before
+ * the cloud's now is "in effect"; a later one is "scheduled".
  */
 export type LifecycleStatus = 'available' | 'deprecated' | 'obsolete';
 
