@@ -195,11 +195,15 @@ describe('image data', () => {
 });
 
 describe('download', () => {
-  it('answers 204 without data, 403 once deactivated, and 501 for data it never kept', async () => {
+  it('answers 204 without data, the data with its md5 in Content-MD5, and 403 once deactivated', async () => {
     const queued = await glance.createImage();
     expect((await glance.api('GET', `/v2/images/${queued.id}/file`)).status).toBe(204);
-    const image = await glance.activeImage();
-    expect((await glance.api('GET', `/v2/images/${image.id}/file`)).status).toBe(501);
+    const image = await glance.activeImage({}, Buffer.from('the bytes of a disk'));
+    const download = await glance.api('GET', `/v2/images/${image.id}/file`);
+    expect(download.status).toBe(200);
+    expect(download.text).toBe('the bytes of a disk');
+    expect(download.headers.get('content-type')).toBe('application/octet-stream');
+    expect(download.headers.get('content-md5')).toBe(createHash('md5').update('the bytes of a disk').digest('hex'));
     await glance.api('POST', `/v2/images/${image.id}/actions/deactivate`);
     const refused = await glance.api('GET', `/v2/images/${image.id}/file`);
     expect(refused.status).toBe(403);

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -127,6 +127,10 @@ describe.skipIf(missing.length > 0)('the official OpenStack clients against the 
     expect(list).toContainEqual(expect.objectContaining({ ID: created.id, Name: 'osc-one', Status: 'active' }));
     const shown = JSON.parse(await ok('openstack', ['image', 'show', created.id, '-f', 'json']));
     expect(shown).toMatchObject({ id: created.id, status: 'active', size: data.length });
+    // Downloading is the way to get an image out of Glance (it has no export API).
+    const saved = join(home, 'saved.raw');
+    await ok('openstack', ['image', 'save', '--file', saved, created.id]);
+    expect((await readFile(saved)).equals(data)).toBe(true);
   });
 
   it('openstack: image set --property/--tag/--name/--protected, delete refused while protected', async () => {

@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 describe('persistence (--data)', () => {
-  it('a restarted emulator keeps its images, deleted ids, the moved clock and its tokens; never the data bytes', async () => {
+  it('a restarted emulator keeps its images, their data (beside the file, not in it), deleted ids, the moved clock and its tokens', async () => {
     const dataFile = join(dir, 'cloud.json');
     const first = await startGlance({ dataFile, apiKey: 'key-1' });
     const marker = Buffer.from('0123456789abcdef-the-bytes-themselves');
@@ -33,6 +33,8 @@ describe('persistence (--data)', () => {
     try {
       expect((await again.api('GET', `/v2/images/${active.id}`, undefined, { token: first.token })).status).toBe(200);
       expect((await again.api('GET', `/v2/images/${active.id}`)).body).toEqual(active);
+      const download = await again.api('GET', `/v2/images/${active.id}/file`);
+      expect([download.status, download.text]).toEqual([200, marker.toString()]);
       expect((await again.api('GET', `/v2/images/${saving.id}`)).body.status).toBe('saving');
       await again.advance(5);
       // the transition that was due still happens after the restart

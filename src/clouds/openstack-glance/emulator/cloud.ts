@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CloudClock } from '../../../emulator-kit/clock.js';
 import { DueQueue } from '../../../emulator-kit/due-queue.js';
+import { BlobStore } from './blob-store.js';
 import { defaultStore, type Delays, type StoredImage } from './model.js';
 
 /** The persisted form of the whole cloud (one JSON file). */
@@ -30,6 +31,8 @@ export class Cloud {
   private readonly due = new DueQueue<string>();
   private nextSeq = 1;
   onChange: () => void = () => undefined;
+  /** The bytes of image data, for downloads (in memory unless the emulator is given a folder for them). */
+  blobs = new BlobStore();
 
   private constructor(
     readonly region: string,

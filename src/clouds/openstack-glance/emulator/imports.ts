@@ -44,7 +44,7 @@ function startFetch(cloud: Cloud, image: StoredImage, uri: string): void {
         running.failure = `the download answered HTTP ${response.status}`;
         return;
       }
-      running.fetched = await digestStream(response.body as unknown as AsyncIterable<Uint8Array>);
+      running.fetched = await digestStream(response.body as unknown as AsyncIterable<Uint8Array>, cloud.blobs);
     })
     .catch((err: unknown) => {
       running.failure = `the download failed: ${err instanceof Error ? err.message : String(err)}`;

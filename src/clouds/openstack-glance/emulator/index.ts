@@ -2,6 +2,7 @@ import type { EmulatedCloud } from '../../../emulator-kit/emulated-cloud.js';
 import { checkStartOptions, persistedCloud } from '../../../emulator-kit/start-options.js';
 import { startEmulatorServer } from '../../../emulator-kit/server.js';
 import { testEndpointPrefix } from '../../../emulator-kit/test-endpoints.js';
+import { BlobStore } from './blob-store.js';
 import { Cloud, type CloudSnapshot } from './cloud.js';
 import { renderError } from './errors.js';
 import { Keystone } from './keystone.js';
@@ -39,6 +40,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (options.frozenClock) cloud.clock.freeze();
     },
   );
+  // The bytes of image data live beside the cloud's file, so a restarted emulator still serves them.
+  if (options.dataFile) cloud.blobs = new BlobStore(`${options.dataFile}.blobs`);
   // A web-download that ends between requests changes the cloud too.
   if (writer) cloud.onChange = () => void writer.write().catch(() => undefined);
 
