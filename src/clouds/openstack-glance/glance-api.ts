@@ -8,6 +8,7 @@ import { isObject, oneLine } from '../../cloud-kit/answer-text.js';
 import { HttpExchange } from '../../cloud-kit/http-exchange.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../cloud-kit/retry.js';
 import { SecretRedactor } from '../../core/secret-redactor.js';
+import type { CloudClient } from '../../engine/cloud.js';
 import { KeystoneSession, type KeystoneCredentials } from './keystone-session.js';
 
 /** An image as Glance v2 returns it: base fields always present (null when unset), custom properties as strings. */
@@ -52,6 +53,8 @@ export interface GlanceApiOptions extends KeystoneCredentials {
   pageSize?: number;
   /** Said after a refused credential, e.g. "check the password in OS_PASSWORD". */
   credentialHint?: string;
+  /** Called once the client is closed (the embedded emulator stops). */
+  onClose?: () => Promise<void>;
 }
 
 const PATCH_MEDIA_TYPE = 'application/openstack-images-v2.1-json-patch';
@@ -63,13 +66,14 @@ const IDS_PER_LIST = 50;
  * whole by following `next` (hidden images too, which the default list leaves out), creates with an id imageform
  * chose so that a lost answer is settled by reading that id back.
  */
-export class GlanceApi {
+export class GlanceApi implements CloudClient {
   private readonly keystone: KeystoneSession;
   private readonly transport: ApiTransport;
   private readonly caller: ApiCaller;
   private readonly pageSize: number;
+  private closed = false;
 
-  constructor(options: GlanceApiOptions) {
+  constructor(private readonly options: GlanceApiOptions) {
     const timeoutMs = options.requestTimeoutMs ?? 30_000;
     const redactor = new SecretRedactor(options.password);
     const exchange = new HttpExchange();
@@ -247,8 +251,11 @@ export class GlanceApi {
     });
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.caller.close();
+    await this.options.onClose?.();
   }
 
   /** One listing followed through `next` until a page has none. */

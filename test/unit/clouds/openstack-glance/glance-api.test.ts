@@ -16,7 +16,7 @@ beforeAll(async () => {
   cloud = await startEmulator({ apiKey: PASSWORD, timeScale: 0 });
 });
 afterAll(async () => {
-  for (const api of apis) api.close();
+  for (const api of apis) await api.close();
   await cloud.stop();
 });
 

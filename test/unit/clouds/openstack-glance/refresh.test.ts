@@ -24,7 +24,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  api.close();
+  await api.close();
   await cloud.stop();
 });
 
