@@ -1,4 +1,5 @@
 import { ibmVpcCloud } from '../clouds/ibm-vpc/index.js';
+import { openstackGlanceCloud } from '../clouds/openstack-glance/index.js';
 import { UserError } from '../core/errors.js';
 import type { Cloud } from '../engine/cloud.js';
 import { CATALOG } from './catalog.js';
@@ -9,7 +10,7 @@ import { CATALOG } from './catalog.js';
  * cloud in the catalog and not here is one whose documents validate but whose plan and apply are not built yet.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const CLOUDS: readonly Cloud<any, any>[] = [ibmVpcCloud];
+export const CLOUDS: readonly Cloud<any, any>[] = [ibmVpcCloud, openstackGlanceCloud];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function cloudOfType(type: string): Cloud<any, any> {

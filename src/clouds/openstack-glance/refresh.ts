@@ -1,4 +1,5 @@
 import type { RefreshInput } from '../../engine/cloud.js';
+import { fileDigest, sourceFilePath } from './source-file.js';
 import type { GlanceApi } from './glance-api.js';
 import { addImage, emptySnapshot, type GlanceSnapshot } from './snapshot.js';
 
@@ -19,6 +20,10 @@ export async function refresh(api: GlanceApi, input: RefreshInput): Promise<Glan
     }
     const chosen = entry.intent?.action === 'create' ? entry.intent.key : undefined;
     if (chosen && snapshot.images.has(chosen)) snapshot.adoptedIntents.set(address, chosen);
+  }
+  for (const document of input.documents) {
+    const path = sourceFilePath(document);
+    if (path) snapshot.sourceDigests.set(document.address, await fileDigest(path));
   }
   snapshot.now = await api.now();
   snapshot.requests = api.requestCount - before;

@@ -9,6 +9,8 @@ export interface GlanceSnapshot extends CloudSnapshot {
   imageIdsByName: Map<string, string[]>;
   /** Managed image ids the cloud no longer has. */
   goneImages: Set<string>;
+  /** The sha512 of each image document's `source.file`, by address (a changed file replaces the image). */
+  sourceDigests: Map<string, string>;
 }
 
 export function emptySnapshot(now: Date): GlanceSnapshot {
@@ -17,6 +19,7 @@ export function emptySnapshot(now: Date): GlanceSnapshot {
     images: new Map(),
     imageIdsByName: new Map(),
     goneImages: new Set(),
+    sourceDigests: new Map(),
     adoptedIntents: new Map(),
     requests: 0,
   };

@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/clouds/openstack-glance/emulator/index.js';
+import { removeDir, runCli, writeFiles, type CliResult } from '../helpers/e2e.js';
+
+/**
+ * OpenStack Glance end to end (DESIGN.md §8.2, §8.4): the real CLI against the Glance emulator's HTTP server,
+ * signed in through its Keystone; every outcome checked in the cloud through Glance's API.
+ */
+const PASSWORD = 'glance-e2e-password';
+let cloud: RunningEmulator;
+let token: string;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  cloud = await startEmulator({ apiKey: PASSWORD, timeScale: 0.05 });
+  const answer = await fetch(`${cloud.url}/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'admin', domain: { name: 'Default' }, password: PASSWORD } },
+        },
+        scope: { project: { name: 'admin', domain: { name: 'Default' } } },
+      },
+    }),
+  });
+  token = answer.headers.get('x-subject-token')!;
+});
+afterAll(async () => {
+  for (const dir of dirs) await removeDir(dir);
+  await cloud.stop();
+});
+
+const SETTINGS = () =>
+  [
+    'providers:',
+    '  vk:',
+    '    type: openstack-glance',
+    `    auth_url: ${cloud.url}/v3`,
+    '    project_name: admin',
+    '    username_env: E2E_OS_USERNAME',
+    '    password_env: E2E_OS_PASSWORD',
+    '',
+  ].join('\n');
+
+async function space(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'imageform-e2e-glance-'));
+  dirs.push(dir);
+  await writeFiles(dir, { 'imageform.yaml': SETTINGS(), ...files });
+  return dir;
+}
+
+const env = (password = PASSWORD) => ({ E2E_OS_USERNAME: 'admin', E2E_OS_PASSWORD: password });
+const cli = (dir: string, ...args: string[]): Promise<CliResult> => runCli(args, { cwd: dir, env: env() });
+
+async function applyOk(dir: string): Promise<CliResult> {
+  const result = await cli(dir, 'apply', '--auto-approve');
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+  return result;
+}
+
+async function expectClean(dir: string): Promise<void> {
+  const result = await cli(dir, 'plan', '--detailed-exitcode');
+  expect({ code: result.code, stderr: result.stderr, clean: result.stdout.includes('No changes.') }).toEqual({
+    code: 0,
+    stderr: '',
+    clean: true,
+  });
+}
+
+async function glance(method: string, path: string, body?: unknown): Promise<any> {
+  const answer = await fetch(`${cloud.url}${path}`, {
+    method,
+    headers: {
+      'X-Auth-Token': token,
+      Accept: 'application/json',
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return answer.status === 204 ? undefined : answer.json();
+}
+
+async function imageNamed(name: string): Promise<any> {
+  const shown = await glance('GET', `/v2/images?name=${encodeURIComponent(name)}`);
+  const hidden = await glance('GET', `/v2/images?name=${encodeURIComponent(name)}&os_hidden=true`);
+  const found = [...shown.images, ...hidden.images];
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+async function advanceClock(seconds: number): Promise<void> {
+  const moved = await fetch(`${cloud.url}/emulator/v1/clock`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${PASSWORD}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ advance_seconds: seconds }),
+  });
+  expect(moved.status).toBe(200);
+}
+
+async function cloudDate(secondsAhead: number): Promise<string> {
+  const clock = await (
+    await fetch(`${cloud.url}/emulator/v1/clock`, { headers: { Authorization: `Bearer ${PASSWORD}` } })
+  ).json();
+  return new Date(Date.parse((clock as { now: string }).now) + secondsAhead * 1000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+}
+
+const image = (name: string, spec: string) =>
+  `kind: image\nname: ${name}\nprovider: vk\nspec:\n  source: {file: data/${name}.raw}\n  disk_format: raw\n${spec}`;
+
+describe('imageform on OpenStack Glance', () => {
+  it('creates an image from a file, with its properties, tags and protection, and the md5 and sha512 of the file', async () => {
+    const data = Buffer.from('a small raw disk for the e2e test of glance');
+    const dir = await space({
+      'images/base.yaml': image(
+        'g-create',
+        '  min_disk_gb: 1\n  properties: {os_distro: cirros, os_version: "0.6"}\n  tags: [base, test]\n  protected: true\n',
+      ),
+      'images/data/g-create.raw': data.toString(),
+    });
+    const applied = await applyOk(dir);
+    expect(applied.stdout).toContain('image.g-create: created');
+    const created = await imageNamed('g-create');
+    expect(created).toMatchObject({
+      status: 'active',
+      os_distro: 'cirros',
+      os_version: '0.6',
+      protected: true,
+      min_disk: 1,
+      size: data.length,
+      checksum: createHash('md5').update(data).digest('hex'),
+      os_hash_value: createHash('sha512').update(data).digest('hex'),
+    });
+    expect([...created.tags].sort()).toEqual(['base', 'test']);
+    await expectClean(dir);
+
+    // Properties key by key, and tags: [] removes every tag (seed 003's resource cannot).
+    await writeFile(
+      join(dir, 'images/base.yaml'),
+      image(
+        'g-create',
+        '  min_disk_gb: 1\n  properties: {os_distro: cirros, os_type: linux}\n  tags: []\n  protected: true\n',
+      ),
+    );
+    const plan = await cli(dir, 'plan');
+    expect(plan.stdout).toMatch(/properties\.os_type: +null -> "linux"/);
+    expect(plan.stdout).toMatch(/properties\.os_version: +"0\.6" -> null/);
+    await applyOk(dir);
+    const updated = await imageNamed('g-create');
+    expect(updated.tags).toEqual([]);
+    expect(updated).toMatchObject({ os_type: 'linux' });
+    expect(updated.os_version).toBeUndefined();
+    await expectClean(dir);
+
+    // Glance refuses to delete a protected image: the plan says so before any call.
+    await writeFile(join(dir, 'images/base.yaml'), '');
+    const refused = await cli(dir, 'plan');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`is protected, and Glance refuses to delete it`);
+    await writeFile(
+      join(dir, 'images/base.yaml'),
+      image(
+        'g-create',
+        '  min_disk_gb: 1\n  properties: {os_distro: cirros, os_type: linux}\n  tags: []\n  protected: false\n',
+      ),
+    );
+    await applyOk(dir);
+    await writeFile(join(dir, 'images/base.yaml'), '');
+    await applyOk(dir);
+    const listed = await glance('GET', '/v2/images?name=g-create');
+    expect(listed.images).toEqual([]);
+  });
+
+  it('enacts a date at the first apply after it (os_hidden), and null reverts it', async () => {
+    const date = await cloudDate(3600);
+    const dir = await space({
+      'images/base.yaml': image('g-dates', `  deprecation_at: "${date}"\n`),
+      'images/data/g-dates.raw': 'dates',
+    });
+    const planned = await cli(dir, 'plan');
+    expect(planned.stdout).toContain(`scheduled (enacted by the first apply after ${date})`);
+    await applyOk(dir);
+    let found = await imageNamed('g-dates');
+    expect(found).toMatchObject({ os_hidden: false, imageform_deprecation_at: date });
+    await expectClean(dir);
+
+    await advanceClock(7200);
+    const due = await cli(dir, 'plan');
+    expect(due.stdout).toMatch(/status: +"available" -> "deprecated \(os_hidden\)"/);
+    await applyOk(dir);
+    found = await imageNamed('g-dates');
+    expect(found.os_hidden).toBe(true);
+    await expectClean(dir);
+
+    await writeFile(join(dir, 'images/base.yaml'), image('g-dates', '  deprecation_at: null\n'));
+    await applyOk(dir);
+    found = await imageNamed('g-dates');
+    expect(found.os_hidden).toBe(false);
+    expect(found.imageform_deprecation_at).toBeUndefined();
+    await expectClean(dir);
+  });
+
+  it('image_obsolete deactivates the image; removing it reactivates', async () => {
+    const dir = await space({
+      'images/base.yaml': `${image('g-obsolete', '')}---\nkind: image_obsolete\nname: g-obsolete\nprovider: vk\nspec:\n  image: \${image.g-obsolete.id}\n`,
+      'images/data/g-obsolete.raw': 'obsolete',
+    });
+    await applyOk(dir);
+    expect((await imageNamed('g-obsolete')).status).toBe('deactivated');
+    await expectClean(dir);
+    await writeFile(join(dir, 'images/base.yaml'), image('g-obsolete', ''));
+    const plan = await cli(dir, 'plan');
+    expect(plan.stdout).toContain('(status obsolete -> available)');
+    await applyOk(dir);
+    const found = await imageNamed('g-obsolete');
+    expect(found).toMatchObject({ status: 'active', os_hidden: false });
+    await expectClean(dir);
+    const state = JSON.parse(await readFile(join(dir, '.imageform', 'state.json'), 'utf8'));
+    expect(JSON.stringify(state)).not.toContain(PASSWORD);
+  });
+
+  it('a wrong password is one line naming the variables, exit 1, and never the password', async () => {
+    const dir = await space({ 'images/base.yaml': image('g-auth', ''), 'images/data/g-auth.raw': 'x' });
+    const result = await runCli(['plan'], { cwd: dir, env: env('wrong-password-for-e2e') });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('check the user in E2E_OS_USERNAME and the password in E2E_OS_PASSWORD');
+    expect(result.stderr + result.stdout).not.toContain('wrong-password-for-e2e');
+  });
+});
