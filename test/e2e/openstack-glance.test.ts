@@ -95,6 +95,15 @@ async function imageNamed(name: string): Promise<any> {
   return found[0];
 }
 
+async function faults(settings: Record<string, unknown>): Promise<void> {
+  const set = await fetch(`${cloud.url}/emulator/v1/faults`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${PASSWORD}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(settings),
+  });
+  expect(set.status).toBe(200);
+}
+
 async function advanceClock(seconds: number): Promise<void> {
   const moved = await fetch(`${cloud.url}/emulator/v1/clock`, {
     method: 'POST',
@@ -225,6 +234,41 @@ describe('imageform on OpenStack Glance', () => {
     await expectClean(dir);
     const state = JSON.parse(await readFile(join(dir, '.imageform', 'state.json'), 'utf8'));
     expect(JSON.stringify(state)).not.toContain(PASSWORD);
+  });
+
+  it('converges with 30 % of answers lost after Glance acted: each image created once, under the id it chose', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `g-lossy-${i}`);
+    const files: Record<string, string> = {};
+    for (const name of names) files[`images/data/${name}.raw`] = `data of ${name}`;
+    const dir = await space({
+      'images/base.yaml': names.map((name) => image(name, '  properties: {os_distro: cirros}\n')).join('---\n'),
+      ...files,
+    });
+    await faults({ lost_response_rate: 0.3, seed: 11 });
+    try {
+      // A user re-runs until it is done; every run records what it did.
+      for (let run = 0; run < 5; run++) if ((await cli(dir, 'apply', '--auto-approve')).code === 0) break;
+      const stats = await (
+        await fetch(`${cloud.url}/emulator/v1/stats`, { headers: { Authorization: `Bearer ${PASSWORD}` } })
+      ).json();
+      expect((stats as { faults: { lost_responses: number } }).faults.lost_responses).toBeGreaterThan(0);
+    } finally {
+      await faults({});
+    }
+    await expectClean(dir);
+    for (const name of names) expect((await imageNamed(name)).status).toBe('active');
+  });
+
+  it('refuses a URL with credentials at plan time, before any call to Glance', async () => {
+    const dir = await space({
+      'images/base.yaml':
+        'kind: image\nname: g-url\nprovider: vk\nspec:\n  source: {url: "https://example.com/a.img", username: ci, password_env: IMG_PASSWORD}\n  disk_format: raw\n',
+    });
+    const result = await cli(dir, 'plan');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "imports a URL only through Glance's web-download, which must not carry credentials",
+    );
   });
 
   it('a wrong password is one line naming the variables, exit 1, and never the password', async () => {

@@ -172,6 +172,16 @@ function planImage(input: GlancePlanInput): KindPlan {
         'check the path and its permissions',
       ),
     );
+  const source = sourceOf(spec);
+  if (typeof source.url === 'string' && (source.username !== undefined || source.password_env !== undefined))
+    diagnostics.push(
+      error(
+        'plan.source-credentials',
+        `${address}: this version of imageform imports a URL only through Glance's web-download, which must not carry credentials`,
+        document.locate(['spec', 'source', 'username']),
+        'download the image yourself and give it as source.file, or use a URL that needs no credentials',
+      ),
+    );
   if (id && snapshot.adoptedIntents.get(address) === id && !entry?.id)
     notes.push(
       `${address}: found ${id} (the id it chose), created by an interrupted apply; it is adopted, not created again`,
