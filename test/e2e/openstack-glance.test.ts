@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/clouds/openstack-glance/emulator/index.js';
+import { issueToken } from '../emulator/openstack-glance/glance-client.js';
 import { removeDir, runCli, writeFiles, type CliResult } from '../helpers/e2e.js';
 
 /**
@@ -17,20 +18,7 @@ const dirs: string[] = [];
 
 beforeAll(async () => {
   cloud = await startEmulator({ apiKey: PASSWORD, timeScale: 0.05 });
-  const answer = await fetch(`${cloud.url}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: 'admin', domain: { name: 'Default' }, password: PASSWORD } },
-        },
-        scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-      },
-    }),
-  });
-  token = answer.headers.get('x-subject-token')!;
+  token = await issueToken(cloud.url, PASSWORD);
 });
 afterAll(async () => {
   for (const dir of dirs) await removeDir(dir);

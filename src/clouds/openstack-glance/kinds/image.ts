@@ -355,7 +355,6 @@ function createBody(id: string, spec: Record<string, unknown>, name: string): { 
   if (typeof spec.min_disk_gb === 'number') body.min_disk = spec.min_disk_gb;
   if (typeof spec.min_ram_mb === 'number') body.min_ram = spec.min_ram_mb;
   if (typeof spec.visibility === 'string') body.visibility = spec.visibility;
-  if (typeof spec.protected === 'boolean') body.protected = spec.protected;
   if (Array.isArray(spec.tags)) body.tags = spec.tags;
   if (spec.properties && typeof spec.properties === 'object') Object.assign(body, spec.properties);
   for (const field of DATE_FIELDS) {
@@ -430,7 +429,10 @@ async function createImage(context: GlanceContext): Promise<void> {
     await context.client.importFromUrl(id, source.url);
     inputs.source = `url:${source.url}`;
   }
-  const settled = await waitUntilSettled(context, id, name);
+  let settled = await waitUntilSettled(context, id, name);
+  // Protected only once its data is in: an image a cut-off create left without data must stay deletable.
+  if (spec.protected === true && glanceLifecycle(settled).status === 'available')
+    settled = await context.client.updateImage(id, [{ op: 'replace', path: '/protected', value: true }]);
   await context.record({ ...base, id, attributes: stateAttributes(settled, inputs) });
   throwIfFailed(settled, name);
   if (sentDigest && spec.verify_checksum !== false && settled.os_hash_value && settled.os_hash_value !== sentDigest)

@@ -5,6 +5,7 @@ import { GlanceApi } from '../../../../src/clouds/openstack-glance/glance-api.js
 import { imagePoller } from '../../../../src/clouds/openstack-glance/pollers.js';
 import { refresh } from '../../../../src/clouds/openstack-glance/refresh.js';
 import type { ResourceState } from '../../../../src/state/state.js';
+import { issueToken } from '../../../emulator/openstack-glance/glance-client.js';
 
 const PASSWORD = 'glance-refresh-test-password';
 let cloud: RunningEmulator;
@@ -82,7 +83,7 @@ describe('Glance refresh', () => {
     for (const image of images) {
       await fetch(`${cloud.url}/v2/images/${image.id}/file`, {
         method: 'PUT',
-        headers: { 'X-Auth-Token': (await tokenOf()).value, 'Content-Type': 'application/octet-stream' },
+        headers: { 'X-Auth-Token': await issueToken(cloud.url, PASSWORD), 'Content-Type': 'application/octet-stream' },
         body: 'data',
       });
     }
@@ -92,20 +93,3 @@ describe('Glance refresh', () => {
     );
   });
 });
-
-async function tokenOf(): Promise<{ value: string }> {
-  const answer = await fetch(`${cloud.url}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: 'admin', domain: { name: 'Default' }, password: PASSWORD } },
-        },
-        scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-      },
-    }),
-  });
-  return { value: answer.headers.get('x-subject-token')! };
-}
