@@ -48,6 +48,11 @@ export interface DriftEntry {
   fields: FieldChange[];
   /** The object can no longer be read (404). Never called "deleted" without proof. */
   gone?: boolean;
+  /**
+   * Dates whose time has passed but which the cloud cannot enact itself (DESIGN.md §8.4): not drift, but the
+   * next apply's to enact, so `drift` exits 2 for them too.
+   */
+  due?: { path: string; at: string }[];
 }
 
 export interface PlanSummary {

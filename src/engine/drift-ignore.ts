@@ -181,7 +181,8 @@ export function applyIgnoreRules(drift: readonly DriftEntry[], rules: readonly I
     }
     const fields = entry.fields.filter((field) => !rulesForAddress.some((rule) => rule.field.test(field.path)));
     ignored += entry.fields.length - fields.length;
-    if (fields.length > 0) kept.push({ ...entry, fields });
+    // A due date is no hand edit, and no rule silences it: the next apply enacts it.
+    if (fields.length > 0 || entry.due?.length) kept.push({ ...entry, fields });
   }
   return { drift: kept, ignored, expired };
 }

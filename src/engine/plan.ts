@@ -131,7 +131,12 @@ export function makePlan(
     const ownedElsewhere = (owned.size && entry.id && owned.get(`${provider}\u0000${entry.id}`)) || NOTHING_OWNED;
     const found = kind.drift({ address, entry, snapshot: world.get(provider)!.snapshot, ownedElsewhere });
     if (!found || explainedByOwnOperation(entry, found)) continue;
-    drift.push({ address, fields: found.fields, ...(found.gone ? { gone: true } : {}) });
+    drift.push({
+      address,
+      fields: found.fields,
+      ...(found.gone ? { gone: true } : {}),
+      ...(found.due?.length ? { due: found.due } : {}),
+    });
   }
 
   const notes: string[] = [];

@@ -69,6 +69,8 @@ export interface DriftInput<S extends CloudSnapshot = CloudSnapshot> {
 export interface DriftFound {
   fields: FieldChange[];
   gone?: boolean;
+  /** Passed dates its cloud leaves to imageform, not enacted yet (DESIGN.md §8.4). */
+  due?: { path: string; at: string }[];
 }
 
 /** A resource planned for removal, for kinds whose removal changes another object (a revert of a status). */

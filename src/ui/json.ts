@@ -38,6 +38,7 @@ export function planToJson(plan: Plan): string {
 export function driftToJson(entry: DriftEntry): DriftEntry {
   const json: DriftEntry = { address: entry.address, fields: entry.fields.map(redactField) };
   if (entry.gone) json.gone = true;
+  if (entry.due?.length) json.due = entry.due.map((due) => ({ ...due }));
   return json;
 }
 

@@ -189,6 +189,8 @@ export function groupDrift(drift: readonly DriftEntry[]): DriftGroup[] {
   };
   for (const entry of drift) {
     if (entry.gone) add('(whole object)', '—', 'could no longer be read (404)', entry.address);
+    for (const due of entry.due ?? [])
+      add(code(due.path), code(due.at), 'due: the next apply enacts it', entry.address);
     for (const field of entry.fields)
       add(code(field.path), code(displayBefore(field)), code(displayAfter(field)), entry.address);
   }

@@ -80,14 +80,30 @@ export function planBlocks(plan: Plan): Block[] {
 
 /** The "changed outside imageform" section; empty when nothing drifted. */
 export function driftBlocks(drift: readonly DriftEntry[]): Block[] {
-  if (drift.length === 0) return [];
-  const blocks: Block[] = [
-    [
+  const changed = drift.filter((entry) => entry.gone || entry.fields.length > 0);
+  const due = drift.filter((entry) => entry.due?.length);
+  const blocks: Block[] = [];
+  if (changed.length) {
+    blocks.push([
       [segment('Changed outside imageform since the last apply:', 'heading')],
       [segment('(the cloud objects below no longer match what imageform last recorded)', 'muted')],
-    ],
-  ];
-  for (const entry of drift) blocks.push(driftEntryBlock(entry));
+    ]);
+    for (const entry of changed) blocks.push(driftEntryBlock(entry));
+  }
+  if (due.length) {
+    blocks.push([
+      [segment('Due: dates that have passed, for the next apply to enact:', 'heading')],
+      [segment('(their cloud has no schedule of its own; this is not drift)', 'muted')],
+    ]);
+    for (const entry of due)
+      blocks.push(
+        entry.due!.map((item) => [
+          segment('  # '),
+          segment(entry.address, 'heading'),
+          segment(`: ${item.path} ${item.at} has passed; the next apply enacts it`),
+        ]),
+      );
+  }
   return blocks;
 }
 

@@ -190,12 +190,22 @@ describe('imageform on OpenStack Glance', () => {
     await expectClean(dir);
 
     await advanceClock(7200);
+    // Not drift, but due: the scheduled job learns (exit 2) that an apply has work to do.
+    const drift = await cli(dir, 'drift');
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toContain(`image.g-dates: deprecation_at ${date} has passed; the next apply enacts it`);
+    expect(drift.stdout).not.toContain('was changed outside imageform');
+    const driftJson = JSON.parse((await cli(dir, 'drift', '--format', 'json')).stdout);
+    expect(driftJson.drift).toEqual([
+      { address: 'image.g-dates', fields: [], due: [{ path: 'deprecation_at', at: date }] },
+    ]);
     const due = await cli(dir, 'plan');
     expect(due.stdout).toMatch(/status: +"available" -> "deprecated \(os_hidden\)"/);
     await applyOk(dir);
     found = await imageNamed('g-dates');
     expect(found.os_hidden).toBe(true);
     await expectClean(dir);
+    expect((await cli(dir, 'drift')).code).toBe(0);
 
     await writeFile(join(dir, 'images/base.yaml'), image('g-dates', '  deprecation_at: null\n'));
     await applyOk(dir);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CloudError } from '../../../core/cloud-error.js';
-import { planDateEnactment, scheduledByApply, type DateField } from '../../../core/date-enactment.js';
+import { dueDates, planDateEnactment, scheduledByApply, type DateField } from '../../../core/date-enactment.js';
 import { canonicalDate, sameDate, toInstant } from '../../../core/dates.js';
 import { error, type Diagnostic } from '../../../core/diagnostic.js';
 import { UserError } from '../../../core/errors.js';
@@ -336,12 +336,16 @@ function imageDrift(input: GlanceDriftInput): DriftFound | undefined {
   // A status its marks give is imageform's doing, or due at the next apply; any other change is drift.
   const previous = typeof before.status === 'string' ? before.status : undefined;
   const status = String(now.status);
+  const marks = dateMarks(actual);
   if (previous && previous !== status && !fields.length && !input.ownedElsewhere.has('status')) {
-    const owed = statusForDates(dateMarks(actual), snapshot.now);
+    const owed = statusForDates(marks, snapshot.now);
     const explained = isLifecycleStatus(status) && (status === owed || previous === 'pending');
     if (!explained) fields.push({ path: 'status', before: previous, after: status });
   }
-  return fields.length ? { fields } : undefined;
+  const due = isLifecycleStatus(status)
+    ? dueDates(marks, status, snapshot.now).map((field) => ({ path: field, at: marks[field]! }))
+    : [];
+  return fields.length || due.length ? { fields, ...(due.length ? { due } : {}) } : undefined;
 }
 
 /** The record a create sends: Glance's flat body, base fields and properties side by side (reference §5). */
