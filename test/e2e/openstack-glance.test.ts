@@ -215,6 +215,20 @@ describe('imageform on OpenStack Glance', () => {
     await expectClean(dir);
   });
 
+  it('refuses an immediate obsolescence while a deprecation is scheduled on the image, naming the way out', async () => {
+    const date = await cloudDate(3600);
+    const dir = await space({
+      'images/base.yaml': `${image('g-sched', `  deprecation_at: "${date}"\n`)}---\nkind: image_obsolete\nname: g-sched\nprovider: vk\nspec:\n  image: \${image.g-sched.id}\n`,
+      'images/data/g-sched.raw': 'scheduled',
+    });
+    const result = await cli(dir, 'plan');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `image_obsolete.g-sched: an immediate obsolescence is refused while image.g-sched has deprecation_at scheduled for ${date}`,
+    );
+    expect(result.stderr).toContain('deprecation_at: null on image.g-sched');
+  });
+
   it('image_obsolete deactivates the image; removing it reactivates', async () => {
     const dir = await space({
       'images/base.yaml': `${image('g-obsolete', '')}---\nkind: image_obsolete\nname: g-obsolete\nprovider: vk\nspec:\n  image: \${image.g-obsolete.id}\n`,
