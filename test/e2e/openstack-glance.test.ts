@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/clouds/openstack-glance/emulator/index.js';
 import { issueToken } from '../emulator/openstack-glance/glance-client.js';
-import { removeDir, runCli, writeFiles, type CliResult } from '../helpers/e2e.js';
+import { collect, readState, removeDir, runCli, spawnCli, writeFiles, type CliResult } from '../helpers/e2e.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * OpenStack Glance end to end (DESIGN.md §8.2, §8.4): the real CLI against the Glance emulator's HTTP server,
@@ -267,6 +268,37 @@ describe('imageform on OpenStack Glance', () => {
     } finally {
       await faults({});
     }
+    await expectClean(dir);
+    for (const name of names) expect((await imageNamed(name)).status).toBe('active');
+  });
+
+  it('after kill -9 in the middle of an apply, the next apply makes no twin and the plan is clean', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `g-kill-${i}`);
+    const files: Record<string, string> = {};
+    for (const name of names) files[`images/data/${name}.raw`] = `data of ${name}`;
+    const dir = await space({
+      'images/base.yaml': names.map((name) => image(name, '')).join('---\n'),
+      ...files,
+    });
+    // Slow answers, so the apply is caught with creates recorded and sent but not finished.
+    await faults({ latency_ms: 150 });
+    try {
+      const child = spawnCli(['apply', '--auto-approve', '--parallelism', '3'], { cwd: dir, env: env() });
+      const done = collect(child);
+      await waitFor(
+        async () => {
+          const state = await readState(dir).catch(() => undefined);
+          const entries = Object.values((state?.resources ?? {}) as Record<string, { id: string | null }>);
+          return entries.some((entry) => entry.id) && entries.length < names.length + 1;
+        },
+        { what: 'an apply with some creates recorded' },
+      );
+      child.kill('SIGKILL');
+      expect((await done).signal).toBe('SIGKILL');
+    } finally {
+      await faults({});
+    }
+    await applyOk(dir);
     await expectClean(dir);
     for (const name of names) expect((await imageNamed(name)).status).toBe('active');
   });
