@@ -20,7 +20,7 @@ export interface ApiRequest {
   /** Sent as JSON (a PATCH with the dialect's patch media type). */
   body?: unknown;
   /** Data streamed as the body instead of JSON: each attempt opens the source anew (a retry cannot replay a stream). */
-  upload?: { open(): Readable; length: number; contentType: string };
+  upload?: { open(): Readable; length?: number; contentType: string };
   /** Headers of this request besides the credential's (ECS: its `x-acs-action`). */
   headers?: Record<string, string>;
   /**
@@ -143,7 +143,7 @@ export class ApiTransport {
     let body: string | StreamedBody | undefined;
     if (request.upload) {
       headers['Content-Type'] = request.upload.contentType;
-      body = { stream: request.upload.open(), length: request.upload.length };
+      body = { stream: request.upload.open(), ...(request.upload.length === undefined ? {} : { length: request.upload.length }) };
     } else if (request.method === 'PATCH') {
       headers['Content-Type'] = this.dialect.patchContentType;
       body = JSON.stringify(request.body ?? {});

@@ -31,7 +31,8 @@ export function parseOrigin(baseUrl: string): Origin {
  */
 export interface StreamedBody {
   stream: Readable;
-  length: number;
+  /** Its size; unknown (a download passed on as it arrives) is sent chunked. */
+  length?: number;
 }
 
 export interface HttpAnswer {
@@ -87,7 +88,11 @@ export class HttpExchange {
           'Accept-Encoding': 'gzip',
           ...(body === undefined
             ? {}
-            : { 'Content-Length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.length) }),
+            : typeof body === 'string'
+              ? { 'Content-Length': String(Buffer.byteLength(body)) }
+              : body.length === undefined
+                ? {}
+                : { 'Content-Length': String(body.length) }),
           ...this.routeHeaders(origin),
         },
       };

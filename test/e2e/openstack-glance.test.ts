@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -303,16 +305,40 @@ describe('imageform on OpenStack Glance', () => {
     for (const name of names) expect((await imageNamed(name)).status).toBe('active');
   });
 
-  it('refuses a URL with credentials at plan time, before any call to Glance', async () => {
-    const dir = await space({
-      'images/base.yaml':
-        'kind: image\nname: g-url\nprovider: vk\nspec:\n  source: {url: "https://example.com/a.img", username: ci, password_env: IMG_PASSWORD}\n  disk_format: raw\n',
+  it('streams a download that needs credentials into the upload itself, and never keeps or prints the password', async () => {
+    const data = Buffer.from('disk bytes behind basic authentication');
+    const server = createServer((request, response) => {
+      const expected = `Basic ${Buffer.from('ci:download-secret-value').toString('base64')}`;
+      if (request.headers.authorization !== expected) response.writeHead(401).end();
+      else response.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(data);
     });
-    const result = await cli(dir, 'plan');
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(
-      "imports a URL only through Glance's web-download, which must not carry credentials",
-    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/disk.raw`;
+      const dir = await space({
+        'images/base.yaml': `kind: image\nname: g-url\nprovider: vk\nspec:\n  source: {url: "${url}", username: ci, password_env: IMG_PASSWORD}\n  disk_format: raw\n`,
+      });
+      const missing = await cli(dir, 'apply', '--auto-approve');
+      expect(missing.code).toBe(1);
+      expect(missing.stdout).toContain('image.g-url: IMG_PASSWORD is not set (export IMG_PASSWORD=');
+      const applied = await runCli(['apply', '--auto-approve'], {
+        cwd: dir,
+        env: { ...env(), IMG_PASSWORD: 'download-secret-value' },
+      });
+      expect({ code: applied.code, stderr: applied.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(await imageNamed('g-url')).toMatchObject({
+        status: 'active',
+        size: data.length,
+        os_hash_value: createHash('sha512').update(data).digest('hex'),
+      });
+      const everything = applied.stdout + (await readFile(join(dir, '.imageform', 'state.json'), 'utf8'));
+      expect(everything).not.toContain('download-secret-value');
+      // The cloud was never told the credentials: the image came by upload, not by a web-download URI.
+      expect(JSON.stringify(await imageNamed('g-url'))).not.toContain('download-secret-value');
+      await expectClean(dir);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('a wrong password is one line naming the variables, exit 1, and never the password', async () => {

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { ApiCaller, ignoreNotFound } from '../../cloud-kit/api-caller.js';
 import { ApiTransport, type ApiDialect } from '../../cloud-kit/api-transport.js';
 import { isObject, oneLine } from '../../cloud-kit/answer-text.js';
@@ -55,6 +55,8 @@ export interface GlanceApiOptions extends KeystoneCredentials {
   credentialHint?: string;
   /** Called once the client is closed (the embedded emulator stops). */
   onClose?: () => Promise<void>;
+  /** Where variables a document names (`source.password_env`) are read at apply time. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const PATCH_MEDIA_TYPE = 'application/openstack-images-v2.1-json-patch';
@@ -71,11 +73,13 @@ export class GlanceApi implements CloudClient {
   private readonly transport: ApiTransport;
   private readonly caller: ApiCaller;
   private readonly pageSize: number;
+  private readonly redactor: SecretRedactor;
   private closed = false;
 
   constructor(private readonly options: GlanceApiOptions) {
     const timeoutMs = options.requestTimeoutMs ?? 30_000;
     const redactor = new SecretRedactor(options.password);
+    this.redactor = redactor;
     const exchange = new HttpExchange();
     this.keystone = new KeystoneSession(options, redactor, timeoutMs, exchange);
     const dialect: ApiDialect = {
@@ -103,6 +107,11 @@ export class GlanceApi implements CloudClient {
 
   get requestCount(): number {
     return this.caller.requestCount;
+  }
+
+  /** A variable a document names, read when it is needed (a download password: never stored, never printed). */
+  variable(name: string): string | undefined {
+    return this.options.env?.[name];
   }
 
   get tokenRequestCount(): number {
@@ -179,22 +188,60 @@ export class GlanceApi implements CloudClient {
    */
   async uploadFile(id: string, path: string, onProgress?: (sentBytes: number) => void): Promise<UploadedData> {
     const { size } = await stat(path);
-    let digests: { md5: Hash; sha512: Hash } | undefined;
+    return this.uploadStream(id, () => createReadStream(path), size, onProgress);
+  }
+
+  /**
+   * The data of `url` streamed straight into the upload (DESIGN.md §8.2: a source with credentials never goes
+   * through web-download, whose URI the cloud would keep; nothing is written to a cache folder). Basic
+   * authentication when a user is given; the password only ever goes to that URL.
+   */
+  async uploadFromUrl(
+    id: string,
+    url: string,
+    credentials: { username: string; password: string } | undefined,
+    onProgress?: (sentBytes: number) => void,
+  ): Promise<UploadedData> {
+    if (credentials) this.redactor.addToken(credentials.password);
+    const headers: Record<string, string> = credentials
+      ? { Authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
+      : {};
     const open = (): Readable => {
-      const md5 = createHash('md5');
-      const sha512 = createHash('sha512');
-      digests = { md5, sha512 };
-      let sent = 0;
+      const relay = new PassThrough();
+      fetch(url, { headers }).then(
+        (answer) => {
+          if (!answer.ok || !answer.body)
+            relay.destroy(new Error(`the download of ${safeUrl(url)} answered HTTP ${answer.status}`));
+          else Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream).pipe(relay);
+        },
+        (error: unknown) => relay.destroy(new Error(`the download of ${safeUrl(url)} failed: ${String(error)}`)),
+      );
+      return relay;
+    };
+    return this.uploadStream(id, open, undefined, onProgress);
+  }
+
+  /** PUT .../file from a source each attempt opens anew, digesting what goes out; settled by the image's size. */
+  private async uploadStream(
+    id: string,
+    openSource: () => Readable,
+    size: number | undefined,
+    onProgress?: (sentBytes: number) => void,
+  ): Promise<UploadedData> {
+    let digests: { md5: Hash; sha512: Hash; sent: number } | undefined;
+    const open = (): Readable => {
+      const current = { md5: createHash('md5'), sha512: createHash('sha512'), sent: 0 };
+      digests = current;
       const counting = new Transform({
         transform(chunk: Buffer, _encoding, done) {
-          md5.update(chunk);
-          sha512.update(chunk);
-          sent += chunk.length;
-          onProgress?.(sent);
+          current.md5.update(chunk);
+          current.sha512.update(chunk);
+          current.sent += chunk.length;
+          onProgress?.(current.sent);
           done(null, chunk);
         },
       });
-      const source = createReadStream(path);
+      const source = openSource();
       source.on('error', (error) => counting.destroy(error));
       return source.pipe(counting);
     };
@@ -203,18 +250,17 @@ export class GlanceApi implements CloudClient {
       {
         method: 'PUT',
         path: `${imagePath(id)}/file`,
-        upload: { open, length: size, contentType: 'application/octet-stream' },
+        upload: { open, ...(size === undefined ? {} : { length: size }), contentType: 'application/octet-stream' },
       },
       {
         settle: async () => {
           const image = await this.getImage(id);
-          return image && (image.status === 'saving' || image.status === 'active') && image.size === size
-            ? true
-            : undefined;
+          const took = image && (image.status === 'saving' || image.status === 'active');
+          return took && (size === undefined || image.size === size) ? true : undefined;
         },
       },
     );
-    return { size, md5: digests!.md5.digest('hex'), sha512: digests!.sha512.digest('hex') };
+    return { size: digests!.sent, md5: digests!.md5.digest('hex'), sha512: digests!.sha512.digest('hex') };
   }
 
   /** Deactivated: the data cannot be read, so nothing new boots from it (imageform's obsolete). */
@@ -299,4 +345,16 @@ function readGlanceError(
     if (text !== '') return { code, message: text };
   }
   return { code, message: statusText ?? `HTTP ${status}` };
+}
+
+/** A URL as messages show it: without any user or password it carries. */
+function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(the source URL)';
+  }
 }

@@ -74,6 +74,7 @@ export async function openGlance(provider: ProviderSettings, context: OpenContex
     region: settings.region,
     interface: settings.interface,
     credentialHint: `check the user in ${settings.username_env} and the password in ${settings.password_env}`,
+    env: context.env,
   });
 }
 
@@ -101,5 +102,6 @@ export async function openEmbeddedGlance(_provider: ProviderSettings, context: E
     interface: 'public',
     credentialHint: 'the embedded emulator refused its own password, which is a bug',
     onClose: () => emulator.stop(),
+    env: context.env,
   });
 }

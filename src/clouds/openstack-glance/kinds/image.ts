@@ -172,16 +172,6 @@ function planImage(input: GlancePlanInput): KindPlan {
         'check the path and its permissions',
       ),
     );
-  const source = sourceOf(spec);
-  if (typeof source.url === 'string' && (source.username !== undefined || source.password_env !== undefined))
-    diagnostics.push(
-      error(
-        'plan.source-credentials',
-        `${address}: this version of imageform imports a URL only through Glance's web-download, which must not carry credentials`,
-        document.locate(['spec', 'source', 'username']),
-        'download the image yourself and give it as source.file, or use a URL that needs no credentials',
-      ),
-    );
   if (id && snapshot.adoptedIntents.get(address) === id && !entry?.id)
     notes.push(
       `${address}: found ${id} (the id it chose), created by an interrupted apply; it is adopted, not created again`,
@@ -390,6 +380,23 @@ function throwIfFailed(image: GlanceImage, name: string): void {
     throw new Error(`image "${name}" (${image.id}) ended ${describeStatus(lifecycle)}: ${lifecycle.reason}`);
 }
 
+/** The download credentials of a URL source: the password read from its variable now, before anything is sent. */
+function sourceCredentials(
+  context: GlanceContext,
+  source: Record<string, unknown>,
+): { username: string; password: string } | undefined {
+  if (typeof source.url !== 'string' || typeof source.username !== 'string') return undefined;
+  const variable = typeof source.password_env === 'string' ? source.password_env : undefined;
+  const password = variable ? context.client.variable(variable) : '';
+  if (variable && !password)
+    throw UserError.of(
+      'apply.variable-missing',
+      `${variable} is not set`,
+      `export ${variable}=<the download password of ${source.username}>; it is read at apply time and never stored`,
+    );
+  return { username: source.username, password: password ?? '' };
+}
+
 async function createImage(context: GlanceContext): Promise<void> {
   const spec = context.spec!;
   const document = context.document!;
@@ -401,6 +408,8 @@ async function createImage(context: GlanceContext): Promise<void> {
   };
   // The id is chosen here and recorded before the call: after a crash or a lost answer, the image with this id
   // is this intent's (DESIGN.md §8.2; Glance answers 409 to a second create of it).
+  const source = sourceOf(spec);
+  const credentials = sourceCredentials(context, source);
   const previous = context.entry?.id ? undefined : context.entry?.intent;
   const id = previous?.action === 'create' && previous.key ? previous.key : randomUUID();
   const intent = { action: 'create' as const, name, key: id, started_at: new Date().toISOString() };
@@ -418,7 +427,6 @@ async function createImage(context: GlanceContext): Promise<void> {
   const inputs: ImageInputs = {};
   await context.record({ ...base, id, attributes: stateAttributes(created, undefined), intent });
 
-  const source = sourceOf(spec);
   let sentDigest: string | undefined;
   if (path) {
     const sent = await context.client.uploadFile(id, path, (bytes) => context.progress(`uploaded ${bytes} bytes`));
@@ -426,11 +434,15 @@ async function createImage(context: GlanceContext): Promise<void> {
     inputs.source = `file:sha512:${sent.sha512}`;
   } else if (typeof source.url === 'string') {
     const methods = await context.client.importMethods();
-    if (source.username !== undefined || !methods.includes('web-download'))
-      throw new Error(
-        `${context.address}: this version of imageform imports a URL only through Glance's web-download, without credentials; the cloud offers ${methods.join(', ') || 'no import method'} (give a file instead)`,
+    if (credentials || !methods.includes('web-download')) {
+      // Credentials never go to the cloud inside a web-download URI: imageform streams the download itself.
+      const sent = await context.client.uploadFromUrl(id, source.url, credentials, (bytes) =>
+        context.progress(`uploaded ${bytes} bytes`),
       );
-    await context.client.importFromUrl(id, source.url);
+      sentDigest = sent.sha512;
+    } else {
+      await context.client.importFromUrl(id, source.url);
+    }
     inputs.source = `url:${source.url}`;
   }
   let settled = await waitUntilSettled(context, id, name);
