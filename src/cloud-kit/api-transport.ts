@@ -143,7 +143,10 @@ export class ApiTransport {
     let body: string | StreamedBody | undefined;
     if (request.upload) {
       headers['Content-Type'] = request.upload.contentType;
-      body = { stream: request.upload.open(), ...(request.upload.length === undefined ? {} : { length: request.upload.length }) };
+      body = {
+        stream: request.upload.open(),
+        ...(request.upload.length === undefined ? {} : { length: request.upload.length }),
+      };
     } else if (request.method === 'PATCH') {
       headers['Content-Type'] = this.dialect.patchContentType;
       body = JSON.stringify(request.body ?? {});
