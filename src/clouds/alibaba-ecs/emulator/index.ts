@@ -1,5 +1,6 @@
 import type { EmulatedCloud } from '../../../emulator-kit/emulated-cloud.js';
 import { checkStartOptions, persistedCloud } from '../../../emulator-kit/start-options.js';
+import type { RunningEmulator } from '../../../emulator-kit/running-emulator.js';
 import { startEmulatorServer } from '../../../emulator-kit/server.js';
 import { Cloud, type CloudSnapshot } from './cloud.js';
 import { renderError } from './errors.js';
@@ -10,6 +11,8 @@ import { NonceLog, verifySignature } from './signature.js';
 /** The AccessKey id every client signs with (DESIGN §6); the secret is the emulator's key. */
 export const ACCESS_KEY_ID = 'imageform-emulator';
 
+export type { RunningEmulator } from '../../../emulator-kit/running-emulator.js';
+
 export interface EmulatorOptions {
   port?: number; // 0 or undefined: a random free port
   host?: string; // default 127.0.0.1
@@ -18,13 +21,6 @@ export interface EmulatorOptions {
   timeScale?: number; // multiplies every delay; default 1
   tokenTtlSeconds?: number; // accepted for the CLI's sake: ECS signs every request and has no tokens
   frozenClock?: boolean; // the cloud's clock moves only through the clock hook (for tests)
-}
-
-export interface RunningEmulator {
-  url: string /* http://127.0.0.1:PORT */;
-  port: number;
-  apiKey: string;
-  stop(): Promise<void>;
 }
 
 /** Starts the emulated Alibaba Cloud ECS (RPC actions on images, tasks, tags) on a loopback port; README.md is its spec. */

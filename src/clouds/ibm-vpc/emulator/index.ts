@@ -1,11 +1,14 @@
 import type { EmulatedCloud } from '../../../emulator-kit/emulated-cloud.js';
 import { checkStartOptions, persistedCloud } from '../../../emulator-kit/start-options.js';
+import type { RunningEmulator } from '../../../emulator-kit/running-emulator.js';
 import { startEmulatorServer } from '../../../emulator-kit/server.js';
 import { Cloud, type CloudSnapshot } from './cloud.js';
 import { renderError } from './errors.js';
 import { IamService } from './iam.js';
 import { scaledDelays } from './model.js';
 import { emulatorRoutes, isApiPath } from './routes.js';
+
+export type { RunningEmulator } from '../../../emulator-kit/running-emulator.js';
 
 export interface EmulatorOptions {
   port?: number; // 0 or undefined: a random free port
@@ -16,13 +19,6 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number; // IAM access token lifetime, default 3600
   region?: string; // default us-south
   frozenClock?: boolean; // the cloud's clock moves only through the clock hook, never with real time (for tests)
-}
-
-export interface RunningEmulator {
-  url: string /* http://127.0.0.1:PORT */;
-  port: number;
-  apiKey: string;
-  stop(): Promise<void>;
 }
 
 /** Starts the emulated IBM Cloud (IAM + VPC Images API) on a loopback port; README.md is its spec. */

@@ -1,5 +1,6 @@
 import type { EmulatedCloud } from '../../../emulator-kit/emulated-cloud.js';
 import { checkStartOptions, persistedCloud } from '../../../emulator-kit/start-options.js';
+import type { RunningEmulator } from '../../../emulator-kit/running-emulator.js';
 import { startEmulatorServer } from '../../../emulator-kit/server.js';
 import { testEndpointPrefix } from '../../../emulator-kit/test-endpoints.js';
 import { BlobStore } from './blob-store.js';
@@ -8,6 +9,8 @@ import { renderError } from './errors.js';
 import { Keystone } from './keystone.js';
 import { scaledDelays } from './model.js';
 import { emulatorRoutes, isApiPath } from './routes.js';
+
+export type { RunningEmulator } from '../../../emulator-kit/running-emulator.js';
 
 export interface EmulatorOptions {
   port?: number; // 0 or undefined: a random free port
@@ -18,13 +21,6 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number; // Keystone token lifetime, default 3600
   region?: string; // default RegionOne
   frozenClock?: boolean; // the cloud's clock moves only through the clock hook, never with real time (for tests)
-}
-
-export interface RunningEmulator {
-  url: string /* http://127.0.0.1:PORT */;
-  port: number;
-  apiKey: string;
-  stop(): Promise<void>;
 }
 
 /** Starts the emulated OpenStack (Keystone v3 + Glance v2) on a loopback port; README.md is its spec. */

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cloudErrorOf } from '../../../helpers/cloud-error.js';
 import {
   ACCESS_KEY_ID,
   startEmulator,
   type RunningEmulator,
 } from '../../../../src/clouds/alibaba-ecs/emulator/index.js';
 import { EcsApi, type EcsApiOptions, type EcsImage } from '../../../../src/clouds/alibaba-ecs/ecs-api.js';
-import { CloudError } from '../../../../src/core/cloud-error.js';
 
 const SECRET = 'ecs-api-test-secret-value';
 let cloud: RunningEmulator;
@@ -30,15 +30,6 @@ function ecs(overrides: Partial<EcsApiOptions> = {}): EcsApi {
   });
   apis.push(api);
   return api;
-}
-
-async function cloudErrorOf(promise: Promise<unknown>): Promise<CloudError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(CloudError);
-  return error as CloudError;
 }
 
 async function importImage(api: EcsApi, name: string, clientToken: string): Promise<string> {

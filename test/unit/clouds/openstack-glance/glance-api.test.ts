@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cloudErrorOf } from '../../../helpers/cloud-error.js';
 import { startEmulator, type RunningEmulator } from '../../../../src/clouds/openstack-glance/emulator/index.js';
 import { GlanceApi, type GlanceApiOptions } from '../../../../src/clouds/openstack-glance/glance-api.js';
-import { CloudError } from '../../../../src/core/cloud-error.js';
 import { waitFor } from '../../../helpers/wait.js';
 
 const PASSWORD = 'glance-api-test-password';
@@ -34,15 +34,6 @@ function glance(overrides: Partial<GlanceApiOptions> = {}): GlanceApi {
   });
   apis.push(api);
   return api;
-}
-
-async function cloudErrorOf(promise: Promise<unknown>): Promise<CloudError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(CloudError);
-  return error as CloudError;
 }
 
 describe('GlanceApi against the Glance emulator', () => {
