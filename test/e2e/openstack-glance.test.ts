@@ -341,6 +341,39 @@ describe('imageform on OpenStack Glance', () => {
     }
   });
 
+  it("imports an image made outside imageform, adopting the files' source without a replace; the plan is clean", async () => {
+    const made = await glance('POST', '/v2/images', {
+      name: 'g-import',
+      disk_format: 'raw',
+      container_format: 'bare',
+      os_distro: 'cirros',
+    });
+    const upload = await fetch(`${cloud.url}/v2/images/${made.id}/file`, {
+      method: 'PUT',
+      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/octet-stream' },
+      body: 'imported data',
+    });
+    expect(upload.status).toBe(204);
+    await advanceClock(5);
+    const dir = await space({
+      'images/base.yaml': image('g-import', '  properties: {os_distro: cirros}\n'),
+      'images/data/g-import.raw': 'imported data',
+    });
+    const imported = await cli(dir, 'import', 'image.g-import', made.id);
+    expect({ code: imported.code, stderr: imported.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(imported.stdout).toContain(`Imported image.g-import (${made.id}).`);
+    const plan = await cli(dir, 'plan', '--detailed-exitcode');
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain(
+      "no record of the source from an earlier apply (imported); the files' source is adopted",
+    );
+    await applyOk(dir);
+    await expectClean(dir);
+    // The apply recorded the source: the note does not come back.
+    expect((await cli(dir, 'plan')).stdout).not.toContain('no record of the source');
+    expect((await imageNamed('g-import')).id).toBe(made.id);
+  });
+
   it('a wrong password is one line naming the variables, exit 1, and never the password', async () => {
     const dir = await space({ 'images/base.yaml': image('g-auth', ''), 'images/data/g-auth.raw': 'x' });
     const result = await runCli(['plan'], { cwd: dir, env: env('wrong-password-for-e2e') });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CloudError } from '../../../core/cloud-error.js';
+import type { ResourceDocument } from '../../../core/document.js';
 import { dueDates, planDateEnactment, scheduledByApply, type DateField } from '../../../core/date-enactment.js';
 import { canonicalDate, sameDate, toInstant } from '../../../core/dates.js';
 import { error, type Diagnostic } from '../../../core/diagnostic.js';
@@ -576,7 +577,12 @@ export function recordImage(context: GlanceContext, image: GlanceImage): Promise
   }));
 }
 
-function refreshImageEntry(entry: ResourceState, snapshot: GlanceSnapshot, address: string): boolean {
+function refreshImageEntry(
+  entry: ResourceState,
+  snapshot: GlanceSnapshot,
+  address: string,
+  document: ResourceDocument | undefined,
+): boolean {
   let changed = false;
   const adopted = snapshot.adoptedIntents.get(address);
   if (!entry.id && adopted) {
@@ -585,6 +591,14 @@ function refreshImageEntry(entry: ResourceState, snapshot: GlanceSnapshot, addre
     changed = true;
   }
   if (!entry.id) return changed;
+  // An imported image has no record of its source: the first apply adopts the files' one.
+  if (!recordedInputs(entry)?.source && document) {
+    const wanted = wantedInputs(document.spec, snapshot.sourceDigests.get(address));
+    if (wanted.source) {
+      entry.attributes = { ...entry.attributes, inputs: wanted };
+      changed = true;
+    }
+  }
   const image = snapshot.images.get(entry.id);
   if (!image) return changed;
   const next = stateAttributes(image, recordedInputs(entry));
