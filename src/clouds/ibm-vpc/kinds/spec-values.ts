@@ -28,8 +28,3 @@ export function stringOf(value: unknown): string | undefined {
 export function secretHash(value: string): string {
   return `sha256:${createHash('sha256').update(value).digest('hex')}`;
 }
-
-/** Whether the key is present in the spec and not ignored: absent keys are never diffed (tri-state). */
-export function manages(spec: Record<string, unknown>, field: string, ignored: readonly string[]): boolean {
-  return Object.prototype.hasOwnProperty.call(spec, field) && !ignored.includes(field);
-}

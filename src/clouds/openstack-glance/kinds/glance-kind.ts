@@ -14,8 +14,3 @@ export type GlancePlanInput = PlanResourceInput<GlanceSnapshot>;
 export type GlanceDriftInput = DriftInput<GlanceSnapshot>;
 export type GlanceRemovalInput = RemovalInput<GlanceSnapshot>;
 export type GlanceContext = OperationContext<GlanceApi>;
-
-/** Whether the key is present in the spec and not ignored: absent keys are never diffed (tri-state). */
-export function manages(spec: Record<string, unknown>, field: string, ignored: readonly string[]): boolean {
-  return Object.prototype.hasOwnProperty.call(spec, field) && !ignored.includes(field);
-}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CloudError } from '../../../core/cloud-error.js';
+import { manages } from '../../../core/managed-fields.js';
 import type { ResourceDocument } from '../../../core/document.js';
 import { dueDates, planDateEnactment, scheduledByApply, type DateField } from '../../../core/date-enactment.js';
 import { canonicalDate, sameDate, toInstant } from '../../../core/dates.js';
@@ -20,13 +21,7 @@ import { glanceLifecycle } from '../lifecycle-status.js';
 import { imagePoller } from '../pollers.js';
 import type { GlanceSnapshot } from '../snapshot.js';
 import { sourceFilePath } from '../source-file.js';
-import {
-  manages,
-  type GlanceContext,
-  type GlanceDriftInput,
-  type GlanceKind,
-  type GlancePlanInput,
-} from './glance-kind.js';
+import { type GlanceContext, type GlanceDriftInput, type GlanceKind, type GlancePlanInput } from './glance-kind.js';
 import { imageDeclaration } from './image-declaration.js';
 
 /**
